@@ -1,0 +1,1 @@
+"""gridops_infra."""

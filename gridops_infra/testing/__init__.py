@@ -1,0 +1,27 @@
+"""The offline engine: preview a Pulumi program with no cloud and no Pulumi CLI.
+
+from gridops_infra.testing import preview
+plan = preview(my_program, config={"aws:region": "eu-west-1"})
+assert plan.of_type("aws:ec2/vpc:Vpc")
+"""
+
+from .engine import preview
+from .functions import UnmockedInvokeError
+from .mocks import GridopsMocks, RecordingMonitor
+from .plan import Plan, ResourceRecord, SecretValue, contains_secret, reveal, to_jsonable
+from .project import ProjectError, load_project
+
+__all__ = [
+    "GridopsMocks",
+    "Plan",
+    "ProjectError",
+    "RecordingMonitor",
+    "ResourceRecord",
+    "SecretValue",
+    "UnmockedInvokeError",
+    "contains_secret",
+    "load_project",
+    "preview",
+    "reveal",
+    "to_jsonable",
+]

@@ -1,0 +1,158 @@
+"""GridopsMocks (realistic outputs) and the monitor that records a Plan while they answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from google.protobuf import empty_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from .functions import answer
+from .outputs import DEFAULT_REGION, resource_outputs, short_hash
+from .plan import UNKNOWN, ResourceRecord, SecretValue
+
+_SECRET_SIG = rpc._special_secret_sig
+_SIG_KEY = rpc._special_sig_key
+
+
+class GridopsMocks(Mocks):
+    """Pulumi mocks that answer like AWS would: realistic ids, ARNs, endpoints, DNS names.
+
+    Use it in your own tests with `pulumi.runtime.set_mocks(GridopsMocks(), ...)`, or let
+    `gridops_infra.testing.preview` drive it and hand you a Plan.
+
+    `region` is the default provider's region; explicit `aws.Provider` resources keep
+    their own region, so a us-east-1 certificate gets a us-east-1 ARN.
+    """
+
+    def __init__(self, region: str = DEFAULT_REGION) -> None:
+        self.region = region
+        self._provider_regions: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _region_for(self, provider_ref: str | None) -> str:
+        if provider_ref:
+            provider_id = provider_ref.rsplit("::", 1)[-1]
+            return self._provider_regions.get(provider_id, self.region)
+        return self.region
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ.startswith("pulumi:providers:"):
+            provider_id = f"{args.name}-{short_hash(args.typ, args.name, length=8)}"
+            region = _plain(args.inputs.get("region"))
+            if isinstance(region, str) and region:
+                with self._lock:
+                    self._provider_regions[provider_id] = region
+            return provider_id, dict(args.inputs)
+        if not args.custom:
+            return f"{args.name}-component", {}
+        return resource_outputs(args.typ, args.name, args.inputs, self._region_for(args.provider))
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        region = self._region_for(args.provider)
+        requested = args.args.get("region") if isinstance(args.args, dict) else None
+        if isinstance(requested, str) and requested:
+            region = requested
+        return answer(args.token, args.args, region), []
+
+
+def _plain(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return rpc.unwrap_rpc_secret(value)
+    return value
+
+
+def to_plan_value(value: Any) -> Any:
+    """Wire values -> Plan values: secrets become SecretValue, unknowns UNKNOWN."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return SecretValue(to_plan_value(value.get("value")))
+        return {k: to_plan_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plan_value(v) for v in value]
+    if value == rpc.UNKNOWN or type(value).__name__ == "Unknown":
+        return UNKNOWN
+    return value
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that keeps what `Mocks.new_resource` never sees: the register request's
+    parent, dependencies, protect, retainOnDelete and provider, and every registered output.
+    """
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.records: list[ResourceRecord] = []
+        self._by_urn: dict[str, ResourceRecord] = {}
+        self.stack_urn = ""
+        self.stack_outputs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        resource_args = MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        id_, state = self.mocks.new_resource(resource_args)
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        record = ResourceRecord(
+            type=request.type,
+            name=request.name,
+            urn=urn,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            inputs=to_plan_value(inputs),
+            outputs=to_plan_value(state) if request.custom else {},
+            id=id_ if request.custom else None,
+            dependencies=list(request.dependencies),
+            property_dependencies={
+                k: list(v.urns) for k, v in request.propertyDependencies.items()
+            },
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=list(request.ignoreChanges),
+            provider=request.provider or None,
+            aliases=list(request.aliasURNs),
+        )
+        with self._lock:
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_ or "", state)
+            self.records.append(record)
+            self._by_urn[urn] = record
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+    def RegisterResourceOutputs(self, request):
+        _ensure_event_loop()
+        outputs = to_plan_value(rpc.deserialize_properties(request.outputs))
+        with self._lock:
+            if request.urn == self.stack_urn:
+                self.stack_outputs = outputs
+            elif request.urn in self._by_urn:
+                self._by_urn[request.urn].outputs = outputs
+        return empty_pb2.Empty()
+
+
+class DiagnosticsLogger(logging.Logger):
+    """Collects the engine's log lines (warnings from the program or providers)."""
+
+    def __init__(self) -> None:
+        super().__init__("gridops.preview", level=logging.INFO)
+        self.messages: list[tuple[str, str]] = []
+
+    def handle(self, record: logging.LogRecord) -> None:
+        self.messages.append((record.levelname.lower(), record.getMessage()))
