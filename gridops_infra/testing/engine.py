@@ -116,6 +116,7 @@ def _run(
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
+            monitor.close_thread_loops(keep=loop)
             asyncio.set_event_loop(None)
             loop.close()
 

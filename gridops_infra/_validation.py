@@ -1,0 +1,165 @@
+"""Argument checks shared by every component: each failure names the field, the value and
+what is allowed, and is raised before the component registers anything."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ArgError(ValueError):
+    """A component argument that cannot be used (a ValueError, so `except ValueError` works)."""
+
+
+class ArgReader:
+    """Reads one component's args: unknown fields are refused, each read is checked."""
+
+    def __init__(
+        self, component: str, name: str, args: Mapping[str, Any] | None, allowed: Iterable[str]
+    ):
+        self.component = component
+        self.name = name
+        self.args: Mapping[str, Any] = dict(args or {})
+        if not isinstance(args, Mapping | None):
+            raise ArgError(f"{component} '{name}': args must be a dict, got {type(args).__name__}")
+        allowed_set = set(allowed)
+        unknown = sorted(set(self.args) - allowed_set)
+        if unknown:
+            raise ArgError(
+                f"{component} '{name}': unknown argument(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(allowed_set))}"
+            )
+
+    def fail(self, field: str, value: Any, allowed: str) -> ArgError:
+        return ArgError(
+            f"{self.component} '{self.name}': {field}={value!r} is not allowed; {allowed}"
+        )
+
+    def has(self, field: str) -> bool:
+        return self.args.get(field) is not None
+
+    def raw(self, field: str, default: Any = None) -> Any:
+        value = self.args.get(field)
+        return default if value is None else value
+
+    def integer(
+        self, field: str, default: int | None, lo: int | None = None, hi: int | None = None
+    ) -> int:
+        value = self.raw(field, default)
+        if value is None:
+            raise self.fail(field, value, "it is required")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(field, value, f"expected a whole number{_range(lo, hi)}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise self.fail(field, value, f"expected a whole number{_range(lo, hi)}")
+        return value
+
+    def optional_integer(
+        self, field: str, lo: int | None = None, hi: int | None = None
+    ) -> int | None:
+        return None if not self.has(field) else self.integer(field, None, lo, hi)
+
+    def number(
+        self, field: str, default: float | None, lo: float | None = None, hi: float | None = None
+    ) -> float:
+        value = self.raw(field, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(field, value, f"expected a number{_range(lo, hi)}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise self.fail(field, value, f"expected a number{_range(lo, hi)}")
+        return float(value)
+
+    def boolean(self, field: str, default: bool) -> bool:
+        value = self.raw(field, default)
+        if not isinstance(value, bool):
+            raise self.fail(field, value, "expected true or false")
+        return value
+
+    def choice(self, field: str, default: T, choices: Iterable[T]) -> T:
+        options = list(choices)
+        value = self.raw(field, default)
+        if value not in options:
+            raise self.fail(field, value, "allowed: " + ", ".join(repr(c) for c in options))
+        return value
+
+    def string(
+        self, field: str, default: str | None = None, pattern: str | None = None, hint: str = ""
+    ) -> str:
+        value = self.raw(field, default)
+        if not isinstance(value, str) or not value:
+            raise self.fail(field, value, "expected a non-empty string")
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise self.fail(field, value, hint or f"expected a string matching {pattern}")
+        return value
+
+    def optional_string(self, field: str, pattern: str | None = None, hint: str = "") -> str | None:
+        return None if not self.has(field) else self.string(field, None, pattern, hint)
+
+    def mapping(self, field: str) -> dict[str, Any]:
+        value = self.raw(field, {})
+        if not isinstance(value, Mapping):
+            raise self.fail(field, value, "expected a mapping")
+        return dict(value)
+
+    def sequence(self, field: str) -> list[Any]:
+        value = self.raw(field, [])
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise self.fail(field, value, "expected a list")
+        return list(value)
+
+    def string_list(self, field: str) -> list[str]:
+        items = self.sequence(field)
+        for item in items:
+            if not isinstance(item, str) or not item:
+                raise self.fail(field, items, "expected a list of non-empty strings")
+        return items
+
+    def cidr(self, field: str, default: str) -> ipaddress.IPv4Network:
+        value = self.raw(field, default)
+        try:
+            net = ipaddress.IPv4Network(value, strict=True)
+        except (ValueError, TypeError) as exc:
+            raise self.fail(
+                field, value, f"expected an IPv4 CIDR block such as 10.0.0.0/16 ({exc})"
+            ) from None
+        return net
+
+    def instance_of(self, field: str, classes: tuple[type, ...], required: bool = True) -> Any:
+        value = self.args.get(field)
+        if value is None and not required:
+            return None
+        if not isinstance(value, classes):
+            names = " or ".join(c.__name__ for c in classes)
+            got = "nothing" if value is None else type(value).__name__
+            raise self.fail(field, got, f"expected a {names}")
+        return value
+
+
+def _range(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f" from {lo} to {hi}"
+    if lo is not None:
+        return f" of at least {lo}"
+    if hi is not None:
+        return f" of at most {hi}"
+    return ""
+
+
+def check_name(component: str, name: Any, max_length: int = 40) -> str:
+    """Logical names become physical AWS names (plus Pulumi's 8-character random suffix),
+    so they are kept short, lowercase-friendly and free of characters AWS refuses."""
+    if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]*", name or ""):
+        raise ArgError(
+            f"{component}: name={name!r} is not allowed; expected letters, digits and hyphens, "
+            "starting with a letter"
+        )
+    if len(name) > max_length or "--" in name or name.endswith("-"):
+        raise ArgError(
+            f"{component}: name={name!r} is not allowed; at most {max_length} characters, "
+            "no double hyphen, not ending in a hyphen (AWS naming rules)"
+        )
+    return name
