@@ -18,14 +18,16 @@ ArnInput = pulumi.Input[str]
 
 def statement(
     actions: Sequence[str],
-    resources: Sequence[ArnInput] | ArnInput,
+    resources: Sequence[ArnInput] | str | pulumi.Output[str],
     *,
     sid: str | None = None,
     effect: str = "Allow",
     conditions: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One policy statement. `resources` are ARNs (strings or Outputs)."""
-    res = [resources] if isinstance(resources, str | pulumi.Output) else list(resources)
+    res: list[ArnInput] = (
+        [resources] if isinstance(resources, str | pulumi.Output) else list(resources)
+    )
     out: dict[str, Any] = {"Effect": effect, "Action": sorted(set(actions)), "Resource": res}
     if sid:
         out["Sid"] = sid

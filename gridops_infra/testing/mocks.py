@@ -108,7 +108,7 @@ class RecordingMonitor(MockMonitor):
                 loop.close()
         self.thread_loops.clear()
 
-    def Invoke(self, request):  # noqa: N802 (gRPC method name)
+    def Invoke(self, request):
         self._thread_loop()
         return super().Invoke(request)
 

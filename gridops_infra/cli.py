@@ -1,0 +1,89 @@
+"""The `gridops` command: offline previews and the analyses that read them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="gridops",
+    help="Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI."""
+
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+USER_ERROR_EXIT = 2
+
+
+def user_error_message(exc: BaseException) -> str | None:
+    """One line for a mistake the user can fix, or None for a bug (which keeps its traceback)."""
+    import pulumi
+
+    from ._validation import ArgError
+    from .targets import TargetError
+    from .testing.project import ProjectError
+
+    if isinstance(exc, TargetError | ProjectError | ArgError):
+        return str(exc)
+    if isinstance(exc, pulumi.ConfigMissingError):
+        return f"missing required configuration key {exc.key!r} (set it in the stack file or with --config)"
+    if isinstance(exc, pulumi.ConfigTypeError):
+        return str(exc).strip()
+    if isinstance(exc, pulumi.RunError):
+        return str(exc).strip().splitlines()[0]
+    if isinstance(exc, ValueError) and type(exc).__module__.startswith(("gridops_infra", "stacks")):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return str(exc)
+    return None
+
+
+def friendly_errors(fn: F) -> F:
+    """User mistakes end in one clear line on stderr and exit code 2, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            message = user_error_message(exc)
+            if message is None:
+                raise
+            err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(USER_ERROR_EXIT) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _register_commands() -> None:
+    from .commands import register_all
+
+    register_all(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register_commands()
+    app(args=argv if argv is not None else sys.argv[1:], prog_name="gridops")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+"""The `gridops` subcommands, one module each."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register_all(app: typer.Typer) -> None:
+    from . import preview
+
+    preview.register(app)

@@ -1,0 +1,28 @@
+"""The staged reference stacks. Each stage is a module with `build(cfg: StageConfig)`."""
+
+from __future__ import annotations
+
+import importlib
+
+import pulumi
+
+from .config import StageConfig, StageConfigError
+
+STAGE_MODULES = {"single-server": "single_server", "fargate": "fargate", "eks": "eks"}
+
+
+def run_stage() -> None:
+    """Build the stage named by config `gridops:stage`."""
+    cfg = pulumi.Config("gridops")
+    stage = cfg.get("stage")
+    if not stage:
+        raise StageConfigError(
+            "missing required config key gridops:stage "
+            f"(one of {', '.join(STAGE_MODULES)}); set it in stacks/Pulumi.<stack>.yaml"
+        )
+    if stage not in STAGE_MODULES:
+        raise StageConfigError(
+            f"unknown stage {stage!r} in gridops:stage; choose one of {', '.join(STAGE_MODULES)}"
+        )
+    module = importlib.import_module(f"{__name__}.{STAGE_MODULES[stage]}")
+    module.build(StageConfig(stage))

@@ -1,0 +1,34 @@
+"""Every stage of the root project previews offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gridops_infra.testing import preview
+from stacks.config import StageConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+def test_stage_previews_with_its_stack_file(stage: str) -> None:
+    plan = preview(ROOT, stack=stage)
+    assert plan.stack == stage
+    assert plan.of_type("gridops:aws:Network")
+    assert plan.outputs["vpc_id"].startswith("vpc-")
+    for record in plan.custom_resources:
+        tags = record.inputs.get("tags")
+        if isinstance(tags, dict) and "gridops:stage" in tags:
+            assert tags["gridops:stage"] == stage
+
+
+def test_unknown_stage_is_a_clear_error() -> None:
+    with pytest.raises(StageConfigError, match="unknown stage 'moon'"):
+        preview(ROOT, stack="fargate", config={"stage": "moon"})
+
+
+def test_stack_without_stage_names_the_missing_key() -> None:
+    with pytest.raises(StageConfigError, match="gridops:stage"):
+        preview(ROOT, stack="nosuch")
