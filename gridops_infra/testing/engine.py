@@ -9,6 +9,7 @@ import runpy
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,16 @@ def _run(
 ) -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # Pulumi gives every executor thread an event loop of its own; creating them here
+    # lets the preview close them all instead of leaking one per thread.
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def thread_init() -> None:
+        thread_loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(thread_loop)
+        thread_loops.append(thread_loop)
+
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=4, initializer=thread_init))
     try:
         pulumi_settings.ROOT.set(None)
         pulumi_config.set_all_config(dict(config), sorted(secret_keys))
@@ -116,7 +127,8 @@ def _run(
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
-            monitor.close_thread_loops(keep=loop)
+            for thread_loop in thread_loops:
+                thread_loop.close()
             asyncio.set_event_loop(None)
             loop.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from typing import Any
@@ -93,31 +92,13 @@ class RecordingMonitor(MockMonitor):
         self.stack_urn = ""
         self.stack_outputs: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self.thread_loops: set[asyncio.AbstractEventLoop] = set()
-
-    def _thread_loop(self) -> None:
-        """Pulumi gives each executor thread its own event loop; keep them so the engine
-        can close them when the preview ends instead of leaking one per thread."""
-        loop = _ensure_event_loop()
-        with self._lock:
-            self.thread_loops.add(loop)
-
-    def close_thread_loops(self, keep: asyncio.AbstractEventLoop) -> None:
-        for loop in self.thread_loops:
-            if loop is not keep and not loop.is_closed() and not loop.is_running():
-                loop.close()
-        self.thread_loops.clear()
-
-    def Invoke(self, request):
-        self._thread_loop()
-        return super().Invoke(request)
 
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        self._thread_loop()
+        _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object)
         resource_args = MockResourceArgs(
             typ=request.type,

@@ -14,14 +14,36 @@ from typing import Any
 _TRUST_POLICY_EXPECTED = "Statement contains neither Resource nor NotResource"
 
 
-def iam_findings(document: str | dict[str, Any], *, trust: bool = False) -> list[str]:
-    """parliament's findings (community auditors included) for one policy document."""
+KEY_ARN_FOR_ANALYSIS = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-a000-000000000000"
+
+
+def iam_findings(
+    document: str | dict[str, Any], *, trust: bool = False, key_policy: bool = False
+) -> list[str]:
+    """parliament's findings (community auditors included) for one policy document.
+
+    `trust=True`: a role trust policy (its missing Resource is expected).
+    `key_policy=True`: a KMS key policy, where `"Resource": "*"` means "this key"; it is
+    analysed with the key's ARN in its place; the account-root `kms:*` statement AWS
+    puts in every default key policy (it delegates the key's administration to IAM
+    policies) is left out of the analysis, every other statement is checked.
+    """
     from parliament import analyze_policy_string
 
-    text = document if isinstance(document, str) else json.dumps(document)
-    policy = analyze_policy_string(text, include_community_auditors=True)
+    doc = json.loads(document) if isinstance(document, str) else document
+    if key_policy:
+        kept = []
+        for st in doc.get("Statement", []):
+            if _is_root_key_admin(st):
+                continue
+            st = dict(st)
+            if st.get("Resource") == "*":
+                st["Resource"] = KEY_ARN_FOR_ANALYSIS
+            kept.append(st)
+        doc = {**doc, "Statement": kept}
+    policy = analyze_policy_string(json.dumps(doc), include_community_auditors=True)
     findings = [f"{f.issue}: {f.detail}" for f in policy.findings]
-    if trust:
+    if trust or key_policy:
         findings = [f for f in findings if _TRUST_POLICY_EXPECTED not in f]
     return findings
 
@@ -43,3 +65,15 @@ def ecs_container_definition_errors(
     shape = model.operation_model("RegisterTaskDefinition").input_shape
     report = ParamValidator().validate({"family": "validate", "containerDefinitions": defs}, shape)
     return report.generate_report() if report.has_errors() else None
+
+
+def _is_root_key_admin(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    aws = principal.get("AWS", "") if isinstance(principal, dict) else ""
+    return (
+        statement.get("Effect") == "Allow"
+        and statement.get("Action") == "kms:*"
+        and isinstance(aws, str)
+        and aws.endswith(":root")
+        and "Condition" not in statement
+    )

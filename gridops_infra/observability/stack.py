@@ -1,0 +1,266 @@
+"""ObservabilityStack: SLO alarms that page, golden-signal alarms, an alert topic, a dashboard."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any, TypedDict
+
+import pulumi
+import pulumi_aws as aws
+
+from .. import iam
+from .._component import GridopsComponent, Transform, check_transforms
+from .._validation import ArgReader, check_name
+from .alarm_spec import AlarmSpec
+from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
+from .dashboard import dashboard_body
+from .golden_signals import component_name, golden_signal_specs, kind_of
+from .slo import Slo
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class ObservabilityStackArgs(TypedDict, total=False):
+    resources: list[Any]
+    """Components to watch (StatelessService, ManagedPostgresWithReplicas, RedisCache,
+    SqsWorkerQueue, CdnFrontend). Each gets its golden-signal alarms. Default: none."""
+    slos: list[Slo]
+    """Service level objectives; each gets multiwindow burn-rate alarms (page and
+    ticket tiers). Example: `[Slo.availability(api, objective=0.999)]`. Default: none."""
+    alert_emails: list[str]
+    """Addresses subscribed to both the page and the ticket topic (each must confirm
+    the subscription by email). Default: none."""
+    webhooks: list[dict[str, str]]
+    """HTTPS endpoints (chat, paging services): `{"url": "https://...", "severity":
+    "page" | "ticket"}`. Default: none."""
+    thresholds: dict[str, float]
+    """Golden-signal threshold overrides by alarm key, e.g. `{"api.cpu": 70,
+    "db.free-storage": 20 * 1024**3}`. Unknown keys are refused. Default: none."""
+    dashboard: bool
+    """Create a CloudWatch dashboard laid out by component. Default: true."""
+    tags: dict[str, str]
+    """Tags for every resource. Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch: topic_key, page_topic, ticket_topic, subscription, alarm,
+    composite_alarm, dashboard. Default: none."""
+
+
+class ObservabilityStack(GridopsComponent):
+    """Alerts that map to SLOs: burn-rate alarms page, golden signals open tickets.
+
+    Example:
+        ObservabilityStack("obs", {"resources": [api, db], "slos": [Slo.availability(api)],
+                                   "alert_emails": ["oncall@acme.io"]})
+    """
+
+    TYPE = "gridops:aws:ObservabilityStack"
+    CHILD_ROLES = (
+        "topic_key",
+        "page_topic",
+        "ticket_topic",
+        "subscription",
+        "alarm",
+        "composite_alarm",
+        "dashboard",
+    )
+
+    page_topic_arn: pulumi.Output[str]
+    """SNS topic for page-severity alerts (fast SLO burn)."""
+    ticket_topic_arn: pulumi.Output[str]
+    """SNS topic for ticket-severity alerts (slow burn, golden signals)."""
+    alarm_names: list[str]
+    """Names of every alarm created (metric and composite)."""
+    page_alarm_names: list[str]
+    """Names of the composite page alarms, one per SLO page tier."""
+
+    def __init__(
+        self,
+        name: str,
+        args: ObservabilityStackArgs | dict[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        check_name("ObservabilityStack", name)
+        a = ArgReader("ObservabilityStack", name, args, ObservabilityStackArgs.__annotations__)
+        resources = a.sequence("resources")
+        slos = a.sequence("slos")
+        for slo in slos:
+            if not isinstance(slo, Slo):
+                raise a.fail(
+                    "slos", slo, "expected Slo objects (Slo.availability(...), Slo.latency(...))"
+                )
+        emails = a.string_list("alert_emails")
+        for email in emails:
+            if not EMAIL.fullmatch(email):
+                raise a.fail("alert_emails", email, "expected e-mail addresses")
+        webhooks = self._webhooks(a)
+        thresholds = a.mapping("thresholds")
+        with_dashboard = a.boolean("dashboard", True)
+        transforms = check_transforms(
+            "ObservabilityStack", name, a.raw("transforms"), self.CHILD_ROLES
+        )
+        for resource in resources:
+            kind_of(resource)  # refuses components without golden signals
+        golden = {component_name(r): golden_signal_specs(r, thresholds) for r in resources}
+        keys = {spec.key for specs in golden.values() for spec in specs}
+        base_keys = {k.rsplit("-", 1)[0] for k in keys if k[-1].isdigit()}
+        unknown = sorted(set(thresholds) - keys - base_keys)
+        if unknown:
+            raise a.fail("thresholds", unknown, "known alarm keys: " + ", ".join(sorted(keys)))
+        slo_alarms = [t for slo in slos for t in slo_alarm_specs(slo, component=slo.service_name)]
+
+        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        self.page_topic_arn, self.ticket_topic_arn = self._topics(emails, webhooks)
+        topics = {"page": self.page_topic_arn, "ticket": self.ticket_topic_arn}
+        self.alarm_names = []
+        self.page_alarm_names = []
+        self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        for specs in golden.values():
+            for spec in specs:
+                self._alarm(spec, topics[spec.severity])
+        for tier in slo_alarms:
+            self._slo_tier(tier, topics)
+        if with_dashboard:
+            region = aws.get_region().region
+            self.child(
+                "dashboard",
+                aws.cloudwatch.Dashboard,
+                {
+                    "dashboard_name": f"{pulumi.get_stack()}-{name}",
+                    "dashboard_body": dashboard_body(golden, slo_alarms, region),
+                },
+            )
+        self.register_outputs(
+            {
+                "page_topic_arn": self.page_topic_arn,
+                "ticket_topic_arn": self.ticket_topic_arn,
+                "alarm_names": self.alarm_names,
+                "page_alarm_names": self.page_alarm_names,
+            }
+        )
+
+    @staticmethod
+    def _webhooks(a: ArgReader) -> list[dict[str, str]]:
+        hooks = a.sequence("webhooks")
+        for hook in hooks:
+            if (
+                not isinstance(hook, dict)
+                or not str(hook.get("url", "")).startswith("https://")
+                or hook.get("severity", "page") not in ("page", "ticket")
+            ):
+                raise a.fail(
+                    "webhooks",
+                    hook,
+                    'expected {"url": "https://...", "severity": "page" | "ticket"}',
+                )
+        return hooks
+
+    def _topics(
+        self, emails: Sequence[str], webhooks: Sequence[dict[str, str]]
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        account = iam.account_id()
+        # CloudWatch publishes to an encrypted topic only with a customer managed key whose
+        # policy lets it use the key (the AWS managed SNS key does not).
+        key_policy = json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AccountAdmin",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                        "Action": "kms:*",
+                        "Resource": "*",
+                    },
+                    {
+                        "Sid": "CloudWatchAlarms",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        "Resource": "*",
+                        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                    },
+                ],
+            },
+            sort_keys=True,
+        )
+        key = self.child(
+            "topic_key",
+            aws.kms.Key,
+            {
+                "description": f"Encrypts the {self.name} alert topics",
+                "enable_key_rotation": True,
+                "deletion_window_in_days": 30,
+                "policy": key_policy,
+            },
+        )
+        arns = []
+        for severity in ("page", "ticket"):
+            topic = self.child(
+                f"{severity}_topic",
+                aws.sns.Topic,
+                {"kms_master_key_id": key.arn, "display_name": f"{self.name} {severity}"},
+                suffix=severity,
+            )
+            for i, email in enumerate(emails):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": topic.arn, "protocol": "email", "endpoint": email},
+                    suffix=f"{severity}-email-{i}",
+                    tag=False,
+                )
+            for i, hook in enumerate(h for h in webhooks if h.get("severity", "page") == severity):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": topic.arn, "protocol": "https", "endpoint": hook["url"]},
+                    suffix=f"{severity}-webhook-{i}",
+                    tag=False,
+                )
+            arns.append(topic.arn)
+        return arns[0], arns[1]
+
+    def _alarm_name(self, key: str) -> str:
+        return f"{pulumi.get_stack()}-{self.name}-{key.replace('.', '-')}"
+
+    def _alarm(
+        self, spec: AlarmSpec, topic: pulumi.Input[str] | None
+    ) -> aws.cloudwatch.MetricAlarm:
+        alarm_name = self._alarm_name(spec.key)
+        args = {**spec.alarm_args(), "name": alarm_name}
+        if topic is not None:
+            args["alarm_actions"] = [topic]
+            args["ok_actions"] = [topic]
+        args["tags"] = {"gridops:severity": spec.severity, "gridops:watches": spec.component}
+        alarm = self.child(
+            "alarm", aws.cloudwatch.MetricAlarm, args, suffix=spec.key.replace(".", "-")
+        )
+        self.alarm_names.append(alarm_name)
+        self.alarms[spec.key] = alarm
+        return alarm
+
+    def _slo_tier(self, tier: SloTierAlarms, topics: dict[str, pulumi.Output[str]]) -> None:
+        # The window alarms carry no actions: only their AND (the composite) notifies.
+        long = self._alarm(tier.long, None)
+        short = self._alarm(tier.short, None)
+        composite_name = self._alarm_name(tier.key)
+        rule = f'ALARM("{self._alarm_name(tier.long.key)}") AND ALARM("{self._alarm_name(tier.short.key)}")'
+        self.child(
+            "composite_alarm",
+            aws.cloudwatch.CompositeAlarm,
+            {
+                "alarm_name": composite_name,
+                "alarm_description": f"SLO {tier.slo.name}: {tier.tier.budget_consumed:.0%} of the error budget burnt in {tier.tier.long_window_label} ({tier.tier.severity})",
+                "alarm_rule": rule,
+                "alarm_actions": [topics[tier.tier.severity]],
+                "ok_actions": [topics[tier.tier.severity]],
+                "tags": {"gridops:severity": tier.tier.severity, "gridops:slo": tier.slo.name},
+            },
+            suffix=tier.key.replace(".", "-"),
+            opts=pulumi.ResourceOptions(depends_on=[long, short]),
+        )
+        self.alarm_names.append(composite_name)
+        if tier.tier.severity == "page":
+            self.page_alarm_names.append(composite_name)
