@@ -6,6 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from . import preview
+    from . import assess, preview
 
     preview.register(app)
+    assess.register(app)

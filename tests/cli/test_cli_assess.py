@@ -1,0 +1,32 @@
+"""`gridops assess` end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gridops_infra.cli import app
+from gridops_infra.commands import register_all
+
+ROOT = Path(__file__).resolve().parents[2]
+if not app.registered_commands:
+    register_all(app)
+runner = CliRunner()
+
+
+def test_assess_sample_recommends_fargate() -> None:
+    result = runner.invoke(app, ["assess", str(ROOT / "examples/metrics/baseline-growing.yaml"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["recommended_stage"] == "fargate"
+    assert [t["fired"] for t in data["triggers"]].count(True) == 3
+
+
+def test_assess_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text("current_stage: moon\n")
+    result = runner.invoke(app, ["assess", str(bad)])
+    assert result.exit_code == 2
+    assert "current_stage" in result.output and "Traceback" not in result.output
