@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
         metrics_file: Annotated[
             Path, typer.Argument(help="Measured baseline YAML (see examples/metrics/README.md).")
         ],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the schema-stable JSON.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the schema-stable JSON.")
+        ] = False,
     ) -> None:
         """Growth triggers -> which fire, which stage to move to, which steps come first."""
         from ..analysis.assess import assess, load_metrics

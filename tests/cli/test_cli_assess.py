@@ -17,7 +17,9 @@ runner = CliRunner()
 
 
 def test_assess_sample_recommends_fargate() -> None:
-    result = runner.invoke(app, ["assess", str(ROOT / "examples/metrics/baseline-growing.yaml"), "--json"])
+    result = runner.invoke(
+        app, ["assess", str(ROOT / "examples/metrics/baseline-growing.yaml"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["recommended_stage"] == "fargate"
