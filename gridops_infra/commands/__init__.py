@@ -6,7 +6,8 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from . import assess, preview
+    from . import assess, check, preview
 
     preview.register(app)
+    check.register(app)
     assess.register(app)

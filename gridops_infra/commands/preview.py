@@ -9,19 +9,8 @@ import typer
 
 from ..cli import console, friendly_errors
 from ..targets import load_plan, parse_config_pairs
+from .options import ConfigOpt, StackOpt, TargetArg
 from .render import print_plan
-
-TargetArg = Annotated[
-    str, typer.Argument(help="A stage (single-server, fargate, eks) or a Pulumi project directory.")
-]
-StackOpt = Annotated[
-    str | None,
-    typer.Option("--stack", "-s", help="Stack name. Default: the stage's own, else dev."),
-]
-ConfigOpt = Annotated[
-    list[str] | None,
-    typer.Option("--config", "-c", help="Override a config value: key=value (repeatable)."),
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,40 @@
+"""`gridops check` end to end: passes on the stages, exits 1 on a mandatory violation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gridops_infra.cli import app
+from gridops_infra.commands import register_all
+
+ROOT = Path(__file__).resolve().parents[2]
+if not app.registered_commands:
+    register_all(app)
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+def test_stages_pass_every_mandatory_rule(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["check", stage, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["passed"] is True and report["summary"]["mandatory"] == 0
+
+
+def test_mandatory_violation_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: bad\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "aws.rds.Instance('db', engine='postgres', instance_class='db.t4g.micro', allocated_storage=20,\n"
+        "    storage_encrypted=False, publicly_accessible=True, skip_final_snapshot=True)\n"
+    )
+    result = runner.invoke(app, ["check", str(tmp_path), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    rules = {v["rule"] for v in report["violations"]}
+    assert {"rds-storage-encrypted", "rds-not-publicly-accessible"} <= rules
