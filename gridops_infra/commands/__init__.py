@@ -6,8 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from . import assess, check, preview
+    from . import assess, check, cost, graph, preview, timing
 
-    preview.register(app)
-    check.register(app)
-    assess.register(app)
+    for command in (preview, check, cost, timing, graph, assess):
+        command.register(app)

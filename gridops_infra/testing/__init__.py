@@ -5,7 +5,7 @@ plan = preview(my_program, config={"aws:region": "eu-west-1"})
 assert plan.of_type("aws:ec2/vpc:Vpc")
 """
 
-from .engine import preview
+from .engine import PreviewTimeoutError, preview
 from .functions import UnmockedInvokeError
 from .mocks import GridopsMocks, RecordingMonitor
 from .plan import Plan, ResourceRecord, SecretValue, contains_secret, reveal, to_jsonable
@@ -14,6 +14,7 @@ from .project import ProjectError, load_project
 __all__ = [
     "GridopsMocks",
     "Plan",
+    "PreviewTimeoutError",
     "ProjectError",
     "RecordingMonitor",
     "ResourceRecord",

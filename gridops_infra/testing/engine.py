@@ -27,6 +27,13 @@ from .project import ProjectSpec, load_project, normalize_config
 
 Program = Callable[[], Any]
 
+DEFAULT_TIMEOUT_SECONDS = 300.0
+
+
+class PreviewTimeoutError(RuntimeError):
+    """The program never finished: its Outputs wait on each other."""
+
+
 # Running a project directory changes the working directory and sys.path, which are
 # process-wide: previews of directories run one at a time.
 _PROCESS_STATE = threading.Lock()
@@ -39,6 +46,7 @@ def preview(
     stack: str = "dev",
     project: str = "gridops",
     mocks: Mocks | None = None,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> Plan:
     """Run `program` offline and return the Plan of everything it would register.
 
@@ -48,7 +56,9 @@ def preview(
     (`{"stage": "fargate"}` is `gridops:stage`); they override the stack file's values.
 
     Every call is isolated: it runs in a fresh context with its own event loop, settings,
-    config and monitor, so previews never see each other's resources.
+    config and monitor, so previews never see each other's resources. A program still
+    running after `timeout_seconds` (a dependency cycle never resolves) is stopped with
+    a PreviewTimeoutError.
     """
     if callable(program):
         spec = None
@@ -68,7 +78,7 @@ def preview(
     logger = DiagnosticsLogger()
 
     def in_fresh_context() -> None:
-        _run(run, monitor, logger, project, stack, raw_config, secret_keys)
+        _run(run, monitor, logger, project, stack, raw_config, secret_keys, timeout_seconds)
 
     with _project_process_state(spec):
         contextvars.Context().run(in_fresh_context)
@@ -92,6 +102,7 @@ def _run(
     stack: str,
     config: dict[str, str],
     secret_keys: set[str],
+    timeout_seconds: float,
 ) -> None:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -121,9 +132,21 @@ def _run(
                 callbacks=None,
             )
         )
-        loop.run_until_complete(run_in_stack(program))
+        try:
+            loop.run_until_complete(asyncio.wait_for(run_in_stack(program), timeout_seconds))
+        except TimeoutError:
+            raise PreviewTimeoutError(
+                f"the program did not finish within {timeout_seconds:g} s: look for a dependency "
+                "cycle (depends_on a component whose children depend back on the resource) or an "
+                "Output that never resolves"
+            ) from None
     finally:
         try:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:

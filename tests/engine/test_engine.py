@@ -225,3 +225,15 @@ def test_gridops_mocks_work_with_plain_set_mocks() -> None:
     assert state["arn"].startswith("arn:aws:sqs:eu-west-1:123456789012:q-")
     assert state["url"].endswith(state["name"])
     assert rid == state["url"]
+
+
+def test_a_program_that_never_finishes_times_out_with_a_clear_error() -> None:
+    from gridops_infra.testing import PreviewTimeoutError
+
+    def program() -> None:
+        never, _resolve = pulumi.deferred_output()
+        aws.sqs.Queue("waits-forever", name=never)
+
+    with pytest.raises(PreviewTimeoutError, match="dependency cycle"):
+        preview(program, timeout_seconds=1)
+    assert [r.name for r in preview(vpc_and_subnet)] == ["vpc", "subnet"]

@@ -1,0 +1,65 @@
+"""`gridops graph`: the architecture as DOT, Mermaid or PNG."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..cli import console, friendly_errors
+from ..targets import TargetError, load_plan, parse_config_pairs
+from .options import ConfigOpt, StackOpt, TargetArg
+
+
+class Format(StrEnum):
+    dot = "dot"
+    mermaid = "mermaid"
+    png = "png"
+
+
+class LevelChoice(StrEnum):
+    component = "component"
+    resource = "resource"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("graph")
+    @friendly_errors
+    def graph_command(
+        target: TargetArg = "fargate",
+        stack: StackOpt = None,
+        config: ConfigOpt = None,
+        fmt: Annotated[
+            Format, typer.Option("--format", "-f", help="dot, mermaid or png.")
+        ] = Format.mermaid,
+        level: Annotated[
+            LevelChoice | None,
+            typer.Option("--level", help="component (one box per component) or resource."),
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write here (required for png).")
+        ] = None,
+    ) -> None:
+        """Draw TARGET grouped by component, edges from the dependency graph."""
+        from ..analysis import to_dot, to_mermaid, to_png
+
+        chosen = level.value if level else None
+        with console.status("Previewing...", spinner="dots"):
+            _, plan = load_plan(target, stack, parse_config_pairs(config))
+        if fmt is Format.png:
+            if output is None:
+                raise TargetError("--format png needs --output FILE.png")
+            try:
+                written = to_png(plan, output, level=chosen)  # type: ignore[arg-type]
+            except RuntimeError as exc:
+                raise TargetError(str(exc)) from None
+            typer.echo(f"wrote {written}")
+            return
+        text = to_dot(plan, level=chosen) if fmt is Format.dot else to_mermaid(plan, level=chosen)  # type: ignore[arg-type]
+        if output is not None:
+            output.write_text(text)
+            typer.echo(f"wrote {output}")
+        else:
+            typer.echo(text)
