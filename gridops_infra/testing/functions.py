@@ -152,6 +152,45 @@ def _origin_request_policy(args: dict[str, Any], region: str) -> dict[str, Any]:
     return {"id": known.get(name, short_hash("orp", name, length=32)), "name": name}
 
 
+def _lookup_tags(args: dict[str, Any]) -> str:
+    return "/".join(f"{k}={v}" for k, v in sorted((args.get("tags") or {}).items()))
+
+
+def _load_balancer(args: dict[str, Any], region: str) -> dict[str, Any]:
+    # Found by name or tags (e.g. an ALB the AWS Load Balancer Controller created).
+    key = str(args.get("name") or _lookup_tags(args))
+    name = str(args.get("name") or f"k8s-{short_hash('lbname', key, length=20)}")[:32]
+    lb_id = short_hash("lb", key, length=16)
+    arn = f"arn:aws:elasticloadbalancing:{region}:{ACCOUNT_ID}:loadbalancer/app/{name}/{lb_id}"
+    return {
+        "id": arn,
+        "arn": arn,
+        "arnSuffix": f"app/{name}/{lb_id}",
+        "name": name,
+        "dnsName": f"{name}-{int(short_hash('lbdns', key, length=8), 16) % 10**10}"
+        f".{region}.elb.amazonaws.com",
+        "zoneId": "Z35SXDOTRQ7X7K",
+        "loadBalancerType": "application",
+        "internal": False,
+        "tags": dict(args.get("tags") or {}),
+    }
+
+
+def _target_group(args: dict[str, Any], region: str) -> dict[str, Any]:
+    key = str(args.get("name") or _lookup_tags(args))
+    name = str(args.get("name") or f"k8s-{short_hash('tgname', key, length=20)}")[:32]
+    tg_id = short_hash("tg", key, length=16)
+    arn = f"arn:aws:elasticloadbalancing:{region}:{ACCOUNT_ID}:targetgroup/{name}/{tg_id}"
+    return {
+        "id": arn,
+        "arn": arn,
+        "arnSuffix": f"targetgroup/{name}/{tg_id}",
+        "name": name,
+        "targetType": "ip",
+        "tags": dict(args.get("tags") or {}),
+    }
+
+
 INVOKES: dict[str, Invoke] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": _azs,
     "aws:index/getCallerIdentity:getCallerIdentity": _caller,
@@ -165,6 +204,8 @@ INVOKES: dict[str, Invoke] = {
     "aws:eks/getAddonVersion:getAddonVersion": _eks_addon_version,
     "aws:cloudfront/getCachePolicy:getCachePolicy": _cache_policy,
     "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy": _origin_request_policy,
+    "aws:lb/getLoadBalancer:getLoadBalancer": _load_balancer,
+    "aws:lb/getTargetGroup:getTargetGroup": _target_group,
 }
 
 

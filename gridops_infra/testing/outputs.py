@@ -8,6 +8,7 @@ different resources never collide.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,9 @@ IDENTITIES: dict[str, Identity] = {
     "aws:ec2/volumeAttachment:VolumeAttachment": Identity("ec2", "vai-{hex}"),
     "aws:ec2/launchTemplate:LaunchTemplate": Identity("ec2", "lt-{hex}", "launch-template/{id}"),
     "aws:ec2/eipAssociation:EipAssociation": Identity("ec2", "eipassoc-{hex}"),
+    "aws:ec2/networkInterface:NetworkInterface": Identity(
+        "ec2", "eni-{hex}", "network-interface/{id}"
+    ),
     "aws:cloudwatch/logGroup:LogGroup": Identity("logs", "{name}", "log-group:{name}"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": Identity("cloudwatch", "{name}", "alarm:{name}"),
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": Identity(
@@ -92,10 +96,10 @@ IDENTITIES: dict[str, Identity] = {
         "elasticloadbalancing", "{arn}", "targetgroup/{name}/{hex16}"
     ),
     "aws:lb/listener:Listener": Identity(
-        "elasticloadbalancing", "{arn}", "listener/app/{hex8}/{hex16}"
+        "elasticloadbalancing", "{arn}", "listener/app/{hex8}/{hex16}/{hex6}"
     ),
     "aws:lb/listenerRule:ListenerRule": Identity(
-        "elasticloadbalancing", "{arn}", "listener-rule/app/{hex8}/{hex16}/{hex6}"
+        "elasticloadbalancing", "{arn}", "listener-rule/app/{hex8}/{hex16}/{hex6}/{hex8}"
     ),
     "aws:acm/certificate:Certificate": Identity("acm", "{arn}", "certificate/{uuid}"),
     "aws:appautoscaling/target:Target": Identity("application-autoscaling", "{hex}"),
@@ -430,6 +434,12 @@ def _instance(name: str, inputs: dict, out: dict, region: str) -> dict:
     }
 
 
+def _network_interface(name: str, inputs: dict, out: dict, region: str) -> dict:
+    h = short_hash("eni-ip", name, length=4)
+    ip = f"10.0.{int(h[:2], 16) % 250}.{int(h[2:], 16) % 250 + 4}"
+    return {"privateIp": ip, "privateIps": [ip], "macAddress": f"0e:{h[:2]}:{h[2:]}:00:00:01"}
+
+
 def _eip(name: str, inputs: dict, out: dict, region: str) -> dict:
     h = short_hash("eip", name, length=4)
     ip = f"54.{int(h[:2], 16) % 200 + 10}.{int(h[2:], 16) % 250}.{int(h[1:3], 16) % 250 + 1}"
@@ -452,16 +462,80 @@ def _random_password(name: str, inputs: dict, out: dict, region: str) -> dict:
     }
 
 
+def _rds_proxy(name: str, inputs: dict, out: dict, region: str) -> dict:
+    proxy = inputs.get("name") or out.get("name")
+    return {"endpoint": f"{proxy}.proxy-c{short_hash('rds', length=12)}.{region}.rds.amazonaws.com"}
+
+
+def _rds_proxy_endpoint(name: str, inputs: dict, out: dict, region: str) -> dict:
+    endpoint = inputs.get("dbProxyEndpointName") or name
+    return {
+        "endpoint": f"{endpoint}.endpoint.proxy-c{short_hash('rds', length=12)}.{region}.rds.amazonaws.com",
+        "isDefault": False,
+    }
+
+
+def _task_definition(name: str, inputs: dict, out: dict, region: str) -> dict:
+    """ECS registers a new revision whenever the definition changes: the revision number
+    follows the content, so a changed image shows up as a changed ARN in the Plan."""
+    family = inputs.get("family") or out.get("family")
+    content = json.dumps(
+        {k: v for k, v in inputs.items() if k != "tags"}, sort_keys=True, default=str
+    )
+    revision = 1 + int(short_hash("revision", content, length=6), 16) % 999
+    base = f"arn:aws:ecs:{region}:{ACCOUNT_ID}:task-definition/{family}"
+    return {"revision": revision, "arn": f"{base}:{revision}", "arnWithoutRevision": base}
+
+
 def _kms_key(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {"keyId": out.get("arn", "").rsplit("/", 1)[-1]}
 
 
 def _role(name: str, inputs: dict, out: dict, region: str) -> dict:
-    return {"uniqueId": f"AROA{short_hash('role', name).upper()[:17]}"}
+    extra = {"uniqueId": f"AROA{short_hash('role', name).upper()[:17]}"}
+    path = inputs.get("path")
+    if isinstance(path, str) and path.startswith("/") and path != "/":
+        # A role under a path has it in its ARN: role/<path><name>
+        extra["arn"] = f"arn:aws:iam::{ACCOUNT_ID}:role{path}{out.get('name') or name}"
+    return extra
 
 
 def _logs(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {}
+
+
+def _oidc_provider(name: str, inputs: dict, out: dict, region: str) -> dict:
+    # The ARN names the issuer host and path: oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>
+    url = str(inputs.get("url") or "token.actions.githubusercontent.com")
+    return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{url.removeprefix('https://')}"}
+
+
+def _launch_template(name: str, inputs: dict, out: dict, region: str) -> dict:
+    return {"latestVersion": 1, "defaultVersion": 1}
+
+
+def _helm_release(name: str, inputs: dict, out: dict, region: str) -> dict:
+    release = inputs.get("name") or name
+    return {
+        "status": {
+            "name": release,
+            "namespace": inputs.get("namespace") or "default",
+            "chart": inputs.get("chart"),
+            "version": inputs.get("version"),
+            "appVersion": inputs.get("version"),
+            "revision": 1,
+            "status": "deployed",
+        }
+    }
+
+
+def _ingress(name: str, inputs: dict, out: dict, region: str) -> dict:
+    # The AWS Load Balancer Controller names a grouped ALB k8s-<group>-<hash>.
+    annotations = (inputs.get("metadata") or {}).get("annotations") or {}
+    group = str(annotations.get("alb.ingress.kubernetes.io/group.name") or name)[:12]
+    digits = int(short_hash("albdns", group, length=8), 16) % 10**10
+    host = f"k8s-{group}-{short_hash('alb', group, length=10)}-{digits}.{region}.elb.amazonaws.com"
+    return {"status": {"loadBalancer": {"ingress": [{"hostname": host}]}}}
 
 
 EXTRAS: dict[str, Extra] = {
@@ -480,9 +554,17 @@ EXTRAS: dict[str, Extra] = {
     "aws:eks/cluster:Cluster": _eks,
     "aws:ec2/instance:Instance": _instance,
     "aws:ec2/eip:Eip": _eip,
+    "aws:ec2/networkInterface:NetworkInterface": _network_interface,
     "random:index/randomPassword:RandomPassword": _random_password,
+    "aws:rds/proxy:Proxy": _rds_proxy,
+    "aws:rds/proxyEndpoint:ProxyEndpoint": _rds_proxy_endpoint,
     "aws:kms/key:Key": _kms_key,
+    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
     "aws:iam/role:Role": _role,
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _oidc_provider,
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "kubernetes:helm.sh/v3:Release": _helm_release,
+    "kubernetes:networking.k8s.io/v1:Ingress": _ingress,
 }
 
 

@@ -1,0 +1,68 @@
+"""FargateCluster's arguments, documented once, and the checks only they need."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal, TypedDict
+
+from .._component import Transform
+from .._validation import ArgReader
+from ..network import Network
+
+# Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,
+# and AWS allows 32 characters: 20 + 4 + 8 = 32.
+MAX_CLUSTER_NAME = 20
+
+
+class FargateClusterArgs(TypedDict, total=False):
+    network: Network
+    """The Network to run in (required): the ALB goes in its public subnets, services in
+    its private subnets."""
+    certificate_arn: str
+    """An existing ACM certificate (same region) for the ALB's HTTPS listener. Default:
+    none. With it (or with `domain`), port 80 only redirects to HTTPS."""
+    domain: str
+    """A DNS name for the ALB, e.g. `"app.example.com"`: an ACM certificate for it and
+    `*.<domain>`, validated through `zone_id`, an HTTPS listener and an alias record.
+    Default: none (plain HTTP on port 80 unless `certificate_arn` or a service's own
+    `domain` adds HTTPS). Requires `zone_id`."""
+    zone_id: str
+    """The Route 53 hosted zone id for `domain`. Default: none; required with `domain`."""
+    alb_deletion_protection: bool
+    """Refuse to delete the load balancer until this is turned off. Default: true."""
+    access_log_retention_days: int
+    """Days ALB access logs stay in their S3 bucket. Default: 90. Allowed: 1..3650."""
+    idle_timeout_seconds: int
+    """Seconds an idle client connection stays open on the ALB. Default: 60. Allowed:
+    1..4000."""
+    ingress_cidrs: list[str]
+    """IPv4 ranges allowed to reach the ALB on ports 80/443. Default: `["0.0.0.0/0"]`
+    (public). Put a CDN's or office range here to close it."""
+    container_insights: Literal["enabled", "enhanced"]
+    """ECS Container Insights level. Default: `"enabled"`; `"enhanced"` adds per-task and
+    per-container metrics (more CloudWatch cost)."""
+    tags: dict[str, str]
+    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
+    Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch, keyed by role (see `FargateCluster.CHILD_ROLES`). Default:
+    none."""
+
+
+def read_ingress_cidrs(a: ArgReader) -> list[str]:
+    if not a.has("ingress_cidrs"):
+        return ["0.0.0.0/0"]
+    cidrs = a.string_list("ingress_cidrs")
+    if not cidrs:
+        raise a.fail("ingress_cidrs", cidrs, "expected at least one IPv4 CIDR block")
+    for cidr in cidrs:
+        try:
+            if "/" not in cidr:
+                raise ValueError("no prefix length")
+            ipaddress.IPv4Network(cidr, strict=True)
+        except ValueError:
+            raise a.fail("ingress_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block") from None
+    return cidrs
+
+
+__all__ = ["MAX_CLUSTER_NAME", "FargateClusterArgs", "read_ingress_cidrs"]

@@ -1,0 +1,168 @@
+"""StatelessService: one spec, built by the backend of whatever platform it runs on."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pulumi
+
+from .._component import GridopsComponent, Transform, check_transforms
+from .._validation import ArgError, ArgReader
+from ..metrics import Metric
+from ..platforms.base import PLATFORM_KINDS, Platform
+from . import fargate as fargate_backend
+from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
+from .spec import ServiceSpec
+from .spec_args import ServiceSpecArgs
+
+
+class StatelessServiceArgs(ServiceSpecArgs, total=False):
+    platform: Platform
+    """Where the service runs (required): a FargateCluster today; EksCluster or
+    SingleServer take the same spec. Changing it moves the service (new resources)."""
+    tags: dict[str, str]
+    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
+    Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch, keyed by role (the platform backend's `CHILD_ROLES`, e.g.
+    `task_definition`, `service`, `target_group` on Fargate). Default: none."""
+
+
+COMPONENT_FIELDS = ("platform", "tags", "transforms")
+
+# Platform kind -> the backend that builds a ServiceSpec there. EKS and single-server
+# backends (service/eks.py, service/single_server.py) register here with the same
+# `CHILD_ROLES` / `check` / `build` signature.
+BACKENDS: dict[str, ServiceBackend] = {
+    "fargate": cast(ServiceBackend, fargate_backend),
+}
+
+
+def backend_for(name: str, platform: Platform) -> ServiceBackend:
+    backend = BACKENDS.get(platform.kind)
+    if backend is None:
+        raise NotImplementedError(
+            f"StatelessService '{name}': the {platform.kind!r} platform "
+            f"({type(platform).__name__}) has no service backend yet; built so far: "
+            + ", ".join(sorted(BACKENDS))
+        )
+    return backend
+
+
+class StatelessService(GridopsComponent):
+    """A stateless HTTP service from one platform-neutral spec: the same args run on
+    Fargate, EKS or a single server, only `platform` changes.
+
+    The spec is validated in full (`ServiceSpec.from_args`), then the platform's backend
+    checks what only it knows (e.g. listener-rule conflicts), and only then is anything
+    registered. On Fargate: task definition, separate execution and task roles, its own
+    security group, target group and listener rule on the cluster's ALB, ECS service
+    with circuit breaker and alarm rollback, autoscaling.
+
+    Example: `StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2",
+    "port": 8080, "cpu": 512, "memory": 1024, "min_count": 2, "max_count": 20})`
+    """
+
+    TYPE = "gridops:aws:StatelessService"
+    CHILD_ROLES = tuple(dict.fromkeys(r for b in BACKENDS.values() for r in b.CHILD_ROLES))
+
+    spec: ServiceSpec
+    """The validated spec the service was built from."""
+    platform: Platform
+    """Where it runs."""
+    url: pulumi.Output[str]
+    """Where clients reach it: `https://<domain>`, or the cluster's URL plus its path."""
+    service_name: pulumi.Output[str]
+    """The platform's name for it (the ECS service name on Fargate)."""
+    security_group_id: pulumi.Output[str]
+    """The tasks' security group: linked resources admit this group."""
+    target_group_arn: pulumi.Output[str] | None
+    """The ALB target group receiving its traffic (Fargate)."""
+    task_role: pulumi.Resource
+    """The workload's own IAM role (link grants land here)."""
+    task_role_arn: pulumi.Output[str]
+    """The task role's ARN."""
+    execution_role_arn: pulumi.Output[str] | None
+    """The role the platform uses to pull the image, write logs and read secrets."""
+    deployment_alarm_names: pulumi.Output[list[str]]
+    """Every alarm that rolls a deployment back."""
+    policy_documents: dict[str, pulumi.Output[str]]
+    """Every IAM policy document attached to the service's roles, by role."""
+    slo_alarm_name: str
+    """The alarm name ObservabilityStack gives the composite of this service's fast-burn
+    SLO alarms; with `slo_rollback`, deployments roll back when it fires."""
+
+    def __init__(
+        self,
+        name: str,
+        args: StatelessServiceArgs | dict[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        spec = ServiceSpec.from_args(name, args, extra_fields=COMPONENT_FIELDS)
+        a = ArgReader("StatelessService", name, args, StatelessServiceArgs.__annotations__)
+        platform = a.raw("platform")
+        if not isinstance(platform, Platform) or platform.kind not in PLATFORM_KINDS:
+            got = "nothing" if platform is None else type(platform).__name__
+            raise ArgError(
+                f"StatelessService '{name}': platform={got} is not allowed; expected a "
+                "FargateCluster, EksCluster or SingleServer"
+            )
+        backend = backend_for(name, platform)
+        transforms = check_transforms(
+            "StatelessService", name, a.raw("transforms"), backend.CHILD_ROLES
+        )
+        prepared = backend.check(spec, platform)
+
+        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        self.spec = spec
+        self.platform = platform
+        self.slo_alarm_name = slo_alarm_name(name)
+        out: ServiceOutputs = backend.build(self, spec, platform, prepared)
+        self._metrics = out.metrics
+        self.url = out.url
+        self.service_name = out.service_name
+        self.security_group_id = out.security_group_id
+        self.target_group_arn = out.target_group_arn
+        self.task_role = out.task_role
+        self.task_role_arn = out.task_role_arn
+        self.execution_role_arn = out.execution_role_arn
+        self.deployment_alarm_names = out.deployment_alarm_names
+        self.policy_documents = out.policy_documents
+        self.register_outputs(
+            {
+                "url": self.url,
+                "service_name": self.service_name,
+                "security_group_id": self.security_group_id,
+                "target_group_arn": self.target_group_arn,
+                "task_role_arn": self.task_role_arn,
+                "execution_role_arn": self.execution_role_arn,
+                "deployment_alarm_names": self.deployment_alarm_names,
+            }
+        )
+
+    def metric_5xx(self) -> Metric:
+        """5xx responses from the app (ALB `HTTPCode_Target_5XX_Count`, Sum)."""
+        return self._metrics.http_5xx()
+
+    def metric_requests(self) -> Metric:
+        """Requests the app received (ALB `RequestCount`, Sum)."""
+        return self._metrics.requests()
+
+    def metric_latency_p99(self) -> Metric:
+        """99th percentile response time in seconds (ALB `TargetResponseTime`, p99)."""
+        return self._metrics.latency_p99()
+
+    def metric_unhealthy_hosts(self) -> Metric:
+        """Tasks failing the load balancer health check (`UnHealthyHostCount`, Maximum)."""
+        return self._metrics.unhealthy_hosts()
+
+    def metric_cpu(self) -> Metric:
+        """Average CPU utilization of the tasks, percent."""
+        return self._metrics.cpu()
+
+    def metric_memory(self) -> Metric:
+        """Average memory utilization of the tasks, percent."""
+        return self._metrics.memory()
+
+
+__all__ = ["BACKENDS", "StatelessService", "StatelessServiceArgs", "backend_for"]

@@ -1,0 +1,256 @@
+"""The EKS backend of StatelessService: one ServiceSpec -> a namespace with a
+Deployment (Pod Security "restricted", probes, zone spread), Service, HPA, PDB,
+NetworkPolicy and an Ingress on the cluster's shared ALB; a Pod Identity role with
+exactly the grants of `links` and `task_statements`; secrets through External Secrets.
+
+Every Kubernetes object is rendered by `eks_manifests` / `eks_secrets` as a plain dict
+and created on the cluster's Kubernetes provider.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from .. import iam
+from .._component import GridopsComponent
+from ..platforms.dns import CERTIFICATE_ROLES, validated_certificate
+from ..platforms.eks import EksCluster
+from ..platforms.eks_identity import workload_role
+from . import eks_secrets
+from .backend import ServiceOutputs
+from .eks_checks import Prepared, check
+from .eks_manifests import Resolved, workload_manifests
+from .eks_metrics import EksMetrics, look_up
+from .eks_secret_sync import sync_secrets
+from .spec import ServiceSpec
+
+KUBERNETES_ROLES = (
+    "namespace",
+    "service_account",
+    "deployment",
+    "kubernetes_service",
+    "horizontal_pod_autoscaler",
+    "pod_disruption_budget",
+    "network_policy",
+    "ingress",
+)
+CHILD_ROLES = (
+    *KUBERNETES_ROLES,
+    "secret_store",
+    "external_secret",
+    "pod_role",
+    "pod_role_policy",
+    "pod_identity",
+    "secrets_role",
+    "secrets_role_policy",
+    *CERTIFICATE_ROLES,
+)
+# Top-level fields besides metadata (manifest key, Python argument); default: spec.
+TOP_LEVEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "namespace": (),
+    "service_account": (("automountServiceAccountToken", "automount_service_account_token"),),
+}
+RESOURCE_CLASSES: dict[str, type] = {
+    "namespace": k8s.core.v1.Namespace,
+    "service_account": k8s.core.v1.ServiceAccount,
+    "deployment": k8s.apps.v1.Deployment,
+    "kubernetes_service": k8s.core.v1.Service,
+    "horizontal_pod_autoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "pod_disruption_budget": k8s.policy.v1.PodDisruptionBudget,
+    "network_policy": k8s.networking.v1.NetworkPolicy,
+    "ingress": k8s.networking.v1.Ingress,
+}
+
+
+def build(
+    service: GridopsComponent, spec: ServiceSpec, cluster: EksCluster, prepared: Prepared
+) -> ServiceOutputs:
+    ns, grant = prepared.namespace, prepared.grant
+    region = iam.region_name()
+    k8s_opts = pulumi.ResourceOptions(provider=cluster.provider)
+    statements = [*grant.task_statements, *(dict(s) for s in spec.task_statements)]
+    pod = workload_role(
+        _maker(service),
+        cluster.identity,
+        ns,
+        spec.name,
+        statements,
+        roles=("pod_role", "pod_role_policy", "pod_identity"),
+        description=f"StatelessService {spec.name} on EKS cluster {cluster.name}",
+    )
+    documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
+    consumer, security_group = cluster.link_consumer(ns)
+    for link in spec.links:
+        link.allow_from(consumer, security_group)
+
+    values: dict[str, Any] = {
+        "image": spec.image,
+        "environment": {**spec.environment, **grant.environment},
+        "secrets": {**spec.secrets, **grant.secrets},
+        "sidecars": [
+            {"image": s.image, "environment": dict(s.environment), "secrets": dict(s.secrets)}
+            for s in spec.containers
+        ],
+        "annotations": pod.service_account_annotations,
+        "cidrs": [subnet.cidr_block for subnet in cluster.network.public_subnets],
+        "secret_arns": list(grant.secret_arns),
+        "kms_key_arns": list(grant.kms_key_arns),
+        "certificate_arn": (
+            validated_certificate(service, spec.domain, spec.zone_id)
+            if spec.domain and spec.zone_id
+            else None
+        ),
+    }
+    resolved = pulumi.Output.from_input(values)
+    refs = resolved.apply(
+        lambda v: eks_secrets.secret_refs(
+            v["secrets"],
+            [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)],
+        )
+    )
+    waits: list[pulumi.Resource] = [cluster.releases["aws-load-balancer-controller"]]
+    if pod.association is not None:
+        waits.append(pod.association)
+    has_pull = spec.image_pull_secret_arn is not None
+    ctx = resolved.apply(lambda v: _resolved(spec, cluster, prepared, v, has_pull))
+    manifests = ctx.apply(lambda r: workload_manifests(spec, r))
+
+    def resource(role: str, after: list[pulumi.Resource], **extra: Any) -> Any:
+        key = "service" if role == "kubernetes_service" else role
+        manifest = manifests.apply(lambda m: m[key])
+        fields = {"metadata": manifest.apply(lambda m: m["metadata"])}
+        for wire, arg in TOP_LEVEL_FIELDS.get(role, (("spec", "spec"),)):
+            fields[arg] = manifest.apply(lambda m, w=wire: m[w])
+        opts = pulumi.ResourceOptions.merge(
+            k8s_opts, pulumi.ResourceOptions(depends_on=after, **extra)
+        )
+        return service.child(
+            role,
+            RESOURCE_CLASSES[role],
+            fields,
+            suffix=role.replace("_", "-"),
+            opts=opts,
+            tag=False,
+        )
+
+    namespace = resource("namespace", [])
+    secrets_role, secret_waits = sync_secrets(
+        service, spec, cluster, prepared, resolved, refs, region, documents, namespace
+    )
+    created: dict[str, Any] = {"namespace": namespace}
+    for role in KUBERNETES_ROLES[1:]:
+        if role == "horizontal_pod_autoscaler" and spec.max_count <= max(spec.min_count, 1):
+            continue
+        if role == "network_policy" and prepared.on_fargate:
+            continue
+        after: list[pulumi.Resource] = [namespace]
+        extra: dict[str, Any] = {}
+        if role == "deployment":
+            after += [created["service_account"], *waits, *secret_waits]
+            # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
+            extra["ignore_changes"] = ["spec.replicas"]
+        if role == "ingress":
+            after += [created["kubernetes_service"], *waits]
+        created[role] = resource(role, after, **extra)
+
+    ingress = created["ingress"]
+    lookups = look_up(
+        cluster.physical_name, cluster.alb_group_name, ns, spec.name, spec.port, ingress
+    )
+    if spec.domain and spec.zone_id:
+        service.child(
+            "alias_record",
+            aws.route53.Record,
+            {
+                "zone_id": spec.zone_id,
+                "name": spec.domain,
+                "type": "A",
+                "aliases": [
+                    {
+                        "name": lookups.load_balancer.dns_name,
+                        "zone_id": lookups.load_balancer.zone_id,
+                        "evaluate_target_health": True,
+                    }
+                ],
+            },
+            suffix="alias",
+        )
+    metrics = EksMetrics(
+        lookups.load_balancer.arn_suffix,
+        lookups.target_group.arn_suffix,
+        cluster_name=cluster.cluster_name,
+        namespace=ns,
+        service=spec.name,
+    )
+    return ServiceOutputs(
+        url=_url(spec, ingress),
+        service_name=pulumi.Output.from_input(spec.name),
+        security_group_id=security_group,
+        task_role=pod.role,
+        task_role_arn=pod.role.arn,
+        execution_role_arn=secrets_role.arn if secrets_role is not None else None,
+        target_group_arn=lookups.target_group.arn,
+        deployment_alarm_names=pulumi.Output.from_input([]),
+        metrics=metrics,
+        policy_documents=documents,
+    )
+
+
+def _resolved(
+    spec: ServiceSpec, cluster: EksCluster, prepared: Prepared, v: dict[str, Any], pull: bool
+) -> Resolved:
+    refs = eks_secrets.secret_refs(
+        v["secrets"], [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)]
+    )
+    app = {r.env: (r.secret_name, r.key) for r in refs if r.container is None}
+    sidecar_refs = [
+        {r.env: (r.secret_name, r.key) for r in refs if r.container == s.name}
+        for s in spec.containers
+    ]
+    return Resolved(
+        namespace=prepared.namespace,
+        image=v["image"],
+        environment=dict(v["environment"]),
+        secret_refs=app,
+        sidecar_images=[s["image"] for s in v["sidecars"]],
+        sidecar_environment=[dict(s["environment"]) for s in v["sidecars"]],
+        sidecar_secret_refs=sidecar_refs,
+        service_account_annotations=dict(v["annotations"]),
+        alb_group_name=cluster.alb_group_name,
+        ingress_class=cluster.ingress_class_name,
+        certificate_arn=v["certificate_arn"],
+        alb_source_cidrs=list(v["cidrs"]),
+        on_fargate=prepared.on_fargate,
+        spot=spec.spot is not None,
+        pull_secret=eks_secrets.PULL_SECRET if pull else None,
+    )
+
+
+def _url(spec: ServiceSpec, ingress: k8s.networking.v1.Ingress) -> pulumi.Output[str]:
+    if spec.domain:
+        return pulumi.Output.from_input(f"https://{spec.domain}")
+    path = spec.path_patterns[0].rstrip("*").rstrip("/") if spec.path_patterns else ""
+    host = ingress.status.apply(_hostname)
+    return host.apply(lambda h: f"http://{h}{path}")
+
+
+def _hostname(status: Any) -> str:
+    hosts = status.load_balancer.ingress if status and status.load_balancer else None
+    if not hosts or not hosts[0].hostname:
+        raise ValueError("the Ingress reported no load balancer host name")
+    return hosts[0].hostname
+
+
+def _maker(service: GridopsComponent):
+    def make(role: str, cls: type, args: dict[str, Any], suffix: str, opts=None) -> Any:
+        name = suffix if suffix.startswith("pod-") else f"pod-{suffix}"
+        return service.child(role, cls, args, suffix=name, opts=opts)
+
+    return make
+
+
+__all__ = ["CHILD_ROLES", "Prepared", "build", "check"]

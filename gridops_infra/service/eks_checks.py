@@ -1,0 +1,119 @@
+"""What the EKS backend of StatelessService checks before registering anything: the
+spec features EKS cannot run as asked, and the cluster it needs (architecture, Spot
+nodes, External Secrets, a free route on the shared ALB)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._validation import ArgError
+from ..links import LinkGrant
+from ..platforms.eks import EksCluster
+from .fargate import merge_grants
+from .spec import ServiceSpec
+
+INGRESS_HOST = r"(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+NUMERIC_USER = r"\d+(:\d+)?"
+
+
+@dataclass
+class Prepared:
+    """What `check` settled before anything was registered."""
+
+    namespace: str
+    on_fargate: bool
+    grant: LinkGrant = field(default_factory=LinkGrant)
+
+
+def check(spec: ServiceSpec, platform: Any) -> Prepared:
+    """What EKS cannot run as asked, refused before anything is registered."""
+    if not isinstance(platform, EksCluster):
+        raise ArgError(
+            f"StatelessService '{spec.name}': platform={type(platform).__name__} is not an "
+            "EksCluster"
+        )
+
+    def refuse(field_name: str, value: Any, why: str) -> ArgError:
+        return ArgError(
+            f"StatelessService '{spec.name}': {field_name}={value!r} is not allowed on "
+            f"EksCluster; {why}"
+        )
+
+    if spec.deployment_strategy != "rolling":
+        raise refuse(
+            "deployment_strategy",
+            spec.deployment_strategy,
+            "EKS services roll out with a RollingUpdate (maxUnavailable 0, ALB readiness "
+            "gates); blue-green/canary/linear need a progressive-delivery controller gridops "
+            "does not install yet",
+        )
+    if spec.scheduled_scaling:
+        raise refuse(
+            "scheduled_scaling",
+            len(spec.scheduled_scaling),
+            "the HorizontalPodAutoscaler has no schedules (not built yet on EKS)",
+        )
+    if spec.requests_per_target:
+        raise refuse(
+            "requests_per_target",
+            spec.requests_per_target,
+            "scale on cpu_target_percent / memory_target_percent (request-count scaling is "
+            "not built on EKS)",
+        )
+    if spec.rollback_alarm_names or spec.slo_rollback:
+        raise refuse(
+            "rollback_alarm_names" if spec.rollback_alarm_names else "slo_rollback",
+            True,
+            "alarm-driven rollback is an ECS deployment feature; on EKS `pulumi up` fails "
+            "when the rollout does not become ready",
+        )
+    if spec.max_count > max(spec.min_count, 1) and not (
+        spec.cpu_target_percent or spec.memory_target_percent
+    ):
+        raise refuse(
+            "cpu_target_percent",
+            0,
+            "the HorizontalPodAutoscaler needs cpu_target_percent or memory_target_percent above 0",
+        )
+    for user in [spec.user, *(s.user for s in spec.containers)]:
+        if user and (not re.fullmatch(NUMERIC_USER, user) or user.split(":")[0] == "0"):
+            raise refuse(
+                "user",
+                user,
+                "Kubernetes runs containers as a numeric non-root uid[:gid], e.g. '10001:10001'",
+            )
+    for host in spec.hosts:
+        if not re.fullmatch(INGRESS_HOST, host):
+            raise refuse(
+                "hosts", host, "an Ingress host is a DNS name with at most a leading '*.' wildcard"
+            )
+    namespace = spec.name
+    on_fargate = namespace in platform.fargate_namespaces
+    arch = "x86_64" if spec.cpu_architecture == "X86_64" else "arm64"
+    if on_fargate and arch == "arm64":
+        raise refuse(
+            "cpu_architecture",
+            spec.cpu_architecture,
+            f"namespace '{namespace}' runs on EKS Fargate, which runs x86_64 pods only",
+        )
+    if not on_fargate and arch != platform.settings.architecture:
+        raise refuse(
+            "cpu_architecture",
+            spec.cpu_architecture,
+            f"the cluster's nodes are {platform.settings.architecture}",
+        )
+    if spec.spot is not None and (on_fargate or platform.settings.spot is None):
+        raise refuse("spot", "set", "the cluster has no Spot node group (EksCluster spot=True)")
+    grant = merge_grants(spec)
+    has_secrets = (
+        spec.secrets
+        or grant.secrets
+        or spec.image_pull_secret_arn
+        or any(s.secrets for s in spec.containers)
+    )
+    if has_secrets and not platform.settings.external_secrets:
+        raise refuse("secrets", "set", "the cluster was created with external_secrets=False")
+    platform.reserve_route(spec.name, spec.hosts, spec.path_patterns)
+    return Prepared(namespace, on_fargate, grant)

@@ -1,0 +1,140 @@
+"""The External Secrets objects of a StatelessService on EKS as Pulumi resources: the
+reader role External Secrets assumes for this service, a SecretStore per AWS service the
+secrets live in and an ExternalSecret per store (manifests from `eks_secrets`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from .._component import GridopsComponent
+from ..platforms.eks import EksCluster
+from ..platforms.eks_iam import role_trust
+from . import eks_secrets
+from .eks_checks import Prepared
+from .spec import ServiceSpec
+
+
+def sync_secrets(
+    service: GridopsComponent,
+    spec: ServiceSpec,
+    cluster: EksCluster,
+    prepared: Prepared,
+    resolved: pulumi.Output[dict[str, Any]],
+    refs: pulumi.Output[list[eks_secrets.SecretRef]],
+    region: str,
+    documents: dict[str, pulumi.Output[str]],
+    namespace: pulumi.Resource,
+) -> tuple[aws.iam.Role | None, list[pulumi.Resource]]:
+    """The reader role External Secrets assumes, a SecretStore per AWS service used and
+    an ExternalSecret per store (plus the registry credentials, when given)."""
+    grant = prepared.grant
+    value_froms = [
+        *spec.secrets.values(),
+        *grant.secrets.values(),
+        *(v for s in spec.containers for v in s.secrets.values()),
+    ]
+    pull = spec.image_pull_secret_arn
+    if not value_froms and not pull:
+        return None, []
+    stores = sorted(
+        {
+            "secretsmanager" if ":secretsmanager:" in str(v) else "ssm"
+            for v in value_froms
+            if isinstance(v, str)
+        }
+        | ({"secretsmanager"} if pull else set())
+    )
+    if any(not isinstance(v, str) for v in value_froms):
+        stores = sorted({*stores, "secretsmanager"})  # Outputs are link secrets: Secrets Manager
+    role = service.child(
+        "secrets_role",
+        aws.iam.Role,
+        {
+            "assume_role_policy": role_trust(cluster.operators.role_arns["external-secrets"]),
+            "path": cluster.assumed_role_path("external-secrets"),
+            "description": f"External Secrets reads the secrets of {spec.name} on EKS "
+            f"cluster {cluster.name}",
+        },
+        suffix="secrets-role",
+    )
+    document = resolved.apply(
+        lambda v: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": eks_secrets.reader_statements(
+                    [
+                        *v["secrets"].values(),
+                        *(x for s in v["sidecars"] for x in s["secrets"].values()),
+                        *([pull] if pull else []),
+                    ],
+                    v["secret_arns"],
+                    v["kms_key_arns"],
+                    region,
+                ),
+            },
+            sort_keys=True,
+        )
+    )
+    documents["secrets"] = document
+    policy = service.child(
+        "secrets_role_policy",
+        aws.iam.RolePolicy,
+        {"role": role.name, "policy": document},
+        suffix="secrets-policy",
+    )
+    opts = pulumi.ResourceOptions(
+        provider=cluster.provider,
+        depends_on=[policy, cluster.releases["external-secrets"], namespace],
+    )
+    made: list[pulumi.Resource] = []
+    for store in stores:
+        manifest = role.arn.apply(
+            lambda arn, st=store: eks_secrets.secret_store(st, prepared.namespace, region, arn)
+        )
+        store_cr = _custom(service, "secret_store", f"store-{store}", manifest, opts)
+        external = refs.apply(
+            lambda rs, st=store: eks_secrets.external_secret(st, prepared.namespace, rs)
+        )
+        made.append(
+            _custom(
+                service,
+                "external_secret",
+                f"secrets-{store}",
+                external,
+                pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[store_cr])),
+            )
+        )
+    if pull:
+        manifest = pulumi.Output.from_input(spec.image).apply(
+            lambda image: eks_secrets.pull_secret(prepared.namespace, image, pull)
+        )
+        made.append(_custom(service, "external_secret", "registry-credentials", manifest, opts))
+    return role, made
+
+
+def _custom(
+    service: GridopsComponent,
+    role: str,
+    suffix: str,
+    manifest: pulumi.Output[dict[str, Any]],
+    opts: pulumi.ResourceOptions,
+) -> Any:
+    kind = "SecretStore" if role == "secret_store" else "ExternalSecret"
+    return service.child(
+        role,
+        k8s.apiextensions.CustomResource,
+        {
+            "api_version": eks_secrets.API_VERSION,
+            "kind": kind,
+            "metadata": manifest.apply(lambda m: m["metadata"]),
+            "spec": manifest.apply(lambda m: m["spec"]),
+        },
+        suffix=suffix,
+        opts=opts,
+        tag=False,
+    )

@@ -1,0 +1,239 @@
+"""The nested parts of a ServiceSpec (sidecars, scheduled scaling, spot) and the field
+readers ServiceSpec.from_args shares with them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import pulumi
+
+from .._validation import ArgError, ArgReader
+from .spec_args import ScheduledScalingArgs, SidecarArgs, SpotArgs
+from .spec_checks import ENV_NAME, SCHEDULE, SERVICE_NAME, image_error, secret_arn_error
+
+WRITABLE_PATH = r"/[A-Za-z0-9._/-]*"
+STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource", "Condition"}
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """One extra container in the service's task (see `SidecarArgs`)."""
+
+    name: str
+    image: pulumi.Input[str]
+    cpu: int
+    memory: int | None
+    essential: bool
+    port: int | None
+    environment: Mapping[str, pulumi.Input[str]]
+    secrets: Mapping[str, pulumi.Input[str]]
+    command: tuple[str, ...]
+    health_check_command: tuple[str, ...]
+    app_waits_for: str
+    read_only_root_filesystem: bool
+    writable_paths: tuple[str, ...]
+    user: str | None
+
+
+@dataclass(frozen=True)
+class ScheduledScaling:
+    """One scheduled change of the autoscaling bounds."""
+
+    schedule: str
+    min_count: int
+    max_count: int
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Spot:
+    """The FARGATE / FARGATE_SPOT split."""
+
+    weight: int
+    base: int
+    on_demand_weight: int
+    on_demand_base: int
+
+
+class NestedReader(ArgReader):
+    """An ArgReader for one item of a list field: errors say `containers[1].cpu=...`."""
+
+    def __init__(self, a: ArgReader, prefix: str, item: Any, allowed: Mapping[str, Any]):
+        self.prefix = prefix
+        if not isinstance(item, Mapping):
+            raise a.fail(self.prefix, item, "expected a dict")
+        unknown = sorted(set(item) - set(allowed))
+        if unknown:
+            raise a.fail(
+                self.prefix,
+                item,
+                f"unknown field(s) {', '.join(unknown)}; allowed: " + ", ".join(sorted(allowed)),
+            )
+        super().__init__(a.component, a.name, item, allowed)
+
+    def fail(self, field: str, value: Any, allowed: str) -> ArgError:
+        return super().fail(f"{self.prefix}.{field}", value, allowed)
+
+
+def read_image(a: ArgReader, field: str, value: Any) -> pulumi.Input[str]:
+    if isinstance(value, pulumi.Output):
+        return value  # built elsewhere in the program (e.g. an ECR image); checked by ECS
+    if not isinstance(value, str):
+        raise a.fail(field, value, "expected a container image reference string")
+    problem = image_error(value)
+    if problem:
+        raise a.fail(field, value, problem)
+    return value
+
+
+def read_env(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
+    env = a.mapping(field)
+    for key, value in env.items():
+        if not isinstance(key, str) or not re.fullmatch(ENV_NAME, key):
+            raise a.fail(field, key, "names must match [A-Za-z_][A-Za-z0-9_]*")
+        if not isinstance(value, str | pulumi.Output):
+            raise a.fail(field, {key: value}, 'values must be strings (quote numbers: "8080")')
+    return dict(sorted(env.items()))
+
+
+def read_secrets(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
+    secrets = a.mapping(field)
+    for key, value in secrets.items():
+        if not isinstance(key, str) or not re.fullmatch(ENV_NAME, key):
+            raise a.fail(field, key, "names must match [A-Za-z_][A-Za-z0-9_]*")
+        if isinstance(value, pulumi.Output):
+            continue
+        problem = secret_arn_error(value) if isinstance(value, str) else "expected an ARN"
+        if problem:
+            raise a.fail(field, {key: value}, problem)
+    return dict(sorted(secrets.items()))
+
+
+def read_writable_paths(a: ArgReader, field: str) -> tuple[str, ...]:
+    paths = a.string_list(field) if field in a.args else ["/tmp"]
+    for path in paths:
+        if not re.fullmatch(WRITABLE_PATH, path) or path == "/" or "//" in path:
+            raise a.fail(field, paths, f"{path!r}: expected absolute paths below /")
+    if len(set(paths)) != len(paths):
+        raise a.fail(field, paths, "paths must be distinct")
+    return tuple(paths)
+
+
+def read_sidecars(a: ArgReader, service: str, cpu: int, memory: int) -> tuple[Sidecar, ...]:
+    sidecars = []
+    names = {service}
+    for i, item in enumerate(a.sequence("containers")):
+        s = NestedReader(a, f"containers[{i}]", item, SidecarArgs.__annotations__)
+        name = s.string("name", None, SERVICE_NAME, "expected a lowercase DNS label")
+        if name in names:
+            raise s.fail("name", name, "container names must be unique and differ from the service")
+        names.add(name)
+        if not s.has("image"):
+            raise s.fail("image", None, "it is required")
+        health = tuple(s.string_list("health_check_command"))
+        waits = s.choice("app_waits_for", "none", ("none", "start", "healthy"))
+        if waits == "healthy" and not health:
+            raise s.fail("app_waits_for", waits, "'healthy' needs a health_check_command")
+        env, secrets = read_env(s, "environment"), read_secrets(s, "secrets")
+        sidecars.append(
+            Sidecar(
+                name=name,
+                image=read_image(s, "image", s.raw("image")),
+                cpu=s.integer("cpu", 0, 0, cpu - 1),
+                memory=s.optional_integer("memory", 6, memory - 1),
+                essential=s.boolean("essential", False),
+                port=s.optional_integer("port", 1, 65535),
+                environment=MappingProxyType(env),
+                secrets=MappingProxyType(secrets),
+                command=tuple(s.string_list("command")),
+                health_check_command=health,
+                app_waits_for=waits,
+                read_only_root_filesystem=s.boolean("read_only_root_filesystem", True),
+                writable_paths=read_writable_paths(s, "writable_paths"),
+                user=s.optional_string("user", r"[A-Za-z0-9_][A-Za-z0-9_.:-]*"),
+            )
+        )
+    if sum(c.cpu for c in sidecars) >= cpu:
+        raise a.fail("containers", [c.name for c in sidecars], f"sidecar cpu must stay below {cpu}")
+    if sum(c.memory or 0 for c in sidecars) >= memory:
+        raise a.fail(
+            "containers", [c.name for c in sidecars], f"sidecar memory must stay below {memory}"
+        )
+    return tuple(sidecars)
+
+
+def read_scheduled(a: ArgReader, max_tasks: int) -> tuple[ScheduledScaling, ...]:
+    out = []
+    for i, item in enumerate(a.sequence("scheduled_scaling")):
+        s = NestedReader(a, f"scheduled_scaling[{i}]", item, ScheduledScalingArgs.__annotations__)
+        schedule = s.string("schedule", None, SCHEDULE, "expected cron(...), rate(...) or at(...)")
+        lo = s.integer("min_count", None, 0, max_tasks)
+        hi = s.integer("max_count", None, 1, max_tasks)
+        if lo > hi:
+            raise s.fail("min_count", lo, f"must not exceed max_count={hi}")
+        tz = s.string("timezone", "UTC", r"[A-Za-z][A-Za-z0-9_+\-/]*", "expected an IANA zone")
+        out.append(ScheduledScaling(schedule, lo, hi, tz))
+    return tuple(out)
+
+
+def read_spot(a: ArgReader) -> Spot | None:
+    if not a.has("spot"):
+        return None
+    s = NestedReader(a, "spot", a.raw("spot"), SpotArgs.__annotations__)
+    spot = Spot(
+        weight=s.integer("weight", 1, 0, 1000),
+        base=s.integer("base", 0, 0, 100000),
+        on_demand_weight=s.integer("on_demand_weight", 1, 0, 1000),
+        on_demand_base=s.integer("on_demand_base", 0, 0, 100000),
+    )
+    if spot.base and spot.on_demand_base:
+        raise s.fail("base", spot.base, "only one of base and on_demand_base may be above 0")
+    if spot.weight + spot.on_demand_weight == 0:
+        raise s.fail("weight", 0, "weight and on_demand_weight cannot both be 0")
+    return spot
+
+
+def read_statements(a: ArgReader, field: str) -> tuple[Mapping[str, Any], ...]:
+    out = []
+    for i, st in enumerate(a.sequence(field)):
+        where = f"{field}[{i}]"
+        if not isinstance(st, Mapping) or set(st) - STATEMENT_KEYS:
+            raise a.fail(
+                where,
+                st,
+                "expected a statement with Action, Resource (and Sid, "
+                "Effect, Condition); no Principal/NotAction/NotResource",
+            )
+        raw_actions = st.get("Action")
+        listed = [raw_actions] if isinstance(raw_actions, str) else raw_actions
+        if not isinstance(listed, list | tuple) or not listed:
+            raise a.fail(where, st, "Action must name service:Action strings")
+        actions = [x for x in listed if isinstance(x, str) and ":" in x]
+        if len(actions) != len(listed):
+            raise a.fail(where, st, "Action must name service:Action strings")
+        resources = st.get("Resource")
+        resources = [resources] if isinstance(resources, str | pulumi.Output) else resources
+        if not resources or any(
+            r == "*" or not isinstance(r, str | pulumi.Output) for r in resources
+        ):
+            raise a.fail(where, st, "Resource must list ARNs; '*' is refused (least privilege)")
+        if st.get("Effect", "Allow") not in ("Allow", "Deny"):
+            raise a.fail(where, st, "Effect must be Allow or Deny")
+        out.append(
+            MappingProxyType(
+                {
+                    **st,
+                    "Effect": st.get("Effect", "Allow"),
+                    "Action": sorted(set(actions)),
+                    "Resource": list(resources),
+                }
+            )
+        )
+    return tuple(out)
+
+
+__all__ = ["NestedReader", "ScheduledScaling", "Sidecar", "Spot"]
