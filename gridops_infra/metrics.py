@@ -24,6 +24,9 @@ class Metric:
     period_seconds: int = 60
     unit: str | None = None
     label: str = ""
+    region: str | None = None
+    """Where the metric lives when not in the stack's region (CloudFront: us-east-1);
+    alarms on it are created there."""
 
     @property
     def is_percentile(self) -> bool:

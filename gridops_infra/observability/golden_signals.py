@@ -9,7 +9,7 @@ out pages). Every threshold is overridable by the alarm key, e.g.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..metrics import Metric
@@ -238,14 +238,11 @@ def golden_signal_specs(
         metrics = _metrics(fn())
         for i, metric in enumerate(metrics):
             suffix = f"-{i}" if len(metrics) > 1 else ""
-            metric = Metric(
-                metric.namespace,
-                metric.name,
-                dict(metric.dimensions),
-                signal.statistic or metric.statistic,
-                signal.period_seconds,
-                metric.unit,
-                metric.label,
+            metric = replace(
+                metric,
+                dimensions=dict(metric.dimensions),
+                statistic=signal.statistic or metric.statistic,
+                period_seconds=signal.period_seconds,
             )
             specs.append(
                 AlarmSpec(

@@ -116,6 +116,7 @@ class ObservabilityStack(GridopsComponent):
         self.alarm_names = []
         self.page_alarm_names = []
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        self._providers: dict[str, aws.Provider] = {}
         for specs in golden.values():
             for spec in specs:
                 self._alarm(spec, topics[spec.severity])
@@ -240,6 +241,18 @@ class ObservabilityStack(GridopsComponent):
         self.alarm_names.append(alarm_name)
         self.alarms[spec.key] = alarm
         return alarm
+
+    def _region_opts(self, spec: AlarmSpec) -> pulumi.ResourceOptions | None:
+        """Alarms live in the region of their metric (CloudFront publishes in us-east-1)."""
+        regions = {m.region for m in spec.metrics if m.region}
+        if not regions:
+            return None
+        (region,) = regions
+        if region not in self._providers:
+            self._providers[region] = aws.Provider(
+                f"{self.name}-{region}", region=region, opts=pulumi.ResourceOptions(parent=self)
+            )
+        return pulumi.ResourceOptions(provider=self._providers[region])
 
     def _slo_tier(self, tier: SloTierAlarms, topics: dict[str, pulumi.Output[str]]) -> None:
         # The window alarms carry no actions: only their AND (the composite) notifies.
