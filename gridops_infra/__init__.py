@@ -5,8 +5,33 @@ Public API (DESIGN.md section 3): the components, `Slo`, and the testing kit
 (`gridops_infra.testing.preview`, `GridopsMocks`).
 """
 
+from .delivery import GithubDeployRole, GithubDeployRoleArgs
 from .network import Network, NetworkArgs
 from .observability import Slo
+from .observability.stack import ObservabilityStack, ObservabilityStackArgs
+from .platforms import FargateCluster, Platform
+from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
+from .redis import RedisCache, RedisCacheArgs
+from .service import ServiceSpec, StatelessService
 from .testing import GridopsMocks, Plan, preview
 
-__all__ = ["GridopsMocks", "Network", "NetworkArgs", "Plan", "Slo", "preview"]
+__all__ = [
+    "FargateCluster",
+    "GithubDeployRole",
+    "GithubDeployRoleArgs",
+    "GridopsMocks",
+    "ManagedPostgresWithReplicas",
+    "ManagedPostgresWithReplicasArgs",
+    "Network",
+    "NetworkArgs",
+    "ObservabilityStack",
+    "ObservabilityStackArgs",
+    "Plan",
+    "Platform",
+    "RedisCache",
+    "RedisCacheArgs",
+    "ServiceSpec",
+    "Slo",
+    "StatelessService",
+    "preview",
+]

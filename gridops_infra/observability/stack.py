@@ -116,12 +116,14 @@ class ObservabilityStack(GridopsComponent):
         self.alarm_names = []
         self.page_alarm_names = []
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        self._composites: dict[str, aws.cloudwatch.CompositeAlarm] = {}
         self._providers: dict[str, aws.Provider] = {}
         for specs in golden.values():
             for spec in specs:
                 self._alarm(spec, topics[spec.severity])
         for tier in slo_alarms:
             self._slo_tier(tier, topics)
+        self._service_page_alarms(slo_alarms)
         if with_dashboard:
             region = aws.get_region().region
             self.child(
@@ -242,6 +244,32 @@ class ObservabilityStack(GridopsComponent):
         self.alarms[spec.key] = alarm
         return alarm
 
+    def _service_page_alarms(self, slo_alarms: list[SloTierAlarms]) -> None:
+        """One composite per service over its SLOs' page tiers, under the name the service
+        gave its ECS deployment alarms (`slo_alarm_name`): a fast burn during a deployment
+        rolls it back."""
+        by_service: dict[tuple[str, str], list[str]] = {}
+        for tier in slo_alarms:
+            name = getattr(tier.slo.target, "slo_alarm_name", None)
+            if isinstance(name, str) and tier.tier.severity == "page":
+                key = (name, tier.slo.service_name)
+                by_service.setdefault(key, []).append(self._alarm_name(tier.key))
+        for (alarm_name, service), page_alarms in by_service.items():
+            self.child(
+                "composite_alarm",
+                aws.cloudwatch.CompositeAlarm,
+                {
+                    "alarm_name": alarm_name,
+                    "alarm_description": "Any fast SLO burn of this service (feeds ECS deployment rollback)",
+                    "alarm_rule": " OR ".join(f'ALARM("{n}")' for n in page_alarms),
+                    "actions_enabled": False,
+                    "tags": {"gridops:severity": "page", "gridops:role": "deployment-rollback"},
+                },
+                suffix=f"{service}-slo-rollback",
+                opts=pulumi.ResourceOptions(depends_on=list(self._composites.values())),
+            )
+            self.alarm_names.append(alarm_name)
+
     def _region_opts(self, spec: AlarmSpec) -> pulumi.ResourceOptions | None:
         """Alarms live in the region of their metric (CloudFront publishes in us-east-1)."""
         regions = {m.region for m in spec.metrics if m.region}
@@ -260,7 +288,7 @@ class ObservabilityStack(GridopsComponent):
         short = self._alarm(tier.short, None)
         composite_name = self._alarm_name(tier.key)
         rule = f'ALARM("{self._alarm_name(tier.long.key)}") AND ALARM("{self._alarm_name(tier.short.key)}")'
-        self.child(
+        composite = self.child(
             "composite_alarm",
             aws.cloudwatch.CompositeAlarm,
             {
@@ -274,6 +302,7 @@ class ObservabilityStack(GridopsComponent):
             suffix=tier.key.replace(".", "-"),
             opts=pulumi.ResourceOptions(depends_on=[long, short]),
         )
+        self._composites[tier.key] = composite
         self.alarm_names.append(composite_name)
         if tier.tier.severity == "page":
             self.page_alarm_names.append(composite_name)
