@@ -145,7 +145,10 @@ def build_instance_mode(
         primary=primary,
         writer=primary,
         writer_host=primary.address,
-        replica_hosts=[r.address for r in replicas],
+        replica_hosts=[
+            replica_address(primary.address, s.member_identifier(n))
+            for n in range(1, len(replicas) + 1)
+        ],
         reader_endpoint=None,
         master_secret_arn=(
             master_secret_arn(primary.master_user_secrets) if f.password is None else None
@@ -153,3 +156,16 @@ def build_instance_mode(
         proxy_target={"db_instance_identifier": primary.identifier},
         members=[primary, *replicas],
     )
+
+
+def replica_address(primary_address: pulumi.Output[str], identifier: str) -> pulumi.Output[str]:
+    """A replica's DNS name, known as soon as the primary's is.
+
+    RDS names every instance `<identifier>.<suffix>.<region>.rds.amazonaws.com`, where the
+    suffix is the same for all instances of an account in a region. Deriving the replica
+    hosts from the primary's address means linked services wait for the primary only,
+    and start while the replicas are still being created (~10 minutes off the first
+    deploy's critical path); until a replica is up its name does not resolve, which the
+    reader pool of a client treats like a replica that is down.
+    """
+    return primary_address.apply(lambda address: f"{identifier}.{address.split('.', 1)[1]}")
