@@ -9,7 +9,7 @@ from .delivery import GithubDeployRole, GithubDeployRoleArgs
 from .network import Network, NetworkArgs
 from .observability import Slo
 from .observability.stack import ObservabilityStack, ObservabilityStackArgs
-from .platforms import FargateCluster, Platform
+from .platforms import FargateCluster, Platform, SingleServer
 from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
 from .redis import RedisCache, RedisCacheArgs
 from .service import ServiceSpec, StatelessService
@@ -31,6 +31,7 @@ __all__ = [
     "RedisCache",
     "RedisCacheArgs",
     "ServiceSpec",
+    "SingleServer",
     "Slo",
     "StatelessService",
     "preview",

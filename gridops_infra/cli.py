@@ -38,9 +38,10 @@ def user_error_message(exc: BaseException) -> str | None:
 
     from ._validation import ArgError
     from .targets import TargetError
+    from .testing.mocks import StackReferenceError
     from .testing.project import ProjectError
 
-    if isinstance(exc, TargetError | ProjectError | ArgError):
+    if isinstance(exc, TargetError | ProjectError | ArgError | StackReferenceError):
         return str(exc)
     if isinstance(exc, pulumi.ConfigMissingError):
         return f"missing required configuration key {exc.key!r} (set it in the stack file or with --config)"

@@ -78,10 +78,28 @@ def parse_config_pairs(pairs: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def parse_references(pairs: list[str] | None) -> dict[str, Plan]:
+    """`--reference org/project/stack=DIR[:STACK]`: preview DIR and answer the
+    StackReference `org/project/stack` with its outputs."""
+    out: dict[str, Plan] = {}
+    for pair in pairs or []:
+        name, sep, where = pair.partition("=")
+        if not sep or not name or not where:
+            raise TargetError(f"--reference {pair!r}: expected NAME=DIR or NAME=DIR:STACK")
+        directory, _, ref_stack = where.partition(":")
+        _, out[name] = load_plan(directory, ref_stack or None)
+    return out
+
+
 def load_plan(
-    target: str, stack: str | None = None, config: dict[str, Any] | None = None
+    target: str,
+    stack: str | None = None,
+    config: dict[str, Any] | None = None,
+    references: dict[str, Plan] | None = None,
 ) -> tuple[Target, Plan]:
     """Preview `target` offline: the one way every command reads a program."""
     resolved = resolve(target, stack)
-    plan = preview(resolved.directory, stack=resolved.stack, config=config)
+    plan = preview(
+        resolved.directory, stack=resolved.stack, config=config, stack_references=references
+    )
     return resolved, plan

@@ -1,14 +1,16 @@
 """Stage 1, single-server: the honest MVP on one EC2 host.
 
-Builds what exists so far: the network (one public subnet for the host, no NAT).
-SingleServer lands with issue #6.
+One Graviton host in a public subnet behind an Elastic IP (80/443 only, SSM instead of
+SSH), the API as a container, PostgreSQL in a container on an encrypted data volume with
+daily EBS snapshots and a nightly pg_dump to a versioned, encrypted S3 bucket.
+Keys: stacks/README.md.
 """
 
 from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import Network
+from gridops_infra import Network, SingleServer, StatelessService
 
 from .config import StageConfig
 
@@ -18,4 +20,29 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "mvp"),
         {"az_count": cfg.integer("az_count", 2), "nat": cfg.text("nat", "none")},
     )
+    server = SingleServer(
+        cfg.text("server_name", "mvp"),
+        {
+            "network": net,
+            "instance_type": cfg.text("instance_type", "t4g.medium"),
+            "data_volume_gb": cfg.integer("data_volume_gb", 50),
+        },
+    )
+    api = StatelessService(
+        "api",
+        {
+            "platform": server,
+            "image": cfg.require_str("api_image"),
+            "port": cfg.integer("api_port", 8080),
+            "cpu": cfg.integer("api_cpu", 512),
+            "memory": cfg.integer("api_memory", 1024),
+            "min_count": cfg.integer("api_min_count", 1),
+            "max_count": cfg.integer("api_max_count", 1),
+            "health_check_path": cfg.text("api_health_check_path", "/healthz"),
+            "links": [server.database],
+        },
+    )
+    pulumi.export("url", api.url)
     pulumi.export("vpc_id", net.vpc_id)
+    pulumi.export("instance_id", server.instance_id)
+    pulumi.export("backup_bucket", server.backup_bucket)

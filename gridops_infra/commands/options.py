@@ -17,3 +17,11 @@ ConfigOpt = Annotated[
     list[str] | None,
     typer.Option("--config", "-c", help="Override a config value: key=value (repeatable)."),
 ]
+ReferenceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reference",
+        "-r",
+        help="Answer a StackReference offline: NAME=DIR[:STACK] previews DIR first (repeatable).",
+    ),
+]

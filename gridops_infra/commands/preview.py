@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from ..cli import console, friendly_errors
-from ..targets import load_plan, parse_config_pairs
-from .options import ConfigOpt, StackOpt, TargetArg
+from ..targets import load_plan, parse_config_pairs, parse_references
+from .options import ConfigOpt, ReferenceOpt, StackOpt, TargetArg
 from .render import print_plan
 
 
@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         target: TargetArg = "fargate",
         stack: StackOpt = None,
         config: ConfigOpt = None,
+        reference: ReferenceOpt = None,
         json_output: Annotated[
             bool, typer.Option("--json", help="Print the Plan as JSON instead of the tree.")
         ] = False,
@@ -29,7 +30,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the resource tree, counts by type and stack exports of TARGET."""
         with console.status("Running the program under the offline engine...", spinner="dots"):
-            resolved, plan = load_plan(target, stack, parse_config_pairs(config))
+            resolved, plan = load_plan(
+                target, stack, parse_config_pairs(config), parse_references(reference)
+            )
         if output_dir is not None:
             output_dir.mkdir(parents=True, exist_ok=True)
             (output_dir / "plan.json").write_text(plan.dumps())

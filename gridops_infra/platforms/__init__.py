@@ -3,5 +3,19 @@ same `Platform` protocol (`kind`, `network`, `name`) and get their own service b
 
 from .base import PLATFORM_KINDS, Platform, PlatformKind
 from .fargate import FargateCluster, FargateClusterArgs
+from .single_server import SingleServer, SingleServerArgs
+from .single_server_compose import ContainerSpec, ProxyRoute
+from .single_server_database import SingleServerDatabase
 
-__all__ = ["PLATFORM_KINDS", "FargateCluster", "FargateClusterArgs", "Platform", "PlatformKind"]
+__all__ = [
+    "PLATFORM_KINDS",
+    "ContainerSpec",
+    "FargateCluster",
+    "FargateClusterArgs",
+    "Platform",
+    "PlatformKind",
+    "ProxyRoute",
+    "SingleServer",
+    "SingleServerArgs",
+    "SingleServerDatabase",
+]

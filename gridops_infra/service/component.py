@@ -11,6 +11,7 @@ from .._validation import ArgError, ArgReader
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
 from . import fargate as fargate_backend
+from . import single_server as single_server_backend
 from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
 from .spec import ServiceSpec
 from .spec_args import ServiceSpecArgs
@@ -35,6 +36,7 @@ COMPONENT_FIELDS = ("platform", "tags", "transforms")
 # `CHILD_ROLES` / `check` / `build` signature.
 BACKENDS: dict[str, ServiceBackend] = {
     "fargate": cast(ServiceBackend, fargate_backend),
+    "single-server": cast(ServiceBackend, single_server_backend),
 }
 
 

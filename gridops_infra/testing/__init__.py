@@ -7,7 +7,7 @@ assert plan.of_type("aws:ec2/vpc:Vpc")
 
 from .engine import PreviewTimeoutError, preview
 from .functions import UnmockedInvokeError
-from .mocks import GridopsMocks, RecordingMonitor
+from .mocks import GridopsMocks, RecordingMonitor, StackReferenceError
 from .plan import Plan, ResourceRecord, SecretValue, contains_secret, reveal, to_jsonable
 from .project import ProjectError, load_project
 
@@ -19,6 +19,7 @@ __all__ = [
     "RecordingMonitor",
     "ResourceRecord",
     "SecretValue",
+    "StackReferenceError",
     "UnmockedInvokeError",
     "contains_secret",
     "load_project",

@@ -8,7 +8,7 @@ import os
 import runpy
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +47,7 @@ def preview(
     project: str = "gridops",
     mocks: Mocks | None = None,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    stack_references: Mapping[str, Plan | Mapping[str, Any]] | None = None,
 ) -> Plan:
     """Run `program` offline and return the Plan of everything it would register.
 
@@ -59,6 +60,9 @@ def preview(
     config and monitor, so previews never see each other's resources. A program still
     running after `timeout_seconds` (a dependency cycle never resolves) is stopped with
     a PreviewTimeoutError.
+
+    `stack_references` answers `pulumi.StackReference(name)`: the referenced stack's
+    outputs, or its Plan from an earlier preview (e.g. of a network/platform project).
     """
     if callable(program):
         spec = None
@@ -73,7 +77,11 @@ def preview(
         run = _project_runner(spec)
 
     region = raw_config.get("aws:region", DEFAULT_REGION)
-    mocks = mocks or GridopsMocks(region=region)
+    references = {
+        name: (value.outputs if isinstance(value, Plan) else dict(value))
+        for name, value in (stack_references or {}).items()
+    }
+    mocks = mocks or GridopsMocks(region=region, stack_outputs=references)
     monitor = RecordingMonitor(mocks)
     logger = DiagnosticsLogger()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf import empty_pb2
@@ -20,6 +21,10 @@ _SECRET_SIG = rpc._special_secret_sig
 _SIG_KEY = rpc._special_sig_key
 
 
+class StackReferenceError(LookupError):
+    """A StackReference whose stack's outputs the offline engine was not given."""
+
+
 class GridopsMocks(Mocks):
     """Pulumi mocks that answer like AWS would: realistic ids, ARNs, endpoints, DNS names.
 
@@ -30,8 +35,13 @@ class GridopsMocks(Mocks):
     their own region, so a us-east-1 certificate gets a us-east-1 ARN.
     """
 
-    def __init__(self, region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self,
+        region: str = DEFAULT_REGION,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.region = region
+        self.stack_outputs = {k: dict(v) for k, v in (stack_outputs or {}).items()}
         self._provider_regions: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -49,9 +59,25 @@ class GridopsMocks(Mocks):
                 with self._lock:
                     self._provider_regions[provider_id] = region
             return provider_id, dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(args)
         if not args.custom:
             return f"{args.name}-component", {}
         return resource_outputs(args.typ, args.name, args.inputs, self._region_for(args.provider))
+
+    def _stack_reference(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        target = str(args.resource_id or _plain(args.inputs.get("name")) or args.name)
+        if target not in self.stack_outputs:
+            known = ", ".join(sorted(self.stack_outputs)) or "none"
+            raise StackReferenceError(
+                f"stack reference {target!r} has no outputs offline (known: {known}); preview "
+                "the referenced project first and pass its outputs: "
+                "preview(..., stack_references={name: plan}) or gridops preview --reference NAME=DIR"
+            )
+        outputs = self.stack_outputs[target]
+        secret_names = sorted(k for k, v in outputs.items() if isinstance(v, SecretValue))
+        plain = {k: (v.value if isinstance(v, SecretValue) else v) for k, v in outputs.items()}
+        return target, {"name": target, "outputs": plain, "secretOutputNames": secret_names}
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         region = self._region_for(args.provider)

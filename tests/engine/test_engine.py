@@ -237,3 +237,25 @@ def test_a_program_that_never_finishes_times_out_with_a_clear_error() -> None:
     with pytest.raises(PreviewTimeoutError, match="dependency cycle"):
         preview(program, timeout_seconds=1)
     assert [r.name for r in preview(vpc_and_subnet)] == ["vpc", "subnet"]
+
+
+def test_stack_references_are_answered_from_another_plan() -> None:
+    from gridops_infra.testing import StackReferenceError
+
+    def platform() -> None:
+        vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+        pulumi.export("vpc_id", vpc.id)
+        pulumi.export("token", pulumi.Output.secret("s3cr3t-value"))
+
+    def app() -> None:
+        ref = pulumi.StackReference("acme/platform/prod")
+        aws.ec2.SecurityGroup("sg", vpc_id=ref.require_output("vpc_id"))
+        pulumi.export("token", ref.require_output("token"))
+
+    platform_plan = preview(platform)
+    app_plan = preview(app, stack_references={"acme/platform/prod": platform_plan})
+    assert app_plan.one("aws:ec2/securityGroup:SecurityGroup").inputs["vpcId"] == platform_plan.outputs["vpc_id"]
+    assert isinstance(app_plan.outputs["token"], SecretValue)
+    assert "s3cr3t-value" not in app_plan.dumps()
+    with pytest.raises(StackReferenceError, match="acme/platform/prod"):
+        preview(app)
