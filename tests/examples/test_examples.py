@@ -1,0 +1,67 @@
+"""Every example previews offline and contains its key resources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gridops_infra.testing import preview
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+KEY_RESOURCES = {
+    "fargate-api-postgres": {
+        "gridops:aws:StatelessService": 1,
+        "gridops:aws:ManagedPostgresWithReplicas": 1,
+        "aws:ecs/service:Service": 1,
+        "aws:rds/instance:Instance": 2,
+    },
+    "slo-alerts": {
+        "gridops:aws:ObservabilityStack": 1,
+        "aws:cloudwatch/compositeAlarm:CompositeAlarm": 9,
+        "aws:sns/topic:Topic": 2,
+    },
+    "stack-references/platform": {"gridops:aws:Network": 1, "aws:ec2/natGateway:NatGateway": 2},
+}
+
+
+def test_every_example_folder_is_covered() -> None:
+    projects = {str(p.parent.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("Pulumi.yaml")}
+    assert projects == set(KEY_RESOURCES) | {"stack-references/app"}
+    for project in projects:
+        readme = EXAMPLES / project / "README.md"
+        assert readme.exists() or (EXAMPLES / project).parent.joinpath("README.md").exists()
+
+
+@pytest.mark.parametrize("example", sorted(KEY_RESOURCES))
+def test_example_previews_with_its_key_resources(example: str) -> None:
+    plan = preview(EXAMPLES / example)
+    counts = {t: len(plan.of_type(t)) for t in KEY_RESOURCES[example]}
+    assert counts == KEY_RESOURCES[example]
+    assert plan.outputs
+
+
+def test_fargate_api_postgres_links_the_database_by_secret_reference() -> None:
+    plan = preview(EXAMPLES / "fargate-api-postgres")
+    container = json.loads(
+        plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )[0]
+    secret_names = {s["name"] for s in container["secrets"]}
+    assert {"DATABASE_USER", "DATABASE_PASSWORD"} <= secret_names
+
+
+def test_stack_reference_app_runs_on_the_platform_network() -> None:
+    platform = preview(EXAMPLES / "stack-references" / "platform")
+    app = preview(
+        EXAMPLES / "stack-references" / "app",
+        stack_references={"organization/platform/dev": platform},
+    )
+    assert not app.of_type("aws:ec2/vpc:Vpc")  # the network is the platform's
+    alb = app.one("aws:lb/loadBalancer:LoadBalancer")
+    assert alb.inputs["subnets"] == platform.outputs["public_subnet_ids"]
+    service = app.one("aws:ecs/service:Service")
+    assert (
+        service.inputs["networkConfiguration"]["subnets"] == platform.outputs["private_subnet_ids"]
+    )
