@@ -38,7 +38,7 @@ class NetworkReference(Network):
         net = NetworkReference.from_stack(ref, availability_zones=["us-east-1a", "us-east-1b"])
     """
 
-    def __init__(  # noqa: PLR0913 - every field is a separate fact of the other stack
+    def __init__(
         self,
         name: str,
         *,
