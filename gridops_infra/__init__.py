@@ -9,13 +9,14 @@ from .delivery import GithubDeployRole, GithubDeployRoleArgs
 from .network import Network, NetworkArgs
 from .observability import Slo
 from .observability.stack import ObservabilityStack, ObservabilityStackArgs
-from .platforms import FargateCluster, Platform, SingleServer
+from .platforms import EksCluster, FargateCluster, Platform, SingleServer
 from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
 from .redis import RedisCache, RedisCacheArgs
 from .service import ServiceSpec, StatelessService
 from .testing import GridopsMocks, Plan, preview
 
 __all__ = [
+    "EksCluster",
     "FargateCluster",
     "GithubDeployRole",
     "GithubDeployRoleArgs",

@@ -2,6 +2,7 @@
 same `Platform` protocol (`kind`, `network`, `name`) and get their own service backend."""
 
 from .base import PLATFORM_KINDS, Platform, PlatformKind
+from .eks import EksCluster, EksClusterArgs
 from .fargate import FargateCluster, FargateClusterArgs
 from .single_server import SingleServer, SingleServerArgs
 from .single_server_compose import ContainerSpec, ProxyRoute
@@ -10,6 +11,8 @@ from .single_server_database import SingleServerDatabase
 __all__ = [
     "PLATFORM_KINDS",
     "ContainerSpec",
+    "EksCluster",
+    "EksClusterArgs",
     "FargateCluster",
     "FargateClusterArgs",
     "Platform",

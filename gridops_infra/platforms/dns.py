@@ -51,11 +51,19 @@ def check_domain(component: str, name: str, domain: Any, zone_id: Any) -> tuple[
 
 
 def validated_certificate(
-    owner: GridopsComponent, domain: str, zone_id: str, *, wildcard: bool = False
+    owner: GridopsComponent,
+    domain: str,
+    zone_id: str,
+    *,
+    wildcard: bool = False,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> pulumi.Output[str]:
     """An ACM certificate for `domain` (and `*.domain` when `wildcard`), validated
     through a DNS record in the Route 53 zone `zone_id`. Returns the certificate ARN
     once validation completed, so listeners never attach a pending certificate.
+
+    `opts` go to the certificate and its validation (e.g. a us-east-1 provider for
+    CloudFront); the Route 53 record is global and uses the default provider.
 
     A name and its wildcard share one validation record, so one record is enough.
     """
@@ -67,6 +75,7 @@ def validated_certificate(
             "subject_alternative_names": [f"*.{domain}"] if wildcard else [],
             "validation_method": "DNS",
         },
+        opts=opts,
     )
     option = cert.domain_validation_options[0]
     record = owner.child(
@@ -87,6 +96,7 @@ def validated_certificate(
         aws.acm.CertificateValidation,
         {"certificate_arn": cert.arn, "validation_record_fqdns": [record.fqdn]},
         suffix="cert-validation",
+        opts=opts,
     )
     return validation.certificate_arn
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgReader, check_name
@@ -28,6 +29,19 @@ from .dns import (
 )
 from .fargate_args import MAX_CLUSTER_NAME, FargateClusterArgs, read_ingress_cidrs
 
+# Behind a CDN: the header CloudFront adds to every origin request, which each service's
+# listener rule requires; requests without it match no rule and get FORBIDDEN_ACTION.
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+FORBIDDEN_ACTION = {
+    "type": "fixed-response",
+    "fixed_response": {
+        "content_type": "text/plain",
+        "message_body": "Forbidden",
+        "status_code": "403",
+    },
+}
+
 
 class FargateCluster(GridopsComponent):
     """An ECS cluster (Container Insights on, FARGATE and FARGATE_SPOT capacity
@@ -37,6 +51,12 @@ class FargateCluster(GridopsComponent):
     The ALB lives in the network's public subnets, has deletion protection on, drops
     invalid headers and writes access logs to an encrypted S3 bucket. With a certificate
     or `domain`, port 80 only redirects to HTTPS (TLS 1.2+); without, port 80 serves.
+
+    Behind a CDN (`behind_cdn: True`, for CdnFrontend): the cluster, not the CDN, locks
+    the ALB down, because its ingress rules and the services' listener rules exist before
+    any CDN does. Only CloudFront's origin-facing prefix list may connect, every service
+    rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN sends it), and
+    everything else gets 403.
 
     Naming: the name is at most 20 characters so that the autonamed ALB
     (`f"{name}-alb-" + 7 random characters`) stays within AWS's 32-character limit; the
@@ -60,6 +80,7 @@ class FargateCluster(GridopsComponent):
         "alb",
         "http_listener",
         "https_listener",
+        "origin_verify_secret",
         *CERTIFICATE_ROLES,
     )
     kind: PlatformKind = "fargate"
@@ -92,6 +113,11 @@ class FargateCluster(GridopsComponent):
     """The cluster's DNS name, when given."""
     access_log_policy_document: pulumi.Output[str]
     """The access-log bucket's policy JSON (for review and tests)."""
+    behind_cdn: bool
+    """Only CloudFront reaches the ALB (see `FargateClusterArgs.behind_cdn`)."""
+    origin_verify_secret: pulumi.Output[str] | None
+    """Behind a CDN: the secret value of the `X-Origin-Verify` header every service rule
+    requires (a Pulumi secret); None otherwise."""
 
     def __init__(
         self,
@@ -118,6 +144,13 @@ class FargateCluster(GridopsComponent):
         log_days = a.integer("access_log_retention_days", 90, 1, 3650)
         idle_timeout = a.integer("idle_timeout_seconds", 60, 1, 4000)
         ingress_cidrs = read_ingress_cidrs(a)
+        behind_cdn = a.boolean("behind_cdn", False)
+        if behind_cdn and a.has("ingress_cidrs"):
+            raise a.fail(
+                "ingress_cidrs",
+                a.raw("ingress_cidrs"),
+                "not with behind_cdn, where only CloudFront's origin-facing ranges reach the ALB",
+            )
         insights = a.choice("container_insights", "enabled", ("enabled", "enhanced"))
         transforms = check_transforms("FargateCluster", name, a.raw("transforms"), self.CHILD_ROLES)
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
@@ -126,6 +159,17 @@ class FargateCluster(GridopsComponent):
         self.domain = domain[0] if domain else None
         self.rule_priorities = RulePriorities()
         self._ingress_cidrs_list = ingress_cidrs
+        self.behind_cdn = behind_cdn
+        self.origin_verify_secret = None
+        if behind_cdn:
+            # Letters and digits only: ALB header conditions treat * and ? as wildcards.
+            secret = self.child(
+                "origin_verify_secret",
+                random.RandomPassword,
+                {"length": 48, "special": False},
+                suffix="origin-verify",
+            )
+            self.origin_verify_secret = pulumi.Output.secret(secret.result)
 
         self.cluster = self.child(
             "cluster",
@@ -158,7 +202,9 @@ class FargateCluster(GridopsComponent):
         )
         self.alb_security_group = sg
         self.alb_security_group_id = sg.id
-        self._open_port(80)
+        # Behind a CDN with TLS, CloudFront connects on 443 only, so 80 stays closed.
+        if not (behind_cdn and (domain or certificate_arn)):
+            self._open_port(80)
 
         bucket, bucket_policy, self.access_log_policy_document = access_log_bucket(self, log_days)
         self.alb = self.child(
@@ -197,7 +243,7 @@ class FargateCluster(GridopsComponent):
                 "port": 80,
                 "protocol": "HTTP",
                 "default_actions": [
-                    REDIRECT_TO_HTTPS_ACTION if certificate_arn else NOT_FOUND_ACTION
+                    REDIRECT_TO_HTTPS_ACTION if certificate_arn else self._default_action
                 ],
             },
         )
@@ -260,12 +306,34 @@ class FargateCluster(GridopsComponent):
                 "protocol": "HTTPS",
                 "ssl_policy": TLS_POLICY,
                 "certificate_arn": certificate_arn,
-                "default_actions": [NOT_FOUND_ACTION],
+                "default_actions": [self._default_action],
             },
         )
         return self.https_listener
 
+    @property
+    def _default_action(self) -> dict:
+        return FORBIDDEN_ACTION if self.behind_cdn else NOT_FOUND_ACTION
+
     def _open_port(self, port: int) -> None:
+        if self.behind_cdn:
+            # One rule per port: the prefix list counts as 55 rules against the group's
+            # inbound-rule quota (60 by default).
+            prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+            self.child(
+                "alb_ingress_rule",
+                aws.vpc.SecurityGroupIngressRule,
+                {
+                    "security_group_id": self.alb_security_group.id,
+                    "ip_protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "prefix_list_id": prefix_list.id,
+                    "description": f"CloudFront origin-facing ranges to the ALB on {port}",
+                },
+                suffix=f"alb-in-{port}-cloudfront",
+            )
+            return
         for i, cidr in enumerate(self._ingress_cidrs_list):
             self.child(
                 "alb_ingress_rule",
@@ -282,4 +350,11 @@ class FargateCluster(GridopsComponent):
             )
 
 
-__all__ = ["MAX_CLUSTER_NAME", "FargateCluster", "FargateClusterArgs"]
+__all__ = [
+    "CLOUDFRONT_PREFIX_LIST",
+    "FORBIDDEN_ACTION",
+    "MAX_CLUSTER_NAME",
+    "ORIGIN_VERIFY_HEADER",
+    "FargateCluster",
+    "FargateClusterArgs",
+]

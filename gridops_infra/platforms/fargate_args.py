@@ -38,6 +38,13 @@ class FargateClusterArgs(TypedDict, total=False):
     ingress_cidrs: list[str]
     """IPv4 ranges allowed to reach the ALB on ports 80/443. Default: `["0.0.0.0/0"]`
     (public). Put a CDN's or office range here to close it."""
+    behind_cdn: bool
+    """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
+    true: the ALB admits only CloudFront's origin-facing address ranges (the AWS managed
+    prefix list, one port: 443 with a certificate or `domain`, else 80), the cluster
+    creates a random origin secret (`origin_verify_secret`) that every service rule on the
+    ALB requires in the `X-Origin-Verify` header, and requests without it (or matching no
+    service) get 403. Not with `ingress_cidrs`."""
     container_insights: Literal["enabled", "enhanced"]
     """ECS Container Insights level. Default: `"enabled"`; `"enhanced"` adds per-task and
     per-container metrics (more CloudWatch cost)."""

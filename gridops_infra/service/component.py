@@ -10,6 +10,7 @@ from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgError, ArgReader
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
+from . import eks as eks_backend
 from . import fargate as fargate_backend
 from . import single_server as single_server_backend
 from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
@@ -36,6 +37,7 @@ COMPONENT_FIELDS = ("platform", "tags", "transforms")
 # `CHILD_ROLES` / `check` / `build` signature.
 BACKENDS: dict[str, ServiceBackend] = {
     "fargate": cast(ServiceBackend, fargate_backend),
+    "eks": cast(ServiceBackend, eks_backend),
     "single-server": cast(ServiceBackend, single_server_backend),
 }
 

@@ -89,7 +89,14 @@ def build(
 
     values: dict[str, Any] = {
         "image": spec.image,
-        "environment": {**spec.environment, **grant.environment},
+        # Pods cannot reach the instance metadata service (hop limit 1), so AWS SDKs get
+        # their region here, as ECS sets it for tasks.
+        "environment": {
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            **spec.environment,
+            **grant.environment,
+        },
         "secrets": {**spec.secrets, **grant.secrets},
         "sidecars": [
             {"image": s.image, "environment": dict(s.environment), "secrets": dict(s.secrets)}

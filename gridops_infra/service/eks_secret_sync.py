@@ -92,6 +92,7 @@ def sync_secrets(
         depends_on=[policy, cluster.releases["external-secrets"], namespace],
     )
     made: list[pulumi.Resource] = []
+    refs = refs.apply(lambda rs: _in_stores(spec.name, rs, stores))
     for store in stores:
         manifest = role.arn.apply(
             lambda arn, st=store: eks_secrets.secret_store(st, prepared.namespace, region, arn)
@@ -115,6 +116,22 @@ def sync_secrets(
         )
         made.append(_custom(service, "external_secret", "registry-credentials", manifest, opts))
     return role, made
+
+
+def _in_stores(
+    service: str, refs: list[eks_secrets.SecretRef], stores: list[str]
+) -> list[eks_secrets.SecretRef]:
+    """The stores are chosen before link Outputs resolve (those are taken as Secrets
+    Manager ARNs); a reference that resolves to another store is an error, not a
+    silently missing env var."""
+    for ref in refs:
+        if ref.store not in stores:
+            raise ValueError(
+                f"StatelessService '{service}': secret {ref.env} resolved to "
+                f"{ref.value_from}, a {ref.store} reference the service has no SecretStore "
+                "for; give it as a plain ARN string"
+            )
+    return refs
 
 
 def _custom(

@@ -17,8 +17,9 @@ from ..links import LinkGrant
 from ..platforms.fargate import FargateCluster
 from . import fargate_alarms, fargate_iam, fargate_routing, fargate_scaling
 from .backend import ServiceOutputs, slo_alarm_name
-from .fargate_containers import container_definitions_json, task_volumes
+from .fargate_containers import STOP_TIMEOUT_SECONDS, container_definitions_json, task_volumes
 from .spec import ServiceSpec
+from .spec_checks import MAX_RULE_VALUES
 
 CHILD_ROLES = (
     "log_group",
@@ -48,16 +49,9 @@ class Prepared:
 
 def check(spec: ServiceSpec, platform: Any) -> Prepared:
     """Fargate-only rules, the merged link grants and a listener-rule priority."""
-    if not isinstance(platform, FargateCluster):
-        raise ArgError(
-            f"StatelessService '{spec.name}': platform={type(platform).__name__} is not a "
-            "FargateCluster"
-        )
-    if len(spec.containers) + 1 > MAX_CONTAINERS:
-        raise ArgError(
-            f"StatelessService '{spec.name}': containers has {len(spec.containers)} sidecars; "
-            f"an ECS task holds at most {MAX_CONTAINERS} containers"
-        )
+    check_task(spec, platform)
+    if platform.behind_cdn:
+        _check_behind_cdn(spec, platform)
     grant = merge_grants(spec)
     priority = platform.reserve_rule_priority(
         spec.name, spec.hosts, spec.path_patterns, spec.priority
@@ -65,7 +59,38 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     return Prepared(priority=priority, grant=grant)
 
 
-def merge_grants(spec: ServiceSpec) -> LinkGrant:
+def check_task(spec: ServiceSpec, platform: Any, component: str = "StatelessService") -> None:
+    """What every Fargate task needs: a FargateCluster and at most 10 containers."""
+    if not isinstance(platform, FargateCluster):
+        raise ArgError(
+            f"{component} '{spec.name}': platform={type(platform).__name__} is not a FargateCluster"
+        )
+    if len(spec.containers) + 1 > MAX_CONTAINERS:
+        raise ArgError(
+            f"{component} '{spec.name}': containers has {len(spec.containers)} sidecars; "
+            f"an ECS task holds at most {MAX_CONTAINERS} containers"
+        )
+
+
+def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
+    """The origin-secret header takes one of the rule's five condition values, and the
+    CloudFront prefix list may be admitted on one port only (it counts as 55 rules)."""
+    if len(spec.path_patterns) + len(spec.hosts) > MAX_RULE_VALUES - 1:
+        raise ArgError(
+            f"StatelessService '{spec.name}': path_patterns={list(spec.path_patterns)!r} is not "
+            f"allowed; behind a CDN the origin header takes one of the rule's "
+            f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns"
+        )
+    if spec.domain and not cluster.redirects_http:
+        raise ArgError(
+            f"StatelessService '{spec.name}': domain={spec.domain!r} is not allowed on cluster "
+            f"'{cluster.name}' behind a CDN without a certificate: it would open port 443 next "
+            "to 80 to CloudFront's prefix list, which counts as 55 rules per port against the "
+            "security group's 60. Give the cluster a domain or certificate_arn"
+        )
+
+
+def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> LinkGrant:
     """Every link's grant in one, refusing an environment name set twice."""
     merged = LinkGrant()
     taken = {name: "environment" for name in spec.environment} | {
@@ -77,7 +102,7 @@ def merge_grants(spec: ServiceSpec) -> LinkGrant:
         for env_name in [*grant.environment, *grant.secrets]:
             if env_name in taken:
                 raise ArgError(
-                    f"StatelessService '{spec.name}': links={source!r} is not allowed; it sets "
+                    f"{component} '{spec.name}': links={source!r} is not allowed; it sets "
                     f"{env_name}, which {taken[env_name]} already sets"
                 )
             taken[env_name] = f"link {source!r}"
@@ -89,23 +114,46 @@ def merge_grants(spec: ServiceSpec) -> LinkGrant:
     return merged
 
 
-def build(
-    service: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, prepared: Prepared
-) -> ServiceOutputs:
-    grant = prepared.grant
+@dataclass
+class Task:
+    """A Fargate task definition and the roles it runs with (services and queue workers
+    build theirs here)."""
+
+    task_definition: aws.ecs.TaskDefinition
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
+    policies: list[aws.iam.RolePolicy]
+    """The role policies; the ECS service waits for them."""
+    documents: dict[str, pulumi.Output[str]]
+    """Every policy document, by role (`execution`, `task`)."""
+    container_definitions: pulumi.Output[str]
+
+
+def build_task(
+    owner: GridopsComponent,
+    spec: ServiceSpec,
+    grant: LinkGrant,
+    *,
+    family_suffix: str = "",
+    listens: bool = True,
+    stop_timeout_seconds: int = STOP_TIMEOUT_SECONDS,
+) -> Task:
+    """Log group `/gridops/<project>-<stack>/<name><family_suffix>`, execution role (image,
+    logs, the referenced secrets), task role (the grant's and the spec's statements) and
+    the task definition running `spec` with the grant's environment and secrets."""
     region = iam.region_name()
     stack = f"{pulumi.get_project()}-{pulumi.get_stack()}".replace(".", "-")
-    log_group = service.child(
+    log_group = owner.child(
         "log_group",
         aws.cloudwatch.LogGroup,
         {
-            "name": f"/gridops/{stack}/{spec.name}",
+            "name": f"/gridops/{stack}/{spec.name}{family_suffix}",
             "retention_in_days": spec.log_retention_days,
         },
         suffix="logs",
     )
     execution_role, execution_document, execution_policy = fargate_iam.execution_role(
-        service,
+        owner,
         log_group_arn=log_group.arn,
         value_froms=_value_froms(spec, grant),
         secret_arns=[*grant.secret_arns, *_pull_secret(spec)],
@@ -114,21 +162,25 @@ def build(
     )
     task_statements = [*grant.task_statements, *(dict(s) for s in spec.task_statements)]
     task_role, task_document, task_policy = fargate_iam.task_role(
-        service, task_statements, execute_command=spec.enable_execute_command
+        owner, task_statements, execute_command=spec.enable_execute_command
     )
     documents = {"execution": execution_document}
     if task_document is not None:
         documents["task"] = task_document
-
-    routing = fargate_routing.route(service, spec, cluster, prepared.priority)
-    for link in spec.links:
-        link.allow_from(spec.name, routing.security_group.id)
-
-    task_definition = service.child(
+    containers = container_definitions_json(
+        spec,
+        environment={**spec.environment, **grant.environment},
+        secrets={**spec.secrets, **grant.secrets},
+        log_group=log_group.name,
+        region=region,
+        listens=listens,
+        stop_timeout_seconds=stop_timeout_seconds,
+    )
+    task_definition = owner.child(
         "task_definition",
         aws.ecs.TaskDefinition,
         {
-            "family": f"{stack}-{spec.name}",
+            "family": f"{stack}-{spec.name}{family_suffix}",
             "requires_compatibilities": ["FARGATE"],
             "network_mode": "awsvpc",
             "cpu": str(spec.cpu),
@@ -139,18 +191,25 @@ def build(
                 "operating_system_family": "LINUX",
                 "cpu_architecture": spec.cpu_architecture,
             },
-            "container_definitions": container_definitions_json(
-                spec,
-                environment={**spec.environment, **grant.environment},
-                secrets={**spec.secrets, **grant.secrets},
-                log_group=log_group.name,
-                region=region,
-            ),
+            "container_definitions": containers,
             "volumes": task_volumes(spec),
             # Keep old revisions registered so ECS can always roll back to them.
             "skip_destroy": True,
         },
     )
+    policies = [execution_policy, *([task_policy] if task_policy else [])]
+    return Task(task_definition, execution_role, task_role, policies, documents, containers)
+
+
+def build(
+    service: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, prepared: Prepared
+) -> ServiceOutputs:
+    grant = prepared.grant
+    task = build_task(service, spec, grant)
+    task_definition, documents = task.task_definition, task.documents
+    routing = fargate_routing.route(service, spec, cluster, prepared.priority)
+    for link in spec.links:
+        link.allow_from(spec.name, routing.security_group.id)
 
     target_metrics = [
         fargate_alarms.TargetGroupMetrics(cluster.alb_arn_suffix, tg.arn_suffix)
@@ -210,12 +269,7 @@ def build(
         opts=pulumi.ResourceOptions(
             # The autoscaler owns the task count after creation.
             ignore_changes=["desiredCount"],
-            depends_on=[
-                routing.rule,
-                cluster.capacity_providers,
-                execution_policy,
-                *([task_policy] if task_policy else []),
-            ],
+            depends_on=[routing.rule, cluster.capacity_providers, *task.policies],
         ),
     )
     metrics = fargate_alarms.FargateMetrics(
@@ -237,9 +291,9 @@ def build(
         url=routing.url,
         service_name=ecs_service.name,
         security_group_id=routing.security_group.id,
-        task_role=task_role,
-        task_role_arn=task_role.arn,
-        execution_role_arn=execution_role.arn,
+        task_role=task.task_role,
+        task_role_arn=task.task_role.arn,
+        execution_role_arn=task.execution_role.arn,
         target_group_arn=routing.target_groups[0].arn,
         deployment_alarm_names=alarm_names,
         metrics=metrics,
@@ -287,4 +341,14 @@ def _pull_secret(spec: ServiceSpec) -> list[str]:
     return [spec.image_pull_secret_arn] if spec.image_pull_secret_arn else []
 
 
-__all__ = ["CHILD_ROLES", "Prepared", "build", "capacity_strategy", "check", "merge_grants"]
+__all__ = [
+    "CHILD_ROLES",
+    "Prepared",
+    "Task",
+    "build",
+    "build_task",
+    "capacity_strategy",
+    "check",
+    "check_task",
+    "merge_grants",
+]

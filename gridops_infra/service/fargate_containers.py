@@ -67,6 +67,7 @@ def _common(
     user: str | None,
     health_check: tuple[str, ...],
     start_period: int,
+    stop_timeout: int,
 ) -> dict[str, Any]:
     container: dict[str, Any] = {
         "name": name,
@@ -74,7 +75,7 @@ def _common(
         "readonlyRootFilesystem": read_only,
         "logConfiguration": _log_configuration(resolved, name),
         "linuxParameters": {"initProcessEnabled": True},
-        "stopTimeout": STOP_TIMEOUT_SECONDS,
+        "stopTimeout": stop_timeout,
     }
     if environment:
         container["environment"] = [
@@ -102,7 +103,9 @@ def _common(
     return container
 
 
-def _sidecar(sidecar: Sidecar, resolved: Mapping[str, Any], index: int) -> dict[str, Any]:
+def _sidecar(
+    sidecar: Sidecar, resolved: Mapping[str, Any], index: int, stop_timeout: int
+) -> dict[str, Any]:
     values = resolved["sidecars"][index]
     container = _common(
         sidecar.name,
@@ -116,6 +119,7 @@ def _sidecar(sidecar: Sidecar, resolved: Mapping[str, Any], index: int) -> dict[
         user=sidecar.user,
         health_check=sidecar.health_check_command,
         start_period=60,
+        stop_timeout=stop_timeout,
     )
     container["essential"] = sidecar.essential
     container["cpu"] = sidecar.cpu
@@ -128,10 +132,17 @@ def _sidecar(sidecar: Sidecar, resolved: Mapping[str, Any], index: int) -> dict[
     return container
 
 
-def container_definitions(spec: ServiceSpec, resolved: Mapping[str, Any]) -> list[dict[str, Any]]:
+def container_definitions(
+    spec: ServiceSpec,
+    resolved: Mapping[str, Any],
+    *,
+    listens: bool = True,
+    stop_timeout_seconds: int = STOP_TIMEOUT_SECONDS,
+) -> list[dict[str, Any]]:
     """The task's containers from plain values: `resolved` holds `image`, `environment`,
     `secrets` (merged with link grants), `sidecars` (their image/environment/secrets),
-    `log_group`, `region` and `pull_secret_arn`."""
+    `log_group`, `region` and `pull_secret_arn`. `listens=False` (queue workers): no
+    port mapping; `stop_timeout_seconds`: how long ECS waits after SIGTERM (2..120)."""
     app = _common(
         spec.container_name,
         resolved["image"],
@@ -144,9 +155,13 @@ def container_definitions(spec: ServiceSpec, resolved: Mapping[str, Any]) -> lis
         user=spec.user,
         health_check=spec.container_health_check_command,
         start_period=spec.health_check_grace_period_seconds,
+        stop_timeout=stop_timeout_seconds,
     )
     app["essential"] = True
-    app["portMappings"] = [{"containerPort": spec.port, "hostPort": spec.port, "protocol": "tcp"}]
+    if listens:
+        app["portMappings"] = [
+            {"containerPort": spec.port, "hostPort": spec.port, "protocol": "tcp"}
+        ]
     waits = [
         {"containerName": s.name, "condition": s.app_waits_for.upper()}
         for s in spec.containers
@@ -154,7 +169,10 @@ def container_definitions(spec: ServiceSpec, resolved: Mapping[str, Any]) -> lis
     ]
     if waits:
         app["dependsOn"] = waits
-    return [app, *(_sidecar(s, resolved, i) for i, s in enumerate(spec.containers))]
+    sidecars = [
+        _sidecar(s, resolved, i, stop_timeout_seconds) for i, s in enumerate(spec.containers)
+    ]
+    return [app, *sidecars]
 
 
 def container_definitions_json(
@@ -164,6 +182,8 @@ def container_definitions_json(
     secrets: Mapping[str, pulumi.Input[str]],
     log_group: pulumi.Input[str],
     region: str,
+    listens: bool = True,
+    stop_timeout_seconds: int = STOP_TIMEOUT_SECONDS,
 ) -> pulumi.Output[str]:
     inputs = {
         "image": spec.image,
@@ -178,7 +198,12 @@ def container_definitions_json(
         "pull_secret_arn": spec.image_pull_secret_arn,
     }
     return pulumi.Output.from_input(inputs).apply(
-        lambda resolved: json.dumps(container_definitions(spec, resolved), sort_keys=True)
+        lambda resolved: json.dumps(
+            container_definitions(
+                spec, resolved, listens=listens, stop_timeout_seconds=stop_timeout_seconds
+            ),
+            sort_keys=True,
+        )
     )
 
 

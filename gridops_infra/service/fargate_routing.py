@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .._component import GridopsComponent
 from ..platforms.alb import REDIRECT_TO_HTTPS_ACTION
 from ..platforms.dns import CERTIFICATE_ROLES, alias_record, validated_certificate
-from ..platforms.fargate import FargateCluster
+from ..platforms.fargate import ORIGIN_VERIFY_HEADER, FargateCluster
 from .spec import ServiceSpec
 
 ROLES = (
@@ -47,21 +47,36 @@ class Routing:
 
 
 def security_group(
-    owner: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster
+    owner: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, *, from_alb: bool = True
 ) -> aws.ec2.SecurityGroup:
-    """The tasks' group: in only from the ALB on the container port; out to the VPC
-    (linked databases, caches, AWS endpoints) and to the internet on
-    `internet_egress_ports`. The ALB's group gets the matching egress rule."""
+    """The tasks' group: in only from the ALB on the container port (nothing comes in
+    when `from_alb` is false: queue workers only call out); out to the VPC (linked
+    databases, caches, AWS endpoints) and to the internet on `internet_egress_ports`. The
+    ALB's group gets the matching egress rule."""
+    description = (
+        f"Tasks of {spec.name}: only the ALB may connect, on {spec.port}"
+        if from_alb
+        else f"Tasks of {owner.name}: nothing may connect, they only call out"
+    )
     sg = owner.child(
         "security_group",
         aws.ec2.SecurityGroup,
         {
             "vpc_id": cluster.network.vpc_id,
-            "description": f"Tasks of {spec.name}: only the ALB may connect, on {spec.port}",
-            "tags": {"Name": f"{spec.name}-tasks"},
+            "description": description,
+            "tags": {"Name": f"{owner.name}-tasks"},
         },
         suffix="sg",
     )
+    if from_alb:
+        _admit_alb(owner, spec, cluster, sg)
+    _egress(owner, spec, cluster, sg)
+    return sg
+
+
+def _admit_alb(
+    owner: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, sg: aws.ec2.SecurityGroup
+) -> None:
     owner.child(
         "ingress_rule",
         aws.vpc.SecurityGroupIngressRule,
@@ -88,6 +103,11 @@ def security_group(
         },
         suffix="alb-out",
     )
+
+
+def _egress(
+    owner: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, sg: aws.ec2.SecurityGroup
+) -> None:
     owner.child(
         "egress_rule",
         aws.vpc.SecurityGroupEgressRule,
@@ -113,7 +133,6 @@ def security_group(
             },
             suffix=f"out-internet-{port}",
         )
-    return sg
 
 
 def target_groups(
@@ -164,7 +183,7 @@ def route(
                 {
                     "listener_arn": cluster.http_listener.arn,
                     "priority": priority,
-                    "conditions": _conditions(spec),
+                    "conditions": _conditions(spec, cluster),
                     "actions": [REDIRECT_TO_HTTPS_ACTION],
                 },
                 suffix="http-redirect",
@@ -192,7 +211,7 @@ def route(
         {
             "listener_arn": listener.arn,
             "priority": priority,
-            "conditions": _conditions(spec),
+            "conditions": _conditions(spec, cluster),
             "actions": actions,
         },
         suffix="rule",
@@ -201,12 +220,22 @@ def route(
     return Routing(sg, groups, rule, _url(spec, cluster, scheme))
 
 
-def _conditions(spec: ServiceSpec) -> list[dict]:
+def _conditions(spec: ServiceSpec, cluster: FargateCluster) -> list[dict]:
     conditions: list[dict] = []
     if spec.hosts:
         conditions.append({"host_header": {"values": list(spec.hosts)}})
     if spec.path_patterns:
         conditions.append({"path_pattern": {"values": list(spec.path_patterns)}})
+    if cluster.origin_verify_secret is not None:
+        # Behind a CDN: only requests carrying CloudFront's secret header match.
+        conditions.append(
+            {
+                "http_header": {
+                    "http_header_name": ORIGIN_VERIFY_HEADER,
+                    "values": [cluster.origin_verify_secret],
+                }
+            }
+        )
     return conditions
 
 

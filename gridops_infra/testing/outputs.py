@@ -195,6 +195,8 @@ def _physical_name(type_: str, name: str, inputs: dict[str, Any]) -> str:
     if isinstance(prefix, str) and prefix:
         return f"{prefix}{suffix}"
     base = f"{name}-{suffix}"
+    if type_ == "aws:sqs/queue:Queue" and inputs.get("fifoQueue"):
+        base += ".fifo"  # the provider adds the suffix a FIFO queue's name needs
     return base.lower() if type_ in AUTONAMED_FIELD else base
 
 

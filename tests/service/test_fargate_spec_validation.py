@@ -141,7 +141,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
 
 
 class FakeEks:
-    """A platform whose backend is not built yet."""
+    """Claims to be an EKS platform without being an EksCluster."""
 
     kind = "eks"
 
@@ -183,7 +183,7 @@ def results():
                 other[key] = str(exc)
         try:
             StatelessService("svc", {"image": "nginx:1", "platform": FakeEks(net)})
-        except NotImplementedError as exc:
+        except ValueError as exc:
             other["eks"] = str(exc)
 
     return preview(program), errors, other
@@ -203,10 +203,9 @@ def test_platform_must_be_a_platform(results):
     assert "platform=Network" in other["network"]
 
 
-def test_a_platform_without_a_backend_raises_not_implemented_naming_it(results):
+def test_a_platform_object_of_the_wrong_kind_is_refused(results):
     _, _, other = results
-    assert "'eks' platform (FakeEks) has no service backend yet" in other["eks"]
-    assert "fargate" in other["eks"]
+    assert "platform=FakeEks is not an EksCluster" in other["eks"]
 
 
 def test_refused_services_register_nothing(results):

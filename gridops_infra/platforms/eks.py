@@ -1,0 +1,358 @@
+"""EksCluster: an EKS cluster in the network's private subnets, ready for services."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from .. import iam
+from .._component import GridopsComponent, check_transforms
+from .._validation import ArgError, ArgReader, check_name
+from ..network import Network
+from .base import PlatformKind
+from .eks_addons import NEEDS_NODES, NODE_PREREQUISITES, addon, cni_role, container_insights
+from .eks_args import EksClusterArgs, EksSettings, read_eks_args
+from .eks_compute import build_compute, node_security_group
+from .eks_control_plane import admin_access_entries, build_control_plane
+from .eks_helm import kubeconfig
+from .eks_identity import (
+    ClusterIdentity,
+    PodIdentityRole,
+    assumed_role,
+    parented_maker,
+    workload_role,
+)
+from .eks_operators import install_operators
+
+MAX_CLUSTER_NAME = 24  # keeps every autonamed IAM role within 64 characters
+AssumingOperator = Literal["external-secrets", "keda"]
+
+
+class EksCluster(GridopsComponent):
+    """An EKS cluster (private API endpoint, KMS-encrypted secrets, every control-plane
+    log type, access entries instead of aws-auth) with Graviton managed nodes, the AWS
+    Load Balancer Controller, KEDA, External Secrets and a node autoscaler, all reached
+    through one Kubernetes provider (`provider`).
+
+    Services (StatelessService, SqsWorkerQueue) get from it: `pod_identity_role` (a role
+    per service account), `secrets_reader_role` / `keda_scaler_role` (roles the External
+    Secrets and KEDA operators assume for one service), `alb_group_name` (all services
+    share one ALB), `workload_security_group_ids` (what linked resources admit).
+
+    Example: `EksCluster("prod", {"network": net, "public_access_cidrs": ["203.0.113.0/24"]})`
+    """
+
+    TYPE = "gridops:aws:EksCluster"
+    # fmt: off
+    CHILD_ROLES = (
+        "secrets_key", "secrets_key_alias", "log_group", "cluster_role", "cluster_role_policy",
+        "cluster_role_kms_policy", "cluster", "oidc_provider", "access_entry", "access_policy",
+        "node_security_group", "cni_role", "cni_role_policy", "addon", "node_role",
+        "node_role_policy", "launch_template", "node_group", "fargate_role",
+        "fargate_role_policy", "fargate_profile", "kubernetes_provider", "operator_role",
+        "operator_role_policy", "operator_pod_identity", "lbc_release", "container_log_group",
+        "insights_role",
+        "insights_role_policy", "keda_release",
+        "eso_release", "autoscaler_release",
+    )
+    # fmt: on
+    kind: PlatformKind = "eks"
+    """Services on this platform are built by the `"eks"` backend."""
+
+    network: Network
+    """The Network the cluster runs in."""
+    settings: EksSettings
+    """The validated arguments."""
+    cluster: aws.eks.Cluster
+    """The EKS cluster."""
+    cluster_name: pulumi.Output[str]
+    """The EKS cluster's name: `f"{name}-{stack}"`."""
+    cluster_arn: pulumi.Output[str]
+    """The EKS cluster's ARN."""
+    endpoint: pulumi.Output[str]
+    """The Kubernetes API server URL."""
+    kubernetes_version: str
+    """The Kubernetes minor version, e.g. `"1.35"`."""
+    oidc_issuer: pulumi.Output[str]
+    """The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/...`)."""
+    oidc_provider_arn: pulumi.Output[str]
+    """The IAM OIDC provider for IRSA."""
+    kubeconfig: pulumi.Output[str]
+    """A kubeconfig using `aws eks get-token` (a secret Output)."""
+    provider: k8s.Provider
+    """The Kubernetes provider every Kubernetes resource on this cluster must use."""
+    cluster_security_group_id: pulumi.Output[str]
+    """The security group EKS created for the cluster: on the control plane, every node
+    and every Fargate pod."""
+    node_security_group_id: pulumi.Output[str]
+    """The managed nodes' own security group (no rules; linked resources admit it)."""
+    alb_group_name: str
+    """The `alb.ingress.kubernetes.io/group.name` all services use, so they share one ALB."""
+    ingress_class_name: str
+    """The IngressClass of the AWS Load Balancer Controller (`"alb"`)."""
+    fargate_namespaces: tuple[str, ...]
+    """Namespaces whose pods run on Fargate."""
+    container_insights: bool
+    """Whether Container Insights runs (pod CPU/memory metrics per Kubernetes Service)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: EksClusterArgs | dict[str, Any] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        check_name("EksCluster", name, max_length=MAX_CLUSTER_NAME)
+        a = ArgReader("EksCluster", name, args, EksClusterArgs.__annotations__)
+        s = read_eks_args(a)
+        transforms = check_transforms("EksCluster", name, a.raw("transforms"), self.CHILD_ROLES)
+        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+
+        self.settings = s
+        self._routes: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self.network = s.network
+        self.kubernetes_version = s.kubernetes_version
+        self.fargate_namespaces = s.fargate_namespaces
+        self.ingress_class_name = "alb"
+        self.physical_name = physical_cluster_name(name)
+        self.alb_group_name = self.physical_name.lower().replace("_", "-")[:63].rstrip("-")
+        self._region = iam.region_name()
+        self._account = iam.account_id()
+
+        self.control_plane = build_control_plane(self, s, self.physical_name)
+        self.cluster = self.control_plane.cluster
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+        self.endpoint = self.cluster.endpoint
+        self.cluster_security_group_id = self.cluster.vpc_config.cluster_security_group_id
+        self.oidc_issuer = self.cluster.identities.apply(_issuer)
+        oidc = self.child(
+            "oidc_provider",
+            aws.iam.OpenIdConnectProvider,
+            {"url": self.oidc_issuer, "client_id_lists": ["sts.amazonaws.com"]},
+        )
+        self.oidc_provider_arn = oidc.arn
+        access = admin_access_entries(self, self.cluster, s.admin_role_arns)
+
+        node_sg = node_security_group(self, s)
+        self.node_security_group_id = node_sg.id
+        self.cni_role, self.cni_trust_policy = cni_role(self, oidc.arn, self.oidc_issuer)
+        early = {
+            n: addon(
+                self,
+                n,
+                self.cluster,
+                s.kubernetes_version,
+                role_arn=self.cni_role.arn if n == "vpc-cni" else None,
+            )
+            for n in NODE_PREREQUISITES
+        }
+        self.compute = build_compute(
+            self,
+            s,
+            self.cluster,
+            self.physical_name,
+            node_sg,
+            self._region,
+            self._account,
+            [early["vpc-cni"], early["kube-proxy"]],
+        )
+        nodes: list[pulumi.Resource] = [*self.compute.node_groups, *self.compute.fargate_profiles]
+        late = {
+            n: addon(self, n, self.cluster, s.kubernetes_version, depends_on=nodes)
+            for n in NEEDS_NODES
+        }
+        self.addons = {**early, **late}
+        self.container_insights = s.container_insights
+        insights_trust = None
+        if s.container_insights:
+            self.addons["amazon-cloudwatch-observability"], insights_trust = container_insights(
+                self,
+                self.cluster,
+                self.physical_name,
+                s.kubernetes_version,
+                s.container_log_retention_days,
+                [*nodes, early["eks-pod-identity-agent"]],
+            )
+
+        self.identity = ClusterIdentity(
+            self.physical_name,
+            oidc.arn,
+            self.oidc_issuer,
+            s.fargate_namespaces,
+            ready=[early["eks-pod-identity-agent"]],
+        )
+        self.kubeconfig = kubeconfig(
+            self.cluster.name,
+            self.cluster.endpoint,
+            self.cluster.certificate_authority.data,
+            self._region,
+        )
+        self.provider = self.child(
+            "kubernetes_provider",
+            k8s.Provider,
+            {"kubeconfig": self.kubeconfig, "enable_server_side_apply": True},
+            suffix="k8s",
+            tag=False,
+        )
+        self.operators = install_operators(
+            self,
+            s,
+            self.identity,
+            self.provider,
+            [*nodes, late["coredns"], *access],
+            region=self._region,
+            account=self._account,
+            assumed_role_path=self.assumed_role_path,
+        )
+        self.releases = self.operators.releases
+        self.policy_documents = {
+            "cluster-kms": self.control_plane.kms_policy,
+            **self.operators.policy_documents,
+        }
+        self.trust_policies = {"vpc-cni": self.cni_trust_policy, **self.operators.trust_policies}
+        if insights_trust is not None:
+            self.trust_policies["amazon-cloudwatch-observability"] = insights_trust
+
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "cluster_arn": self.cluster_arn,
+                "endpoint": self.endpoint,
+                "oidc_provider_arn": self.oidc_provider_arn,
+                "oidc_issuer": self.oidc_issuer,
+                "kubeconfig": self.kubeconfig,
+                "cluster_security_group_id": self.cluster_security_group_id,
+                "node_security_group_id": self.node_security_group_id,
+                "kubernetes_version": self.kubernetes_version,
+            }
+        )
+
+    # -- what services use ---------------------------------------------------------
+
+    @property
+    def workload_security_group_ids(self) -> list[pulumi.Output[str]]:
+        """The groups a linked resource admits so pods can reach it: the nodes' group,
+        plus the cluster group when Fargate profiles exist (Fargate pods carry only it)."""
+        ids = [self.node_security_group_id]
+        if self.fargate_namespaces:
+            ids.append(self.cluster_security_group_id)
+        return ids
+
+    def pod_identity_role(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        statements: Sequence[dict[str, Any]],
+        *,
+        parent: pulumi.Resource | None = None,
+    ) -> PodIdentityRole:
+        """An IAM role with exactly `statements`, bound to `namespace/service_account`
+        (Pod Identity association; IRSA in a Fargate namespace). Resources are named
+        `f"{name}-role"`, `-policy`, `-pod-identity` and parented to `parent`."""
+        make = parented_maker(name, parent or self, self.tags)
+        return workload_role(
+            make,
+            self.identity,
+            namespace,
+            service_account,
+            statements,
+            description=f"{namespace}/{service_account} on EKS cluster {self.name}",
+        )
+
+    def secrets_reader_role(
+        self,
+        name: str,
+        statements: Sequence[dict[str, Any]],
+        *,
+        parent: pulumi.Resource | None = None,
+    ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
+        """A role only the External Secrets operator may assume, for one service's
+        SecretStore: `statements` should read exactly that service's secrets. Returns
+        (role, trust policy JSON, permissions policy JSON)."""
+        return self._assumed("external-secrets", name, statements, parent)
+
+    def keda_scaler_role(
+        self,
+        name: str,
+        statements: Sequence[dict[str, Any]],
+        *,
+        parent: pulumi.Resource | None = None,
+    ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
+        """A role only the KEDA operator may assume, for one ScaledObject's
+        TriggerAuthentication (e.g. `sqs:GetQueueAttributes` on one queue)."""
+        return self._assumed("keda", name, statements, parent)
+
+    def reserve_route(
+        self, service_name: str, hosts: tuple[str, ...], path_patterns: tuple[str, ...]
+    ) -> None:
+        """Claim hosts + paths on the shared ALB for one service (before it registers
+        anything); another service with exactly the same match is refused."""
+        key = (tuple(sorted(hosts)), tuple(sorted(path_patterns)))
+        taken = self._routes.setdefault(key, service_name)
+        if taken != service_name:
+            raise ArgError(
+                f"StatelessService '{service_name}': hosts={list(hosts)} path_patterns="
+                f"{list(path_patterns)} is not allowed; service '{taken}' already routes "
+                f"exactly that on EKS cluster '{self.name}'"
+            )
+
+    def link_consumer(self, namespace: str) -> tuple[str, pulumi.Output[str]]:
+        """(consumer name, security group) a service in `namespace` passes to a linked
+        resource's `allow_from`. Pods share their nodes' group (Fargate pods the cluster
+        group), so all services on the cluster share one consumer name and one rule per
+        linked resource: network access is per cluster, IAM access per service."""
+        if namespace in self.fargate_namespaces:
+            return f"{self.name}-fargate", self.cluster_security_group_id
+        return f"{self.name}-nodes", self.node_security_group_id
+
+    def assumed_role_path(self, operator: str) -> str:
+        """The IAM path of the roles `operator` may assume on this cluster."""
+        return f"/gridops/{self.physical_name}/{operator}/"
+
+    # -- construction ----------------------------------------------------------------
+
+    def _assumed(
+        self,
+        operator: AssumingOperator,
+        name: str,
+        statements: Sequence[dict[str, Any]],
+        parent: pulumi.Resource | None,
+    ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
+        role_arn = self.operators.role_arns.get(operator)
+        if role_arn is None:
+            flag = "external_secrets" if operator == "external-secrets" else "keda"
+            raise ValueError(
+                f"EksCluster '{self.name}' was created with {flag}=False; {operator} is not "
+                "installed, so there is no operator to assume this role"
+            )
+        make = parented_maker(name, parent or self, self.tags)
+        return assumed_role(
+            make,
+            role_arn,
+            self.assumed_role_path(operator),
+            statements,
+            description=f"{operator} on EKS cluster {self.name}, for {name}",
+        )
+
+
+def _issuer(identities: Any) -> str:
+    issuer = identities[0].oidcs[0].issuer if identities else None
+    if not issuer:
+        raise ValueError("the EKS cluster reported no OIDC issuer")
+    return issuer
+
+
+def physical_cluster_name(name: str) -> str:
+    """`f"{name}-{stack}"`: EKS names are unique per account and region, so two stacks
+    of one program never collide (letters, digits, '-' and '_'; at most 100)."""
+    stack = re.sub(r"[^A-Za-z0-9_-]", "-", pulumi.get_stack())
+    return f"{name}-{stack}"[:100].rstrip("-_")
+
+
+__all__ = ["EksCluster", "EksClusterArgs", "PodIdentityRole"]

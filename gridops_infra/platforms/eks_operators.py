@@ -1,0 +1,109 @@
+"""The controllers EksCluster installs with Helm, each with a Pod Identity role holding
+only what it needs: the AWS Load Balancer Controller (scoped ALB management), KEDA and
+External Secrets (may only assume the per-service roles under their own IAM path) and
+Cluster Autoscaler (this cluster's node groups)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .._component import GridopsComponent
+from .eks_args import EksSettings
+from .eks_helm import (
+    CLUSTER_AUTOSCALER,
+    EXTERNAL_SECRETS,
+    KEDA,
+    LOAD_BALANCER_CONTROLLER,
+    Operator,
+    helm_release,
+    operator_values,
+)
+from .eks_iam import assume_path_statements, cluster_autoscaler_statements
+from .eks_identity import ClusterIdentity, workload_role
+from .eks_lbc_policy import load_balancer_controller_statements
+
+
+@dataclass
+class Operators:
+    releases: dict[str, k8s.helm.v3.Release] = field(default_factory=dict)
+    role_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Each operator's Pod Identity role ARN, by chart."""
+    trust_policies: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    policy_documents: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+
+
+def install_operators(
+    c: GridopsComponent,
+    s: EksSettings,
+    identity: ClusterIdentity,
+    provider: k8s.Provider,
+    ready: list[pulumi.Resource],
+    *,
+    region: str,
+    account: str,
+    assumed_role_path: Callable[[str], str],
+) -> Operators:
+    """Every operator, installed once the nodes, CoreDNS and admin access exist and its
+    own Pod Identity association does (so its first pod starts with credentials)."""
+    cluster = identity.cluster_name
+    roles_root = f"arn:aws:iam::{account}:role"
+    wanted: list[tuple[Operator, list[dict[str, Any]]]] = [
+        (
+            LOAD_BALANCER_CONTROLLER,
+            load_balancer_controller_statements(region, account, cluster, s.network.vpc_id),
+        )
+    ]
+    if s.keda:
+        path = f"{roles_root}{assumed_role_path(KEDA.chart)}*"
+        wanted.append((KEDA, assume_path_statements(path)))
+    if s.external_secrets:
+        path = f"{roles_root}{assumed_role_path(EXTERNAL_SECRETS.chart)}*"
+        wanted.append((EXTERNAL_SECRETS, assume_path_statements(path)))
+    if s.node_autoscaler == "cluster-autoscaler":
+        wanted.append((CLUSTER_AUTOSCALER, cluster_autoscaler_statements(region, account, cluster)))
+
+    out = Operators()
+    for op, statements in wanted:
+        role = workload_role(
+            _maker(c, op.short),
+            identity,
+            op.namespace,
+            op.service_account,
+            statements,
+            roles=("operator_role", "operator_role_policy", "operator_pod_identity"),
+            description=f"{op.chart} on EKS cluster {c.name}",
+        )
+        out.role_arns[op.chart] = role.role.arn
+        out.trust_policies[op.chart] = role.trust_policy
+        if role.policy_document is not None:
+            out.policy_documents[op.chart] = role.policy_document
+        values = operator_values(
+            op,
+            cluster_name=cluster,
+            region=region,
+            vpc_id=s.network.vpc_id,
+            kubernetes_version=s.kubernetes_version,
+        )
+        after = [*ready, role.association] if role.association else list(ready)
+        out.releases[op.chart] = helm_release(
+            c, op, s.chart_versions[op.chart], values, provider, after
+        )
+    return out
+
+
+def _maker(c: GridopsComponent, prefix: str) -> Callable[..., Any]:
+    def make(
+        role: str,
+        cls: type,
+        args: dict[str, Any],
+        suffix: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Any:
+        return c.child(role, cls, args, suffix=f"{prefix}-{suffix}", opts=opts)
+
+    return make

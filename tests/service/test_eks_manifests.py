@@ -1,0 +1,276 @@
+"""The Kubernetes manifests of a StatelessService on EKS, validated with real tools:
+`kubernetes-validate --strict` for every EKS version gridops accepts, checkov's
+Kubernetes framework on the workload manifests, plus the shapes the brief asks for.
+
+kubernetes-validate ships schemas for built-in kinds only: the External Secrets objects
+(ExternalSecret, SecretStore) are CRDs it cannot check (it raises SchemaNotFoundError,
+asserted below), so their structure is asserted here instead.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from gridops_infra.platforms.eks_catalog import KUBERNETES_VERSIONS
+from gridops_infra.service import eks_secrets
+from gridops_infra.service.eks_manifests import Resolved, workload_manifests
+from gridops_infra.service.eks_pods import millicores
+from gridops_infra.service.spec import ServiceSpec
+
+CHECKOV = Path(sys.executable).parent / "checkov"
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf"
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/flags"
+
+# checkov findings accepted for the workload manifests, each for a stated reason:
+SKIPPED_CHECKS = {
+    # Image digests: the spec deploys the reference the user gives (the API contract
+    # uses tags such as ghcr.io/acme/api:1.4.2); a digest reference is rendered as is.
+    "CKV_K8S_43",
+    # Secrets as env vars: one spec runs on ECS (secrets -> env) and EKS alike; the
+    # values come from a Secret External Secrets syncs, never from the manifest.
+    "CKV_K8S_35",
+}
+# Without `user`, the image's own (non-root, enforced by runAsNonRoot) user applies;
+# gridops does not invent a uid the image's files may not belong to. With `user` set to
+# a high uid the check passes (asserted by test_checkov_high_uid_passes_with_a_user).
+SKIPPED_WITHOUT_USER = {"CKV_K8S_40"}
+
+
+def _spec(**overrides) -> ServiceSpec:
+    args = {
+        "image": "ghcr.io/acme/api:1.4.2",
+        "port": 8080,
+        "cpu": 512,
+        "memory": 1024,
+        "min_count": 2,
+        "max_count": 20,
+        "health_check_path": "/healthz",
+        "containers": [
+            {
+                "name": "proxy",
+                "image": "envoyproxy/envoy:v1.31.0",
+                "cpu": 128,
+                "memory": 128,
+                "port": 9901,
+                "app_waits_for": "healthy",
+                "health_check_command": ["CMD", "/usr/local/bin/envoy", "--version"],
+            }
+        ],
+        **overrides,
+    }
+    return ServiceSpec.from_args("api", args)
+
+
+def _resolved(**overrides) -> Resolved:
+    values = {
+        "namespace": "api",
+        "image": "ghcr.io/acme/api:1.4.2",
+        "environment": {"LOG_LEVEL": "info"},
+        "secret_refs": {"STRIPE_KEY": ("app-secrets", "STRIPE_KEY")},
+        "sidecar_images": ["envoyproxy/envoy:v1.31.0"],
+        "sidecar_environment": [{}],
+        "sidecar_secret_refs": [{}],
+        "alb_group_name": "prod-prod",
+        "alb_source_cidrs": ["10.0.192.0/20", "10.0.208.0/20"],
+        "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d",
+        **overrides,
+    }
+    return Resolved(**values)
+
+
+@pytest.fixture(scope="module")
+def manifests():
+    return workload_manifests(_spec(), _resolved())
+
+
+@pytest.mark.parametrize("version", sorted(KUBERNETES_VERSIONS))
+def test_every_manifest_passes_kubernetes_validate_strict(manifests, version):
+    # kubernetes-validate ships 1.25-1.37 schemas, so every accepted EKS version has its own.
+    assert f"{version}.0" in kubernetes_validate.utils.all_versions()
+    for manifest in manifests.values():
+        kubernetes_validate.validate(manifest, f"{version}.0", strict=True)
+
+
+def test_fargate_and_single_replica_variants_validate():
+    spec = _spec(min_count=1, max_count=1, user="10001:10001", containers=[])
+    r = _resolved(
+        on_fargate=True,
+        sidecar_images=[],
+        sidecar_environment=[],
+        sidecar_secret_refs=[],
+        certificate_arn=None,
+    )
+    out = workload_manifests(spec, r)
+    assert "network_policy" not in out and "horizontal_pod_autoscaler" not in out
+    for manifest in out.values():
+        kubernetes_validate.validate(manifest, "1.35.0", strict=True)
+
+
+def test_a_wrong_manifest_is_caught_by_the_validator(manifests):
+    broken = json.loads(json.dumps(manifests["deployment"]))
+    broken["spec"]["template"]["spec"]["containers"][0]["resources"]["limit"] = {}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, "1.35.0", strict=True)
+
+
+def test_external_secrets_crds_are_not_in_kubernetes_validate():
+    manifest = eks_secrets.external_secret("secretsmanager", "api", [])
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        kubernetes_validate.validate(manifest, "1.35.0", strict=True)
+
+
+def _checkov(manifests, tmp_path: Path, skipped: set[str]) -> list[str]:
+    for role, manifest in manifests.items():
+        (tmp_path / f"{role}.yaml").write_text(yaml.safe_dump(manifest))
+    command = [str(CHECKOV), "-d", str(tmp_path), "--framework", "kubernetes", "-o", "json",
+               "--quiet", "--skip-download"]  # fmt: skip
+    if skipped:
+        command += ["--skip-check", ",".join(sorted(skipped))]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(run.stdout)
+    report = report[0] if isinstance(report, list) else report
+    assert report["summary"]["passed"] > 50, run.stderr[-2000:]
+    return [f"{f['check_id']} {f['file_path']}" for f in report["results"]["failed_checks"]]
+
+
+def test_checkov_reports_no_failed_check(manifests, tmp_path):
+    assert _checkov(manifests, tmp_path, SKIPPED_CHECKS | SKIPPED_WITHOUT_USER) == []
+
+
+def test_checkov_high_uid_passes_with_a_user(tmp_path):
+    spec = _spec(user="10001:10001", containers=[])
+    r = _resolved(sidecar_images=[], sidecar_environment=[], sidecar_secret_refs=[])
+    assert _checkov(workload_manifests(spec, r), tmp_path, SKIPPED_CHECKS) == []
+
+
+def test_checkov_without_skips_names_only_the_documented_checks(manifests, tmp_path):
+    failed = {f.split()[0] for f in _checkov(manifests, tmp_path, set())}
+    assert failed == SKIPPED_CHECKS | SKIPPED_WITHOUT_USER
+
+
+def test_pod_security_restricted_and_resources(manifests):
+    pod = manifests["deployment"]["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"] == {
+        "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+    app = pod["containers"][0]
+    assert app["securityContext"]["allowPrivilegeEscalation"] is False
+    assert app["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert app["securityContext"]["readOnlyRootFilesystem"] is True
+    # 512 units with a 128-unit sidecar -> 384 units = 375m; 1024 MiB - 128 MiB.
+    assert app["resources"]["requests"] == {"cpu": "375m", "memory": "896Mi"}
+    assert app["resources"]["limits"] == app["resources"]["requests"]
+    sidecar = pod["initContainers"][0]
+    assert sidecar["restartPolicy"] == "Always" and "startupProbe" in sidecar
+    assert sidecar["resources"]["requests"] == {"cpu": "125m", "memory": "128Mi"}
+    assert millicores(1024) == 1000 and millicores(256) == 250
+    assert app["volumeMounts"] == [{"name": "api-scratch-0", "mountPath": "/tmp"}]
+
+
+def test_probes_spread_and_rollout(manifests):
+    deployment = manifests["deployment"]["spec"]
+    assert deployment["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    assert deployment["replicas"] == 2
+    pod = deployment["template"]["spec"]
+    app = pod["containers"][0]
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert app[probe]["httpGet"] == {"path": "/healthz", "port": "http", "scheme": "HTTP"}
+    keys = [c["topologyKey"] for c in pod["topologySpreadConstraints"]]
+    assert keys == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
+    assert pod["nodeSelector"] == {"kubernetes.io/arch": "arm64"}
+
+
+def test_autoscaler_budget_and_network_policy(manifests):
+    hpa = manifests["horizontal_pod_autoscaler"]["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 20)
+    assert hpa["metrics"] == [
+        {
+            "type": "Resource",
+            "resource": {
+                "name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": 60},
+            },
+        }
+    ]
+    assert manifests["pod_disruption_budget"]["spec"]["maxUnavailable"] == 1
+    policy = manifests["network_policy"]["spec"]
+    assert policy["policyTypes"] == ["Ingress"]
+    assert policy["ingress"] == [
+        {
+            "from": [
+                {"ipBlock": {"cidr": "10.0.192.0/20"}},
+                {"ipBlock": {"cidr": "10.0.208.0/20"}},
+            ],
+            "ports": [{"protocol": "TCP", "port": 8080}],
+        }
+    ]
+
+
+def test_ingress_joins_the_shared_alb_with_https(manifests):
+    ingress = manifests["ingress"]
+    notes = ingress["metadata"]["annotations"]
+    assert notes["alb.ingress.kubernetes.io/group.name"] == "prod-prod"
+    assert notes["alb.ingress.kubernetes.io/certificate-arn"].endswith("/0a1b2c3d")
+    assert notes["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
+    assert json.loads(notes["alb.ingress.kubernetes.io/listen-ports"]) == [
+        {"HTTP": 80},
+        {"HTTPS": 443},
+    ]
+    assert notes["alb.ingress.kubernetes.io/target-type"] == "ip"
+    assert notes["alb.ingress.kubernetes.io/group.order"] == "1000"  # catch-all last
+    assert ingress["spec"]["ingressClassName"] == "alb"
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]
+    assert backend == {"service": {"name": "api", "port": {"number": 8080}}}
+
+
+def test_namespace_enforces_restricted_and_readiness_gates(manifests):
+    namespace_labels = manifests["namespace"]["metadata"]["labels"]
+    assert namespace_labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert namespace_labels["elbv2.k8s.aws/pod-readiness-gate-inject"] == "enabled"
+
+
+def test_external_secret_references_and_store():
+    refs = eks_secrets.secret_refs(
+        {"STRIPE_KEY": f"{SECRET}:key::", "FLAGS": PARAMETER, "DB": f"{SECRET}::AWSPREVIOUS:"},
+        [("proxy", {"TOKEN": SECRET})],
+    )
+    manager = eks_secrets.external_secret("secretsmanager", "api", refs)
+    assert manager["apiVersion"] == "external-secrets.io/v1"
+    assert manager["spec"]["secretStoreRef"] == {
+        "name": "aws-secrets-manager",
+        "kind": "SecretStore",
+    }
+    assert manager["spec"]["target"] == {"name": "app-secrets", "creationPolicy": "Owner"}
+    assert manager["spec"]["refreshInterval"] == "15m"
+    assert manager["spec"]["data"] == [
+        {"secretKey": "DB", "remoteRef": {"key": SECRET, "version": "AWSPREVIOUS"}},
+        {"secretKey": "STRIPE_KEY", "remoteRef": {"key": SECRET, "property": "key"}},
+        {"secretKey": "proxy.TOKEN", "remoteRef": {"key": SECRET}},
+    ]
+    parameters = eks_secrets.external_secret("ssm", "api", refs)
+    assert parameters["spec"]["data"] == [
+        {"secretKey": "FLAGS", "remoteRef": {"key": "/shop/flags"}}
+    ]
+    store = eks_secrets.secret_store("ssm", "api", "us-east-1", "arn:aws:iam::123456789012:role/r")
+    assert store["spec"]["provider"]["aws"] == {
+        "service": "ParameterStore", "region": "us-east-1", "role": "arn:aws:iam::123456789012:role/r",
+    }  # fmt: skip
+
+
+def test_registry_credentials_template():
+    pull = eks_secrets.pull_secret("api", "registry.acme.io/team/api:1", SECRET)
+    template = pull["spec"]["target"]["template"]
+    assert template["type"] == "kubernetes.io/dockerconfigjson"
+    assert json.loads(template["data"][".dockerconfigjson"])["auths"] == {
+        "registry.acme.io": {"username": "{{ .username }}", "password": "{{ .password }}"}
+    }
+    assert eks_secrets.registry("nginx:1.27") == eks_secrets.DOCKER_HUB
