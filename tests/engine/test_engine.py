@@ -254,7 +254,10 @@ def test_stack_references_are_answered_from_another_plan() -> None:
 
     platform_plan = preview(platform)
     app_plan = preview(app, stack_references={"acme/platform/prod": platform_plan})
-    assert app_plan.one("aws:ec2/securityGroup:SecurityGroup").inputs["vpcId"] == platform_plan.outputs["vpc_id"]
+    assert (
+        app_plan.one("aws:ec2/securityGroup:SecurityGroup").inputs["vpcId"]
+        == platform_plan.outputs["vpc_id"]
+    )
     assert isinstance(app_plan.outputs["token"], SecretValue)
     assert "s3cr3t-value" not in app_plan.dumps()
     with pytest.raises(StackReferenceError, match="acme/platform/prod"):
