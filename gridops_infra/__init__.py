@@ -5,7 +5,7 @@ Public API (DESIGN.md section 3): the components, `Slo`, and the testing kit
 (`gridops_infra.testing.preview`, `GridopsMocks`).
 """
 
-from .delivery import GithubDeployRole, GithubDeployRoleArgs
+from .delivery import ArgoCdGitOps, GithubDeployRole, GithubDeployRoleArgs
 from .network import Network, NetworkArgs
 from .observability import Slo
 from .observability.stack import ObservabilityStack, ObservabilityStackArgs
@@ -16,6 +16,7 @@ from .service import ServiceSpec, StatelessService
 from .testing import GridopsMocks, Plan, preview
 
 __all__ = [
+    "ArgoCdGitOps",
     "EksCluster",
     "FargateCluster",
     "GithubDeployRole",

@@ -1,7 +1,8 @@
 """Stage 3, eks: the same app on EKS (only the platform object changes).
 
 Network over 3 AZs, an EKS cluster (Graviton nodes, Load Balancer Controller, KEDA,
-External Secrets), the same Postgres and Redis, the same API spec, and SLO alerting.
+External Secrets), the same Postgres and Redis, the same API spec, SLO alerting, and
+Argo CD syncing a manifests repository when `gitops_repo_url` is set.
 Keys: stacks/README.md.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pulumi
 
 from gridops_infra import (
+    ArgoCdGitOps,
     EksCluster,
     ManagedPostgresWithReplicas,
     Network,
@@ -77,6 +79,17 @@ def build(cfg: StageConfig) -> None:
             "alert_emails": cfg.items("alert_emails"),
         },
     )
+    repo_url = cfg.optional_str("gitops_repo_url")
+    if repo_url:
+        ArgoCdGitOps(
+            "gitops",
+            {
+                "cluster": cluster,
+                "repo_url": repo_url,
+                "path": cfg.text("gitops_path", "."),
+                "target_revision": cfg.text("gitops_revision", "main"),
+            },
+        )
     pulumi.export("url", api.url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("cluster_name", cluster.cluster_name)

@@ -1,0 +1,74 @@
+"""ArgoCdGitOps: Argo CD by Helm on the cluster's provider, one Application from a repo."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridops_infra import EksCluster, Network
+from gridops_infra.delivery import ArgoCdGitOps
+from gridops_infra.testing import preview
+
+REPO = "https://github.com/acme/shop-manifests.git"
+
+
+def program(**extra):
+    def run() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        cluster = EksCluster("prod", {"network": net})
+        ArgoCdGitOps("gitops", {"cluster": cluster, "repo_url": REPO, "path": "prod", **extra})
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return preview(program())
+
+
+def test_argo_cd_release_on_the_cluster_provider(plan) -> None:
+    release = next(
+        r
+        for r in plan.of_type("kubernetes:helm.sh/v3:Release")
+        if r.inputs.get("chart") == "argo-cd"
+    )
+    provider = plan.one("pulumi:providers:kubernetes")
+    assert release.provider and release.provider.startswith(provider.urn)
+    assert release.inputs["namespace"] == "argocd"
+    assert release.inputs["values"]["server"]["service"]["type"] == "ClusterIP"
+
+
+def test_application_follows_the_repository_and_self_heals(plan) -> None:
+    app = plan.one("kubernetes:argoproj.io/v1alpha1:Application")
+    spec = app.inputs["spec"]
+    assert spec["source"] == {"repoURL": REPO, "path": "prod", "targetRevision": "main"}
+    assert spec["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+    release = next(
+        r
+        for r in plan.of_type("kubernetes:helm.sh/v3:Release")
+        if r.inputs.get("chart") == "argo-cd"
+    )
+    assert release.urn in app.dependencies
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"repo_url": "not a url"}, "repo_url"),
+        ({"app_namespace": "Apps!"}, "app_namespace"),
+        ({"cluster": "prod"}, "cluster"),
+    ],
+)
+def test_bad_arguments_are_refused(extra: dict, field: str) -> None:
+    errors: list[str] = []
+
+    def run() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        cluster = EksCluster("prod", {"network": net})
+        try:
+            ArgoCdGitOps("gitops", {"cluster": cluster, "repo_url": REPO, **extra})
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    plan = preview(run)
+    assert len(errors) == 1 and field in errors[0]
+    assert not plan.of_type("gridops:aws:ArgoCdGitOps")
