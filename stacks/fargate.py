@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import (
-    FargateCluster,
-    ManagedPostgresWithReplicas,
-    Network,
-    ObservabilityStack,
-    RedisCache,
-    Slo,
-    StatelessService,
-)
+from gridops_infra import FargateCluster, Network
 
+from .app import build_app
 from .config import StageConfig
 
 
@@ -28,53 +21,8 @@ def build(cfg: StageConfig) -> None:
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), {"network": net})
-    db = ManagedPostgresWithReplicas(
-        "db",
-        {
-            "network": net,
-            "instance_class": cfg.text("db_instance_class", "db.r7g.large"),
-            "replicas": cfg.integer("db_replicas", 2),
-        },
-    )
-    cache = RedisCache(
-        "cache",
-        {
-            "network": net,
-            "node_type": cfg.text("cache_node_type", "cache.r7g.large"),
-            "replicas": cfg.integer("cache_replicas", 1),
-        },
-    )
-    api = StatelessService(
-        "api",
-        {
-            "platform": cluster,
-            "image": cfg.require_str("api_image"),
-            "port": cfg.integer("api_port", 8080),
-            "cpu": cfg.integer("api_cpu", 512),
-            "memory": cfg.integer("api_memory", 1024),
-            "min_count": cfg.integer("api_min_count", 2),
-            "max_count": cfg.integer("api_max_count", 20),
-            "health_check_path": cfg.text("api_health_check_path", "/healthz"),
-            "links": [db, cache],
-            "slo_rollback": True,
-        },
-    )
-    ObservabilityStack(
-        "obs",
-        {
-            "resources": [api, db, cache],
-            "slos": [
-                Slo.availability(api, objective=float(cfg.text("slo_availability", "0.999"))),
-                Slo.latency(
-                    api,
-                    threshold_ms=cfg.integer("slo_latency_threshold_ms", 300),
-                    objective=float(cfg.text("slo_latency_objective", "0.99")),
-                ),
-            ],
-            "alert_emails": cfg.items("alert_emails"),
-        },
-    )
-    pulumi.export("url", api.url)
+    app = build_app(cfg, net, cluster, slo_rollback=True)
+    pulumi.export("url", app.api.url)
     pulumi.export("vpc_id", net.vpc_id)
-    pulumi.export("db_writer_endpoint", db.writer_endpoint)
-    pulumi.export("cache_primary_endpoint", cache.primary_endpoint)
+    pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
+    pulumi.export("cache_primary_endpoint", app.cache.primary_endpoint)

@@ -12,6 +12,7 @@ import pulumi
 
 from gridops_infra import Network, SingleServer, StatelessService
 
+from .app import api_args
 from .config import StageConfig
 
 
@@ -28,20 +29,8 @@ def build(cfg: StageConfig) -> None:
             "data_volume_gb": cfg.integer("data_volume_gb", 50),
         },
     )
-    api = StatelessService(
-        "api",
-        {
-            "platform": server,
-            "image": cfg.require_str("api_image"),
-            "port": cfg.integer("api_port", 8080),
-            "cpu": cfg.integer("api_cpu", 512),
-            "memory": cfg.integer("api_memory", 1024),
-            "min_count": cfg.integer("api_min_count", 1),
-            "max_count": cfg.integer("api_max_count", 1),
-            "health_check_path": cfg.text("api_health_check_path", "/healthz"),
-            "links": [server.database],
-        },
-    )
+    # One host: the replica count is min_count, max_count is recorded (no autoscaling).
+    api = StatelessService("api", api_args(cfg, server, [server.database]))
     pulumi.export("url", api.url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("instance_id", server.instance_id)

@@ -1,0 +1,79 @@
+"""The application every stage runs: the same data tier, API spec and SLOs whatever the
+platform (DESIGN section 3: swapping the platform object is the only change)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gridops_infra import (
+    ManagedPostgresWithReplicas,
+    Network,
+    ObservabilityStack,
+    RedisCache,
+    Slo,
+    StatelessService,
+)
+
+from .config import StageConfig
+
+
+@dataclass(frozen=True)
+class App:
+    api: StatelessService
+    db: ManagedPostgresWithReplicas
+    cache: RedisCache
+    observability: ObservabilityStack
+
+
+def api_args(cfg: StageConfig, platform: Any, links: list[Any], **extra: Any) -> dict[str, Any]:
+    """The API's spec from stage config; `platform` is the only platform-specific part."""
+    return {
+        "platform": platform,
+        "image": cfg.require_str("api_image"),
+        "port": cfg.integer("api_port", 8080),
+        "cpu": cfg.integer("api_cpu", 512),
+        "memory": cfg.integer("api_memory", 1024),
+        "min_count": cfg.integer("api_min_count", 2),
+        "max_count": cfg.integer("api_max_count", 20),
+        "health_check_path": cfg.text("api_health_check_path", "/healthz"),
+        "links": links,
+        **extra,
+    }
+
+
+def build_app(cfg: StageConfig, net: Network, platform: Any, **api_extra: Any) -> App:
+    """Postgres with replicas, Redis, the API linked to both, and SLO alerting."""
+    db = ManagedPostgresWithReplicas(
+        "db",
+        {
+            "network": net,
+            "instance_class": cfg.text("db_instance_class", "db.r7g.large"),
+            "replicas": cfg.integer("db_replicas", 2),
+        },
+    )
+    cache = RedisCache(
+        "cache",
+        {
+            "network": net,
+            "node_type": cfg.text("cache_node_type", "cache.r7g.large"),
+            "replicas": cfg.integer("cache_replicas", 1),
+        },
+    )
+    api = StatelessService("api", api_args(cfg, platform, [db, cache], **api_extra))
+    observability = ObservabilityStack(
+        "obs",
+        {
+            "resources": [api, db, cache],
+            "slos": [
+                Slo.availability(api, objective=float(cfg.text("slo_availability", "0.999"))),
+                Slo.latency(
+                    api,
+                    threshold_ms=cfg.integer("slo_latency_threshold_ms", 300),
+                    objective=float(cfg.text("slo_latency_objective", "0.99")),
+                ),
+            ],
+            "alert_emails": cfg.items("alert_emails"),
+        },
+    )
+    return App(api, db, cache, observability)
