@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from ._component import GridopsComponent, check_transforms
 from ._validation import ArgError, check_name
+from .consumer_ingress import ConsumerIngress
 from .links import LinkGrant
 from .metrics import Metric
 from .postgres_args import (
@@ -113,7 +114,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         self.port = s.port
         self.monitoring_policy_document = None
         self.proxy_policy_document = None
-        self._ingress: dict[str, tuple[aws.vpc.SecurityGroupIngressRule, pulumi.Input[str]]] = {}
+        self._consumers = ConsumerIngress(self, COMPONENT, self.port, "PostgreSQL")
 
         f = build_foundation(self, s)
         d = build_aurora_mode(self, s, f) if s.aurora else build_instance_mode(self, s, f)
@@ -194,17 +195,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
     ) -> aws.vpc.SecurityGroupIngressRule:
         """Admit one consumer security group on the PostgreSQL port (once per consumer:
         a second call for the same consumer returns the first rule)."""
-        _check_consumer(COMPONENT, self.name, consumer_name)
-        known = self._ingress.get(consumer_name)
-        if known is not None:
-            rule, source = known
-            plain = isinstance(source, str) and isinstance(security_group_id, str)
-            if plain and source != security_group_id:
-                raise ArgError(
-                    f"{COMPONENT} '{self.name}': allow_from({consumer_name!r}) already "
-                    f"admits {source}, not {security_group_id}: one consumer, one group"
-                )
-            return rule
+        return self._consumers.allow(consumer_name, security_group_id)
         rule = self.child(
             "ingress",
             aws.vpc.SecurityGroupIngressRule,

@@ -15,6 +15,7 @@ import pulumi_random as random
 from . import data_families as fam
 from ._component import GridopsComponent, Transform, check_transforms
 from ._validation import ArgError, ArgReader, check_name
+from .consumer_ingress import ConsumerIngress
 from .links import LinkGrant
 from .logs import retention_days
 from .metrics import Metric
@@ -151,7 +152,7 @@ class RedisCache(GridopsComponent):
         self.replicas = replicas = cfg.replicas
         self.shards = shards = cfg.shards
         self.env_prefix = cfg.env_prefix
-        self._ingress: dict[str, tuple[aws.vpc.SecurityGroupIngressRule, pulumi.Input[str]]] = {}
+        self._consumers = ConsumerIngress(self, COMPONENT, self.port, "Cache")
         protection = pulumi.ResourceOptions(protect=cfg.protect, retain_on_delete=cfg.protect)
         engine, version, network = cfg.engine, cfg.engine_version, cfg.network
 
@@ -369,23 +370,7 @@ class RedisCache(GridopsComponent):
         self, consumer_name: str, security_group_id: pulumi.Input[str]
     ) -> aws.vpc.SecurityGroupIngressRule:
         """Admit one consumer security group on the cache port (once per consumer)."""
-        if not isinstance(consumer_name, str) or not re.fullmatch(
-            r"[a-zA-Z][a-zA-Z0-9-]{0,62}", consumer_name
-        ):
-            raise ArgError(
-                f"{COMPONENT} '{self.name}': allow_from(consumer_name={consumer_name!r}) needs a "
-                "component name (letters, digits, hyphens)"
-            )
-        known = self._ingress.get(consumer_name)
-        if known is not None:
-            rule, source = known
-            plain = isinstance(source, str) and isinstance(security_group_id, str)
-            if plain and source != security_group_id:
-                raise ArgError(
-                    f"{COMPONENT} '{self.name}': allow_from({consumer_name!r}) already "
-                    f"admits {source}, not {security_group_id}: one consumer, one group"
-                )
-            return rule
+        return self._consumers.allow(consumer_name, security_group_id)
         rule = self.child(
             "ingress",
             aws.vpc.SecurityGroupIngressRule,
