@@ -9,7 +9,6 @@ them and offers links, ingress and metrics.
 
 from __future__ import annotations
 
-import re
 from typing import Any, overload
 
 import pulumi
@@ -275,16 +274,6 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         """Open client connections on the primary / writer (maximum)."""
         return Metric(
             RDS_NAMESPACE, "DatabaseConnections", self._dimensions(), "Maximum", unit="Count"
-        )
-
-
-def _check_consumer(component: str, name: str, consumer_name: Any) -> None:
-    if not isinstance(consumer_name, str) or not re.fullmatch(
-        r"[a-zA-Z][a-zA-Z0-9-]{0,62}", consumer_name
-    ):
-        raise ArgError(
-            f"{component} '{name}': allow_from(consumer_name={consumer_name!r}) needs a "
-            "component name (letters, digits, hyphens)"
         )
 
 
