@@ -12,6 +12,7 @@ from .observability.stack import ObservabilityStack, ObservabilityStackArgs
 from .platforms import EksCluster, FargateCluster, Platform, SingleServer
 from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
 from .redis import RedisCache, RedisCacheArgs
+from .resilience import ResilienceDrills, ResilienceDrillsArgs
 from .service import ServiceSpec, StatelessService
 from .testing import GridopsMocks, Plan, preview
 
@@ -32,6 +33,8 @@ __all__ = [
     "Platform",
     "RedisCache",
     "RedisCacheArgs",
+    "ResilienceDrills",
+    "ResilienceDrillsArgs",
     "ServiceSpec",
     "SingleServer",
     "Slo",

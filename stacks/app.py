@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pulumi
+
 from gridops_infra import (
     ManagedPostgresWithReplicas,
     Network,
     ObservabilityStack,
     RedisCache,
+    ResilienceDrills,
     Slo,
     StatelessService,
 )
@@ -42,8 +45,16 @@ def api_args(cfg: StageConfig, platform: Any, links: list[Any], **extra: Any) ->
     }
 
 
-def build_app(cfg: StageConfig, net: Network, platform: Any, **api_extra: Any) -> App:
-    """Postgres with replicas, Redis, the API linked to both, and SLO alerting."""
+def build_app(
+    cfg: StageConfig,
+    net: Network,
+    platform: Any,
+    *,
+    observability: dict[str, Any] | None = None,
+    **api_extra: Any,
+) -> App:
+    """Postgres with replicas, Redis, the API linked to both, SLO alerting, and, when
+    `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
     db = ManagedPostgresWithReplicas(
         "db",
         {
@@ -61,7 +72,7 @@ def build_app(cfg: StageConfig, net: Network, platform: Any, **api_extra: Any) -
         },
     )
     api = StatelessService("api", api_args(cfg, platform, [db, cache], **api_extra))
-    observability = ObservabilityStack(
+    stack = ObservabilityStack(
         "obs",
         {
             "resources": [api, db, cache],
@@ -74,6 +85,11 @@ def build_app(cfg: StageConfig, net: Network, platform: Any, **api_extra: Any) -
                 ),
             ],
             "alert_emails": cfg.items("alert_emails"),
+            **(observability or {}),
         },
     )
-    return App(api, db, cache, observability)
+    app = App(api, db, cache, stack)
+    if cfg.flag("resilience_drills", False):
+        drills = ResilienceDrills("drills", {"targets": [api, db, cache], "observability": stack})
+        pulumi.export("drill_template_ids", drills.experiment_template_ids)
+    return app

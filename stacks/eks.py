@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 
 from gridops_infra import ArgoCdGitOps, EksCluster, Network
+from gridops_infra.observability.eks_contract import otel_environment
 
 from .app import build_app
 from .config import StageConfig
@@ -28,7 +29,16 @@ def build(cfg: StageConfig) -> None:
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs
     cluster = EksCluster(cfg.text("cluster_name", "prod"), cluster_args)
-    app = build_app(cfg, net, cluster)
+    app = build_app(
+        cfg,
+        net,
+        cluster,
+        # Apps push OTLP to the in-cluster collector; SLIs come from those metrics.
+        environment=otel_environment("api", cfg.stage),
+        observability={
+            "prometheus": {"retention_days": cfg.integer("prometheus_retention_days", 15)}
+        },
+    )
     repo_url = cfg.optional_str("gitops_repo_url")
     if repo_url:
         ArgoCdGitOps(

@@ -16,6 +16,9 @@ from .._validation import ArgReader, check_name
 from .alarm_spec import AlarmSpec
 from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
 from .dashboard import dashboard_body
+from .eks_args import read_eks_observability
+from .eks_managed import key_policy_statement
+from .eks_stack import EKS_CHILD_ROLES, EksObservability, build_eks_observability
 from .golden_signals import component_name, golden_signal_specs, kind_of
 from .slo import Slo
 
@@ -40,11 +43,37 @@ class ObservabilityStackArgs(TypedDict, total=False):
     "db.free-storage": 20 * 1024**3}`. Unknown keys are refused. Default: none."""
     dashboard: bool
     """Create a CloudWatch dashboard laid out by component. Default: true."""
+    cloudwatch_slo_alarms: bool
+    """Create the CloudWatch burn-rate alarms for the SLOs. Default: true. On EKS the
+    Prometheus rules alert on the same SLOs from the app's own metrics, so both page;
+    false keeps only Prometheus (allowed only when every SLO's target runs on the EKS
+    cluster). The ALB-based alarms also catch outages in which the app reports nothing."""
+    prometheus: dict[str, Any]
+    """EKS only (watched services on an EksCluster): `{"managed": bool (default false:
+    kube-prometheus-stack in the cluster; true: Amazon Managed Prometheus + Managed
+    Grafana), "retention_days": int (default 15, 3-365; 3-1095 managed), "storage_gb":
+    int (the TSDB size: default 50, 10-16384 on EBS; on the node's disk default a fifth
+    of it, at most half), "persistent": bool (default: true when the cluster has the
+    aws-ebs-csi-driver add-on, which it requires; false keeps the TSDB on the node, lost
+    when the pod moves), "replicas": int (default 1, 1-3),
+    "chart_version": str (kube-prometheus-stack, default 79.7.1)}`. Raising `storage_gb`
+    does not grow an existing volume (resize its PersistentVolumeClaim; the StorageClass
+    allows it); switching `persistent` or `managed` starts an empty TSDB (volumes are
+    retained, never deleted)."""
+    grafana: dict[str, Any]
+    """EKS only: `{"enabled": bool}` (default true): Grafana with the services dashboard
+    (in the cluster, or Managed Grafana with `prometheus.managed`)."""
+    otel: dict[str, Any]
+    """EKS only: `{"enabled": bool (default true), "xray": bool (default true: traces to
+    AWS X-Ray), "replicas": int (default 2, 1-10), "chart_version": str
+    (opentelemetry-collector, default 0.140.0)}`. Apps send OTLP to
+    `eks.otlp_endpoint`; see `observability.eks_contract` for what they must emit."""
     tags: dict[str, str]
     """Tags for every resource. Default: none."""
     transforms: dict[str, Transform]
     """Per-child escape hatch: topic_key, page_topic, ticket_topic, subscription, alarm,
-    composite_alarm, dashboard. Default: none."""
+    composite_alarm, dashboard, and on EKS the roles of `eks_stack.EKS_CHILD_ROLES`
+    (e.g. helm_release, prometheus_rule). Default: none."""
 
 
 class ObservabilityStack(GridopsComponent):
@@ -64,6 +93,7 @@ class ObservabilityStack(GridopsComponent):
         "alarm",
         "composite_alarm",
         "dashboard",
+        *EKS_CHILD_ROLES,
     )
 
     page_topic_arn: pulumi.Output[str]
@@ -74,6 +104,9 @@ class ObservabilityStack(GridopsComponent):
     """Names of every alarm created (metric and composite)."""
     page_alarm_names: list[str]
     """Names of the composite page alarms, one per SLO page tier."""
+    eks: EksObservability | None
+    """The EKS part (Prometheus, Grafana, collector), or None when nothing watched runs
+    on EKS."""
 
     def __init__(
         self,
@@ -97,6 +130,17 @@ class ObservabilityStack(GridopsComponent):
         webhooks = self._webhooks(a)
         thresholds = a.mapping("thresholds")
         with_dashboard = a.boolean("dashboard", True)
+        eks = read_eks_observability(a, resources, slos)
+        cloudwatch_slos = a.boolean("cloudwatch_slo_alarms", True)
+        on_prometheus = [slo.name for slo in eks.slos] if eks is not None else []
+        if not cloudwatch_slos and any(slo.name not in on_prometheus for slo in slos):
+            raise a.fail(
+                "cloudwatch_slo_alarms",
+                False,
+                "only when every SLO's target runs on the watched EksCluster (Prometheus "
+                "alerts on those); otherwise these SLOs would alert nowhere: "
+                + ", ".join(slo.name for slo in slos if slo.name not in on_prometheus),
+            )
         transforms = check_transforms(
             "ObservabilityStack", name, a.raw("transforms"), self.CHILD_ROLES
         )
@@ -108,10 +152,21 @@ class ObservabilityStack(GridopsComponent):
         unknown = sorted(set(thresholds) - keys - base_keys)
         if unknown:
             raise a.fail("thresholds", unknown, "known alarm keys: " + ", ".join(sorted(keys)))
-        slo_alarms = [t for slo in slos for t in slo_alarm_specs(slo, component=slo.service_name)]
+        # Custom SLOs are PromQL: on EKS the Prometheus rules evaluate them.
+        cloudwatch_slo_list = [
+            slo
+            for slo in slos
+            if cloudwatch_slos and not (slo.kind == "custom" and slo.name in on_prometheus)
+        ]
+        slo_alarms = [
+            t
+            for slo in cloudwatch_slo_list
+            for t in slo_alarm_specs(slo, component=slo.service_name)
+        ]
 
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
-        self.page_topic_arn, self.ticket_topic_arn = self._topics(emails, webhooks)
+        publishers = [key_policy_statement(iam.account_id())] if eks and eks.managed else []
+        self.page_topic_arn, self.ticket_topic_arn = self._topics(emails, webhooks, publishers)
         topics = {"page": self.page_topic_arn, "ticket": self.ticket_topic_arn}
         self.alarm_names = []
         self.page_alarm_names = []
@@ -133,6 +188,16 @@ class ObservabilityStack(GridopsComponent):
                     "dashboard_name": f"{pulumi.get_stack()}-{name}",
                     "dashboard_body": dashboard_body(golden, slo_alarms, region),
                 },
+            )
+        self.eks = None
+        if eks is not None:
+            self.eks = build_eks_observability(
+                self,
+                eks,
+                topic_arns=topics,
+                topic_key_arn=self._topic_key_arn,
+                region=aws.get_region().region,
+                account=iam.account_id(),
             )
         self.register_outputs(
             {
@@ -160,7 +225,10 @@ class ObservabilityStack(GridopsComponent):
         return hooks
 
     def _topics(
-        self, emails: Sequence[str], webhooks: Sequence[dict[str, str]]
+        self,
+        emails: Sequence[str],
+        webhooks: Sequence[dict[str, str]],
+        publishers: Sequence[dict[str, Any]] = (),
     ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         account = iam.account_id()
         # CloudWatch publishes to an encrypted topic only with a customer managed key whose
@@ -184,6 +252,7 @@ class ObservabilityStack(GridopsComponent):
                         "Resource": "*",
                         "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                     },
+                    *publishers,
                 ],
             },
             sort_keys=True,
@@ -198,6 +267,7 @@ class ObservabilityStack(GridopsComponent):
                 "policy": key_policy,
             },
         )
+        self._topic_key_arn = key.arn
         arns = []
         for severity in ("page", "ticket"):
             topic = self.child(

@@ -95,6 +95,8 @@ class StatelessService(GridopsComponent):
     slo_alarm_name: str
     """The alarm name ObservabilityStack gives the composite of this service's fast-burn
     SLO alarms; with `slo_rollback`, deployments roll back when it fires."""
+    kubernetes_namespace: str | None
+    """On EKS, the namespace the service's pods run in; None on other platforms."""
 
     def __init__(
         self,
@@ -121,6 +123,7 @@ class StatelessService(GridopsComponent):
         self.spec = spec
         self.platform = platform
         self.slo_alarm_name = slo_alarm_name(name)
+        self.kubernetes_namespace = prepared.namespace if platform.kind == "eks" else None
         out: ServiceOutputs = backend.build(self, spec, platform, prepared)
         self._metrics = out.metrics
         self.url = out.url

@@ -161,6 +161,8 @@ IDENTITIES: dict[str, Identity] = {
     "aws:route53/record:Record": Identity("route53", "{hex}"),
     "aws:ecr/repository:Repository": Identity("ecr", "{name}", "repository/{name}"),
     "random:index/randomPassword:RandomPassword": Identity("random", "{hex}"),
+    "aws:amp/workspace:Workspace": Identity("aps", "ws-{uuid}", "workspace/{id}"),
+    "aws:grafana/workspace:Workspace": Identity("grafana", "g-{hex8}", "/workspaces/{id}"),
 }
 
 # Types whose physical name the provider invents when the program gives none; the key is
@@ -540,6 +542,18 @@ def _ingress(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {"status": {"loadBalancer": {"ingress": [{"hostname": host}]}}}
 
 
+def _amp_workspace(name: str, inputs: dict, out: dict, region: str) -> dict:
+    workspace_id, _ = identity_outputs("aws:amp/workspace:Workspace", name, inputs, region)
+    return {
+        "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace_id}/"
+    }
+
+
+def _grafana_workspace(name: str, inputs: dict, out: dict, region: str) -> dict:
+    workspace_id, _ = identity_outputs("aws:grafana/workspace:Workspace", name, inputs, region)
+    return {"endpoint": f"{workspace_id}.grafana-workspace.{region}.amazonaws.com"}
+
+
 EXTRAS: dict[str, Extra] = {
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:lb/loadBalancer:LoadBalancer": _lb,
@@ -567,6 +581,8 @@ EXTRAS: dict[str, Extra] = {
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "kubernetes:helm.sh/v3:Release": _helm_release,
     "kubernetes:networking.k8s.io/v1:Ingress": _ingress,
+    "aws:amp/workspace:Workspace": _amp_workspace,
+    "aws:grafana/workspace:Workspace": _grafana_workspace,
 }
 
 
