@@ -24,6 +24,13 @@ KEY_RESOURCES = {
         "aws:sns/topic:Topic": 2,
     },
     "stack-references/platform": {"gridops:aws:Network": 1, "aws:ec2/natGateway:NatGateway": 2},
+    "eks-service": {
+        "gridops:aws:EksCluster": 1,
+        "kubernetes:apps/v1:Deployment": 1,
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1,
+        "kubernetes:external-secrets.io/v1:ExternalSecret": 1,
+        "kubernetes:networking.k8s.io/v1:Ingress": 1,
+    },
 }
 
 
