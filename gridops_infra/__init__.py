@@ -5,12 +5,14 @@ Public API (DESIGN.md section 3): the components, `Slo`, and the testing kit
 (`gridops_infra.testing.preview`, `GridopsMocks`).
 """
 
+from .cdn import CdnFrontend, CdnFrontendArgs
 from .delivery import ArgoCdGitOps, GithubDeployRole, GithubDeployRoleArgs
 from .network import Network, NetworkArgs
 from .observability import Slo
 from .observability.stack import ObservabilityStack, ObservabilityStackArgs
 from .platforms import EksCluster, FargateCluster, Platform, SingleServer
 from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
+from .queue import SqsWorkerQueue, SqsWorkerQueueArgs
 from .redis import RedisCache, RedisCacheArgs
 from .resilience import ResilienceDrills, ResilienceDrillsArgs
 from .service import ServiceSpec, StatelessService
@@ -18,6 +20,8 @@ from .testing import GridopsMocks, Plan, preview
 
 __all__ = [
     "ArgoCdGitOps",
+    "CdnFrontend",
+    "CdnFrontendArgs",
     "EksCluster",
     "FargateCluster",
     "GithubDeployRole",
@@ -38,6 +42,8 @@ __all__ = [
     "ServiceSpec",
     "SingleServer",
     "Slo",
+    "SqsWorkerQueue",
+    "SqsWorkerQueueArgs",
     "StatelessService",
     "preview",
 ]

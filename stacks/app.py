@@ -3,6 +3,7 @@ platform (DESIGN section 3: swapping the platform object is the only change)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,8 @@ class App:
     db: ManagedPostgresWithReplicas
     cache: RedisCache
     observability: ObservabilityStack
+    front: Any = None
+    """What serves the API to the internet, when the stage has one (a CdnFrontend)."""
 
 
 def api_args(cfg: StageConfig, platform: Any, links: list[Any], **extra: Any) -> dict[str, Any]:
@@ -51,6 +54,8 @@ def build_app(
     platform: Any,
     *,
     observability: dict[str, Any] | None = None,
+    links: Sequence[Any] = (),
+    front: Callable[[StatelessService], Any] | None = None,
     **api_extra: Any,
 ) -> App:
     """Postgres with replicas, Redis, the API linked to both, SLO alerting, and, when
@@ -71,11 +76,12 @@ def build_app(
             "replicas": cfg.integer("cache_replicas", 1),
         },
     )
-    api = StatelessService("api", api_args(cfg, platform, [db, cache], **api_extra))
+    api = StatelessService("api", api_args(cfg, platform, [db, cache, *links], **api_extra))
+    edge = front(api) if front else None
     stack = ObservabilityStack(
         "obs",
         {
-            "resources": [api, db, cache],
+            "resources": [api, db, cache, *links, *([edge] if edge else [])],
             "slos": [
                 Slo.availability(api, objective=float(cfg.text("slo_availability", "0.999"))),
                 Slo.latency(
@@ -88,7 +94,7 @@ def build_app(
             **(observability or {}),
         },
     )
-    app = App(api, db, cache, stack)
+    app = App(api, db, cache, stack, edge)
     if cfg.flag("resilience_drills", False):
         drills = ResilienceDrills("drills", {"targets": [api, db, cache], "observability": stack})
         pulumi.export("drill_template_ids", drills.experiment_template_ids)

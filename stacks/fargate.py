@@ -1,15 +1,16 @@
 """Stage 2, fargate: the DESIGN section 3 program on ECS Fargate.
 
-Network over 3 AZs, an ECS Fargate cluster with a shared ALB, managed Postgres with read
-replicas, Redis, the API service linked to both, and SLO burn-rate alerting whose page
-alarms also roll back bad deployments. Keys: stacks/README.md.
+Network over 3 AZs, an ECS Fargate cluster whose shared ALB admits only CloudFront,
+managed Postgres with read replicas, Redis, an SQS worker queue, the API service linked
+to all three behind a CDN, SLO burn-rate alerting whose page alarms also roll back bad
+deployments, and FIS drills. Keys: stacks/README.md.
 """
 
 from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import FargateCluster, Network
+from gridops_infra import CdnFrontend, FargateCluster, Network, SqsWorkerQueue
 
 from .app import build_app
 from .config import StageConfig
@@ -20,9 +21,25 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "prod"),
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
-    cluster = FargateCluster(cfg.text("cluster_name", "prod"), {"network": net})
-    app = build_app(cfg, net, cluster, slo_rollback=True)
-    pulumi.export("url", app.api.url)
+    cluster = FargateCluster(cfg.text("cluster_name", "prod"), {"network": net, "behind_cdn": True})
+    jobs = SqsWorkerQueue(
+        "jobs",
+        {
+            "platform": cluster,
+            "image": cfg.require_str("worker_image"),
+            "max_workers": cfg.integer("worker_max_count", 20),
+        },
+    )
+    app = build_app(
+        cfg,
+        net,
+        cluster,
+        links=[jobs],
+        front=lambda api: CdnFrontend("web", {"api_origin": api}),
+        slo_rollback=True,
+    )
+    pulumi.export("url", app.front.url)
+    pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
     pulumi.export("cache_primary_endpoint", app.cache.primary_endpoint)

@@ -28,7 +28,10 @@ def test_contains_the_components_of_the_design_program(plan) -> None:
         "gridops:aws:StatelessService",
         "gridops:aws:ObservabilityStack",
     } <= types
-    assert plan.outputs["url"].startswith("http://")
+    assert {"gridops:aws:SqsWorkerQueue", "gridops:aws:CdnFrontend"} <= types
+    assert plan.outputs["url"].startswith("https://") and plan.outputs["url"].endswith(
+        ".cloudfront.net"
+    )
 
 
 def test_api_is_linked_to_db_and_cache_by_one_ingress_rule_each(plan) -> None:
@@ -46,7 +49,7 @@ def test_api_is_linked_to_db_and_cache_by_one_ingress_rule_each(plan) -> None:
 
 
 def test_api_gets_database_secrets_by_reference_only(plan) -> None:
-    task = plan.one("aws:ecs/taskDefinition:TaskDefinition")
+    task = plan.one("aws:ecs/taskDefinition:TaskDefinition", "api-task-definition")
     containers = json.loads(task.inputs["containerDefinitions"])
     app = containers[0]
     env = {e["name"]: e["value"] for e in app.get("environment", [])}
@@ -58,7 +61,7 @@ def test_api_gets_database_secrets_by_reference_only(plan) -> None:
 
 
 def test_slo_page_alarms_feed_the_deployment_rollback(plan) -> None:
-    service = plan.one("aws:ecs/service:Service")
+    service = plan.one("aws:ecs/service:Service", "api-service")
     alarm_names = service.inputs["alarms"]["alarmNames"]
     composites = {
         r.inputs["alarmName"]: r

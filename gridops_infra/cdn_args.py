@@ -1,0 +1,265 @@
+"""CdnFrontend's arguments, documented once, and the checks that turn them into
+`CdnSettings` before anything is registered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypedDict
+
+import pulumi
+
+from ._component import Transform
+from ._validation import ArgError, ArgReader
+from .platforms.dns import HOSTNAME, check_domain
+from .platforms.fargate import FargateCluster
+from .service.component import StatelessService
+
+OriginName = Literal["api", "static"]
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+PRICE_CLASSES: tuple[str, ...] = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+# CloudFront path patterns: up to 255 characters of these, `*` and `?` as wildcards.
+ROUTE_PATTERN = r"/?[A-Za-z0-9_\-.*$/~\"'@:+&?]{1,254}"
+MAX_ROUTES = 25  # cache behaviors per distribution (default quota)
+INDEX_DOCUMENT = r"[A-Za-z0-9_\-.][A-Za-z0-9_\-./]{0,254}"
+
+
+class CdnFrontendArgs(TypedDict, total=False):
+    api_origin: StatelessService
+    """A StatelessService on a FargateCluster: the cluster's ALB becomes a custom origin
+    (CachingDisabled, every viewer header but Host forwarded). HTTPS-only to the origin
+    when the ALB has a certificate for the origin's name (the service's `domain`, the
+    cluster's `domain`, or `api_origin_domain`), otherwise HTTP-only to the ALB's DNS
+    name (the origin secret then crosses the internet unencrypted: give the cluster a
+    domain). Give this, `static_site`, or both."""
+    api_origin_domain: str
+    """The name CloudFront connects to for `api_origin`, when the ALB's certificate
+    (`certificate_arn` on the cluster) covers a name of your own pointing at the ALB.
+    Default: the service's or the cluster's `domain`, else the ALB's DNS name."""
+    static_site: bool
+    """Create an S3 bucket (encrypted, versioned, all public access blocked) served only
+    through Origin Access Control. Default: false (true when `static_dir` is given)."""
+    static_dir: str
+    """A local directory uploaded to the bucket, one object per file with its content
+    type (dot-files skipped). Default: none (upload by your own pipeline). Must exist."""
+    index_document: str
+    """The object served for `/` when the default origin is the static site. Default:
+    `"index.html"`."""
+    routes: dict[str, OriginName]
+    """Path pattern -> origin (`"api"` or `"static"`), e.g. `{"/api/*": "api"}`; matched
+    in the order given, before the default. Default: none. At most 25."""
+    default_origin: OriginName
+    """Where requests no route matches go. Default: `"static"` when there is a static
+    site, else `"api"`."""
+    domain: str
+    """Serve at this name: ACM certificate in us-east-1 (DNS-validated in `zone_id`),
+    TLS 1.2 (TLSv1.2_2021) minimum, Route 53 alias A and AAAA records. Default: none (the
+    `dxxxx.cloudfront.net` name, whose TLS policy CloudFront fixes). Requires `zone_id`."""
+    zone_id: str
+    """The Route 53 hosted zone id for `domain`. Default: none; required with `domain`."""
+    waf: bool
+    """Attach a WAF web ACL (CLOUDFRONT scope, us-east-1): AWS managed common rule set
+    and a per-IP rate limit. Default: false (about $5 a month plus $1 per rule and
+    $0.60 per million requests). With `api_origin`, the common set's 8 KB body-size rule
+    only counts, so API uploads are not blocked."""
+    waf_rate_limit: int
+    """Requests one IP may make in 5 minutes before WAF blocks it. Default: 2000.
+    Allowed: 100..2000000000."""
+    failover_origin: str
+    """A host name serving the same files as the static site (e.g. a replica bucket's
+    website or another CDN), used over HTTPS when the bucket answers 5xx. Default: none.
+    Needs `static_site`; origin groups only serve GET/HEAD/OPTIONS, so the API cannot
+    fail over."""
+    access_logs: bool
+    """CloudFront standard access logs to an S3 bucket. Default: true."""
+    access_log_retention_days: int
+    """Days access logs are kept. Default: 90. Allowed: 1..3650."""
+    price_class: PriceClass
+    """Edge locations used: `"PriceClass_100"` (North America, Europe, Israel; cheapest),
+    `"PriceClass_200"`, `"PriceClass_All"`. Default: `"PriceClass_100"`."""
+    additional_metrics: bool
+    """Turn on CloudFront's additional metrics (needed for `metric_cache_hit_rate`),
+    billed as CloudWatch custom metrics (8 per distribution, about $2.40 a month).
+    Default: true."""
+    tags: dict[str, str]
+    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
+    Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch, keyed by role (see `CdnFrontend.CHILD_ROLES`). Default:
+    none."""
+
+
+@dataclass(frozen=True)
+class ApiOrigin:
+    """How CloudFront reaches the API service's load balancer."""
+
+    service: StatelessService
+    cluster: FargateCluster
+    domain_name: pulumi.Input[str]
+    https: bool
+    """https-only to the origin (the ALB has a certificate for `domain_name`)."""
+
+
+@dataclass(frozen=True)
+class CdnSettings:
+    api: ApiOrigin | None
+    static_site: bool
+    static_dir: Path | None
+    index_document: str
+    routes: tuple[tuple[str, str], ...]
+    default_origin: str
+    domain: str | None
+    zone_id: str | None
+    waf: bool
+    waf_rate_limit: int
+    failover_origin: str | None
+    access_logs: bool
+    access_log_retention_days: int
+    price_class: str
+    additional_metrics: bool
+
+
+def read_settings(a: ArgReader) -> CdnSettings:
+    api = _api_origin(a)
+    static_dir = _static_dir(a)
+    static_site = a.boolean("static_site", static_dir is not None)
+    if static_dir is not None and not static_site:
+        raise a.fail("static_site", False, "static_dir needs static_site (leave it out)")
+    if api is None and not static_site:
+        raise a.fail(
+            "api_origin",
+            None,
+            "give api_origin (a StatelessService with a load balancer), static_site, or both",
+        )
+    origins = [o for o, present in (("api", api), ("static", static_site)) if present]
+    default = a.choice("default_origin", "static" if static_site else "api", origins)
+    domain = check_domain("CdnFrontend", a.name, a.raw("domain"), a.raw("zone_id"))
+    failover = a.optional_string("failover_origin", HOSTNAME, "expected a host name")
+    if failover and not static_site:
+        raise a.fail(
+            "failover_origin",
+            failover,
+            "needs static_site: origin groups serve GET/HEAD/OPTIONS only, so an API behavior "
+            "(which allows POST) cannot fail over",
+        )
+    return CdnSettings(
+        api=api,
+        static_site=static_site,
+        static_dir=static_dir,
+        index_document=a.string(
+            "index_document", "index.html", INDEX_DOCUMENT, "expected an object key"
+        ),
+        routes=_routes(a, origins),
+        default_origin=default,
+        domain=domain[0] if domain else None,
+        zone_id=domain[1] if domain else None,
+        waf=a.boolean("waf", False),
+        waf_rate_limit=a.integer("waf_rate_limit", 2000, 100, 2_000_000_000),
+        failover_origin=failover,
+        access_logs=a.boolean("access_logs", True),
+        access_log_retention_days=a.integer("access_log_retention_days", 90, 1, 3650),
+        price_class=a.choice("price_class", "PriceClass_100", PRICE_CLASSES),
+        additional_metrics=a.boolean("additional_metrics", True),
+    )
+
+
+def _api_origin(a: ArgReader) -> ApiOrigin | None:
+    service = a.raw("api_origin")
+    if service is None:
+        if a.has("api_origin_domain"):
+            raise a.fail("api_origin_domain", a.raw("api_origin_domain"), "only with api_origin")
+        return None
+    if not isinstance(service, StatelessService):
+        raise a.fail(
+            "api_origin",
+            type(service).__name__,
+            "expected a StatelessService with a load balancer",
+        )
+    kind = service.platform.kind
+    if kind == "eks":
+        raise NotImplementedError(
+            f"CdnFrontend '{a.name}': an api_origin on the 'eks' platform "
+            f"({type(service.platform).__name__} '{service.platform.name}') is not built yet; "
+            "built so far: fargate"
+        )
+    cluster = service.platform
+    if not isinstance(cluster, FargateCluster) or service.target_group_arn is None:
+        raise a.fail(
+            "api_origin",
+            service.name,
+            f"expected a StatelessService with a load balancer; '{service.name}' runs on "
+            f"{type(cluster).__name__} without one",
+        )
+    override = a.optional_string("api_origin_domain", HOSTNAME, "expected a host name")
+    spec = service.spec
+    if override:
+        name, https = override, True
+    elif spec.domain:
+        name, https = spec.domain, True
+    elif cluster.domain:
+        name, https = cluster.domain, True
+    elif cluster.redirects_http:
+        raise a.fail(
+            "api_origin",
+            service.name,
+            f"cluster '{cluster.name}' serves HTTPS with certificate_arn, which covers a name "
+            "CloudFront cannot guess; give api_origin_domain (a name on that certificate "
+            "pointing at the ALB)",
+        )
+    else:
+        name, https = cluster.alb.dns_name, False
+    plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
+    if spec.hosts and not (isinstance(name, str) and _host_matches(name, spec.hosts)):
+        shown = name if isinstance(name, str) else "the ALB's DNS name"
+        raise ArgError(
+            f"CdnFrontend '{a.name}': api_origin='{service.name}' is not allowed; it routes by "
+            f"hosts {list(spec.hosts)!r}, but CloudFront sends Host: {shown}. Give "
+            f"api_origin_domain one of {plain_hosts or spec.hosts!r} (pointing at the ALB)"
+        )
+    return ApiOrigin(service, cluster, name, https)
+
+
+def _host_matches(name: str, hosts: tuple[str, ...]) -> bool:
+    for host in hosts:
+        pattern = re.escape(host).replace(r"\*", ".*").replace(r"\?", ".")
+        if re.fullmatch(pattern, name):
+            return True
+    return False
+
+
+def _static_dir(a: ArgReader) -> Path | None:
+    raw = a.raw("static_dir")
+    if raw is None:
+        return None
+    if not isinstance(raw, str | Path) or not str(raw):
+        raise a.fail("static_dir", raw, "expected the path of a local directory")
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise a.fail("static_dir", str(raw), f"{path.resolve()} is not an existing directory")
+    return path.resolve()
+
+
+def _routes(a: ArgReader, origins: list[str]) -> tuple[tuple[str, str], ...]:
+    routes = a.mapping("routes")
+    if len(routes) > MAX_ROUTES:
+        raise a.fail("routes", f"{len(routes)} routes", f"at most {MAX_ROUTES}")
+    out = []
+    for pattern, origin in routes.items():
+        if not isinstance(pattern, str) or not re.fullmatch(ROUTE_PATTERN, pattern):
+            raise a.fail("routes", {pattern: origin}, "expected path patterns such as '/api/*'")
+        if pattern in ("*", "/*"):
+            raise a.fail(
+                "routes", {pattern: origin}, "'/*' is the default behavior: use default_origin"
+            )
+        if origin not in origins:
+            raise a.fail(
+                "routes",
+                {pattern: origin},
+                f"unknown origin {origin!r}; this CdnFrontend has: {', '.join(origins)}",
+            )
+        out.append((pattern, str(origin)))
+    return tuple(out)
+
+
+__all__ = ["ApiOrigin", "CdnFrontendArgs", "CdnSettings", "read_settings"]

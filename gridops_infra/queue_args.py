@@ -1,0 +1,394 @@
+"""SqsWorkerQueue's arguments, documented once, and the checks that turn them into
+`QueueSettings` (the queue) and a `ServiceSpec` (the worker) before anything exists."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+import pulumi
+
+from ._component import Transform
+from ._validation import ArgReader
+from .links import Linkable
+from .platforms.base import Platform
+from .queue_scaling import BacklogScaling
+from .service.spec import MAX_TASKS, ServiceSpec
+from .service.spec_args import CpuArchitecture, SidecarArgs
+
+MAX_VISIBILITY_SECONDS = 43_200  # 12 hours, SQS's limit
+MIN_RETENTION_SECONDS = 60
+MAX_RETENTION_SECONDS = 1_209_600  # 14 days, SQS's limit and the DLQ's retention
+MAX_STANDARD_RETENTION_SECONDS = MAX_RETENTION_SECONDS - 86_400  # 13 days
+VISIBILITY_PER_JOB_TIMEOUT = 6
+MAX_STOP_TIMEOUT_SECONDS = 120  # ECS on Fargate
+MIN_STOP_TIMEOUT_SECONDS = 2
+QUEUE_NAME = r"[A-Za-z0-9_-]{1,70}"
+KMS_KEY_ARN = r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+"
+SNS_TOPIC_ARN = r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}"
+WORKER_ENVIRONMENT = ("QUEUE_URL", "JOB_TIMEOUT_SECONDS")
+
+# The worker fields SqsWorkerQueue forwards to ServiceSpec (its shared validation).
+WORKER_SPEC_FIELDS = (
+    "image",
+    "cpu",
+    "memory",
+    "environment",
+    "secrets",
+    "command",
+    "links",
+    "containers",
+    "cpu_architecture",
+    "log_retention_days",
+    "read_only_root_filesystem",
+    "writable_paths",
+    "user",
+    "task_statements",
+    "image_pull_secret_arn",
+    "enable_execute_command",
+    "internet_egress_ports",
+    "container_health_check_command",
+    "rollback_alarm_names",
+)
+
+
+class SqsWorkerQueueArgs(TypedDict, total=False):
+    platform: Platform
+    """Where the workers run (required): the same platform object StatelessService takes
+    (a FargateCluster today). Changing it moves the workers (new resources)."""
+    image: pulumi.Input[str]
+    """Worker container image (required), e.g. `"ghcr.io/acme/worker:1.4.2"`."""
+    min_workers: int
+    """Fewest worker tasks. Default: 0 (scale to zero when the queue is empty; one
+    waiting message starts a worker). Allowed: 0..5000, at most `max_workers`."""
+    max_workers: int
+    """Most worker tasks. Default: 10. Allowed: 1..5000."""
+    job_timeout_seconds: int
+    """The longest one job may take. Default: 60. Allowed: 1..43200. Sets the default
+    `visibility_timeout_seconds` (6x) and the container stop timeout (the same, at most
+    120 s on Fargate); above 120 s only task scale-in protection (`task_protection`)
+    keeps a running job alive through scale-in and deployments."""
+    visibility_timeout_seconds: int
+    """Seconds a received message stays hidden from other workers. Default: 6 x
+    `job_timeout_seconds` (a job may be retried after a crash without running twice in
+    parallel). Allowed: `job_timeout_seconds`..43200 (12 hours)."""
+    max_receive_count: int
+    """Receives before a message moves to the dead-letter queue. Default: 5. Allowed:
+    1..1000."""
+    message_retention_seconds: int
+    """Seconds an unprocessed message is kept. Default: 345600 (4 days). Allowed: 60 ..
+    1123200 (13 days) for a standard queue, so the 14-day dead-letter queue always keeps
+    a message longer (SQS ages a standard message from its first enqueue); 60..1209600
+    (14 days) for FIFO (the age restarts in the DLQ)."""
+    receive_wait_time_seconds: int
+    """Long-polling wait of ReceiveMessage. Default: 20 (fewest empty receives, lowest
+    cost). Allowed: 0..20."""
+    delay_seconds: int
+    """Delivery delay of every message. Default: 0. Allowed: 0..900."""
+    fifo: bool
+    """A FIFO queue (exactly-once, ordered per message group). Default: false. Changing
+    it replaces both queues (messages in them are lost)."""
+    queue_name: str
+    """Physical queue name. Default: autonamed `<name>-queue-<random>` (plus `.fifo`).
+    Letters, digits, `-`, `_`; must end in `.fifo` exactly when `fifo` is true. The
+    dead-letter queue is named `<queue_name>-dlq`. Changing it replaces both queues."""
+    content_based_deduplication: bool
+    """FIFO only: deduplicate by a SHA-256 of the body, so senders need no deduplication
+    id. Default: true with `fifo`."""
+    high_throughput: bool
+    """FIFO only: deduplication and throughput quota per message group (high-throughput
+    FIFO). Default: false."""
+    kms_key_arn: str
+    """A customer managed KMS key for server-side encryption. Default: none (SSE with
+    SQS-owned keys). With it, workers get kms:Decrypt and senders kms:GenerateDataKey and
+    kms:Decrypt on this key, through SQS only; the key policy must allow them."""
+    acceptable_latency_seconds: int
+    """How long a message may wait before a worker starts it: the scaling target (with
+    `seconds_per_job`) and the oldest-message alarm threshold. Default: 300. Allowed:
+    1 .. `message_retention_seconds`, at least `seconds_per_job`."""
+    seconds_per_job: float
+    """Average seconds one worker task spends per message. Default: 10. Allowed: above 0,
+    at most `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
+    seconds_per_job (see gridops_infra.queue_scaling)."""
+    scale_in_cooldown_seconds: int
+    """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600."""
+    scale_out_cooldown_seconds: int
+    """Seconds after a scale-out before the next one. Default: 60. Allowed: 0..3600."""
+    task_protection: bool
+    """The worker protects itself while processing through the ECS agent's
+    `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
+    ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Default: true.
+    Must stay true when `job_timeout_seconds` exceeds 120."""
+    spot: bool
+    """Run workers on FARGATE_SPOT (up to 70% cheaper; a task may be stopped with 2
+    minutes' notice and its message is retried after the visibility timeout, so jobs
+    must be idempotent). Default: true."""
+    on_demand_base: int
+    """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker
+    survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`."""
+    alarm_actions: list[str]
+    """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms. Default:
+    none (ObservabilityStack pages on the same metrics)."""
+    cpu: int
+    """CPU units per worker task (1024 = 1 vCPU). Default: 256. Allowed: a Fargate size."""
+    memory: int
+    """Memory per worker task in MiB. Default: 512. Allowed: what Fargate pairs with
+    `cpu`."""
+    environment: dict[str, pulumi.Input[str]]
+    """Plain settings for the worker. Default: none. `QUEUE_URL` and
+    `JOB_TIMEOUT_SECONDS` are set by the queue and cannot be overridden."""
+    secrets: dict[str, pulumi.Input[str]]
+    """Env name -> Secrets Manager or SSM parameter ARN, injected at start. Default: none."""
+    command: list[str]
+    """Overrides the image's command. Default: the image's."""
+    links: list[Linkable]
+    """Components the worker uses (database, cache, other queues), exactly as for
+    StatelessService: settings, secret references, IAM grants and a security-group rule.
+    Default: none."""
+    containers: list[SidecarArgs]
+    """Sidecar containers in the worker task. Default: none."""
+    cpu_architecture: CpuArchitecture
+    """`"ARM64"` or `"X86_64"`. Default: `"ARM64"`."""
+    log_retention_days: int
+    """Days worker logs are kept. Default: 30. Allowed: a CloudWatch retention value."""
+    read_only_root_filesystem: bool
+    """Read-only root filesystem. Default: true (scratch space at `writable_paths`)."""
+    writable_paths: list[str]
+    """Absolute paths with a writable task-local scratch volume. Default: `["/tmp"]`."""
+    user: str
+    """Run as `user`, `uid` or `uid:gid`. Default: the image's user."""
+    task_statements: list[dict[str, Any]]
+    """Extra IAM statements for the worker's role, scoped to ARNs. Default: none."""
+    image_pull_secret_arn: str
+    """Secrets Manager secret for a private non-ECR registry. Default: none."""
+    enable_execute_command: bool
+    """Allow `aws ecs execute-command` into worker tasks. Default: false."""
+    internet_egress_ports: list[int]
+    """TCP ports workers may reach on the internet through NAT. Default: `[443]` (SQS and
+    other AWS APIs without VPC endpoints)."""
+    container_health_check_command: list[str]
+    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`. Default:
+    none (a worker serves no HTTP)."""
+    rollback_alarm_names: list[pulumi.Input[str]]
+    """CloudWatch alarms that roll a worker deployment back. Default: none (the ECS
+    circuit breaker still rolls back tasks that fail to start)."""
+    tags: dict[str, str]
+    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
+    Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch, keyed by role (see `SqsWorkerQueue.CHILD_ROLES`). Default:
+    none."""
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """The validated queue and scaling settings (see `SqsWorkerQueueArgs`)."""
+
+    fifo: bool
+    queue_name: str | None
+    dlq_name: str | None
+    content_based_deduplication: bool
+    high_throughput: bool
+    kms_key_arn: str | None
+    message_retention_seconds: int
+    visibility_timeout_seconds: int
+    receive_wait_time_seconds: int
+    delay_seconds: int
+    max_receive_count: int
+    job_timeout_seconds: int
+    task_protection: bool
+    spot: bool
+    on_demand_base: int
+    alarm_actions: tuple[str, ...]
+    scaling: BacklogScaling
+
+    @property
+    def stop_timeout_seconds(self) -> int:
+        """How long ECS waits after SIGTERM: the job timeout, within Fargate's 2..120 s."""
+        return max(
+            MIN_STOP_TIMEOUT_SECONDS, min(self.job_timeout_seconds, MAX_STOP_TIMEOUT_SECONDS)
+        )
+
+    @property
+    def protection_minutes(self) -> int:
+        """`ExpiresInMinutes` a worker asks for per job: the job timeout rounded up, plus one."""
+        return math.ceil(self.job_timeout_seconds / 60) + 1
+
+
+def read_settings(a: ArgReader) -> QueueSettings:
+    fifo = a.boolean("fifo", False)
+    queue_name, dlq_name = _names(a, fifo)
+    for field in ("content_based_deduplication", "high_throughput"):
+        if a.has(field) and not fifo:
+            raise a.fail(field, a.raw(field), "only with fifo=True")
+    job_timeout = a.integer("job_timeout_seconds", 60, 1, MAX_VISIBILITY_SECONDS)
+    visibility = _visibility(a, job_timeout)
+    retention_max = MAX_RETENTION_SECONDS if fifo else MAX_STANDARD_RETENTION_SECONDS
+    if a.has("message_retention_seconds"):
+        retention = a.raw("message_retention_seconds")
+        if (
+            isinstance(retention, bool)
+            or not isinstance(retention, int)
+            or not (MIN_RETENTION_SECONDS <= retention <= retention_max)
+        ):
+            why = (
+                ""
+                if fifo
+                else "; a standard queue keeps at most 13 days so its 14-day dead-letter "
+                "queue always outlives it (SQS ages a message from its first enqueue)"
+            )
+            raise a.fail(
+                "message_retention_seconds",
+                retention,
+                f"expected seconds from {MIN_RETENTION_SECONDS} to {retention_max}{why}",
+            )
+    else:
+        retention = 345_600
+    task_protection = a.boolean("task_protection", True)
+    if job_timeout > MAX_STOP_TIMEOUT_SECONDS and not task_protection:
+        raise a.fail(
+            "task_protection",
+            False,
+            f"job_timeout_seconds={job_timeout} exceeds the {MAX_STOP_TIMEOUT_SECONDS} s ECS "
+            "stop timeout on Fargate: only task scale-in protection keeps such jobs alive "
+            "through scale-in and deployments",
+        )
+    scaling = _scaling(a, job_timeout, retention)
+    return QueueSettings(
+        fifo=fifo,
+        queue_name=queue_name,
+        dlq_name=dlq_name,
+        content_based_deduplication=a.boolean("content_based_deduplication", True) and fifo,
+        high_throughput=a.boolean("high_throughput", False),
+        kms_key_arn=a.optional_string(
+            "kms_key_arn",
+            KMS_KEY_ARN,
+            "expected a KMS key ARN (arn:aws:kms:<region>:<acct>:key/<id>)",
+        ),
+        message_retention_seconds=retention,
+        visibility_timeout_seconds=visibility,
+        receive_wait_time_seconds=a.integer("receive_wait_time_seconds", 20, 0, 20),
+        delay_seconds=a.integer("delay_seconds", 0, 0, 900),
+        max_receive_count=a.integer("max_receive_count", 5, 1, 1000),
+        job_timeout_seconds=job_timeout,
+        task_protection=task_protection,
+        spot=a.boolean("spot", True),
+        on_demand_base=a.integer("on_demand_base", 0, 0, scaling.max_workers),
+        alarm_actions=tuple(_alarm_actions(a)),
+        scaling=scaling,
+    )
+
+
+def _names(a: ArgReader, fifo: bool) -> tuple[str | None, str | None]:
+    name = a.optional_string(
+        "queue_name",
+        QUEUE_NAME + r"(\.fifo)?",
+        "expected letters, digits, '-' and '_' (at most 70 before an optional .fifo)",
+    )
+    if name is None:
+        return None, None
+    if fifo and not name.endswith(".fifo"):
+        raise a.fail("queue_name", name, "a FIFO queue's name must end in .fifo")
+    if not fifo and name.endswith(".fifo"):
+        raise a.fail("queue_name", name, "only FIFO queues end in .fifo; set fifo=True")
+    base = name.removesuffix(".fifo")
+    return name, f"{base}-dlq" + (".fifo" if fifo else "")
+
+
+def _visibility(a: ArgReader, job_timeout: int) -> int:
+    if a.has("visibility_timeout_seconds"):
+        value = a.raw("visibility_timeout_seconds")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (job_timeout <= value <= MAX_VISIBILITY_SECONDS)
+        ):
+            raise a.fail(
+                "visibility_timeout_seconds",
+                value,
+                f"expected seconds from job_timeout_seconds={job_timeout} to "
+                f"{MAX_VISIBILITY_SECONDS} (12 hours): a message must stay hidden at least as "
+                "long as a job may run, or a second worker picks it up while the first works",
+            )
+        return value
+    default = VISIBILITY_PER_JOB_TIMEOUT * job_timeout
+    if default > MAX_VISIBILITY_SECONDS:
+        raise a.fail(
+            "job_timeout_seconds",
+            job_timeout,
+            f"the default visibility timeout ({VISIBILITY_PER_JOB_TIMEOUT} x the job timeout) "
+            f"would exceed {MAX_VISIBILITY_SECONDS} s; give visibility_timeout_seconds "
+            "explicitly (at least the job timeout)",
+        )
+    return default
+
+
+def _scaling(a: ArgReader, job_timeout: int, retention: int) -> BacklogScaling:
+    max_workers = a.integer("max_workers", 10, 1, MAX_TASKS)
+    min_workers = a.integer("min_workers", 0, 0, MAX_TASKS)
+    if min_workers > max_workers:
+        raise a.fail("min_workers", min_workers, f"must not exceed max_workers={max_workers}")
+    seconds_per_job = a.number("seconds_per_job", 10, 0.001, float(job_timeout))
+    latency = a.integer("acceptable_latency_seconds", 300, 1, retention)
+    if latency < seconds_per_job:
+        raise a.fail(
+            "acceptable_latency_seconds",
+            latency,
+            f"must be at least seconds_per_job={seconds_per_job:g}: the target backlog per "
+            "task (latency / seconds per job) would fall below one message",
+        )
+    return BacklogScaling(
+        acceptable_latency_seconds=latency,
+        seconds_per_job=seconds_per_job,
+        min_workers=min_workers,
+        max_workers=max_workers,
+        scale_in_cooldown_seconds=a.integer("scale_in_cooldown_seconds", 300, 0, 3600),
+        scale_out_cooldown_seconds=a.integer("scale_out_cooldown_seconds", 60, 0, 3600),
+    )
+
+
+def _alarm_actions(a: ArgReader) -> list[str]:
+    arns = a.string_list("alarm_actions")
+    for arn in arns:
+        if not re.fullmatch(SNS_TOPIC_ARN, arn):
+            raise a.fail("alarm_actions", arns, f"{arn!r} is not an SNS topic ARN")
+    return arns
+
+
+def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec:
+    """The worker as a ServiceSpec, validated by the same code as StatelessService."""
+    for field in ("environment", "secrets"):
+        taken = sorted(set(a.mapping(field)) & set(WORKER_ENVIRONMENT))
+        if taken:
+            raise a.fail(field, taken, "these names are set by the queue for its worker")
+    forwarded: dict[str, Any] = {f: a.args[f] for f in WORKER_SPEC_FIELDS if f in a.args}
+    forwarded.setdefault("container_health_check_command", [])
+    forwarded["min_count"] = settings.scaling.min_workers
+    forwarded["max_count"] = settings.scaling.max_workers
+    forwarded["cpu_target_percent"] = 0  # backlog per task drives scaling, not CPU
+    if settings.spot:
+        forwarded["spot"] = {
+            "weight": 1,
+            "base": 0,
+            "on_demand_weight": 0,
+            "on_demand_base": settings.on_demand_base,
+        }
+    return ServiceSpec.from_args(name, forwarded, component="SqsWorkerQueue")
+
+
+def env_prefix(name: str) -> str:
+    """`jobs` -> `JOBS`, `video-jobs` -> `VIDEO_JOBS` (environment names of link grants)."""
+    return re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+__all__ = [
+    "WORKER_ENVIRONMENT",
+    "WORKER_SPEC_FIELDS",
+    "QueueSettings",
+    "SqsWorkerQueueArgs",
+    "env_prefix",
+    "read_settings",
+    "worker_spec",
+]

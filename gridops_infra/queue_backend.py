@@ -1,0 +1,71 @@
+"""The contract between SqsWorkerQueue and one platform's worker backend.
+
+A backend is a module (`queue_fargate.py` today; EKS and single-server backends register
+in `gridops_infra.queue.WORKER_BACKENDS` the same way) with:
+
+- `CHILD_ROLES`: the child roles it creates (the keys `transforms` may use);
+- `check(spec, platform, settings) -> prepared`: platform-specific validation before
+  anything is registered; raises ValueError;
+- `build(owner, spec, platform, prepared, queue, settings) -> WorkerOutputs`: creates the
+  worker with `owner.child(...)`: its image running with the queue URL in `QUEUE_URL`,
+  receive/delete rights on this queue only, scaling on backlog per task, scale from zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pulumi
+
+from .queue_args import QueueSettings
+from .service.spec import ServiceSpec
+
+
+@dataclass(frozen=True)
+class QueueRefs:
+    """What a worker backend needs to know about the queue it consumes."""
+
+    name: str
+    """The component's logical name."""
+    url: pulumi.Output[str]
+    arn: pulumi.Output[str]
+    queue_name: pulumi.Output[str]
+    """The physical queue name (the `QueueName` metric dimension)."""
+    kms_key_arn: str | None
+
+
+@dataclass
+class WorkerOutputs:
+    """What a worker backend hands back to SqsWorkerQueue."""
+
+    service_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    task_role: pulumi.Resource
+    task_role_arn: pulumi.Output[str]
+    execution_role_arn: pulumi.Output[str] | None
+    container_definitions: pulumi.Output[str] | None = None
+    """The worker's container definitions JSON (Fargate), for review and tests."""
+    policy_documents: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Every IAM policy document attached to the worker's roles, by role."""
+
+
+class WorkerBackend(Protocol):
+    """One platform's way of running a queue worker (a module satisfies it)."""
+
+    CHILD_ROLES: tuple[str, ...]
+
+    def check(self, spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Any: ...
+
+    def build(
+        self,
+        owner: Any,
+        spec: ServiceSpec,
+        platform: Any,
+        prepared: Any,
+        queue: QueueRefs,
+        settings: QueueSettings,
+    ) -> WorkerOutputs: ...
+
+
+__all__ = ["QueueRefs", "WorkerBackend", "WorkerOutputs"]
