@@ -1034,6 +1034,9 @@ PRICERS: dict[str, Pricer] = {
         "cloudwatch", "composite_alarm_month", "composite alarm"
     ),
     "aws:cloudwatch/dashboard:Dashboard": _fixed("cloudwatch", "dashboard_month", "dashboard"),
+    "aws:cloudfront/monitoringSubscription:MonitoringSubscription": _fixed(
+        "cloudfront", "additional_metrics_month", "CloudFront additional metrics"
+    ),
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:kms/key:Key": _kms_key,
     "aws:secretsmanager/secret:Secret": _secret,
