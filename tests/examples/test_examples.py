@@ -24,6 +24,18 @@ KEY_RESOURCES = {
         "aws:sns/topic:Topic": 2,
     },
     "stack-references/platform": {"gridops:aws:Network": 1, "aws:ec2/natGateway:NatGateway": 2},
+    "queue-worker": {
+        "gridops:aws:SqsWorkerQueue": 1,
+        "aws:sqs/queue:Queue": 2,
+        "aws:appautoscaling/policy:Policy": 3,  # API cpu target; worker backlog target + wake step
+        "aws:ecs/service:Service": 2,
+    },
+    "static-site-cdn": {
+        "gridops:aws:CdnFrontend": 1,
+        "aws:cloudfront/distribution:Distribution": 1,
+        "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
+        "aws:s3/bucketObjectv2:BucketObjectv2": 2,
+    },
     "eks-service": {
         "gridops:aws:EksCluster": 1,
         "kubernetes:apps/v1:Deployment": 1,
@@ -72,3 +84,15 @@ def test_stack_reference_app_runs_on_the_platform_network() -> None:
     assert (
         service.inputs["networkConfiguration"]["subnets"] == platform.outputs["private_subnet_ids"]
     )
+
+
+def test_static_site_objects_have_content_types() -> None:
+    plan = preview(EXAMPLES / "static-site-cdn")
+    types = {
+        r.inputs["key"]: r.inputs["contentType"]
+        for r in plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    }
+    assert types == {
+        "index.html": "text/html; charset=utf-8",
+        "style.css": "text/css; charset=utf-8",
+    }
