@@ -9,6 +9,7 @@ and created on the cluster's Kubernetes provider.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pulumi
@@ -16,7 +17,8 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .. import iam
-from .._component import GridopsComponent
+from .._component import GridopsComponent, stage_name
+from ..observability.eks_contract import otel_environment
 from ..platforms.dns import CERTIFICATE_ROLES, validated_certificate
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
@@ -70,6 +72,12 @@ def build(
     service: GridopsComponent, spec: ServiceSpec, cluster: EksCluster, prepared: Prepared
 ) -> ServiceOutputs:
     ns, grant = prepared.namespace, prepared.grant
+    if spec.tracing:
+        # The cluster's OpenTelemetry gateway (ObservabilityStack) is the collector here.
+        spec = dataclasses.replace(
+            spec,
+            environment={**otel_environment(spec.name, stage_name(), ns), **spec.environment},
+        )
     region = iam.region_name()
     k8s_opts = pulumi.ResourceOptions(provider=cluster.provider)
     statements = [*grant.task_statements, *(dict(s) for s in spec.task_statements)]

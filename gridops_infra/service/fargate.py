@@ -18,6 +18,7 @@ from ..platforms.fargate import FargateCluster
 from . import fargate_alarms, fargate_iam, fargate_routing, fargate_scaling
 from .backend import ServiceOutputs, slo_alarm_name
 from .fargate_containers import STOP_TIMEOUT_SECONDS, container_definitions_json, task_volumes
+from .fargate_tracing import tracing_statements, with_tracing
 from .spec import ServiceSpec
 from .spec_checks import MAX_RULE_VALUES
 
@@ -142,6 +143,7 @@ def build_task(
     logs, the referenced secrets), task role (the grant's and the spec's statements) and
     the task definition running `spec` with the grant's environment and secrets."""
     region = iam.region_name()
+    spec = with_tracing(spec)
     stack = f"{pulumi.get_project()}-{pulumi.get_stack()}".replace(".", "-")
     log_group = owner.child(
         "log_group",
@@ -160,7 +162,11 @@ def build_task(
         kms_key_arns=grant.kms_key_arns,
         images=[spec.image, *(s.image for s in spec.containers)],
     )
-    task_statements = [*grant.task_statements, *(dict(s) for s in spec.task_statements)]
+    task_statements = [
+        *grant.task_statements,
+        *(dict(s) for s in spec.task_statements),
+        *tracing_statements(spec, iam.account_id(), region),
+    ]
     task_role, task_document, task_policy = fargate_iam.task_role(
         owner, task_statements, execute_command=spec.enable_execute_command
     )

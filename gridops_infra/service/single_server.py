@@ -236,6 +236,13 @@ def _refuse_unsupported(spec: ServiceSpec, server: SingleServer, where: str) -> 
             list(spec.rollback_alarm_names) or True,
             "compose has no deployment rollback; redeploy the previous image",
         )
+    if spec.tracing:
+        raise refuse(
+            "tracing",
+            True,
+            "no collector runs on the single server yet; send OTLP from the app to your "
+            "own backend, or move to the fargate stage",
+        )
     if spec.enable_execute_command:
         raise refuse(
             "enable_execute_command",

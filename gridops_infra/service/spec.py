@@ -116,6 +116,7 @@ class ServiceSpec:
     internet_egress_ports: tuple[int, ...]
     task_statements: tuple[Mapping[str, Any], ...]
     image_pull_secret_arn: str | None
+    tracing: bool = False
 
     @property
     def container_name(self) -> str:
@@ -208,6 +209,7 @@ class ServiceSpec:
             image_pull_secret_arn=a.optional_string(
                 "image_pull_secret_arn", SECRETS_MANAGER_ARN, "expected a Secrets Manager ARN"
             ),
+            tracing=a.boolean("tracing", False),
         )
 
 

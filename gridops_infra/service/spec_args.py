@@ -209,6 +209,13 @@ class ServiceSpecArgs(TypedDict, total=False):
     task_statements: list[dict[str, Any]]
     """Extra IAM statements for the app's own role, each with `Action` and `Resource`
     scoped to ARNs (no `"*"` resources). Default: none."""
+    tracing: bool
+    """Send OpenTelemetry traces to AWS X-Ray. On Fargate an AWS Distro for OpenTelemetry
+    (ADOT) collector sidecar receives OTLP on localhost:4317 (gRPC) and 4318 (HTTP) and
+    exports traces to X-Ray; the app gets `OTEL_EXPORTER_OTLP_ENDPOINT`,
+    `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_TRACES_EXPORTER`. On EKS the
+    cluster's OpenTelemetry gateway (ObservabilityStack) plays the collector's part.
+    Default: false."""
     image_pull_secret_arn: str
     """Secrets Manager secret with `{"username", "password"}` for a private registry that
     is not ECR. Default: none."""
