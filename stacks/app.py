@@ -44,6 +44,7 @@ def api_args(cfg: StageConfig, platform: Any, links: list[Any], **extra: Any) ->
         "max_count": cfg.integer("api_max_count", 20),
         "health_check_path": cfg.text("api_health_check_path", "/healthz"),
         "links": links,
+        "tracing": cfg.flag("api_tracing", False),
         **extra,
     }
 
