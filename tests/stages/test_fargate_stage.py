@@ -81,3 +81,50 @@ def test_slo_page_alarms_feed_the_deployment_rollback(plan) -> None:
 def test_missing_required_key_names_it() -> None:
     with pytest.raises(StageConfigError, match="gridops:api_image"):
         preview(ROOT, stack="fargate", config={"api_image": ""})
+
+
+def _metrics_of(alarm) -> list[dict]:
+    if alarm.inputs.get("metricName"):
+        return [
+            {
+                "namespace": alarm.inputs["namespace"],
+                "dimensions": alarm.inputs.get("dimensions") or {},
+            }
+        ]
+    return [q["metric"] for q in alarm.inputs.get("metricQueries") or [] if q.get("metric")]
+
+
+def test_every_alarm_dimension_names_a_real_resource_of_the_plan(plan) -> None:
+    """Alarms watch what the stage really creates: the ALB and the API's target group,
+    the RDS instances, the cache nodes, the queues, the distribution, the ECS service."""
+    lb = plan.one("aws:lb/loadBalancer:LoadBalancer")
+    groups = {r.outputs["arnSuffix"] for r in plan.of_type("aws:lb/targetGroup:TargetGroup")}
+    db_ids = {r.inputs["identifier"] for r in plan.of_type("aws:rds/instance:Instance")}
+    cache = plan.one("aws:elasticache/replicationGroup:ReplicationGroup")
+    queues = {r.outputs["name"] for r in plan.of_type("aws:sqs/queue:Queue")}
+    distribution = plan.one("aws:cloudfront/distribution:Distribution")
+    cluster = plan.one("aws:ecs/cluster:Cluster")
+    services = {r.outputs["name"] for r in plan.of_type("aws:ecs/service:Service")}
+    checked = 0
+    for alarm in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        for metric in _metrics_of(alarm):
+            dims, namespace = metric["dimensions"], metric["namespace"]
+            if namespace == "AWS/ApplicationELB":
+                assert dims["LoadBalancer"] == lb.outputs["arnSuffix"]
+                assert dims.get("TargetGroup", next(iter(groups))) in groups
+            elif namespace == "AWS/RDS":
+                assert dims["DBInstanceIdentifier"] in db_ids
+            elif namespace == "AWS/ElastiCache":
+                assert dims["CacheClusterId"].startswith(cache.inputs["replicationGroupId"] + "-")
+            elif namespace == "AWS/SQS":
+                assert dims["QueueName"] in queues
+            elif namespace == "AWS/CloudFront":
+                assert dims["DistributionId"] == distribution.id
+            elif namespace in ("AWS/ECS", "ECS/ContainerInsights"):
+                assert dims["ClusterName"] == cluster.outputs["name"]
+                if "ServiceName" in dims:
+                    assert dims["ServiceName"] in services
+            else:
+                raise AssertionError(f"unexpected namespace {namespace} in {alarm.name}")
+            checked += 1
+    assert checked > 30
