@@ -15,7 +15,15 @@ from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
 from ..network import Network
 from .base import PlatformKind
-from .eks_addons import NEEDS_NODES, NODE_PREREQUISITES, addon, cni_role, container_insights
+from .eks_addons import (
+    EBS_CSI,
+    NEEDS_NODES,
+    NODE_PREREQUISITES,
+    addon,
+    cni_role,
+    container_insights,
+    ebs_csi_driver,
+)
 from .eks_args import EksClusterArgs, EksSettings, read_eks_args
 from .eks_compute import build_compute, node_security_group
 from .eks_control_plane import admin_access_entries, build_control_plane
@@ -57,6 +65,8 @@ class EksCluster(GridopsComponent):
         "fargate_role_policy", "fargate_profile", "kubernetes_provider", "operator_role",
         "operator_role_policy", "operator_pod_identity", "lbc_release", "container_log_group",
         "insights_role",
+        "ebs_csi_role",
+        "ebs_csi_role_policy",
         "insights_role_policy", "keda_release",
         "eso_release", "autoscaler_release",
     )
@@ -167,6 +177,14 @@ class EksCluster(GridopsComponent):
             for n in NEEDS_NODES
         }
         self.addons = {**early, **late}
+        if s.ebs_csi_driver:
+            self.addons[EBS_CSI] = ebs_csi_driver(
+                self,
+                self.cluster,
+                self.physical_name,
+                s.kubernetes_version,
+                [*nodes, early["eks-pod-identity-agent"]],
+            )
         self.container_insights = s.container_insights
         insights_trust = None
         if s.container_insights:

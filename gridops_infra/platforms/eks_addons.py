@@ -27,6 +27,11 @@ OBSERVABILITY_POLICIES = ("CloudWatchAgentServerPolicy",)
 # The groups the add-on writes to, created here first so they get a retention.
 CONTAINER_INSIGHTS_LOG_GROUPS = ("application", "dataplane", "host", "performance")
 
+# The EBS CSI driver: persistent volumes (Prometheus' TSDB, any StatefulSet) on gp3.
+EBS_CSI = "aws-ebs-csi-driver"
+EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa"
+EBS_CSI_POLICIES = ("service-role/AmazonEBSCSIDriverPolicy",)
+
 # The VPC CNI enforces Kubernetes NetworkPolicy (its network policy agent), which the
 # service backend relies on to admit only the load balancer and linked peers.
 ADDON_CONFIGURATION: dict[str, dict[str, object]] = {
@@ -105,6 +110,40 @@ def container_insights(
         depends_on=[*depends_on, *groups, *attachments],
     )
     return installed, trust
+
+
+def ebs_csi_driver(
+    c: GridopsComponent,
+    cluster: aws.eks.Cluster,
+    cluster_name: str,
+    kubernetes_version: str,
+    depends_on: list[pulumi.Resource],
+) -> aws.eks.Addon:
+    """The EBS CSI driver add-on with its Pod Identity role (AWS's
+    AmazonEBSCSIDriverPolicy, which limits volume changes to volumes the driver tagged)."""
+    trust = pod_identity_trust(cluster_name, "kube-system", EBS_CSI_SERVICE_ACCOUNT)
+    role = c.child(
+        "ebs_csi_role",
+        aws.iam.Role,
+        {"assume_role_policy": trust, "description": f"EBS CSI driver of EKS cluster {c.name}"},
+    )
+    attachments = [
+        c.child(
+            "ebs_csi_role_policy",
+            aws.iam.RolePolicyAttachment,
+            {"role": role.name, "policy_arn": arn},
+            suffix=f"ebs-csi-role-{i}",
+        )
+        for i, arn in enumerate(managed(EBS_CSI_POLICIES))
+    ]
+    return addon(
+        c,
+        EBS_CSI,
+        cluster,
+        kubernetes_version,
+        pod_identities=[{"role_arn": role.arn, "service_account": EBS_CSI_SERVICE_ACCOUNT}],
+        depends_on=[*depends_on, *attachments],
+    )
 
 
 def addon(

@@ -107,6 +107,9 @@ class EksClusterArgs(TypedDict, total=False):
     """Install the Amazon CloudWatch Observability add-on (Container Insights metrics and
     container logs; services' `metric_cpu`/`metric_memory` come from it). Default: true
     (CloudWatch charges for its metrics and logs)."""
+    ebs_csi_driver: bool
+    """Install the EBS CSI driver add-on (with its Pod Identity role), so workloads such as
+    Prometheus keep their data on encrypted gp3 volumes. Default: true."""
     container_log_retention_days: int
     """Days container logs stay in `/aws/containerinsights/<cluster>/*`. Default: 30.
     Allowed: a CloudWatch retention value."""
@@ -155,6 +158,7 @@ class EksSettings:
     deletion_protection: bool
     container_insights: bool
     container_log_retention_days: int
+    ebs_csi_driver: bool = True
 
     @property
     def ami_type(self) -> str:
@@ -210,6 +214,7 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         log_retention_days=retention_days(a, "log_retention_days", 90),
         deletion_protection=a.boolean("deletion_protection", True),
         container_insights=a.boolean("container_insights", True),
+        ebs_csi_driver=a.boolean("ebs_csi_driver", True),
         container_log_retention_days=retention_days(a, "container_log_retention_days", 30),
     )
 

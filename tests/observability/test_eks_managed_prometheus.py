@@ -29,7 +29,7 @@ SEEN: dict[str, Any] = {}
 
 def _program() -> None:
     net = Network("prod", {"az_count": 2, "nat": "single"})
-    cluster = EksCluster("prod", {"network": net})
+    cluster = EksCluster("prod", {"network": net, "ebs_csi_driver": False})
     api = StatelessService(
         "api",
         {

@@ -46,7 +46,7 @@ SEEN: dict[str, Any] = {}
 
 def _program() -> None:
     net = Network("prod", {"az_count": 3, "nat": "per-az"})
-    cluster = EksCluster("prod", {"network": net})
+    cluster = EksCluster("prod", {"network": net, "ebs_csi_driver": False})
     api = StatelessService(
         "api",
         {

@@ -30,7 +30,7 @@ CUSTOM = Slo.custom(
 
 def _cluster(name: str = "prod", ebs: bool = False, **extra: Any) -> EksCluster:
     net = Network(f"{name}-net", {"az_count": 2, "nat": "single"})
-    cluster = EksCluster(name, {"network": net, **extra})
+    cluster = EksCluster(name, {"network": net, "ebs_csi_driver": False, **extra})
     if ebs:
         # What EksCluster will expose once it installs the EBS CSI driver add-on.
         cluster.addons["aws-ebs-csi-driver"] = aws.eks.Addon(

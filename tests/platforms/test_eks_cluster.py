@@ -181,7 +181,7 @@ def test_addons_and_their_order(plan):
     addons = {r.inputs["addonName"]: r for r in plan.of_type(ADDON)}
     assert set(addons) == {
         "vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "metrics-server",
-        "amazon-cloudwatch-observability",
+        "amazon-cloudwatch-observability", "aws-ebs-csi-driver",
     }  # fmt: skip
     cni = addons["vpc-cni"]
     assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
@@ -191,7 +191,7 @@ def test_addons_and_their_order(plan):
     assert "system:serviceaccount:kube-system:aws-node" in json.dumps(trust["Condition"])
     for group in plan.of_type(NODE_GROUP):
         assert cni.urn in group.dependencies and addons["kube-proxy"].urn in group.dependencies
-    for name in ("coredns", "metrics-server", "amazon-cloudwatch-observability"):
+    for name in ("coredns", "metrics-server", "amazon-cloudwatch-observability", "aws-ebs-csi-driver"):
         assert all(g.urn in addons[name].dependencies for g in plan.of_type(NODE_GROUP))
 
 

@@ -179,4 +179,5 @@ def test_node_and_cni_permissions_are_split(plan):
         "iam-fargate-role-0": "AmazonEKSFargatePodExecutionRolePolicy",
         "iam-cni-role-0": "AmazonEKS_CNI_Policy",
         "iam-insights-role-0": "CloudWatchAgentServerPolicy",
+        "iam-ebs-csi-role-0": "AmazonEBSCSIDriverPolicy",
     }
