@@ -7,10 +7,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .functions import answer
@@ -87,6 +87,36 @@ class GridopsMocks(Mocks):
         return answer(args.token, args.args, region), []
 
 
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: Any) -> bool:
+    kind = type(value)
+    if kind in _PLAIN_SCALARS:
+        return True
+    if kind is dict:
+        return all(type(k) is str and _is_plain(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_is_plain(v) for v in value)
+    return False
+
+
+def serialize_now(properties: dict[str, Any]) -> struct_pb2.Struct:
+    """What `rpc.serialize_properties(properties, {})` returns, without an event loop.
+
+    The mocks answer with plain data (str, numbers, lists, dicts, secrets as wire dicts).
+    For plain data Pulumi's serializer only drops top-level None values and hands the rest
+    to the Struct unchanged, which is done here directly (a quarter of its cost). Anything
+    else (a Resource, an Output, an Enum in a custom Mocks' answer) goes through Pulumi's
+    serializer, pumping the loop as Pulumi's MockMonitor does.
+    """
+    if _is_plain(properties):
+        struct = struct_pb2.Struct()
+        struct.update({k: v for k, v in properties.items() if v is not None})
+        return struct
+    return _sync_await(rpc.serialize_properties(properties, {}))
+
+
 def _plain(value: Any) -> Any:
     if rpc.is_rpc_secret(value):
         return rpc.unwrap_rpc_secret(value)
@@ -135,7 +165,7 @@ class RecordingMonitor(MockMonitor):
             custom=request.custom or False,
         )
         id_, state = self.mocks.new_resource(resource_args)
-        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        obj_proto = serialize_now(state)
         record = ResourceRecord(
             type=request.type,
             name=request.name,
@@ -161,6 +191,24 @@ class RecordingMonitor(MockMonitor):
             self.records.append(record)
             self._by_urn[urn] = record
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+    def Invoke(self, request):
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        _ensure_event_loop()
+        args = rpc.deserialize_properties(request.args)
+        answered = self.mocks.call(
+            MockCallArgs(token=request.tok, args=args, provider=request.provider)
+        )
+        result, failures = (answered, None) if isinstance(answered, dict) else answered
+        response = resource_pb2.ResourceInvokeResponse(
+            failures=[
+                provider_pb2.CheckFailure(property=prop, reason=reason)
+                for prop, reason in failures or []
+            ]
+        )
+        getattr(response, "return").CopyFrom(serialize_now(result))  # `return` is a keyword
+        return response
 
     def RegisterResourceOutputs(self, request):
         _ensure_event_loop()

@@ -191,7 +191,12 @@ def test_addons_and_their_order(plan):
     assert "system:serviceaccount:kube-system:aws-node" in json.dumps(trust["Condition"])
     for group in plan.of_type(NODE_GROUP):
         assert cni.urn in group.dependencies and addons["kube-proxy"].urn in group.dependencies
-    for name in ("coredns", "metrics-server", "amazon-cloudwatch-observability", "aws-ebs-csi-driver"):
+    for name in (
+        "coredns",
+        "metrics-server",
+        "amazon-cloudwatch-observability",
+        "aws-ebs-csi-driver",
+    ):
         assert all(g.urn in addons[name].dependencies for g in plan.of_type(NODE_GROUP))
 
 
