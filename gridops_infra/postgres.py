@@ -195,21 +195,6 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         """Admit one consumer security group on the PostgreSQL port (once per consumer:
         a second call for the same consumer returns the first rule)."""
         return self._consumers.allow(consumer_name, security_group_id)
-        rule = self.child(
-            "ingress",
-            aws.vpc.SecurityGroupIngressRule,
-            {
-                "security_group_id": self.security_group_id,
-                "referenced_security_group_id": security_group_id,
-                "ip_protocol": "tcp",
-                "from_port": self.port,
-                "to_port": self.port,
-                "description": f"PostgreSQL from {consumer_name}",
-            },
-            suffix=f"from-{consumer_name}",
-        )
-        self._ingress[consumer_name] = (rule, security_group_id)
-        return rule
 
     # -- metrics ---------------------------------------------------------------------------
 

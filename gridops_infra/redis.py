@@ -371,21 +371,6 @@ class RedisCache(GridopsComponent):
     ) -> aws.vpc.SecurityGroupIngressRule:
         """Admit one consumer security group on the cache port (once per consumer)."""
         return self._consumers.allow(consumer_name, security_group_id)
-        rule = self.child(
-            "ingress",
-            aws.vpc.SecurityGroupIngressRule,
-            {
-                "security_group_id": self.security_group_id,
-                "referenced_security_group_id": security_group_id,
-                "ip_protocol": "tcp",
-                "from_port": self.port,
-                "to_port": self.port,
-                "description": f"Cache from {consumer_name}",
-            },
-            suffix=f"from-{consumer_name}",
-        )
-        self._ingress[consumer_name] = (rule, security_group_id)
-        return rule
 
     # -- metrics ---------------------------------------------------------------------------
     # ElastiCache publishes Valkey/Redis metrics per node only, under the node's
