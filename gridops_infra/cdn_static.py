@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from . import iam
 from ._component import GridopsComponent
+from .buckets import private_bucket_settings
 
 ROLES = (
     "static_bucket",
@@ -82,39 +83,9 @@ def static_bucket(owner: GridopsComponent) -> StaticSite:
     """The bucket (SSE-S3, versioned, noncurrent versions kept 30 days, ACLs off, all
     public access blocked) and the Origin Access Control CloudFront signs with."""
     bucket = owner.child("static_bucket", aws.s3.Bucket, {"force_destroy": False}, suffix="site")
-    owner.child(
-        "static_public_access_block",
-        aws.s3.BucketPublicAccessBlock,
-        {
-            "bucket": bucket.id,
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-        suffix="site-public-access-block",
-    )
-    owner.child(
-        "static_ownership",
-        aws.s3.BucketOwnershipControls,
-        {"bucket": bucket.id, "rule": {"object_ownership": "BucketOwnerEnforced"}},
-        suffix="site-ownership",
-    )
-    owner.child(
-        "static_encryption",
-        aws.s3.BucketServerSideEncryptionConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        },
-        suffix="site-encryption",
-    )
-    versioning = owner.child(
-        "static_versioning",
-        aws.s3.BucketVersioning,
-        {"bucket": bucket.id, "versioning_configuration": {"status": "Enabled"}},
-        suffix="site-versioning",
-    )
+    versioning = private_bucket_settings(
+        owner, bucket, role_prefix="static", suffix_prefix="site"
+    ).versioning
     owner.child(
         "static_lifecycle",
         aws.s3.BucketLifecycleConfiguration,

@@ -22,6 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .. import iam
+from ..buckets import private_bucket_settings
 from .single_server_compose import DATABASE_CONTAINER
 
 if TYPE_CHECKING:
@@ -81,40 +82,15 @@ def backup_bucket(
         suffix="backups",
         opts=keep,
     )
-    access_block = server.child(
-        "backup_public_access_block",
-        aws.s3.BucketPublicAccessBlock,
-        {
-            "bucket": bucket.id,
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-        suffix="backups-public-access",
+    settings = private_bucket_settings(
+        server,
+        bucket,
+        role_prefix="backup",
+        suffix_prefix="backups",
+        public_access_suffix="public-access",
+        versioning_opts=keep,
     )
-    server.child(
-        "backup_ownership",
-        aws.s3.BucketOwnershipControls,
-        {"bucket": bucket.id, "rule": {"object_ownership": "BucketOwnerEnforced"}},
-        suffix="backups-ownership",
-    )
-    server.child(
-        "backup_encryption",
-        aws.s3.BucketServerSideEncryptionConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        },
-        suffix="backups-encryption",
-    )
-    versioning = server.child(
-        "backup_versioning",
-        aws.s3.BucketVersioning,
-        {"bucket": bucket.id, "versioning_configuration": {"status": "Enabled"}},
-        suffix="backups-versioning",
-        opts=keep,
-    )
+    access_block, versioning = settings.public_access_block, settings.versioning
     server.child(
         "backup_lifecycle",
         aws.s3.BucketLifecycleConfiguration,
