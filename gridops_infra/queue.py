@@ -170,7 +170,7 @@ class SqsWorkerQueue(GridopsComponent):
             raise a.fail("platform", got, "expected a FargateCluster, EksCluster or SingleServer")
         if not a.has("image"):
             raise a.fail("image", None, "it is required, e.g. 'ghcr.io/acme/worker:1.4.2'")
-        settings = read_settings(a)
+        settings = read_settings(a, platform)
         spec = worker_spec(name, a, settings)
         backend = worker_backend_for(name, platform)
         roles = (*QUEUE_ROLES, "send_policy", *backend.CHILD_ROLES)

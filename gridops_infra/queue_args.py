@@ -120,11 +120,14 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
     ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Default: true.
-    Must stay true when `job_timeout_seconds` exceeds 120."""
+    Must stay true when `job_timeout_seconds` exceeds 120. FargateCluster only (on EKS and
+    a single server the stop grace period is the job timeout, with no 120 s cap)."""
     spot: bool
     """Run workers on FARGATE_SPOT (up to 70% cheaper; a task may be stopped with 2
     minutes' notice and its message is retried after the visibility timeout, so jobs
-    must be idempotent). Default: true."""
+    must be idempotent). Default: true on FargateCluster; on EksCluster true when the
+    cluster has a Spot node group (workers tolerate its taint and prefer it), else false
+    (true is refused); on SingleServer false (true is refused)."""
     on_demand_base: int
     """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker
     survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`."""
@@ -217,7 +220,9 @@ class QueueSettings:
         return math.ceil(self.job_timeout_seconds / 60) + 1
 
 
-def read_settings(a: ArgReader) -> QueueSettings:
+def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
+    """The queue's settings; `spot` and `task_protection` depend on where the workers run
+    (Fargate Spot and ECS task protection exist only on FargateCluster)."""
     fifo = a.boolean("fifo", False)
     queue_name, dlq_name = _names(a, fifo)
     for field in ("content_based_deduplication", "high_throughput"):
@@ -246,15 +251,7 @@ def read_settings(a: ArgReader) -> QueueSettings:
             )
     else:
         retention = 345_600
-    task_protection = a.boolean("task_protection", True)
-    if job_timeout > MAX_STOP_TIMEOUT_SECONDS and not task_protection:
-        raise a.fail(
-            "task_protection",
-            False,
-            f"job_timeout_seconds={job_timeout} exceeds the {MAX_STOP_TIMEOUT_SECONDS} s ECS "
-            "stop timeout on Fargate: only task scale-in protection keeps such jobs alive "
-            "through scale-in and deployments",
-        )
+    task_protection, spot = _platform_features(a, platform, job_timeout)
     scaling = _scaling(a, job_timeout, retention)
     return QueueSettings(
         fifo=fifo,
@@ -274,11 +271,45 @@ def read_settings(a: ArgReader) -> QueueSettings:
         max_receive_count=a.integer("max_receive_count", 5, 1, 1000),
         job_timeout_seconds=job_timeout,
         task_protection=task_protection,
-        spot=a.boolean("spot", True),
+        spot=spot,
         on_demand_base=a.integer("on_demand_base", 0, 0, scaling.max_workers),
         alarm_actions=tuple(_alarm_actions(a)),
         scaling=scaling,
     )
+
+
+def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tuple[bool, bool]:
+    """(task_protection, spot). On Fargate both default to true. On EKS workers get the
+    cluster's Spot node group when it has one (default: true then), and a pod's grace
+    period covers the job timeout, so there is no task protection to turn on. A single
+    server has neither."""
+    if platform.kind == "fargate":
+        task_protection = a.boolean("task_protection", True)
+        if job_timeout > MAX_STOP_TIMEOUT_SECONDS and not task_protection:
+            raise a.fail(
+                "task_protection",
+                False,
+                f"job_timeout_seconds={job_timeout} exceeds the {MAX_STOP_TIMEOUT_SECONDS} s "
+                "ECS stop timeout on Fargate: only task scale-in protection keeps such jobs "
+                "alive through scale-in and deployments",
+            )
+        return task_protection, a.boolean("spot", True)
+    if a.has("task_protection"):
+        raise a.fail(
+            "task_protection",
+            a.raw("task_protection"),
+            f"only on a FargateCluster (ECS task scale-in protection); on {platform.kind} the "
+            "worker's stop grace period covers `job_timeout_seconds`",
+        )
+    if platform.kind == "eks":
+        has_spot = getattr(getattr(platform, "settings", None), "spot", None) is not None
+        spot = a.boolean("spot", has_spot)
+        if spot and not has_spot:
+            raise a.fail("spot", True, "the EksCluster has no Spot node group (spot=True there)")
+        return False, spot
+    if a.has("spot") and a.raw("spot") is not False:
+        raise a.fail("spot", a.raw("spot"), "a single server has no Spot capacity")
+    return False, False
 
 
 def _names(a: ArgReader, fifo: bool) -> tuple[str | None, str | None]:
