@@ -89,6 +89,11 @@ def build_aurora_mode(
     )
 
     zones = s.network.availability_zones
+    # Aurora makes the first instance created in a cluster its writer. When readers are
+    # the writer's class they are interchangeable with it (same promotion tier), so all
+    # start together once the cluster exists: a first deploy takes one instance's time,
+    # not two. A smaller reader class must not win that race, so then readers wait.
+    interchangeable = s.replica_instance_class == s.instance_class
     members: list[aws.rds.ClusterInstance] = []
     for n in range(1, s.replicas + 2):
         writer = n == 1
@@ -104,8 +109,8 @@ def build_aurora_mode(
                     "instance_class": s.instance_class if writer else s.replica_instance_class,
                     "db_subnet_group_name": f.subnet_group.name,
                     "availability_zone": zones[(n - 1) % len(zones)],
-                    # Readers take over in tier order; the first instance is the writer.
-                    "promotion_tier": 0 if writer else 1,
+                    # Readers take over in tier order: equal when interchangeable.
+                    "promotion_tier": 0 if writer or interchangeable else 1,
                     "publicly_accessible": False,
                     "auto_minor_version_upgrade": True,
                     "apply_immediately": s.apply_immediately,
@@ -114,8 +119,11 @@ def build_aurora_mode(
                     **instance_monitoring(s, f),
                 },
                 suffix="writer" if writer else f"reader-{n - 1}",
-                # Readers wait for the writer so the first instance up is the one named writer.
-                opts=None if writer else pulumi.ResourceOptions(depends_on=[members[0]]),
+                opts=(
+                    None
+                    if writer or interchangeable
+                    else pulumi.ResourceOptions(depends_on=[members[0]])
+                ),
             )
         )
     if s.reader_autoscaling is not None:

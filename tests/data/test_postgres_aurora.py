@@ -89,21 +89,36 @@ def test_cluster_no_data_loss_defaults(cluster) -> None:
     assert cluster.protect is True and cluster.retain_on_delete is True
 
 
-def test_writer_and_readers_spread_over_azs_and_depend_on_the_writer(plan, cluster) -> None:
+def test_writer_and_readers_spread_over_azs_and_start_together(plan, cluster) -> None:
+    """Readers of the writer's class do not wait for it: one instance's create time."""
     writer, *readers = members(plan)
     assert [m.name for m in (writer, *readers)] == ["db-writer", "db-reader-1", "db-reader-2"]
     zones = [m.inputs["availabilityZone"] for m in (writer, *readers)]
     assert zones == ["us-east-1a", "us-east-1b", "us-east-1c"]
-    assert writer.inputs["promotionTier"] == 0
-    assert cluster.urn in writer.dependencies
-    for reader in readers:
-        assert writer.urn in reader.dependencies and cluster.urn in reader.dependencies
-        assert reader.inputs["promotionTier"] == 1
-        assert reader.protect is False
     for member in (writer, *readers):
+        assert cluster.urn in member.dependencies
+        assert member.inputs["promotionTier"] == 0
+        assert member.inputs["instanceClass"] == "db.r7g.large"
         assert member.inputs["performanceInsightsEnabled"] is True
         assert member.inputs["publiclyAccessible"] is False
         assert member.inputs["monitoringInterval"] == 60
+    for reader in readers:
+        assert writer.urn not in reader.dependencies
+        assert reader.protect is False
+
+
+def test_smaller_readers_wait_for_the_writer() -> None:
+    """Aurora's writer is the first instance created: a smaller reader must not win."""
+    plan = preview(
+        lambda: aurora_program({"replicas": 2, "replica_instance_class": "db.r7g.medium"}),
+        stack="fargate",
+    )
+    writer, *readers = members(plan)
+    assert writer.inputs["promotionTier"] == 0
+    for reader in readers:
+        assert writer.urn in reader.dependencies
+        assert reader.inputs["promotionTier"] == 1
+        assert reader.inputs["instanceClass"] == "db.r7g.medium"
 
 
 def test_cluster_parameter_group_forces_tls(plan, cluster) -> None:
