@@ -117,9 +117,10 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     """Name of that final snapshot. Default: `<identifier>-final` (stable, so it can be found;
     delete or rename it before deleting a second database of the same identifier)."""
     snapshot_identifier: str
-    """Create the database from this snapshot (name or ARN; a cluster snapshot for Aurora),
-    e.g. to move data from one stage to the next. Default: none. Changing it replaces the
-    database."""
+    """Create the database from this snapshot, e.g. to move data from one stage to the
+    next. Instance mode: a DB snapshot (name or ARN). Aurora: a cluster snapshot (name or
+    ARN), or the ARN of an RDS for PostgreSQL DB snapshot, which Aurora migrates (a DB
+    snapshot is accepted by ARN only). Default: none. Changing it replaces the database."""
     kms_key_arn: pulumi.Input[str]
     """Customer managed KMS key (ARN) for storage, Performance Insights and the secret.
     Default: the AWS managed `aws/rds` key. Changing it replaces the database."""

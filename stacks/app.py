@@ -65,6 +65,7 @@ def build_app(
         "db",
         {
             "network": net,
+            "engine_mode": cfg.text("db_engine_mode", "aurora"),
             "instance_class": cfg.text("db_instance_class", "db.r7g.large"),
             "replicas": cfg.integer("db_replicas", 2),
         },

@@ -96,10 +96,13 @@ def _metrics_of(alarm) -> list[dict]:
 
 def test_every_alarm_dimension_names_a_real_resource_of_the_plan(plan) -> None:
     """Alarms watch what the stage really creates: the ALB and the API's target group,
-    the RDS instances, the cache nodes, the queues, the distribution, the ECS service."""
+    the Aurora cluster and its instances, the cache nodes, the queues, the distribution, the ECS service."""
     lb = plan.one("aws:lb/loadBalancer:LoadBalancer")
     groups = {r.outputs["arnSuffix"] for r in plan.of_type("aws:lb/targetGroup:TargetGroup")}
-    db_ids = {r.inputs["identifier"] for r in plan.of_type("aws:rds/instance:Instance")}
+    db_cluster = plan.one("aws:rds/cluster:Cluster")
+    db_ids = {
+        r.inputs["identifier"] for r in plan.of_type("aws:rds/clusterInstance:ClusterInstance")
+    }
     cache = plan.one("aws:elasticache/replicationGroup:ReplicationGroup")
     queues = {r.outputs["name"] for r in plan.of_type("aws:sqs/queue:Queue")}
     distribution = plan.one("aws:cloudfront/distribution:Distribution")
@@ -112,6 +115,9 @@ def test_every_alarm_dimension_names_a_real_resource_of_the_plan(plan) -> None:
             if namespace == "AWS/ApplicationELB":
                 assert dims["LoadBalancer"] == lb.outputs["arnSuffix"]
                 assert dims.get("TargetGroup", next(iter(groups))) in groups
+            elif namespace == "AWS/RDS" and "DBClusterIdentifier" in dims:
+                assert dims["DBClusterIdentifier"] == db_cluster.inputs["clusterIdentifier"]
+                assert dims.get("Role", "WRITER") in ("WRITER", "READER")
             elif namespace == "AWS/RDS":
                 assert dims["DBInstanceIdentifier"] in db_ids
             elif namespace == "AWS/ElastiCache":
