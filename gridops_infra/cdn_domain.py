@@ -18,13 +18,19 @@ ROLES = ("us_east_1_provider", *CERTIFICATE_ROLES)
 CLOUDFRONT_REGION = "us-east-1"
 
 
-def us_east_1_provider(owner: GridopsComponent) -> aws.Provider:
-    """A provider for us-east-1 with the stack's AWS profile (explicit providers do not
-    read the `aws:` stack configuration)."""
-    args: dict[str, str] = {"region": CLOUDFRONT_REGION}
+def regional_provider_args(region: str) -> dict[str, str]:
+    """Arguments of an explicit provider for `region` with the stack's AWS profile
+    (explicit providers do not read the `aws:` stack configuration)."""
+    args: dict[str, str] = {"region": region}
     profile = pulumi.Config("aws").get("profile")
     if profile:
         args["profile"] = profile
+    return args
+
+
+def us_east_1_provider(owner: GridopsComponent) -> aws.Provider:
+    """A provider for us-east-1 with the stack's AWS profile."""
+    args = regional_provider_args(CLOUDFRONT_REGION)
     return owner.child("us_east_1_provider", aws.Provider, args, suffix=CLOUDFRONT_REGION)
 
 
@@ -63,4 +69,11 @@ def alias_records(
     ]
 
 
-__all__ = ["CLOUDFRONT_REGION", "ROLES", "alias_records", "certificate", "us_east_1_provider"]
+__all__ = [
+    "CLOUDFRONT_REGION",
+    "ROLES",
+    "alias_records",
+    "certificate",
+    "regional_provider_args",
+    "us_east_1_provider",
+]

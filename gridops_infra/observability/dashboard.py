@@ -64,7 +64,8 @@ def _metric_widget(spec: AlarmSpec, region: str, x: int, y: int) -> dict[str, An
         "height": WIDGET_H,
         "properties": {
             "title": spec.description[:120],
-            "region": region,
+            # A widget reads one region: the metric's own (CloudFront: us-east-1).
+            "region": next((m.region for m in spec.metrics if m.region), region),
             "view": "timeSeries",
             "metrics": metrics,
             "annotations": {"horizontal": [{"label": "alarm", "value": spec.threshold}]},

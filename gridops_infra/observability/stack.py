@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
+from ..cdn_domain import regional_provider_args
 from .alarm_spec import AlarmSpec
 from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
 from .dashboard import dashboard_body
@@ -72,12 +73,17 @@ class ObservabilityStackArgs(TypedDict, total=False):
     """Tags for every resource. Default: none."""
     transforms: dict[str, Transform]
     """Per-child escape hatch: topic_key, page_topic, ticket_topic, subscription, alarm,
-    composite_alarm, dashboard, and on EKS the roles of `eks_stack.EKS_CHILD_ROLES`
+    composite_alarm, dashboard, regional_provider, and on EKS the roles of `eks_stack.EKS_CHILD_ROLES`
     (e.g. helm_release, prometheus_rule). Default: none."""
 
 
 class ObservabilityStack(GridopsComponent):
     """Alerts that map to SLOs: burn-rate alarms page, golden signals open tickets.
+
+    An alarm lives in the region of its metric: CloudFront publishes only in us-east-1,
+    so a stack elsewhere watching a CdnFrontend puts those alarms in us-east-1, with a
+    second pair of encrypted topics there (an alarm can only notify a topic of its own
+    region) carrying the same subscriptions.
 
     Example:
         ObservabilityStack("obs", {"resources": [api, db], "slos": [Slo.availability(api)],
@@ -93,6 +99,7 @@ class ObservabilityStack(GridopsComponent):
         "alarm",
         "composite_alarm",
         "dashboard",
+        "regional_provider",
         *EKS_CHILD_ROLES,
     )
 
@@ -165,9 +172,12 @@ class ObservabilityStack(GridopsComponent):
         ]
 
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        self._region = aws.get_region().region
+        self._emails, self._webhooks_list = emails, webhooks
         publishers = [key_policy_statement(iam.account_id())] if eks and eks.managed else []
-        self.page_topic_arn, self.ticket_topic_arn = self._topics(emails, webhooks, publishers)
+        self.page_topic_arn, self.ticket_topic_arn = self._topics(publishers)
         topics = {"page": self.page_topic_arn, "ticket": self.ticket_topic_arn}
+        self._regional_topics: dict[str, dict[str, pulumi.Output[str]]] = {self._region: topics}
         self.alarm_names = []
         self.page_alarm_names = []
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
@@ -175,12 +185,12 @@ class ObservabilityStack(GridopsComponent):
         self._providers: dict[str, aws.Provider] = {}
         for specs in golden.values():
             for spec in specs:
-                self._alarm(spec, topics[spec.severity])
+                self._alarm(spec, notify=True)
         for tier in slo_alarms:
-            self._slo_tier(tier, topics)
+            self._slo_tier(tier)
         self._service_page_alarms(slo_alarms)
         if with_dashboard:
-            region = aws.get_region().region
+            region = self._region
             self.child(
                 "dashboard",
                 aws.cloudwatch.Dashboard,
@@ -196,7 +206,7 @@ class ObservabilityStack(GridopsComponent):
                 eks,
                 topic_arns=topics,
                 topic_key_arn=self._topic_key_arn,
-                region=aws.get_region().region,
+                region=self._region,
                 account=iam.account_id(),
             )
         self.register_outputs(
@@ -225,11 +235,13 @@ class ObservabilityStack(GridopsComponent):
         return hooks
 
     def _topics(
-        self,
-        emails: Sequence[str],
-        webhooks: Sequence[dict[str, str]],
-        publishers: Sequence[dict[str, Any]] = (),
+        self, publishers: Sequence[dict[str, Any]] = (), region: str | None = None
     ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """The page and ticket topics (in `region` when given: for alarms on metrics that
+        live outside the stack's region), encrypted with their own key."""
+        emails, webhooks = self._emails, self._webhooks_list
+        opts = self._region_provider(region) if region else None
+        tail = f"-{region}" if region else ""
         account = iam.account_id()
         # CloudWatch publishes to an encrypted topic only with a customer managed key whose
         # policy lets it use the key (the AWS managed SNS key does not).
@@ -266,31 +278,37 @@ class ObservabilityStack(GridopsComponent):
                 "deletion_window_in_days": 30,
                 "policy": key_policy,
             },
+            suffix=f"topic-key{tail}",
+            opts=opts,
         )
-        self._topic_key_arn = key.arn
+        if region is None:
+            self._topic_key_arn = key.arn
         arns = []
         for severity in ("page", "ticket"):
             topic = self.child(
                 f"{severity}_topic",
                 aws.sns.Topic,
                 {"kms_master_key_id": key.arn, "display_name": f"{self.name} {severity}"},
-                suffix=severity,
+                suffix=f"{severity}{tail}",
+                opts=opts,
             )
             for i, email in enumerate(emails):
                 self.child(
                     "subscription",
                     aws.sns.TopicSubscription,
                     {"topic": topic.arn, "protocol": "email", "endpoint": email},
-                    suffix=f"{severity}-email-{i}",
+                    suffix=f"{severity}{tail}-email-{i}",
                     tag=False,
+                    opts=opts,
                 )
             for i, hook in enumerate(h for h in webhooks if h.get("severity", "page") == severity):
                 self.child(
                     "subscription",
                     aws.sns.TopicSubscription,
                     {"topic": topic.arn, "protocol": "https", "endpoint": hook["url"]},
-                    suffix=f"{severity}-webhook-{i}",
+                    suffix=f"{severity}{tail}-webhook-{i}",
                     tag=False,
+                    opts=opts,
                 )
             arns.append(topic.arn)
         return arns[0], arns[1]
@@ -298,17 +316,21 @@ class ObservabilityStack(GridopsComponent):
     def _alarm_name(self, key: str) -> str:
         return f"{pulumi.get_stack()}-{self.name}-{key.replace('.', '-')}"
 
-    def _alarm(
-        self, spec: AlarmSpec, topic: pulumi.Input[str] | None
-    ) -> aws.cloudwatch.MetricAlarm:
+    def _alarm(self, spec: AlarmSpec, *, notify: bool) -> aws.cloudwatch.MetricAlarm:
         alarm_name = self._alarm_name(spec.key)
+        region = self._metric_region(spec)
         args = {**spec.alarm_args(), "name": alarm_name}
-        if topic is not None:
+        if notify:
+            topic = self._topics_in(region)[spec.severity]
             args["alarm_actions"] = [topic]
             args["ok_actions"] = [topic]
         args["tags"] = {"gridops:severity": spec.severity, "gridops:watches": spec.component}
         alarm = self.child(
-            "alarm", aws.cloudwatch.MetricAlarm, args, suffix=spec.key.replace(".", "-")
+            "alarm",
+            aws.cloudwatch.MetricAlarm,
+            args,
+            suffix=spec.key.replace(".", "-"),
+            opts=self._region_provider(region),
         )
         self.alarm_names.append(alarm_name)
         self.alarms[spec.key] = alarm
@@ -340,22 +362,43 @@ class ObservabilityStack(GridopsComponent):
             )
             self.alarm_names.append(alarm_name)
 
-    def _region_opts(self, spec: AlarmSpec) -> pulumi.ResourceOptions | None:
-        """Alarms live in the region of their metric (CloudFront publishes in us-east-1)."""
-        regions = {m.region for m in spec.metrics if m.region}
-        if not regions:
+    def _metric_region(self, spec: AlarmSpec) -> str:
+        """Alarms live in the region of their metrics (CloudFront publishes in us-east-1);
+        one alarm cannot read metrics of two regions."""
+        regions = {m.region or self._region for m in spec.metrics}
+        if len(regions) > 1:
+            raise ValueError(
+                f"ObservabilityStack '{self.name}': alarm {spec.key} reads metrics of "
+                f"several regions ({', '.join(sorted(regions))}); CloudWatch alarms read one"
+            )
+        return regions.pop() if regions else self._region
+
+    def _region_provider(self, region: str | None) -> pulumi.ResourceOptions | None:
+        if region is None or region == self._region:
             return None
-        (region,) = regions
         if region not in self._providers:
-            self._providers[region] = aws.Provider(
-                f"{self.name}-{region}", region=region, opts=pulumi.ResourceOptions(parent=self)
+            self._providers[region] = self.child(
+                "regional_provider",
+                aws.Provider,
+                regional_provider_args(region),
+                suffix=region,
+                tag=False,
             )
         return pulumi.ResourceOptions(provider=self._providers[region])
 
-    def _slo_tier(self, tier: SloTierAlarms, topics: dict[str, pulumi.Output[str]]) -> None:
+    def _topics_in(self, region: str) -> dict[str, pulumi.Output[str]]:
+        """The page and ticket topics an alarm in `region` can notify."""
+        if region not in self._regional_topics:
+            page, ticket = self._topics(region=region)
+            self._regional_topics[region] = {"page": page, "ticket": ticket}
+        return self._regional_topics[region]
+
+    def _slo_tier(self, tier: SloTierAlarms) -> None:
         # The window alarms carry no actions: only their AND (the composite) notifies.
-        long = self._alarm(tier.long, None)
-        short = self._alarm(tier.short, None)
+        long = self._alarm(tier.long, notify=False)
+        short = self._alarm(tier.short, notify=False)
+        region = self._metric_region(tier.long)
+        topics = self._topics_in(region)
         composite_name = self._alarm_name(tier.key)
         rule = f'ALARM("{self._alarm_name(tier.long.key)}") AND ALARM("{self._alarm_name(tier.short.key)}")'
         composite = self.child(
@@ -370,7 +413,10 @@ class ObservabilityStack(GridopsComponent):
                 "tags": {"gridops:severity": tier.tier.severity, "gridops:slo": tier.slo.name},
             },
             suffix=tier.key.replace(".", "-"),
-            opts=pulumi.ResourceOptions(depends_on=[long, short]),
+            opts=pulumi.ResourceOptions.merge(
+                self._region_provider(region) or pulumi.ResourceOptions(),
+                pulumi.ResourceOptions(depends_on=[long, short]),
+            ),
         )
         self._composites[tier.key] = composite
         self.alarm_names.append(composite_name)
