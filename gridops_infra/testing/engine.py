@@ -245,6 +245,8 @@ def _run(
     asyncio.set_event_loop(loop)
     loop.set_default_executor(_InlineExecutor())
     _IN_PREVIEW.set(True)
+    outputs: set[asyncio.Future[Any]] = set()
+    loop.set_exception_handler(_quiet_about_unretrieved_failures)
     try:
         pulumi_settings.ROOT.set(None)
         pulumi_config.set_all_config(dict(config), sorted(secret_keys))
@@ -259,6 +261,11 @@ def _run(
                 dry_run=True,
                 organization="organization",
                 callbacks=None,
+                # Pulumi keeps the Outputs it must await in a set that MockSettings does
+                # not renew; a failed program leaves its failed Outputs there, bound to
+                # this preview's loop, and the next preview would await them.
+                outputs=outputs,
+                lock=threading.Lock(),
             )
         )
         try:
@@ -281,6 +288,16 @@ def _run(
         finally:
             asyncio.set_event_loop(None)
             loop.close()
+
+
+def _quiet_about_unretrieved_failures(
+    loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+) -> None:
+    """A failed program leaves failed Outputs nobody awaited; the program's error already
+    says what failed, so their "exception was never retrieved" echoes are dropped."""
+    if str(context.get("message", "")).endswith("exception was never retrieved"):
+        return
+    loop.default_exception_handler(context)
 
 
 def _project_runner(spec: ProjectSpec) -> Program:

@@ -87,6 +87,25 @@ def test_previews_are_isolated() -> None:
     assert first.outputs == {} and second.outputs == {}
 
 
+def test_a_program_failing_inside_an_apply_does_not_break_the_next_preview() -> None:
+    """The failed Outputs a broken program leaves behind belong to its own preview."""
+
+    def broken() -> None:
+        vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+
+        def fail(vpc_id: str) -> str:
+            raise ValueError(f"no subnet for {vpc_id}")
+
+        for i in range(3):
+            aws.ec2.Subnet(f"subnet-{i}", vpc_id=vpc.id.apply(fail), cidr_block="10.0.0.0/24")
+
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no subnet for"):
+            preview(broken)
+        plan = preview(lambda: aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16"))
+        assert [r.name for r in plan if r.custom] == ["vpc"]
+
+
 def test_hundreds_of_previews_stay_isolated_and_do_not_leak_threads() -> None:
     threads_before = threading.active_count()
     for i in range(200):
