@@ -3,6 +3,7 @@ readers ServiceSpec.from_args shares with them."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,7 +98,33 @@ def read_env(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
             raise a.fail(field, key, "names must match [A-Za-z_][A-Za-z0-9_]*")
         if not isinstance(value, str | pulumi.Output):
             raise a.fail(field, {key: value}, 'values must be strings (quote numbers: "8080")')
-    return dict(sorted(env.items()))
+    return {
+        key: refuse_secret(a, field, key, value) if isinstance(value, pulumi.Output) else value
+        for key, value in sorted(env.items())
+    }
+
+
+def refuse_secret(
+    a: ArgReader, field: str, key: str, value: pulumi.Output[Any]
+) -> pulumi.Output[Any]:
+    """`value`, failing once it resolves if it is a Pulumi secret: a plain environment
+    value is stored readable (the ECS task definition, the Kubernetes manifest, the
+    compose file), so a secret belongs in `secrets` as a Secrets Manager / SSM reference.
+    Whether an Output is secret is known only when it resolves, so this is the one
+    check that cannot run before registration."""
+    message = (
+        f"{a.component} '{a.name}': {field}[{key!r}] is not allowed to be a Pulumi secret; "
+        "environment values are stored in plain text on the platform. Store it in Secrets "
+        "Manager or SSM Parameter Store and pass its ARN in `secrets` instead"
+    )
+
+    async def checked() -> Any:
+        if await value.is_secret():
+            raise ArgError(message)
+        return await value.future(with_unknowns=True)
+
+    future = asyncio.ensure_future(checked())
+    return pulumi.Output(value.resources(), future, value.is_known(), value.is_secret())
 
 
 def read_secrets(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
