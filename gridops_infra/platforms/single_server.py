@@ -395,6 +395,12 @@ class SingleServer(GridopsComponent):
 
     # -- containers --------------------------------------------------------------------
 
+    @property
+    def memory_left_mib(self) -> int:
+        """MiB not yet reserved by the OS, the proxy, the database and the containers
+        checked so far."""
+        return self.memory_mib - self._reserved_mib
+
     def check_container(self, spec: ContainerSpec) -> None:
         """Refuse a container this host cannot run (before anything is registered): bad
         compose values, a name already used, a host the proxy does not serve, or more
@@ -416,7 +422,7 @@ class SingleServer(GridopsComponent):
                     f"serves only the server's domain {self.domain!r}"
                 )
         wanted = (spec.memory_mb or 0) * spec.replicas
-        left = self.memory_mib - self._reserved_mib
+        left = self.memory_left_mib
         if wanted > left:
             raise ArgError(
                 f"{where}: container {spec.name!r} asks for {wanted} MiB "

@@ -83,9 +83,9 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             "SingleServer"
         )
     where = f"StatelessService '{spec.name}'"
-    _refuse_unsupported(spec, platform, where)
+    refuse_unsupported(spec, platform, where)
     grant = merge_grants(spec)
-    container = container_spec(spec, grant, joins_database=_links_database(spec, platform))
+    container = container_spec(spec, grant, joins_database=links_database(spec, platform))
     pattern = health_filter_pattern(container)
     if len(pattern) > MAX_FILTER_PATTERN:
         raise ArgError(
@@ -183,13 +183,15 @@ def container_spec(spec: ServiceSpec, grant: LinkGrant, *, joins_database: bool)
     )
 
 
-def _links_database(spec: ServiceSpec, server: SingleServer) -> bool:
+def links_database(
+    spec: ServiceSpec, server: SingleServer, component: str = "StatelessService"
+) -> bool:
     joins = False
     for link in spec.links:
         if isinstance(link, SingleServerDatabase):
             if link.server is not server:
                 raise ArgError(
-                    f"StatelessService '{spec.name}': links={link.name!r} is not allowed; that "
+                    f"{component} '{spec.name}': links={link.name!r} is not allowed; that "
                     f"database runs on SingleServer '{link.server.name}', not on "
                     f"'{server.name}'"
                 )
@@ -197,7 +199,7 @@ def _links_database(spec: ServiceSpec, server: SingleServer) -> bool:
     return joins
 
 
-def _refuse_unsupported(spec: ServiceSpec, server: SingleServer, where: str) -> None:
+def refuse_unsupported(spec: ServiceSpec, server: SingleServer, where: str) -> None:
     def refuse(field: str, value: Any, why: str) -> ArgError:
         return ArgError(f"{where}: {field}={value!r} is not allowed on a SingleServer; {why}")
 
@@ -403,5 +405,7 @@ __all__ = [
     "check",
     "container_spec",
     "host_policy_document",
+    "links_database",
     "metric_filters",
+    "refuse_unsupported",
 ]

@@ -11,7 +11,8 @@ from queue_programs import WORKER_IMAGE
 
 from gridops_infra.network import Network
 from gridops_infra.platforms import FargateCluster
-from gridops_infra.queue import SqsWorkerQueue
+from gridops_infra.platforms.base import PLATFORM_KINDS
+from gridops_infra.queue import WORKER_BACKENDS, SqsWorkerQueue
 from gridops_infra.testing import preview
 
 COMPONENT = "gridops:aws:SqsWorkerQueue"
@@ -112,7 +113,7 @@ def test_bad_input_raises_from_preview_too():
 
 
 class FakePlatform:
-    """A platform whose worker backend is not built (EKS or single server)."""
+    """A platform of `kind` (its worker backend is taken out of WORKER_BACKENDS below)."""
 
     def __init__(self, kind: str, network: Network) -> None:
         self.kind = kind
@@ -120,8 +121,10 @@ class FakePlatform:
         self.name = f"{kind}-cluster"
 
 
-@pytest.mark.parametrize("kind", ["eks", "single-server"])
-def test_platforms_without_a_worker_backend_raise_not_implemented_naming_them(kind):
+@pytest.mark.parametrize("kind", PLATFORM_KINDS)
+def test_platforms_without_a_worker_backend_raise_not_implemented_naming_them(kind, monkeypatch):
+    monkeypatch.delitem(WORKER_BACKENDS, kind, raising=False)
+    built = ", ".join(sorted(WORKER_BACKENDS))
     errors: list[str] = []
 
     def program() -> None:
@@ -134,5 +137,5 @@ def test_platforms_without_a_worker_backend_raise_not_implemented_naming_them(ki
     plan = preview(program)
     assert errors, "no NotImplementedError"
     assert f"'{kind}' platform" in errors[0] and f"'{kind}-cluster'" in errors[0]
-    assert "built so far: fargate" in errors[0]
+    assert errors[0].endswith(f"built so far: {built}")
     assert plan.of_type(COMPONENT) == [] and plan.of_type("aws:sqs/queue:Queue") == []
