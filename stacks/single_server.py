@@ -1,8 +1,9 @@
 """Stage 1, single-server: the honest MVP on one EC2 host.
 
 One Graviton host in a public subnet behind an Elastic IP (80/443 only, SSM instead of
-SSH), the API as a container, PostgreSQL in a container on an encrypted data volume with
-daily EBS snapshots and a nightly pg_dump to a versioned, encrypted S3 bucket.
+SSH), the API and the SQS job worker as containers, PostgreSQL in a container on an
+encrypted data volume with daily EBS snapshots and a nightly pg_dump to a versioned,
+encrypted S3 bucket.
 Keys: stacks/README.md.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import Network, SingleServer, StatelessService
+from gridops_infra import Network, SingleServer, SqsWorkerQueue, StatelessService
 
 from .app import api_args
 from .config import StageConfig
@@ -29,9 +30,20 @@ def build(cfg: StageConfig) -> None:
             "data_volume_gb": cfg.integer("data_volume_gb", 50),
         },
     )
-    # One host: the replica count is min_count, max_count is recorded (no autoscaling).
-    api = StatelessService("api", api_args(cfg, server, [server.database]))
+    # One host cannot autoscale: the API runs min_count replicas and the worker
+    # max(min_workers, 1); the maxima are recorded on the containers for the next stage.
+    jobs = SqsWorkerQueue(
+        "jobs",
+        {
+            "platform": server,
+            "image": cfg.require_str("worker_image"),
+            "max_workers": cfg.integer("worker_max_count", 20),
+            "links": [server.database],
+        },
+    )
+    api = StatelessService("api", api_args(cfg, server, [server.database, jobs]))
     pulumi.export("url", api.url)
+    pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("instance_id", server.instance_id)
     pulumi.export("backup_bucket", server.backup_bucket)
