@@ -36,6 +36,10 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
     ),
     "waf_requests_million": (10.0, "requests inspected per web ACL, millions/month"),
     "sqs_requests_million": (10.0, "API requests per queue, millions/month"),
+    "sqs_dlq_requests_million": (
+        0.1,
+        "API requests per dead-letter queue (another queue's redrive target), millions/month",
+    ),
     "sns_publishes_million": (1.0, "publishes per topic, millions/month"),
     "s3_storage_gb": (10.0, "GB stored per bucket (S3 Standard)"),
     "s3_put_thousand": (10.0, "PUT/POST/LIST requests per bucket, thousands/month"),
@@ -936,10 +940,23 @@ def _ssm_parameter(rec: ResourceRecord, ctx: _Context) -> Price:
 def _sqs_queue(rec: ResourceRecord, ctx: _Context) -> Price:
     fifo = bool(rec.inputs.get("fifoQueue"))
     rate = ctx.rate("sqs", "fifo_requests_million" if fifo else "standard_requests_million")
-    m = ctx.usage(rec, "sqs_requests_million") or 0.0
-    return Price(
-        m * rate, f"{m:g}M requests x {_money(rate)}/M{' (FIFO)' if fifo else ''}", m * rate
-    )
+    dead_letter = _is_dead_letter_queue(rec, ctx)
+    key = "sqs_dlq_requests_million" if dead_letter else "sqs_requests_million"
+    m = ctx.usage(rec, key) or 0.0
+    kind = f"{' (FIFO)' if fifo else ''}{' (dead-letter queue)' if dead_letter else ''}"
+    return Price(m * rate, f"{m:g}M requests x {_money(rate)}/M{kind}", m * rate)
+
+
+def _is_dead_letter_queue(rec: ResourceRecord, ctx: _Context) -> bool:
+    """Whether another queue of the plan redrives into `rec` (failed messages only)."""
+    arn = rec.outputs.get("arn")
+    if not isinstance(arn, str):
+        return False
+    for other in ctx.plan.of_type("aws:sqs/queue:Queue"):
+        policy = other.inputs.get("redrivePolicy")
+        if isinstance(policy, str) and arn in policy:
+            return True
+    return False
 
 
 def _sns_topic(rec: ResourceRecord, ctx: _Context) -> Price:

@@ -340,3 +340,24 @@ def test_a_plan_in_another_region_warns_that_prices_are_us_east_1():
         preview(_nat_program("single"), config={"aws:region": "eu-west-1"}),
     )
     assert any("eu-west-1" in w for w in eu.warnings)
+
+
+def test_a_dead_letter_queue_is_priced_at_its_own_small_request_volume():
+    def program() -> None:
+        dlq = aws.sqs.Queue("dlq")
+        aws.sqs.Queue(
+            "work",
+            redrive_policy=dlq.arn.apply(
+                lambda arn: f'{{"deadLetterTargetArn": "{arn}", "maxReceiveCount": 5}}'
+            ),
+        )
+
+    report = estimate_cost(preview(program))
+    standard = PRICES.rate("sqs", "standard_requests_million")
+    dlq_m, work_m = (
+        USAGE_DEFAULTS[k][0] for k in ("sqs_dlq_requests_million", "sqs_requests_million")
+    )
+    assert dlq_m is not None and work_m is not None and dlq_m < work_m
+    assert report.line("dlq").monthly_usd == pytest.approx(dlq_m * standard)
+    assert "dead-letter queue" in report.line("dlq").formula
+    assert report.line("work").monthly_usd == pytest.approx(work_m * standard)
