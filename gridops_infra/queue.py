@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import iam
+from . import queue_eks as eks_worker
 from . import queue_fargate as fargate_worker
 from . import queue_single_server as single_server_worker
 from ._component import GridopsComponent, check_transforms
@@ -30,6 +31,7 @@ COMPONENT = "SqsWorkerQueue"
 # backends register here, with the `CHILD_ROLES` / `check` / `build` of queue_backend.py).
 WORKER_BACKENDS: dict[str, WorkerBackend] = {
     "fargate": cast(WorkerBackend, fargate_worker),
+    "eks": cast(WorkerBackend, eks_worker),
     "single-server": cast(WorkerBackend, single_server_worker),
 }
 

@@ -1,10 +1,12 @@
 """What the EKS backend of StatelessService checks before registering anything: the
 spec features EKS cannot run as asked, and the cluster it needs (architecture, Spot
-nodes, External Secrets, a free route on the shared ALB)."""
+nodes, External Secrets, a free route on the shared ALB). `check_pods` holds the checks
+every Deployment shares, so SqsWorkerQueue's EKS backend runs them too."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,18 +31,8 @@ class Prepared:
 
 def check(spec: ServiceSpec, platform: Any) -> Prepared:
     """What EKS cannot run as asked, refused before anything is registered."""
-    if not isinstance(platform, EksCluster):
-        raise ArgError(
-            f"StatelessService '{spec.name}': platform={type(platform).__name__} is not an "
-            "EksCluster"
-        )
-
-    def refuse(field_name: str, value: Any, why: str) -> ArgError:
-        return ArgError(
-            f"StatelessService '{spec.name}': {field_name}={value!r} is not allowed on "
-            f"EksCluster; {why}"
-        )
-
+    cluster = eks_cluster(spec, platform)
+    refuse = refuser(spec.name)
     if spec.deployment_strategy != "rolling":
         raise refuse(
             "deployment_strategy",
@@ -62,13 +54,6 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             "scale on cpu_target_percent / memory_target_percent (request-count scaling is "
             "not built on EKS)",
         )
-    if spec.rollback_alarm_names or spec.slo_rollback:
-        raise refuse(
-            "rollback_alarm_names" if spec.rollback_alarm_names else "slo_rollback",
-            True,
-            "alarm-driven rollback is an ECS deployment feature; on EKS `pulumi up` fails "
-            "when the rollout does not become ready",
-        )
     if spec.max_count > max(spec.min_count, 1) and not (
         spec.cpu_target_percent or spec.memory_target_percent
     ):
@@ -77,17 +62,57 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             0,
             "the HorizontalPodAutoscaler needs cpu_target_percent or memory_target_percent above 0",
         )
+    for host in spec.hosts:
+        if not re.fullmatch(INGRESS_HOST, host):
+            raise refuse(
+                "hosts", host, "an Ingress host is a DNS name with at most a leading '*.' wildcard"
+            )
+    prepared = check_pods(spec, cluster)
+    cluster.reserve_route(spec.name, spec.hosts, spec.path_patterns)
+    return prepared
+
+
+def eks_cluster(
+    spec: ServiceSpec, platform: Any, component: str = "StatelessService"
+) -> EksCluster:
+    """`platform` as an EksCluster, or the refusal naming what it is."""
+    if not isinstance(platform, EksCluster):
+        raise ArgError(
+            f"{component} '{spec.name}': platform={type(platform).__name__} is not an EksCluster"
+        )
+    return platform
+
+
+def refuser(name: str, component: str = "StatelessService") -> Callable[[str, Any, str], ArgError]:
+    """`refuse(field, value, why)`: the error for a field EKS cannot run as given."""
+
+    def refuse(field_name: str, value: Any, why: str) -> ArgError:
+        return ArgError(
+            f"{component} '{name}': {field_name}={value!r} is not allowed on EksCluster; {why}"
+        )
+
+    return refuse
+
+
+def check_pods(
+    spec: ServiceSpec, platform: EksCluster, component: str = "StatelessService"
+) -> Prepared:
+    """The checks of every Deployment gridops runs on EKS (services and queue workers):
+    rollback, users, architecture, Spot, secrets; returns the namespace and link grants."""
+    refuse = refuser(spec.name, component)
+    if spec.rollback_alarm_names or spec.slo_rollback:
+        raise refuse(
+            "rollback_alarm_names" if spec.rollback_alarm_names else "slo_rollback",
+            True,
+            "alarm-driven rollback is an ECS deployment feature; on EKS `pulumi up` fails "
+            "when the rollout does not become ready",
+        )
     for user in [spec.user, *(s.user for s in spec.containers)]:
         if user and (not re.fullmatch(NUMERIC_USER, user) or user.split(":")[0] == "0"):
             raise refuse(
                 "user",
                 user,
                 "Kubernetes runs containers as a numeric non-root uid[:gid], e.g. '10001:10001'",
-            )
-    for host in spec.hosts:
-        if not re.fullmatch(INGRESS_HOST, host):
-            raise refuse(
-                "hosts", host, "an Ingress host is a DNS name with at most a leading '*.' wildcard"
             )
     namespace = spec.name
     on_fargate = namespace in platform.fargate_namespaces
@@ -104,9 +129,15 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             spec.cpu_architecture,
             f"the cluster's nodes are {platform.settings.architecture}",
         )
-    if spec.spot is not None and (on_fargate or platform.settings.spot is None):
+    if spec.spot is not None and on_fargate:
+        raise refuse(
+            "spot",
+            "set",
+            f"namespace '{namespace}' runs on EKS Fargate, which has no Spot capacity",
+        )
+    if spec.spot is not None and platform.settings.spot is None:
         raise refuse("spot", "set", "the cluster has no Spot node group (EksCluster spot=True)")
-    grant = merge_grants(spec)
+    grant = merge_grants(spec, component=component)
     has_secrets = (
         spec.secrets
         or grant.secrets
@@ -115,5 +146,4 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     )
     if has_secrets and not platform.settings.external_secrets:
         raise refuse("secrets", "set", "the cluster was created with external_secrets=False")
-    platform.reserve_route(spec.name, spec.hosts, spec.path_patterns)
     return Prepared(namespace, on_fargate, grant)
