@@ -26,7 +26,8 @@ class CdnFrontend(GridopsComponent):
     with expiry, `PriceClass_100` by default.
 
     Origins (see gridops_infra.cdn_behaviors): `api_origin`, a StatelessService on a
-    FargateCluster, reached at its cluster's ALB with caching off; `static_site`, a
+    FargateCluster or an EksCluster, reached at the ALB it shares with caching off (on EKS
+    the Load Balancer Controller's ALB, looked up once its Ingress exists); `static_site`, a
     private, encrypted, versioned bucket only this distribution may read (Origin Access
     Control; the bucket policy names this distribution's ARN as `AWS:SourceArn`),
     optionally filled from `static_dir`. `routes` send path patterns to either.
@@ -34,9 +35,9 @@ class CdnFrontend(GridopsComponent):
     Locking the ALB to CloudFront is the cluster's job, because its ingress and the
     services' listener rules exist before the CDN: create the cluster with
     `{"behind_cdn": True}` and it admits only CloudFront's origin-facing prefix list and
-    requires the secret `X-Origin-Verify` header this distribution sends (403 without
-    it). On a cluster without it the distribution works, but the ALB stays reachable
-    directly: a warning says so.
+    requires the secret `X-Origin-Verify` header this distribution sends (without it:
+    403 on Fargate, the Load Balancer Controller's 404 on EKS). On a cluster without it
+    the distribution works, but the ALB stays reachable directly: a warning says so.
 
     `domain` + `zone_id`: certificate in us-east-1, TLS 1.2 (TLSv1.2_2021) minimum, alias
     A and AAAA records. `waf`: a web ACL with the AWS common rule set and a per-IP rate

@@ -13,6 +13,7 @@ import pulumi
 from ._component import Transform
 from ._validation import ArgError, ArgReader
 from .platforms.dns import HOSTNAME, check_domain
+from .platforms.eks import EksCluster
 from .platforms.fargate import FargateCluster
 from .service.component import StatelessService
 
@@ -27,16 +28,19 @@ INDEX_DOCUMENT = r"[A-Za-z0-9_\-.][A-Za-z0-9_\-./]{0,254}"
 
 class CdnFrontendArgs(TypedDict, total=False):
     api_origin: StatelessService
-    """A StatelessService on a FargateCluster: the cluster's ALB becomes a custom origin
-    (CachingDisabled, every viewer header but Host forwarded). HTTPS-only to the origin
-    when the ALB has a certificate for the origin's name (the service's `domain`, the
-    cluster's `domain`, or `api_origin_domain`), otherwise HTTP-only to the ALB's DNS
-    name (the origin secret then crosses the internet unencrypted: give the cluster a
-    domain). Give this, `static_site`, or both."""
+    """A StatelessService on a FargateCluster or an EksCluster: the ALB it shares (on EKS
+    the Load Balancer Controller's, looked up once the service's Ingress exists) becomes
+    a custom origin (CachingDisabled, every viewer header but Host forwarded).
+    HTTPS-only to the origin when the ALB has a certificate for the origin's name (the
+    service's `domain`, on Fargate also the cluster's `domain` or `api_origin_domain`),
+    otherwise HTTP-only to the ALB's DNS name (the origin secret then crosses the
+    internet unencrypted: give the cluster or service a domain). Give this,
+    `static_site`, or both."""
     api_origin_domain: str
     """The name CloudFront connects to for `api_origin`, when the ALB's certificate
-    (`certificate_arn` on the cluster) covers a name of your own pointing at the ALB.
-    Default: the service's or the cluster's `domain`, else the ALB's DNS name."""
+    (`certificate_arn` on a FargateCluster; the service's own `domain` certificate on
+    EKS) covers a name of your own pointing at the ALB. Default: the service's or the
+    cluster's `domain`, else the ALB's DNS name."""
     static_site: bool
     """Create an S3 bucket (encrypted, versioned, all public access blocked) served only
     through Origin Access Control. Default: false (true when `static_dir` is given)."""
@@ -95,7 +99,7 @@ class ApiOrigin:
     """How CloudFront reaches the API service's load balancer."""
 
     service: StatelessService
-    cluster: FargateCluster
+    cluster: FargateCluster | EksCluster
     domain_name: pulumi.Input[str]
     https: bool
     """https-only to the origin (the ALB has a certificate for `domain_name`)."""
@@ -176,14 +180,9 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
             type(service).__name__,
             "expected a StatelessService with a load balancer",
         )
-    kind = service.platform.kind
-    if kind == "eks":
-        raise NotImplementedError(
-            f"CdnFrontend '{a.name}': an api_origin on the 'eks' platform "
-            f"({type(service.platform).__name__} '{service.platform.name}') is not built yet; "
-            "built so far: fargate"
-        )
     cluster = service.platform
+    if isinstance(cluster, EksCluster):
+        return _eks_api_origin(a, service, cluster)
     if not isinstance(cluster, FargateCluster) or service.target_group_arn is None:
         raise a.fail(
             "api_origin",
@@ -210,14 +209,69 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
     else:
         name, https = cluster.alb.dns_name, False
     plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
-    if spec.hosts and not (isinstance(name, str) and _host_matches(name, spec.hosts)):
+    _check_host(
+        a,
+        service,
+        name,
+        f"Give api_origin_domain one of {plain_hosts or spec.hosts!r} (pointing at the ALB)",
+    )
+    return ApiOrigin(service, cluster, name, https)
+
+
+def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster) -> ApiOrigin:
+    """The EKS rules, mirroring Fargate's where the controller-made ALB allows: HTTPS to
+    the service's `domain` (its Ingress serves that certificate), else HTTP to the ALB's
+    DNS name unless the ALB redirects HTTP. There is no cluster domain or certificate on
+    EKS, and a service's rules sit only on the ports its own Ingress listens on, so
+    `api_origin_domain` needs the service's `domain` (HTTPS on 443)."""
+    spec = service.spec
+    override = a.optional_string("api_origin_domain", HOSTNAME, "expected a host name")
+    if override and not spec.domain:
+        raise a.fail(
+            "api_origin_domain",
+            override,
+            f"on EksCluster '{cluster.name}' a service's Ingress serves HTTPS only with the "
+            f"service's own domain (its certificate), and '{service.name}' has none; give it "
+            "a domain",
+        )
+    if override or spec.domain:
+        name, https = override or spec.domain or "", True
+    elif cluster.redirects_http:
+        raise a.fail(
+            "api_origin",
+            service.name,
+            f"EKS cluster '{cluster.name}' redirects HTTP to HTTPS on its shared ALB (a service "
+            "with a domain sets the controller's ssl-redirect for the whole Ingress group), "
+            f"so CloudFront cannot reach '{service.name}' over HTTP; give it a domain",
+        )
+    else:
+        dns_name = cluster.load_balancer_dns_name(service.name)
+        if dns_name is None:
+            raise a.fail(
+                "api_origin",
+                service.name,
+                f"expected a StatelessService built on EksCluster '{cluster.name}'",
+            )
+        name, https = dns_name, False
+    plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
+    fix = (
+        f"Leave api_origin_domain out (the service's domain) or give one of {plain_hosts!r}"
+        if spec.domain
+        else "Give the service a domain (its Ingress then serves HTTPS for that host)"
+    )
+    _check_host(a, service, name, fix)
+    return ApiOrigin(service, cluster, name, https)
+
+
+def _check_host(a: ArgReader, service: StatelessService, name: pulumi.Input[str], fix: str) -> None:
+    """CloudFront sends the origin's name as Host: a service routing by hosts must match."""
+    hosts = service.spec.hosts
+    if hosts and not (isinstance(name, str) and _host_matches(name, hosts)):
         shown = name if isinstance(name, str) else "the ALB's DNS name"
         raise ArgError(
             f"CdnFrontend '{a.name}': api_origin='{service.name}' is not allowed; it routes by "
-            f"hosts {list(spec.hosts)!r}, but CloudFront sends Host: {shown}. Give "
-            f"api_origin_domain one of {plain_hosts or spec.hosts!r} (pointing at the ALB)"
+            f"hosts {list(hosts)!r}, but CloudFront sends Host: {shown}. {fix}"
         )
-    return ApiOrigin(service, cluster, name, https)
 
 
 def _host_matches(name: str, hosts: tuple[str, ...]) -> bool:

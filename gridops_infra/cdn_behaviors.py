@@ -1,9 +1,9 @@
 """CdnFrontend's origins and cache behaviors, and the security-headers policy every
 behavior attaches.
 
-- API origin (the cluster's ALB): CachingDisabled, every viewer header but Host forwarded
-  (AllViewerExceptHostHeader), all HTTP methods, and the `X-Origin-Verify` secret header
-  when the cluster is `behind_cdn`.
+- API origin (the ALB of the service's FargateCluster or EksCluster): CachingDisabled,
+  every viewer header but Host forwarded (AllViewerExceptHostHeader), all HTTP methods,
+  and the `X-Origin-Verify` secret header when the cluster is `behind_cdn`.
 - Static origin (the S3 bucket through Origin Access Control): CachingOptimized, GET/HEAD/
   OPTIONS; with `failover_origin`, an origin group falls over to it on 5xx.
 - Every behavior: viewers redirected to HTTPS, compression on, security headers (HSTS one

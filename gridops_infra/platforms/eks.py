@@ -9,6 +9,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
+import pulumi_random as random
 
 from .. import iam
 from .._component import GridopsComponent, check_transforms
@@ -36,6 +37,7 @@ from .eks_identity import (
     workload_role,
 )
 from .eks_operators import install_operators
+from .fargate import CLOUDFRONT_PREFIX_LIST
 
 MAX_CLUSTER_NAME = 24  # keeps every autonamed IAM role within 64 characters
 AssumingOperator = Literal["external-secrets", "keda"]
@@ -51,6 +53,12 @@ class EksCluster(GridopsComponent):
     per service account), `secrets_reader_role` / `keda_scaler_role` (roles the External
     Secrets and KEDA operators assume for one service), `alb_group_name` (all services
     share one ALB), `workload_security_group_ids` (what linked resources admit).
+
+    Behind a CDN (`behind_cdn: True`, for CdnFrontend): the ALB is the Load Balancer
+    Controller's, built from the services' Ingresses, so the cluster hands each Ingress the
+    lock instead: CloudFront's origin-facing prefix list (`cloudfront_prefix_list_id`, the
+    only source the ALB's security group admits) and `origin_verify_secret`, which every
+    service's rule requires in the `X-Origin-Verify` header (the CDN sends it).
 
     Example: `EksCluster("prod", {"network": net, "public_access_cidrs": ["203.0.113.0/24"]})`
     """
@@ -69,6 +77,7 @@ class EksCluster(GridopsComponent):
         "ebs_csi_role_policy",
         "insights_role_policy", "keda_release",
         "eso_release", "autoscaler_release",
+        "origin_verify_secret",
     )
     # fmt: on
     kind: PlatformKind = "eks"
@@ -109,6 +118,14 @@ class EksCluster(GridopsComponent):
     """Namespaces whose pods run on Fargate."""
     container_insights: bool
     """Whether Container Insights runs (pod CPU/memory metrics per Kubernetes Service)."""
+    behind_cdn: bool
+    """Only CloudFront reaches the shared ALB (see `EksClusterArgs.behind_cdn`)."""
+    origin_verify_secret: pulumi.Output[str] | None
+    """Behind a CDN: the secret value of the `X-Origin-Verify` header every service's ALB
+    rule requires (a Pulumi secret); None otherwise."""
+    cloudfront_prefix_list_id: str | None
+    """Behind a CDN: the id of CloudFront's origin-facing managed prefix list, the only
+    source the ALB admits; None otherwise."""
 
     def __init__(
         self,
@@ -124,6 +141,22 @@ class EksCluster(GridopsComponent):
 
         self.settings = s
         self._routes: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self._listener_domains: dict[str, str | None] = {}
+        self._load_balancers: dict[str, pulumi.Output[aws.lb.GetLoadBalancerResult]] = {}
+        self.behind_cdn = s.behind_cdn
+        self.origin_verify_secret = None
+        self.cloudfront_prefix_list_id = None
+        if s.behind_cdn:
+            # Letters and digits only: ALB header conditions treat * and ? as wildcards.
+            secret = self.child(
+                "origin_verify_secret",
+                random.RandomPassword,
+                {"length": 48, "special": False},
+                suffix="origin-verify",
+            )
+            self.origin_verify_secret = pulumi.Output.secret(secret.result)
+            prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+            self.cloudfront_prefix_list_id = prefix_list.id
         self.network = s.network
         self.kubernetes_version = s.kubernetes_version
         self.fargate_namespaces = s.fargate_namespaces
@@ -319,6 +352,47 @@ class EksCluster(GridopsComponent):
                 f"{list(path_patterns)} is not allowed; service '{taken}' already routes "
                 f"exactly that on EKS cluster '{self.name}'"
             )
+
+    def check_listener(self, service_name: str, domain: str | None) -> None:
+        """Behind a CDN, refuse a service whose Ingress would use another port than the
+        services before it: CloudFront's prefix list counts as 55 rules per port against
+        the ALB security group's 60, so all of them share one (443 with a `domain`, else
+        80). Checks only; `claim_listener` records the service once it is accepted."""
+        if not self.behind_cdn:
+            return
+        for other, other_domain in self._listener_domains.items():
+            if other != service_name and bool(other_domain) != bool(domain):
+                port, other_port = (443, 80) if domain else (80, 443)
+                raise ArgError(
+                    f"StatelessService '{service_name}': domain={domain!r} is not allowed on "
+                    f"EksCluster '{self.name}' behind a CDN: it would open port {port} next to "
+                    f"{other_port} (service '{other}') to CloudFront's prefix list, which "
+                    "counts as 55 rules per port against the ALB security group's 60. Give "
+                    "every service on this cluster a domain, or none"
+                )
+
+    def claim_listener(self, service_name: str, domain: str | None) -> None:
+        """Record which listener a service's Ingress uses (HTTPS with its `domain`)."""
+        self._listener_domains[service_name] = domain
+
+    @property
+    def redirects_http(self) -> bool:
+        """Whether the shared ALB's HTTP listener only redirects to HTTPS: a service with a
+        `domain` sets the controller's `ssl-redirect`, which applies to the whole Ingress
+        group (not behind a CDN, where HTTPS services do not listen on 80 at all)."""
+        return not self.behind_cdn and any(self._listener_domains.values())
+
+    def record_load_balancer(
+        self, service_name: str, load_balancer: pulumi.Output[aws.lb.GetLoadBalancerResult]
+    ) -> None:
+        """Keep the controller-made ALB as looked up after `service_name`'s Ingress exists."""
+        self._load_balancers[service_name] = load_balancer
+
+    def load_balancer_dns_name(self, service_name: str) -> pulumi.Output[str] | None:
+        """The shared ALB's DNS name, known once `service_name`'s Ingress exists (a CDN in
+        front of that service depends on it); None for a service not built here."""
+        load_balancer = self._load_balancers.get(service_name)
+        return load_balancer.dns_name if load_balancer is not None else None
 
     def link_consumer(self, namespace: str) -> tuple[str, pulumi.Output[str]]:
         """(consumer name, security group) a service in `namespace` passes to a linked

@@ -118,6 +118,16 @@ class EksClusterArgs(TypedDict, total=False):
     Allowed: a CloudWatch retention value."""
     deletion_protection: bool
     """Refuse to delete the EKS cluster until this is turned off. Default: true."""
+    behind_cdn: bool
+    """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
+    true: the shared ALB admits only CloudFront's origin-facing address ranges (the AWS
+    managed prefix list, set by every service's Ingress through the Load Balancer
+    Controller's `security-group-prefix-lists` annotation, on one port: 443 when the
+    services have a `domain`, else 80, so every service on the cluster has a domain or
+    none), the cluster creates a random origin secret (`origin_verify_secret`) that every
+    service's ALB rule requires in the `X-Origin-Verify` header (a `conditions.<service>`
+    annotation, so each Ingress's metadata is a Pulumi secret), and requests without it
+    match no rule and get the controller's 404."""
     tags: dict[str, str]
     """Tags for every AWS resource, merged with `gridops:component` and `gridops:stage`.
     Default: none."""
@@ -159,6 +169,7 @@ class EksSettings:
     container_insights: bool
     container_log_retention_days: int
     ebs_csi_driver: bool = True
+    behind_cdn: bool = False
 
     @property
     def ami_type(self) -> str:
@@ -216,6 +227,7 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         container_insights=a.boolean("container_insights", True),
         ebs_csi_driver=a.boolean("ebs_csi_driver", True),
         container_log_retention_days=retention_days(a, "container_log_retention_days", 30),
+        behind_cdn=a.boolean("behind_cdn", False),
     )
 
 

@@ -5,6 +5,12 @@ exactly the grants of `links` and `task_statements`; secrets through External Se
 
 Every Kubernetes object is rendered by `eks_manifests` / `eks_secrets` as a plain dict
 and created on the cluster's Kubernetes provider.
+
+On a cluster `behind_cdn`, the Ingress also carries CloudFront's prefix list and the
+`X-Origin-Verify` condition; the origin secret in that annotation is why the Ingress's
+`metadata` input is a Pulumi secret (encrypted in state, masked in diffs). The secret
+still lives in the Ingress object on the cluster, readable by whoever may read Ingresses
+there, as the Load Balancer Controller must read it.
 """
 
 from __future__ import annotations
@@ -22,10 +28,11 @@ from ..observability.eks_contract import otel_environment
 from ..platforms.dns import CERTIFICATE_ROLES, validated_certificate
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
-from . import eks_secrets
+from . import eks_checks, eks_secrets
 from .backend import ServiceOutputs
-from .eks_checks import Prepared, check
-from .eks_manifests import Resolved, workload_manifests
+from .eks_checks import Prepared
+from .eks_manifests import CdnLock, Resolved, workload_manifests
+from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
 from .eks_secret_sync import sync_secrets
 from .spec import ServiceSpec
@@ -66,6 +73,16 @@ RESOURCE_CLASSES: dict[str, type] = {
     "network_policy": k8s.networking.v1.NetworkPolicy,
     "ingress": k8s.networking.v1.Ingress,
 }
+
+
+def check(spec: ServiceSpec, platform: Any) -> Prepared:
+    """`eks_checks.check`, plus (behind a CDN) the one listener port all services share;
+    the listener is recorded only once every check passed."""
+    if isinstance(platform, EksCluster):
+        platform.check_listener(spec.name, spec.domain)
+    prepared = eks_checks.check(spec, platform)
+    platform.claim_listener(spec.name, spec.domain)
+    return prepared
 
 
 def build(
@@ -133,11 +150,14 @@ def build(
     has_pull = spec.image_pull_secret_arn is not None
     ctx = resolved.apply(lambda v: _resolved(spec, cluster, prepared, v, has_pull))
     manifests = ctx.apply(lambda r: workload_manifests(spec, r))
+    locked_ingress = _cdn_locked_ingress(spec, cluster, ctx)
 
     def resource(role: str, after: list[pulumi.Resource], **extra: Any) -> Any:
         key = "service" if role == "kubernetes_service" else role
         manifest = manifests.apply(lambda m: m[key])
         fields = {"metadata": manifest.apply(lambda m: m["metadata"])}
+        if role == "ingress" and locked_ingress is not None:
+            fields["metadata"] = locked_ingress.apply(lambda m: m["metadata"])
         for wire, arg in TOP_LEVEL_FIELDS.get(role, (("spec", "spec"),)):
             fields[arg] = manifest.apply(lambda m, w=wire: m[w])
         opts = pulumi.ResourceOptions.merge(
@@ -176,6 +196,7 @@ def build(
     lookups = look_up(
         cluster.physical_name, cluster.alb_group_name, ns, spec.name, spec.port, ingress
     )
+    cluster.record_load_balancer(spec.name, lookups.load_balancer)
     if spec.domain and spec.zone_id:
         service.child(
             "alias_record",
@@ -243,6 +264,22 @@ def _resolved(
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
     )
+
+
+def _cdn_locked_ingress(
+    spec: ServiceSpec, cluster: EksCluster, ctx: pulumi.Output[Resolved]
+) -> pulumi.Output[dict[str, Any]] | None:
+    """Behind a CDN, the Ingress with the prefix list and the origin-secret condition, as
+    a secret Output (only the Ingress carries the secret; the other manifests stay plain)."""
+    secret, prefix_list = cluster.origin_verify_secret, cluster.cloudfront_prefix_list_id
+    if secret is None or prefix_list is None:
+        return None
+    locked = pulumi.Output.all(ctx, secret).apply(
+        lambda args: ingress_manifest(
+            spec, dataclasses.replace(args[0], cdn=CdnLock(prefix_list, args[1]))
+        )
+    )
+    return pulumi.Output.secret(locked)
 
 
 def _url(spec: ServiceSpec, ingress: k8s.networking.v1.Ingress) -> pulumi.Output[str]:

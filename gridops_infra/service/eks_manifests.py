@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..platforms.fargate import ORIGIN_VERIFY_HEADER
 from .eks_pods import (
     APP_PORT_NAME,
     ARCHITECTURES,
@@ -25,6 +26,17 @@ from .spec import ServiceSpec
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ALB = "alb.ingress.kubernetes.io/"
 CATCH_ALL_ORDER = 1000  # LBC orders a group's rules by group.order: catch-alls last
+
+
+@dataclass(frozen=True)
+class CdnLock:
+    """What admits only CloudFront to the shared ALB (an EksCluster with `behind_cdn`)."""
+
+    prefix_list_id: str
+    """CloudFront's origin-facing managed prefix list: the only source the ALB admits."""
+    origin_secret: str
+    """The `X-Origin-Verify` value every rule of the service requires (a secret: the
+    Ingress carrying it is created with secret metadata)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Resolved:
     spot: bool = False
     pull_secret: str | None = None
     """The synced dockerconfigjson Secret for a private registry, if any."""
+    cdn: CdnLock | None = None
+    """Behind a CDN: the prefix list and origin secret the Ingress requires."""
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
@@ -274,7 +288,13 @@ def network_policy(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
 
 def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     """An Ingress the AWS Load Balancer Controller joins to the cluster's shared ALB
-    (`group.name`), targeting pod IPs; HTTPS with the certificate when there is one."""
+    (`group.name`), targeting pod IPs; HTTPS with the certificate when there is one.
+
+    Behind a CDN (`r.cdn`): the ALB's security group admits only CloudFront's prefix list
+    (`security-group-prefix-lists`; no `inbound-cidrs`, so the controller adds no
+    0.0.0.0/0), HTTPS services listen on 443 only (CloudFront never needs the redirect on
+    80), and every rule also requires the `X-Origin-Verify` header
+    (`conditions.<service>`, keyed by the backend service's name)."""
     catch_all = not spec.hosts and spec.path_patterns == ("/*",)
     annotations = {
         f"{ALB}group.name": r.alb_group_name,
@@ -292,13 +312,30 @@ def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
             "routing.http.desync_mitigation_mode=defensive"
         ),
     }
-    if r.certificate_arn:
+    if r.certificate_arn and r.cdn is not None:
+        annotations[f"{ALB}listen-ports"] = json.dumps([{"HTTPS": 443}])
+        annotations[f"{ALB}certificate-arn"] = r.certificate_arn
+        annotations[f"{ALB}ssl-policy"] = TLS_POLICY
+    elif r.certificate_arn:
         annotations[f"{ALB}listen-ports"] = json.dumps([{"HTTP": 80}, {"HTTPS": 443}])
         annotations[f"{ALB}certificate-arn"] = r.certificate_arn
         annotations[f"{ALB}ssl-policy"] = TLS_POLICY
         annotations[f"{ALB}ssl-redirect"] = "443"
     else:
         annotations[f"{ALB}listen-ports"] = json.dumps([{"HTTP": 80}])
+    if r.cdn is not None:
+        annotations[f"{ALB}security-group-prefix-lists"] = r.cdn.prefix_list_id
+        annotations[f"{ALB}conditions.{spec.name}"] = json.dumps(
+            [
+                {
+                    "field": "http-header",
+                    "httpHeaderConfig": {
+                        "httpHeaderName": ORIGIN_VERIFY_HEADER,
+                        "values": [r.cdn.origin_secret],
+                    },
+                }
+            ]
+        )
     # The port by number: the controller names the target group's resource tag after it
     # (`<namespace>/<ingress>-<service>:<port>`), which the metrics lookup relies on.
     backend = {"service": {"name": spec.name, "port": {"number": spec.port}}}
@@ -334,4 +371,4 @@ def workload_manifests(spec: ServiceSpec, r: Resolved) -> dict[str, dict[str, An
     return out
 
 
-__all__ = ["Resolved", "workload_manifests"]
+__all__ = ["CdnLock", "Resolved", "ingress", "workload_manifests"]

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi.runtime import rpc
+
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
@@ -535,7 +537,10 @@ def _helm_release(name: str, inputs: dict, out: dict, region: str) -> dict:
 
 def _ingress(name: str, inputs: dict, out: dict, region: str) -> dict:
     # The AWS Load Balancer Controller names a grouped ALB k8s-<group>-<hash>.
-    annotations = (inputs.get("metadata") or {}).get("annotations") or {}
+    metadata = inputs.get("metadata") or {}
+    if rpc.is_rpc_secret(metadata):  # secret metadata (an Ingress behind a CDN)
+        metadata = rpc.unwrap_rpc_secret(metadata) or {}
+    annotations = metadata.get("annotations") or {}
     group = str(annotations.get("alb.ingress.kubernetes.io/group.name") or name)[:12]
     digits = int(short_hash("albdns", group, length=8), 16) % 10**10
     host = f"k8s-{group}-{short_hash('alb', group, length=10)}-{digits}.{region}.elb.amazonaws.com"

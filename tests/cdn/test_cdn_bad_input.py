@@ -128,7 +128,9 @@ def test_a_bad_name_is_refused():
         preview(lambda: CdnFrontend("web_1", {"static_site": True}))
 
 
-def test_an_api_origin_on_eks_is_not_built_yet():
+def test_an_api_origin_on_a_platform_without_a_load_balancer_is_refused():
+    # EKS origins are built (tests/cdn/test_cdn_eks_origin.py); a platform that is neither
+    # a FargateCluster nor an EksCluster has no ALB to point CloudFront at.
     errors: list[str] = []
 
     class FakeEks:
@@ -138,12 +140,12 @@ def test_an_api_origin_on_eks_is_not_built_yet():
     def program() -> None:
         cluster = FargateCluster("prod", {"network": Network("prod", {})})
         api = StatelessService("api", {"platform": cluster, "image": API_IMAGE})
-        api.platform = FakeEks()  # type: ignore[assignment]  # stands in for an EksCluster
+        api.platform = FakeEks()  # type: ignore[assignment]  # not an EksCluster
         try:
             CdnFrontend("edge", {"api_origin": api})
-        except NotImplementedError as exc:
+        except ValueError as exc:
             errors.append(str(exc))
 
     plan = preview(program)
-    assert errors and "'eks' platform" in errors[0] and "'k8s'" in errors[0]
+    assert errors and "api_origin='api'" in errors[0] and "FakeEks without one" in errors[0]
     assert plan.of_type(COMPONENT) == []

@@ -20,13 +20,14 @@ import yaml
 
 from gridops_infra.platforms.eks_catalog import KUBERNETES_VERSIONS
 from gridops_infra.service import eks_secrets
-from gridops_infra.service.eks_manifests import Resolved, workload_manifests
+from gridops_infra.service.eks_manifests import CdnLock, Resolved, workload_manifests
 from gridops_infra.service.eks_pods import millicores
 from gridops_infra.service.spec import ServiceSpec
 
 CHECKOV = Path(sys.executable).parent / "checkov"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf"
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/flags"
+CDN = CdnLock("pl-3b927c52", "Q7xw2Ld9" * 6)  # behind a CDN: prefix list, origin secret
 
 # checkov findings accepted for the workload manifests, each for a stated reason:
 SKIPPED_CHECKS = {
@@ -139,7 +140,11 @@ def checkov_findings(manifests, tmp_path_factory) -> dict[str, dict[str, list[st
     Set name -> {"passed": [...], "failed": [...]}, entries "CHECK_ID /file".
     """
     folder = tmp_path_factory.mktemp("checkov")
-    sets = {"default": manifests, "high-uid": _high_uid_manifests()}
+    sets = {
+        "default": manifests,
+        "high-uid": _high_uid_manifests(),
+        "cdn": workload_manifests(_spec(), _resolved(cdn=CDN)),
+    }
     for set_name, set_manifests in sets.items():
         for role, manifest in set_manifests.items():
             (folder / f"{set_name}--{role}.yaml").write_text(yaml.safe_dump(manifest))
@@ -170,6 +175,10 @@ def test_checkov_reports_no_failed_check(checkov_findings):
 
 def test_checkov_high_uid_passes_with_a_user(checkov_findings):
     assert _checkov(checkov_findings["high-uid"], SKIPPED_CHECKS) == []
+
+
+def test_checkov_cdn_locked_manifests_add_no_failed_check(checkov_findings):
+    assert _checkov(checkov_findings["cdn"], SKIPPED_CHECKS | SKIPPED_WITHOUT_USER) == []
 
 
 def test_checkov_without_skips_names_only_the_documented_checks(checkov_findings):
@@ -296,3 +305,46 @@ def test_registry_credentials_template():
         "registry.acme.io": {"username": "{{ .username }}", "password": "{{ .password }}"}
     }
     assert eks_secrets.registry("nginx:1.27") == eks_secrets.DOCKER_HUB
+
+
+@pytest.mark.parametrize(
+    "certificate_arn", [None, "arn:aws:acm:us-east-1:123456789012:certificate/0a"]
+)
+def test_cdn_locked_ingress_validates_strict(certificate_arn):
+    ingress = workload_manifests(_spec(), _resolved(cdn=CDN, certificate_arn=certificate_arn))
+    for version in sorted(KUBERNETES_VERSIONS):
+        kubernetes_validate.validate(ingress["ingress"], f"{version}.0", strict=True)
+
+
+def test_cdn_locked_ingress_admits_only_cloudfront_and_requires_the_header():
+    notes = workload_manifests(_spec(), _resolved(cdn=CDN))["ingress"]["metadata"]["annotations"]
+    assert notes["alb.ingress.kubernetes.io/security-group-prefix-lists"] == "pl-3b927c52"
+    # inbound-cidrs absent: the controller then adds no 0.0.0.0/0 next to the prefix list
+    assert "alb.ingress.kubernetes.io/inbound-cidrs" not in notes
+    assert json.loads(notes["alb.ingress.kubernetes.io/conditions.api"]) == [
+        {
+            "field": "http-header",
+            "httpHeaderConfig": {
+                "httpHeaderName": "X-Origin-Verify",
+                "values": [CDN.origin_secret],
+            },
+        }
+    ]
+    # HTTPS behind a CDN: 443 only, no redirect listener on 80 for CloudFront's list to open
+    assert json.loads(notes["alb.ingress.kubernetes.io/listen-ports"]) == [{"HTTPS": 443}]
+    assert "alb.ingress.kubernetes.io/ssl-redirect" not in notes
+    assert notes["alb.ingress.kubernetes.io/ssl-policy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    plain = workload_manifests(_spec(), _resolved(cdn=CDN, certificate_arn=None))["ingress"]
+    assert json.loads(
+        plain["metadata"]["annotations"]["alb.ingress.kubernetes.io/listen-ports"]
+    ) == [{"HTTP": 80}]
+
+
+def test_without_a_cdn_the_ingress_has_no_lock(manifests):
+    notes = manifests["ingress"]["metadata"]["annotations"]
+    assert not [k for k in notes if "prefix-lists" in k or "conditions." in k]
+    # only the Ingress changes behind a CDN; every other object is rendered the same
+    locked = workload_manifests(_spec(), _resolved(cdn=CDN))
+    assert {k: v for k, v in locked.items() if k != "ingress"} == {
+        k: v for k, v in manifests.items() if k != "ingress"
+    }
