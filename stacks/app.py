@@ -16,6 +16,7 @@ from gridops_infra import (
     RedisCache,
     ResilienceDrills,
     Slo,
+    SqsWorkerQueue,
     StatelessService,
 )
 
@@ -27,6 +28,7 @@ class App:
     api: StatelessService
     db: ManagedPostgresWithReplicas
     cache: RedisCache
+    jobs: SqsWorkerQueue
     observability: ObservabilityStack
     front: Any = None
     """What serves the API to the internet, when the stage has one (a CdnFrontend)."""
@@ -59,7 +61,8 @@ def build_app(
     front: Callable[[StatelessService], Any] | None = None,
     **api_extra: Any,
 ) -> App:
-    """Postgres with replicas, Redis, the API linked to both, SLO alerting, and, when
+    """Postgres with replicas, Redis, the jobs queue and its workers (linked to both), the
+    API linked to all three, SLO alerting, and, when
     `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
     db = ManagedPostgresWithReplicas(
         "db",
@@ -78,12 +81,21 @@ def build_app(
             "replicas": cfg.integer("cache_replicas", 1),
         },
     )
-    api = StatelessService("api", api_args(cfg, platform, [db, cache, *links], **api_extra))
+    jobs = SqsWorkerQueue(
+        "jobs",
+        {
+            "platform": platform,
+            "image": cfg.require_str("worker_image"),
+            "max_workers": cfg.integer("worker_max_count", 20),
+            "links": [db, cache],
+        },
+    )
+    api = StatelessService("api", api_args(cfg, platform, [db, cache, jobs, *links], **api_extra))
     edge = front(api) if front else None
     stack = ObservabilityStack(
         "obs",
         {
-            "resources": [api, db, cache, *links, *([edge] if edge else [])],
+            "resources": [api, db, cache, jobs, *links, *([edge] if edge else [])],
             "slos": [
                 Slo.availability(api, objective=float(cfg.text("slo_availability", "0.999"))),
                 Slo.latency(
@@ -96,7 +108,7 @@ def build_app(
             **(observability or {}),
         },
     )
-    app = App(api, db, cache, stack, edge)
+    app = App(api, db, cache, jobs, stack, edge)
     if cfg.flag("resilience_drills", False):
         drills = ResilienceDrills("drills", {"targets": [api, db, cache], "observability": stack})
         pulumi.export("drill_template_ids", drills.experiment_template_ids)

@@ -1,8 +1,8 @@
 """Stage 3, eks: the same app on EKS (only the platform object changes).
 
 Network over 3 AZs, an EKS cluster (Graviton nodes, Load Balancer Controller, KEDA,
-External Secrets), the same Postgres, Redis, API spec and SLO alerting as the fargate
-stage, and Argo CD syncing a manifests repository when `gitops_repo_url` is set.
+External Secrets), the same Postgres, Redis, jobs queue (workers scaled by KEDA), API
+spec, CloudFront front door and SLO alerting as the fargate stage, and Argo CD syncing a manifests repository when `gitops_repo_url` is set.
 Keys: stacks/README.md.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from gridops_infra import ArgoCdGitOps, EksCluster, Network
+from gridops_infra import ArgoCdGitOps, CdnFrontend, EksCluster, Network
 from gridops_infra.observability.eks_contract import otel_environment
 
 from .app import build_app
@@ -24,7 +24,7 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "prod"),
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
-    cluster_args: dict[str, Any] = {"network": net}
+    cluster_args: dict[str, Any] = {"network": net, "behind_cdn": True}
     public_cidrs = cfg.items("eks_public_access_cidrs")
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs
@@ -35,6 +35,7 @@ def build(cfg: StageConfig) -> None:
         cluster,
         # Apps push OTLP to the in-cluster collector; SLIs come from those metrics.
         environment=otel_environment("api", cfg.stage),
+        front=lambda api: CdnFrontend("web", {"api_origin": api}),
         observability={
             "prometheus": {"retention_days": cfg.integer("prometheus_retention_days", 15)}
         },
@@ -50,7 +51,8 @@ def build(cfg: StageConfig) -> None:
                 "target_revision": cfg.text("gitops_revision", "main"),
             },
         )
-    pulumi.export("url", app.api.url)
+    pulumi.export("url", app.front.url)
+    pulumi.export("jobs_queue_url", app.jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("cluster_name", cluster.cluster_name)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)

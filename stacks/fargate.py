@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import CdnFrontend, FargateCluster, Network, SqsWorkerQueue
+from gridops_infra import CdnFrontend, FargateCluster, Network
 
 from .app import build_app
 from .config import StageConfig
@@ -22,24 +22,15 @@ def build(cfg: StageConfig) -> None:
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), {"network": net, "behind_cdn": True})
-    jobs = SqsWorkerQueue(
-        "jobs",
-        {
-            "platform": cluster,
-            "image": cfg.require_str("worker_image"),
-            "max_workers": cfg.integer("worker_max_count", 20),
-        },
-    )
     app = build_app(
         cfg,
         net,
         cluster,
-        links=[jobs],
         front=lambda api: CdnFrontend("web", {"api_origin": api}),
         slo_rollback=True,
     )
     pulumi.export("url", app.front.url)
-    pulumi.export("jobs_queue_url", jobs.queue_url)
+    pulumi.export("jobs_queue_url", app.jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
     pulumi.export("cache_primary_endpoint", app.cache.primary_endpoint)
