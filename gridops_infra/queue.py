@@ -27,8 +27,8 @@ from .service.spec import ServiceSpec, check_service_name
 
 COMPONENT = "SqsWorkerQueue"
 
-# Platform kind -> the backend that runs the worker there (the EKS and single-server
-# backends register here, with the `CHILD_ROLES` / `check` / `build` of queue_backend.py).
+# Platform kind -> the backend that runs the worker there (`CHILD_ROLES` / `check` /
+# `build`, see queue_backend.py).
 WORKER_BACKENDS: dict[str, WorkerBackend] = {
     "fargate": cast(WorkerBackend, fargate_worker),
     "eks": cast(WorkerBackend, eks_worker),
@@ -57,16 +57,26 @@ class SqsWorkerQueue(GridopsComponent):
     content-based deduplication and high throughput. Alarms: dead-letter queue not empty;
     oldest message older than `acceptable_latency_seconds`.
 
-    The workers: `image` on the same `platform` as StatelessService (a FargateCluster
-    today), no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
+    The workers: `image` on the same `platform` as StatelessService (FargateCluster,
+    EksCluster or SingleServer), no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
     are in their environment; their role may receive, delete and change the visibility
     of this queue's messages and nothing else (`links` add databases and caches as for a
-    service). FARGATE_SPOT by default (`on_demand_base` keeps some on-demand).
+    service). On Fargate: FARGATE_SPOT by default (`on_demand_base` keeps some
+    on-demand).
 
     Scaling (gridops_infra.queue_scaling): target tracking holds messages per running
     task at `acceptable_latency_seconds / seconds_per_job` (300 s / 2 s = 150; 3,000
     waiting -> 20 tasks), from `min_workers` (0 allowed) to `max_workers`; one waiting
     message wakes a worker from zero through a step policy.
+
+    On EksCluster (gridops_infra.queue_eks): a restricted Deployment that a KEDA
+    ScaledObject (aws-sqs-queue, in-flight messages counted) scales on the same backlog
+    per pod, from zero; pods get `job_timeout_seconds` after SIGTERM, with no 120 s cap,
+    and Spot nodes when the cluster has a Spot group. On SingleServer
+    (gridops_infra.queue_single_server): a compose service on the host with
+    `max(min_workers, 1)` workers (one host cannot scale, and scaling to zero saves
+    nothing there), a stop grace period of `job_timeout_seconds`, and its rights on the
+    host's shared instance role.
 
     Scale-in and deployments never kill a job in progress, if the worker protects itself
     while it works: ECS skips tasks with task scale-in protection. The ECS agent offers
@@ -101,7 +111,7 @@ class SqsWorkerQueue(GridopsComponent):
                 finally:
                     protect(False)
 
-    On SIGTERM the task gets a stop timeout equal to the job timeout, but ECS on Fargate
+    On Fargate, on SIGTERM the task gets a stop timeout equal to the job timeout, but ECS on Fargate
     allows at most 120 s: jobs longer than that survive scale-in and deployments only
     through task protection (so `task_protection` cannot be turned off then). A Fargate
     Spot interruption (2 minutes' notice) ignores protection: the message then returns
@@ -148,7 +158,8 @@ class SqsWorkerQueue(GridopsComponent):
     dlq_arn: pulumi.Output[str]
     """The dead-letter queue's ARN."""
     service_name: pulumi.Output[str]
-    """The workers' service name on the platform (the ECS service on Fargate)."""
+    """The workers' service name on the platform: the ECS service on Fargate, the
+    Deployment on EKS, the compose service on a single server."""
     security_group_id: pulumi.Output[str]
     """The workers' security group (linked databases and caches admit it)."""
     task_role: pulumi.Resource

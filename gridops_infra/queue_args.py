@@ -57,7 +57,8 @@ WORKER_SPEC_FIELDS = (
 class SqsWorkerQueueArgs(TypedDict, total=False):
     platform: Platform
     """Where the workers run (required): the same platform object StatelessService takes
-    (a FargateCluster today). Changing it moves the workers (new resources)."""
+    (FargateCluster, EksCluster or SingleServer). Changing it moves the workers (new
+    resources)."""
     image: pulumi.Input[str]
     """Worker container image (required), e.g. `"ghcr.io/acme/worker:1.4.2"`."""
     min_workers: int
@@ -135,7 +136,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms. Default:
     none (ObservabilityStack pages on the same metrics)."""
     cpu: int
-    """CPU units per worker task (1024 = 1 vCPU). Default: 256. Allowed: a Fargate size."""
+    """CPU units per worker (1024 = 1 vCPU). Default: 256. Allowed: a Fargate size (on a
+    SingleServer also at most the host's vCPUs)."""
     memory: int
     """Memory per worker task in MiB. Default: 512. Allowed: what Fargate pairs with
     `cpu`."""

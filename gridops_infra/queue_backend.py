@@ -1,7 +1,7 @@
 """The contract between SqsWorkerQueue and one platform's worker backend.
 
-A backend is a module (`queue_fargate.py` today; EKS and single-server backends register
-in `gridops_infra.queue.WORKER_BACKENDS` the same way) with:
+A backend is a module (`queue_fargate.py`, `queue_eks.py`, `queue_single_server.py`,
+registered in `gridops_infra.queue.WORKER_BACKENDS`) with:
 
 - `CHILD_ROLES`: the child roles it creates (the keys `transforms` may use);
 - `check(spec, platform, settings) -> prepared`: platform-specific validation before
