@@ -210,7 +210,12 @@ class SqsWorkerQueue(GridopsComponent):
         queue_alarms(self, settings, queues.metrics)
 
         refs = QueueRefs(
-            name, self.queue_url, self.queue_arn, self.queue_name, settings.kms_key_arn
+            name,
+            self.queue_url,
+            self.queue_arn,
+            self.queue_name,
+            settings.kms_key_arn,
+            queues.metrics,
         )
         out = backend.build(self, spec, platform, prepared, refs, settings)
         self.service_name = out.service_name

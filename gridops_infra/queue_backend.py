@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pulumi
 
 from .queue_args import QueueSettings
+from .queue_sqs import QueueMetrics
 from .service.spec import ServiceSpec
 
 
@@ -33,6 +34,8 @@ class QueueRefs:
     queue_name: pulumi.Output[str]
     """The physical queue name (the `QueueName` metric dimension)."""
     kms_key_arn: str | None
+    metrics: QueueMetrics
+    """CloudWatch metrics of the queue and its dead-letter queue."""
 
 
 @dataclass

@@ -6,8 +6,9 @@ roles and log group (`build_task`), the link grants (`merge_grants`), the tasks'
 group (`security_group(..., from_alb=False)`: nothing comes in) and the capacity
 provider strategy (FARGATE_SPOT by default, optional on-demand base). Worker-specific:
 the task role consumes this queue only (plus task scale-in protection on this cluster's
-tasks), no port mapping, a stop timeout that covers the job timeout (at most 120 s), and
-scaling on backlog per task (gridops_infra.queue_fargate_scaling).
+tasks), no port mapping, a stop timeout that covers the job timeout (at most 120 s),
+scaling on backlog per task (gridops_infra.queue_fargate_scaling), and deployments that
+roll back when jobs start reaching the dead-letter queue (plus `rollback_alarm_names`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .queue_backend import QueueRefs, WorkerOutputs
 from .queue_fargate_scaling import ROLES as SCALING_ROLES
 from .queue_fargate_scaling import autoscaling
 from .queue_iam import consume_statements, task_protection_statement
+from .queue_sqs import dlq_growth_alarm
 from .service import fargate as fargate_service
 from .service import fargate_iam, fargate_routing
 from .service.spec import ServiceSpec
@@ -118,12 +120,13 @@ def build(
         "propagate_tags": "SERVICE",
         "wait_for_steady_state": True,
     }
-    if spec.rollback_alarm_names:
-        service_args["alarms"] = {
-            "alarm_names": list(spec.rollback_alarm_names),
-            "enable": True,
-            "rollback": True,
-        }
+    # A deployment whose workers send jobs to the dead-letter queue rolls back.
+    growth = dlq_growth_alarm(owner, queue.metrics)
+    service_args["alarms"] = {
+        "alarm_names": [growth.name, *spec.rollback_alarm_names],
+        "enable": True,
+        "rollback": True,
+    }
     service = owner.child(
         "service",
         aws.ecs.Service,

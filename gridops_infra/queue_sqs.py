@@ -178,4 +178,55 @@ def queue_alarms(
     return [dlq, age]
 
 
-__all__ = ["ROLES", "QueueMetrics", "Queues", "build_queues", "queue_alarms"]
+def dlq_growth_alarm(owner: GridopsComponent, metrics: QueueMetrics) -> aws.cloudwatch.MetricAlarm:
+    """The dead-letter queue grew in the last minute (metric math `DIFF` of its visible
+    messages > 0): the signal a worker deployment uses to roll back, since a bad worker
+    image sends jobs there. Unlike `dlq-not-empty` it returns to OK once nothing more
+    arrives, so old failures waiting in the DLQ do not block every later deployment. It
+    notifies nobody (the dlq-not-empty alarm does)."""
+    depth = metrics.dlq_depth()
+    name = f"{pulumi.get_project()}-{pulumi.get_stack()}-{owner.name}-dlq-growing"
+    return owner.child(
+        "alarm",
+        aws.cloudwatch.MetricAlarm,
+        {
+            "name": name,
+            "alarm_description": f"{owner.name}: jobs reached the dead-letter queue in the "
+            "last minute (rolls back a worker deployment in progress)",
+            "comparison_operator": "GreaterThanThreshold",
+            "threshold": 0,
+            "evaluation_periods": 1,
+            "datapoints_to_alarm": 1,
+            "treat_missing_data": "notBreaching",
+            "metric_queries": [
+                {
+                    "id": "depth",
+                    "metric": {
+                        "namespace": depth.namespace,
+                        "metric_name": depth.name,
+                        "dimensions": dict(depth.dimensions),
+                        "period": depth.period_seconds,
+                        "stat": depth.statistic,
+                    },
+                    "return_data": False,
+                },
+                {
+                    "id": "growth",
+                    "expression": "DIFF(depth)",
+                    "label": "messages added to the dead-letter queue",
+                    "return_data": True,
+                },
+            ],
+        },
+        suffix="dlq-growing",
+    )
+
+
+__all__ = [
+    "ROLES",
+    "QueueMetrics",
+    "Queues",
+    "build_queues",
+    "dlq_growth_alarm",
+    "queue_alarms",
+]

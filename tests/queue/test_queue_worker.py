@@ -193,3 +193,47 @@ def test_nothing_may_connect_to_the_workers(plan):
         ("0.0.0.0/0", 443),
         ("10.0.0.0/16", None),
     ]
+
+
+def test_a_deployment_rolls_back_when_jobs_start_reaching_the_dead_letter_queue(plan):
+    """The worker's ECS deployment alarm is the DLQ's growth (DIFF of its depth), not its
+    depth: failures already waiting there must not roll back every later deployment."""
+    service = plan.one("aws:ecs/service:Service", "jobs-worker")
+    alarm = plan.one("aws:cloudwatch/metricAlarm:MetricAlarm", "jobs-dlq-growing")
+    assert service.inputs["alarms"] == {
+        "alarmNames": [alarm.inputs["name"]],
+        "enable": True,
+        "rollback": True,
+    }
+    assert alarm.urn in service.dependencies
+    assert alarm.inputs["name"] == "gridops-fargate-jobs-dlq-growing"
+    dlq = plan.one("aws:sqs/queue:Queue", "jobs-dlq")
+    depth, growth = alarm.inputs["metricQueries"]
+    assert depth["metric"]["metricName"] == "ApproximateNumberOfMessagesVisible"
+    assert depth["metric"]["dimensions"] == {"QueueName": dlq.outputs["name"]}
+    assert depth["returnData"] is False
+    assert growth == {
+        "id": "growth",
+        "expression": "DIFF(depth)",
+        "label": "messages added to the dead-letter queue",
+        "returnData": True,
+    }
+    assert alarm.inputs["comparisonOperator"] == "GreaterThanThreshold"
+    assert alarm.inputs["threshold"] == 0
+    assert alarm.inputs["treatMissingData"] == "notBreaching"
+    assert not alarm.inputs.get("alarmActions"), "it rolls back; dlq-not-empty notifies"
+
+
+def test_user_rollback_alarms_join_the_dead_letter_alarm():
+    def program() -> None:
+        cluster = FargateCluster("prod", {"network": Network("prod", {})})
+        SqsWorkerQueue(
+            "jobs",
+            {"platform": cluster, "image": WORKER_IMAGE, "rollback_alarm_names": ["jobs-errors"]},
+        )
+
+    service = preview(program).one("aws:ecs/service:Service", "jobs-worker")
+    assert service.inputs["alarms"]["alarmNames"] == [
+        "gridops-dev-jobs-dlq-growing",
+        "jobs-errors",
+    ]
