@@ -1,0 +1,164 @@
+"""RedisCache: every argument checked and defaulted, before anything is registered; bad input
+raises a ValueError naming the field, the value and what is allowed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from . import data_families as fam
+from ._validation import ArgReader
+from .logs import retention_days
+from .network import Network
+from .redis_args import RedisCacheArgs
+
+COMPONENT = "RedisCache"
+MAX_REPLICAS = 5
+MAX_SHARDS = 500
+MAXMEMORY_POLICIES = (
+    "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random",
+    "allkeys-random", "volatile-ttl", "noeviction",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """Every RedisCache argument checked and defaulted."""
+
+    network: Network
+    engine: str
+    engine_version: str
+    family: str
+    node_type: str
+    data_tiering: bool
+    replicas: int
+    shards: int | None
+    multi_az: bool
+    identifier: str
+    port: int
+    snapshot_retention_days: int
+    snapshot_window: str
+    maintenance_window: str
+    final_snapshot_identifier: str | None
+    snapshot_name: str | None
+    kms_key_arn: pulumi.Input[str] | None
+    customer_managed_key: bool
+    maxmemory_policy: str
+    parameters: dict[str, str]
+    log_retention_days: int
+    apply_immediately: bool
+    protect: bool
+    env_prefix: str
+    tags: dict[str, str]
+
+
+def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
+    """Every argument checked and defaulted, and the reader (for `transforms`)."""
+    a = ArgReader(COMPONENT, name, args, RedisCacheArgs.__annotations__)
+    network = a.instance_of("network", (Network,))
+    engine = a.choice("engine", "valkey", tuple(fam.CACHE_ENGINES))
+    spec = fam.CACHE_ENGINES[engine]
+    version = a.choice("engine_version", spec.default_version, spec.versions)
+    node_type = a.raw("node_type", "cache.t4g.small")
+    problem = fam.class_problem(node_type, "cache", fam.CACHE_NODE_FAMILIES, "ElastiCache")
+    if problem:
+        raise a.fail("node_type", node_type, problem)
+    family = (fam.split_class(node_type, "cache") or ("", ""))[0]
+    replicas = a.integer("replicas", 1, 0, MAX_REPLICAS)
+    shards = a.optional_integer("shards", 1, MAX_SHARDS)
+    multi_az = a.boolean("multi_az", replicas >= 1)
+    if multi_az and replicas == 0:
+        raise a.fail("multi_az", True, "automatic failover needs replicas >= 1 (replicas is 0)")
+    identifier = _identifier(a, name, fam.ELASTICACHE_ID_MAX)
+    final_snapshot = a.boolean("final_snapshot", True)
+    kms_key_arn = a.raw("kms_key_arn")
+    if kms_key_arn is not None and not (
+        isinstance(kms_key_arn, pulumi.Output)
+        or (
+            isinstance(kms_key_arn, str)
+            and re.fullmatch(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+", kms_key_arn)
+        )
+    ):
+        raise a.fail(
+            "kms_key_arn", kms_key_arn, "expected 'arn:aws:kms:<region>:<account>:key/<id>'"
+        )
+    customer_key = a.boolean("customer_managed_key", False)
+    if customer_key and kms_key_arn is not None:
+        raise a.fail(
+            "customer_managed_key", True, "give either kms_key_arn or customer_managed_key"
+        )
+    settings = CacheSettings(
+        network=network,
+        engine=engine,
+        engine_version=version,
+        family=spec.families[version],
+        node_type=node_type,
+        data_tiering=family in fam.DATA_TIERING_FAMILIES,
+        replicas=replicas,
+        shards=shards,
+        multi_az=multi_az,
+        identifier=identifier,
+        port=a.integer("port", 6379, 1024, 65535),
+        snapshot_retention_days=a.integer("snapshot_retention_days", 7, 1, 35),
+        snapshot_window=a.string(
+            "snapshot_window",
+            "02:00-03:00",
+            r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d",
+            "expected hh24:mi-hh24:mi in UTC, e.g. '02:00-03:00'",
+        ),
+        maintenance_window=a.string(
+            "maintenance_window",
+            "sun:05:00-sun:06:00",
+            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-"
+            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d",
+            "expected ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. 'sun:05:00-sun:06:00'",
+        ),
+        final_snapshot_identifier=f"{identifier}-final" if final_snapshot else None,
+        snapshot_name=a.optional_string(
+            "snapshot_name", r"[a-zA-Z][a-zA-Z0-9-]{0,254}", "expected an ElastiCache snapshot name"
+        ),
+        kms_key_arn=kms_key_arn,
+        customer_managed_key=customer_key,
+        maxmemory_policy=a.choice("maxmemory_policy", "volatile-lru", MAXMEMORY_POLICIES),
+        parameters=_parameters(a),
+        log_retention_days=retention_days(a, "log_retention_days", 30),
+        apply_immediately=a.boolean("apply_immediately", False),
+        protect=a.boolean("protect", True),
+        env_prefix=a.string("env_prefix", "REDIS", r"[A-Z][A-Z0-9_]*", "expected UPPER_SNAKE_CASE"),
+        tags=a.mapping("tags"),
+    )
+    return settings, a
+
+
+def _identifier(a: ArgReader, name: str, max_length: int) -> str:
+    if not a.has("identifier"):
+        return fam.default_identifier(
+            COMPONENT, name, pulumi.get_project(), pulumi.get_stack(), max_length
+        )
+    value = a.raw("identifier")
+    problem = fam.identifier_problem(value, max_length)
+    if problem:
+        raise a.fail("identifier", value, f"ElastiCache replication group id rules: {problem}")
+    return value
+
+
+def _parameters(a: ArgReader) -> dict[str, str]:
+    params = a.mapping("parameters")
+    for key, value in params.items():
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9-]*", key):
+            raise a.fail(
+                "parameters", params, f"parameter name {key!r} is not an engine parameter name"
+            )
+        if key in ("maxmemory-policy", "cluster-enabled"):
+            raise a.fail(
+                "parameters", params, f"{key} is set by RedisCache (maxmemory_policy, shards)"
+            )
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise a.fail("parameters", params, f"value of {key} must be a string or a number")
+    return {k: str(v) for k, v in params.items()}
+
+
+__all__ = ["COMPONENT", "CacheSettings", "parse_cache_args"]
