@@ -1,8 +1,14 @@
-"""SingleServer: the honest MVP platform, one EC2 host running the app's containers."""
+"""SingleServer: the honest MVP platform, one EC2 host running the app's containers.
+
+The pieces: `single_server_args.py` (the arguments and their checks), `_network` (security
+group, Elastic IP, DNS), `_instance` (data volume, user data, the instance), `_iam`,
+`_backup` (dumps bucket, volume snapshots), `_database`, `_fragments` and `_compose` (what
+the host agent runs), `_admission` (what fits on the host) and `_alarms`; this module
+assembles them and offers the platform's container API.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pulumi
@@ -10,43 +16,36 @@ import pulumi_aws as aws
 
 from .. import iam
 from .._component import GridopsComponent, check_transforms
-from .._validation import ArgError, ArgReader
+from .._validation import ArgReader
 from ..network import Network
 from .base import PlatformKind
+from .single_server_admission import ContainerAdmission
 from .single_server_alarms import AlarmSettings, host_alarms
 from .single_server_args import (
     HOST_RESERVED_MIB,
     PROXY_MEMORY_MB,
-    ServerSettings,
     SingleServerArgs,
     read_settings,
 )
-from .single_server_backup import (
-    BACKUP_PREFIX,
-    backup_bucket,
-    render_backup_script,
-    snapshot_policy,
-)
-from .single_server_compose import (
-    BASE_FRAGMENT,
-    NETWORKS,
-    ContainerSpec,
-    check_container,
-    dumps,
-    postgres_container,
-    proxy_container,
-    render_caddyfile,
-    render_compose,
-)
+from .single_server_backup import BACKUP_PREFIX, backup_bucket, one_hour_later, snapshot_policy
+from .single_server_compose import BASE_FRAGMENT, ContainerSpec
 from .single_server_database import SingleServerDatabase, create_database
+from .single_server_fragments import base_fragment, fragment_parameter_args, render_fragment
 from .single_server_iam import dlm_role, host_statements, instance_role
-from .single_server_types import AL2023_AMI_PARAMETER, Architecture, instance_memory_mib
-from .single_server_userdata import HostSettings, encode_user_data, render_user_data
-
-STANDARD_PARAMETER_BYTES = 4096
-ADVANCED_PARAMETER_BYTES = 8192
-DATA_DEVICE = "/dev/sdf"
-SNAPSHOT_TAG = "gridops:snapshots"
+from .single_server_instance import (
+    attach_data_volume,
+    data_volume,
+    host_instance,
+    host_user_data,
+    snapshot_tags,
+)
+from .single_server_network import (
+    host_security_group,
+    internet_egress_rule,
+    public_interface,
+    server_url,
+)
+from .single_server_types import Architecture, instance_memory_mib
 
 
 class SingleServer(GridopsComponent):
@@ -183,11 +182,17 @@ class SingleServer(GridopsComponent):
         self.memory_mib = instance_memory_mib(s.instance_type)
         self.domain = s.domain
         self._settings = s
-        self._containers: dict[str, ContainerSpec] = {}
-        self._egress_ports: set[int] = set()
-        self._reserved_mib = HOST_RESERVED_MIB + PROXY_MEMORY_MB
+        reserved_mib = HOST_RESERVED_MIB + PROXY_MEMORY_MB
         if s.database:
-            self._reserved_mib += s.database_memory_mb
+            reserved_mib += s.database_memory_mb
+        self._admission = ContainerAdmission(
+            name,
+            instance_type=s.instance_type,
+            memory_mib=self.memory_mib,
+            reserved_mib=reserved_mib,
+            domain=s.domain,
+        )
+        self._egress_ports: set[int] = set()
 
         self._region = iam.region_name()
         self._partition = aws.get_partition().partition
@@ -203,42 +208,13 @@ class SingleServer(GridopsComponent):
             suffix="logs",
         )
 
-        self._security_group(s)
+        self.security_group_id = host_security_group(self, s).id
+        for port in s.internet_egress_ports:
+            self.open_egress_port(port)
         subnet = s.network.public_subnets[s.subnet_index]
-        eni = self.child(
-            "network_interface",
-            aws.ec2.NetworkInterface,
-            {
-                "subnet_id": subnet.id,
-                "security_groups": [self.security_group_id],
-                "description": f"SingleServer {name}: primary interface (keeps the Elastic IP)",
-                "tags": {"Name": name},
-            },
-            suffix="eni",
-        )
-        eip = self.child(
-            "elastic_ip",
-            aws.ec2.Eip,
-            {"domain": "vpc", "network_interface": eni.id, "tags": {"Name": name}},
-            suffix="eip",
-        )
+        eni, eip = public_interface(self, subnet.id, self.security_group_id)
         self.public_ip = eip.public_ip
-
-        snapshot_tags = {SNAPSHOT_TAG: identity}
-        data_opts = pulumi.ResourceOptions(protect=s.protect_data, retain_on_delete=s.protect_data)
-        volume_args: dict[str, Any] = {
-            "availability_zone": subnet.availability_zone,
-            "size": s.data_volume_gb,
-            "type": "gp3",
-            "encrypted": True,
-            "final_snapshot": s.protect_data,
-            "tags": {"Name": f"{name}-data", **snapshot_tags},
-        }
-        if s.data_volume_snapshot_id:
-            volume_args["snapshot_id"] = s.data_volume_snapshot_id
-        self.data_volume = self.child(
-            "data_volume", aws.ebs.Volume, volume_args, suffix="data", opts=data_opts
-        )
+        self.data_volume = data_volume(self, s, subnet.availability_zone, identity)
         self.data_volume_id = self.data_volume.id
 
         self.backup_bucket = None
@@ -279,91 +255,44 @@ class SingleServer(GridopsComponent):
         snapshot_policy(
             self,
             role_arn=snapshots_role.arn,
-            target_tags=snapshot_tags,
+            target_tags=snapshot_tags(identity),
             retention_days=s.snapshot_retention_days,
-            time_utc=_plus_one_hour(s.backup_time_utc),
+            time_utc=one_hour_later(s.backup_time_utc),
         )
 
-        self.user_data = self.data_volume.id.apply(
-            lambda volume_id: render_user_data(
-                HostSettings(
-                    region=self._region,
-                    data_volume_id=volume_id,
-                    parameter_path=f"{self.parameter_path}/compose",
-                    log_group=self.log_group_name,
-                    backup_time_utc=s.backup_time_utc,
-                )
-            )
+        self.user_data = host_user_data(
+            self.data_volume.id,
+            region=self._region,
+            parameter_path=self.parameter_path,
+            log_group=self.log_group_name,
+            backup_time_utc=s.backup_time_utc,
         )
-        self.instance = self.child(
-            "instance",
-            aws.ec2.Instance,
-            {
-                "ami": s.ami_id or self._latest_ami(s.architecture),
-                "instance_type": s.instance_type,
-                "iam_instance_profile": profile.name,
-                "primary_network_interface": {"network_interface_id": eni.id},
-                "metadata_options": {
-                    "http_endpoint": "enabled",
-                    "http_tokens": "required",
-                    "http_put_response_hop_limit": 2,
-                    "instance_metadata_tags": "disabled",
-                },
-                "root_block_device": {
-                    "volume_type": "gp3",
-                    "volume_size": s.root_volume_gb,
-                    "encrypted": True,
-                    "delete_on_termination": True,
-                },
-                "user_data_base64": self.user_data.apply(encode_user_data),
-                "user_data_replace_on_change": False,
-                "maintenance_options": {"auto_recovery": "default"},
-                "tags": {"Name": name},
-            },
-            # A new AMI release must not replace the host; the interface (and its address)
-            # can belong to one instance at a time, so a replacement goes first.
-            opts=pulumi.ResourceOptions(
-                ignore_changes=["ami"], delete_before_replace=True, depends_on=[eip]
-            ),
+        self.instance = host_instance(
+            self,
+            s,
+            instance_profile_name=profile.name,
+            network_interface=eni,
+            elastic_ip=eip,
+            user_data=self.user_data,
         )
         self.instance_id = self.instance.id
-        self.child(
-            "volume_attachment",
-            aws.ec2.VolumeAttachment,
-            {
-                "device_name": DATA_DEVICE,
-                "volume_id": self.data_volume.id,
-                "instance_id": self.instance.id,
-                "stop_instance_before_detaching": True,
-            },
-            suffix="data-attachment",
-        )
+        attach_data_volume(self, self.data_volume, self.instance)
 
-        self.base_fragment = self._base_fragment(s, self.backup_bucket)
+        self.base_fragment = base_fragment(
+            s,
+            region=self._region,
+            log_group=self.log_group_name,
+            server_dimension=identity,
+            database=self.database,
+            bucket_name=self.backup_bucket,
+        )
         self.child(
             "compose_parameter",
             aws.ssm.Parameter,
             self.fragment_parameter_args(BASE_FRAGMENT, self.base_fragment),
             suffix="compose-base",
         )
-
-        if s.domain and s.zone_id:
-            self.child(
-                "dns_record",
-                aws.route53.Record,
-                {
-                    "zone_id": s.zone_id,
-                    "name": s.domain,
-                    "type": "A",
-                    "ttl": 300,
-                    "records": [eip.public_ip],
-                },
-                suffix="dns",
-                tag=False,
-            )
-            self.url = pulumi.Output.from_input(f"https://{s.domain}")
-        else:
-            self.url = eip.public_ip.apply(lambda ip: f"http://{ip}")
+        self.url = server_url(self, s, eip)
 
         self.alarms = host_alarms(
             self,
@@ -399,39 +328,14 @@ class SingleServer(GridopsComponent):
     def memory_left_mib(self) -> int:
         """MiB not yet reserved by the OS, the proxy, the database and the containers
         checked so far."""
-        return self.memory_mib - self._reserved_mib
+        return self._admission.left_mib
 
     def check_container(self, spec: ContainerSpec) -> None:
         """Refuse a container this host cannot run (before anything is registered): bad
         compose values, a name already used, a host the proxy does not serve, or more
         memory than the host has left. Reserves the name and memory; calling it again
         with the same spec object is a no-op."""
-        if self._containers.get(spec.name) is spec:
-            return
-        where = f"SingleServer '{self.name}'"
-        problem = check_container(spec)
-        if problem:
-            raise ArgError(f"{where}: container {spec.name!r}: {problem}")
-        if spec.name in self._containers or spec.name in ("proxy", "postgres"):
-            raise ArgError(f"{where}: a container named {spec.name!r} already runs here")
-        if self.domain:
-            foreign = sorted({h for r in spec.routes for h in r.hosts} - {self.domain})
-            if foreign:
-                raise ArgError(
-                    f"{where}: container {spec.name!r} routes hosts {foreign}, but the proxy "
-                    f"serves only the server's domain {self.domain!r}"
-                )
-        wanted = (spec.memory_mb or 0) * spec.replicas
-        left = self.memory_left_mib
-        if wanted > left:
-            raise ArgError(
-                f"{where}: container {spec.name!r} asks for {wanted} MiB "
-                f"({spec.replicas} x {spec.memory_mb} MiB) but {self.instance_type} has "
-                f"{left} MiB left after the OS, the proxy, the database and the other "
-                "containers; choose a bigger instance_type or smaller limits"
-            )
-        self._reserved_mib += wanted
-        self._containers[spec.name] = spec
+        self._admission.admit(spec)
 
     def add_container(
         self,
@@ -453,166 +357,19 @@ class SingleServer(GridopsComponent):
 
     def render_fragment(self, spec: ContainerSpec) -> pulumi.Output[str]:
         """The compose fragment JSON of one container spec, once its Outputs resolve."""
-        env_keys = list(spec.environment)
-        secret_keys = list(spec.secrets)
-        values = [
-            spec.image,
-            *(spec.environment[k] for k in env_keys),
-            *(spec.secrets[k] for k in secret_keys),
-        ]
-
-        def render(resolved: list[Any]) -> str:
-            n = len(env_keys)
-            plain = dataclasses.replace(
-                spec,
-                image=resolved[0],
-                environment=dict(zip(env_keys, resolved[1 : 1 + n], strict=True)),
-                secrets=dict(zip(secret_keys, resolved[1 + n :], strict=True)),
-            )
-            return dumps(
-                render_compose([plain], region=self._region, log_group=self.log_group_name)
-            )
-
-        return pulumi.Output.all(*values).apply(render)
+        return render_fragment(spec, region=self._region, log_group=self.log_group_name)
 
     def fragment_parameter_args(self, fragment: str, value: pulumi.Output[str]) -> dict[str, Any]:
         """Arguments of the `aws.ssm.Parameter` holding one fragment: Standard tier up to
         4 KB, Advanced up to 8 KB (SSM's limits), a clear error beyond."""
-
-        def tier(text: str) -> str:
-            size = len(text.encode())
-            if size > ADVANCED_PARAMETER_BYTES:
-                raise ValueError(
-                    f"SingleServer '{self.name}': compose fragment {fragment!r} is {size} "
-                    f"bytes; an SSM parameter holds at most {ADVANCED_PARAMETER_BYTES}"
-                )
-            return "Advanced" if size > STANDARD_PARAMETER_BYTES else "Standard"
-
-        return {
-            "name": f"{self.parameter_path}/compose/{fragment}",
-            "type": "String",
-            "data_type": "text",
-            "tier": value.apply(tier),
-            # Not a secret (secrets are ARNs here), so `pulumi preview` shows its diff.
-            "insecure_value": value,
-            "description": f"docker compose fragment {fragment!r} of SingleServer {self.name}",
-        }
+        return fragment_parameter_args(self.name, self.parameter_path, fragment, value)
 
     def open_egress_port(self, port: int) -> None:
         """Let the host reach the internet on one more TCP port (once per port)."""
         if port in self._egress_ports:
             return
         self._egress_ports.add(port)
-        self.child(
-            "egress_rule",
-            aws.vpc.SecurityGroupEgressRule,
-            {
-                "security_group_id": self.security_group_id,
-                "ip_protocol": "tcp",
-                "from_port": port,
-                "to_port": port,
-                "cidr_ipv4": "0.0.0.0/0",
-                "description": f"host to the internet on {port}",
-            },
-            suffix=f"out-{port}",
-        )
-
-    # -- construction ------------------------------------------------------------------
-
-    def _security_group(self, s: ServerSettings) -> None:
-        sg = self.child(
-            "security_group",
-            aws.ec2.SecurityGroup,
-            {
-                "vpc_id": s.network.vpc_id,
-                "description": f"SingleServer {self.name}: HTTP/HTTPS in, no SSH",
-                "tags": {"Name": self.name},
-            },
-            suffix="sg",
-        )
-        self.security_group_id = sg.id
-        for port in (80, 443):
-            for i, cidr in enumerate(s.ingress_cidrs):
-                self.child(
-                    "ingress_rule",
-                    aws.vpc.SecurityGroupIngressRule,
-                    {
-                        "security_group_id": sg.id,
-                        "ip_protocol": "tcp",
-                        "from_port": port,
-                        "to_port": port,
-                        "cidr_ipv4": cidr,
-                        "description": f"clients to the proxy on {port}",
-                    },
-                    suffix=f"in-{port}" + (f"-{i}" if i else ""),
-                )
-        self.child(
-            "egress_rule",
-            aws.vpc.SecurityGroupEgressRule,
-            {
-                "security_group_id": sg.id,
-                "ip_protocol": "tcp",
-                "from_port": 0,
-                "to_port": 65535,
-                "cidr_ipv4": s.network.cidr_block,
-                "description": "host to the VPC (linked databases, caches)",
-            },
-            suffix="out-vpc",
-        )
-        for port in s.internet_egress_ports:
-            self.open_egress_port(port)
-
-    def _latest_ami(self, architecture: Architecture) -> str:
-        return aws.ssm.get_parameter(name=AL2023_AMI_PARAMETER[architecture]).value
-
-    def _base_fragment(
-        self, s: ServerSettings, bucket_name: pulumi.Output[str] | None
-    ) -> pulumi.Output[str]:
-        site = s.domain or ":80"
-        files = {"caddy/Caddyfile": render_caddyfile(site, acme_email=s.acme_email)}
-        containers = [proxy_container(memory_mb=PROXY_MEMORY_MB)]
-        if self.database is None or bucket_name is None:
-            fragment = render_compose(
-                containers,
-                region=self._region,
-                log_group=self.log_group_name,
-                networks=NETWORKS,
-                files=files,
-            )
-            return pulumi.Output.from_input(dumps(fragment))
-        db = self.database
-
-        def render(resolved: list[str]) -> str:
-            bucket, password_arn = resolved
-            script = render_backup_script(
-                bucket=bucket,
-                region=self._region,
-                database=db.database,
-                user=db.user,
-                server_dimension=f"{pulumi.get_project()}-{pulumi.get_stack()}-{self.name}",
-            )
-            postgres = postgres_container(
-                version=db.version,
-                database=db.database,
-                user=db.user,
-                password_ref=password_arn,
-                memory_mb=s.database_memory_mb,
-            )
-            fragment = render_compose(
-                [*containers, postgres],
-                region=self._region,
-                log_group=self.log_group_name,
-                networks=NETWORKS,
-                files={**files, "backup/pg-backup.sh": script},
-            )
-            return dumps(fragment)
-
-        return pulumi.Output.all(bucket_name, db.password_parameter_arn).apply(render)
-
-
-def _plus_one_hour(hhmm: str) -> str:
-    hours, minutes = hhmm.split(":")
-    return f"{(int(hours) + 1) % 24:02d}:{minutes}"
+        internet_egress_rule(self, self.security_group_id, port)
 
 
 __all__ = ["ContainerSpec", "SingleServer", "SingleServerArgs"]

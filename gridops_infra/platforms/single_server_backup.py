@@ -174,12 +174,19 @@ def snapshot_policy(
     )
 
 
+def one_hour_later(hhmm: str) -> str:
+    """`hh:mm` an hour on (wrapping at midnight): the volume snapshot follows the dump."""
+    hours, minutes = hhmm.split(":")
+    return f"{(int(hours) + 1) % 24:02d}:{minutes}"
+
+
 __all__ = [
     "BACKUP_METRIC",
     "BACKUP_PREFIX",
     "METRIC_NAMESPACE",
     "backup_bucket",
     "backup_bucket_policy_document",
+    "one_hour_later",
     "render_backup_script",
     "snapshot_policy",
 ]
