@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 from .graph import PROVIDER_TYPE_PREFIX, PlanIndex, component_label, short_type
 from .graph import topological_order as _topological_order
+from .plan_inputs import as_number
 
 MINUTE = 60.0
 DEFAULT_SECONDS = 1.0
@@ -270,7 +271,7 @@ def create_seconds(record: ResourceRecord) -> tuple[float, bool]:
         if inputs.get("multiAz"):
             return 18 * MINUTE, True  # standby created and synchronised in a second AZ
     if t == "aws:elasticache/replicationGroup:ReplicationGroup":
-        shards = _number(inputs.get("numNodeGroups"))
+        shards = as_number(inputs.get("numNodeGroups"))
         if shards and shards > 1:
             return 15 * MINUTE, True
     if t == "aws:ecs/service:Service" and inputs.get("waitForSteadyState"):
@@ -296,19 +297,6 @@ def update_seconds(record: ResourceRecord, changed_keys: set[str]) -> float:
         # with wait_for_steady_state (the rollout continues after `up` returns otherwise).
         return 5 * MINUTE if record.inputs.get("waitForSteadyState") else d.update_seconds
     return d.update_seconds
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _k8s_service_type(inputs: Mapping[str, Any]) -> str | None:
@@ -340,13 +328,8 @@ class PathStep:
     """When it starts, counted from the beginning of the deploy."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "type": self.type,
-            "name": self.name,
-            "component": self.component,
-            "seconds": self.seconds,
-            "start_seconds": self.start_seconds,
-        }
+        """The fields in declaration order (PATH_STEP_KEYS)."""
+        return asdict(self)
 
 
 def _critical_path(
@@ -547,14 +530,8 @@ class Change:
     changed_keys: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "type": self.type,
-            "name": self.name,
-            "urn": self.urn,
-            "seconds": self.seconds,
-            "changed_keys": list(self.changed_keys),
-        }
+        """The fields in declaration order."""
+        return asdict(self)
 
 
 @dataclass

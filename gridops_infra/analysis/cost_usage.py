@@ -1,0 +1,78 @@
+"""Usage assumptions (traffic, storage, requests) that the Plan cannot tell: the defaults
+and the check of what a caller passes instead."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
+    "nat_gateway_gb": (100.0, "GB processed per NAT gateway per month"),
+    "alb_lcu": (1.0, "average load balancer capacity units (LCU/NLCU) per load balancer"),
+    "interface_endpoint_gb": (10.0, "GB processed per interface VPC endpoint per month"),
+    "log_ingestion_gb": (1.0, "GB ingested per log group per month"),
+    "cloudfront_data_gb": (100.0, "GB served to viewers per distribution per month"),
+    "cloudfront_requests_million": (10.0, "HTTPS requests per distribution, millions/month"),
+    "cloudfront_function_invocations_million": (
+        10.0,
+        "invocations per CloudFront function, millions/month",
+    ),
+    "waf_requests_million": (10.0, "requests inspected per web ACL, millions/month"),
+    "sqs_requests_million": (10.0, "API requests per queue, millions/month"),
+    "sqs_dlq_requests_million": (
+        0.1,
+        "API requests per dead-letter queue (another queue's redrive target), millions/month",
+    ),
+    "sns_publishes_million": (1.0, "publishes per topic, millions/month"),
+    "s3_storage_gb": (10.0, "GB stored per bucket (S3 Standard)"),
+    "s3_put_thousand": (10.0, "PUT/POST/LIST requests per bucket, thousands/month"),
+    "s3_get_thousand": (100.0, "GET requests per bucket, thousands/month"),
+    "ecr_storage_gb": (5.0, "GB of images per ECR repository"),
+    "aurora_storage_gb": (20.0, "GB stored per Aurora cluster"),
+    "aurora_io_million": (10.0, "I/O requests per Aurora Standard cluster, millions/month"),
+    "aurora_serverless_acu": (
+        None,
+        "average ACUs per Serverless v2 instance (default: the cluster's minCapacity, "
+        "at least 0.5)",
+    ),
+    "elasticache_serverless_gb": (1.0, "average GB stored per serverless cache"),
+    "elasticache_serverless_ecpu_million": (100.0, "ECPUs per serverless cache, millions/month"),
+    "snapshot_gb": (20.0, "GB of snapshots/backups kept per lifecycle or backup plan"),
+}
+"""Usage key -> (default, meaning). Pass `usage={"nat_gateway_gb": 500}` to change one for
+every resource, or `usage={"resources": {"prod-nat-0": {"nat_gateway_gb": 500}}}` for one
+resource (by its Pulumi name)."""
+
+
+def check_usage(
+    usage: Mapping[str, Any] | None,
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(usage for every resource, usage per resource name) from what a caller passed;
+    ValueError on an unknown key or a value that is not a number >= 0."""
+    if usage is None:
+        return {}, {}
+    if not isinstance(usage, Mapping):
+        raise ValueError("usage must be a mapping of usage key -> number")
+    flat: dict[str, float] = {}
+    per: dict[str, dict[str, float]] = {}
+    for key, value in usage.items():
+        if key == "resources":
+            if not isinstance(value, Mapping):
+                raise ValueError("usage['resources'] must map resource name -> {usage key: number}")
+            for name, overrides in value.items():
+                if not isinstance(overrides, Mapping):
+                    raise ValueError(f"usage['resources'][{name!r}] must be a mapping")
+                per[str(name)] = {k: _usage_number(k, v) for k, v in overrides.items()}
+            continue
+        flat[key] = _usage_number(key, value)
+    return flat, per
+
+
+def _usage_number(key: str, value: Any) -> float:
+    if key not in USAGE_DEFAULTS:
+        raise ValueError(
+            f"usage key {key!r} is not known; allowed: {', '.join(sorted(USAGE_DEFAULTS))}"
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"usage[{key!r}]={value!r} is not allowed; expected a number >= 0")
+    return float(value)
