@@ -26,18 +26,20 @@ class CdnFrontend(GridopsComponent):
     with expiry, `PriceClass_100` by default.
 
     Origins (see gridops_infra.cdn_behaviors): `api_origin`, a StatelessService on a
-    FargateCluster or an EksCluster, reached at the ALB it shares with caching off (on EKS
-    the Load Balancer Controller's ALB, looked up once its Ingress exists); `static_site`, a
+    FargateCluster, an EksCluster or a SingleServer, reached at the ALB it shares with
+    caching off (on EKS the Load Balancer Controller's ALB, looked up once its Ingress
+    exists; on a SingleServer the host's proxy); `static_site`, a
     private, encrypted, versioned bucket only this distribution may read (Origin Access
     Control; the bucket policy names this distribution's ARN as `AWS:SourceArn`),
     optionally filled from `static_dir`. `routes` send path patterns to either.
 
-    Locking the ALB to CloudFront is the cluster's job, because its ingress and the
-    services' listener rules exist before the CDN: create the cluster with
+    Locking the origin to CloudFront is the platform's job, because its ingress and the
+    services' routes exist before the CDN: create the cluster (or server) with
     `{"behind_cdn": True}` and it admits only CloudFront's origin-facing prefix list and
     requires the secret `X-Origin-Verify` header this distribution sends (without it:
-    403 on Fargate, the Load Balancer Controller's 404 on EKS). On a cluster without it
-    the distribution works, but the ALB stays reachable directly: a warning says so.
+    403 on Fargate and on a SingleServer, the Load Balancer Controller's 404 on EKS).
+    Without it the distribution works, but the origin stays reachable directly: a warning
+    says so.
 
     `domain` + `zone_id`: certificate in us-east-1, TLS 1.2 (TLSv1.2_2021) minimum, alias
     A and AAAA records. `waf`: a web ACL with the AWS common rule set and a per-IP rate
@@ -92,8 +94,9 @@ class CdnFrontend(GridopsComponent):
         self.settings = settings
         if settings.api is not None and not settings.api.cluster.behind_cdn:
             pulumi.log.warn(
-                f"CdnFrontend '{name}': cluster '{settings.api.cluster.name}' is not behind_cdn, "
-                "so its ALB stays reachable without CloudFront (and its WAF); create it with "
+                f"CdnFrontend '{name}': {type(settings.api.cluster).__name__} "
+                f"'{settings.api.cluster.name}' is not behind_cdn, so its origin stays "
+                "reachable without CloudFront (and its WAF); create it with "
                 '{"behind_cdn": True}',
                 resource=self,
             )

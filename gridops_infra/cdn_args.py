@@ -15,6 +15,7 @@ from ._validation import ArgError, ArgReader
 from .platforms.dns import HOSTNAME, check_domain
 from .platforms.eks import EksCluster
 from .platforms.fargate import FargateCluster
+from .platforms.single_server import SingleServer
 from .service.component import StatelessService
 
 OriginName = Literal["api", "static"]
@@ -28,9 +29,11 @@ INDEX_DOCUMENT = r"[A-Za-z0-9_\-.][A-Za-z0-9_\-./]{0,254}"
 
 class CdnFrontendArgs(TypedDict, total=False):
     api_origin: StatelessService
-    """A StatelessService on a FargateCluster or an EksCluster: the ALB it shares (on EKS
-    the Load Balancer Controller's, looked up once the service's Ingress exists) becomes
-    a custom origin (CachingDisabled, every viewer header but Host forwarded).
+    """A StatelessService on a FargateCluster, an EksCluster or a SingleServer: the ALB it
+    shares (on EKS the Load Balancer Controller's, looked up once the service's Ingress
+    exists; on a SingleServer the host's proxy, by its domain or the Elastic IP's public
+    DNS name) becomes a custom origin (CachingDisabled, every viewer header but Host
+    forwarded).
     HTTPS-only to the origin when the ALB has a certificate for the origin's name (the
     service's `domain`, on Fargate also the cluster's `domain` or `api_origin_domain`),
     otherwise HTTP-only to the ALB's DNS name (the origin secret then crosses the
@@ -99,7 +102,8 @@ class ApiOrigin:
     """How CloudFront reaches the API service's load balancer."""
 
     service: StatelessService
-    cluster: FargateCluster | EksCluster
+    cluster: FargateCluster | EksCluster | SingleServer
+    """Where the service runs: the owner of the origin's lock (`behind_cdn`)."""
     domain_name: pulumi.Input[str]
     https: bool
     """https-only to the origin (the ALB has a certificate for `domain_name`)."""
@@ -183,6 +187,8 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
     cluster = service.platform
     if isinstance(cluster, EksCluster):
         return _eks_api_origin(a, service, cluster)
+    if isinstance(cluster, SingleServer):
+        return _single_server_api_origin(a, service, cluster)
     if not isinstance(cluster, FargateCluster) or service.target_group_arn is None:
         raise a.fail(
             "api_origin",
@@ -261,6 +267,30 @@ def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster
     )
     _check_host(a, service, name, fix)
     return ApiOrigin(service, cluster, name, https)
+
+
+def _single_server_api_origin(
+    a: ArgReader, service: StatelessService, server: SingleServer
+) -> ApiOrigin:
+    """The host's proxy: HTTPS to the server's `domain` (Caddy's certificate), else HTTP
+    to the Elastic IP's public DNS name (a CloudFront origin must be a name, not an
+    address). A service's own `domain` must be the server's, so there is nothing else to
+    choose: `api_origin_domain` is refused."""
+    if a.has("api_origin_domain"):
+        raise a.fail(
+            "api_origin_domain",
+            a.raw("api_origin_domain"),
+            f"not for a service on SingleServer '{server.name}': CloudFront reaches the host "
+            "at its domain, or at its public DNS name without one",
+        )
+    if server.domain:
+        name, https = server.domain, True
+        fix = f"Route the service by the server's domain {server.domain!r} (or by no host)"
+    else:
+        name, https = server.public_dns, False
+        fix = "Route the service by path only (no hosts) behind the CDN"
+    _check_host(a, service, name, fix)
+    return ApiOrigin(service, server, name, https)
 
 
 def _check_host(a: ArgReader, service: StatelessService, name: pulumi.Input[str], fix: str) -> None:

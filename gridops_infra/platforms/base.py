@@ -7,12 +7,15 @@ from the concrete platform class it was written for.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-from ..network import Network
+if TYPE_CHECKING:  # pure at run time: the compose renderer imports this module
+    from ..network import Network
 
 PlatformKind = Literal["fargate", "eks", "single-server"]
 PLATFORM_KINDS: tuple[PlatformKind, ...] = ("fargate", "eks", "single-server")
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+"""The header a CdnFrontend sends with the platform's origin secret (`behind_cdn`)."""
 
 
 @runtime_checkable
@@ -30,4 +33,4 @@ class Platform(Protocol):
         ...
 
 
-__all__ = ["PLATFORM_KINDS", "Platform", "PlatformKind"]
+__all__ = ["ORIGIN_VERIFY_HEADER", "PLATFORM_KINDS", "Platform", "PlatformKind"]

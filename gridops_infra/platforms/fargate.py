@@ -19,7 +19,7 @@ from .alb import (
     RulePriorities,
     access_log_bucket,
 )
-from .base import PlatformKind
+from .base import ORIGIN_VERIFY_HEADER, PlatformKind
 from .dns import (
     ACM_CERTIFICATE_ARN,
     CERTIFICATE_ROLES,
@@ -31,7 +31,6 @@ from .fargate_args import MAX_CLUSTER_NAME, FargateClusterArgs, read_ingress_cid
 
 # Behind a CDN: the header CloudFront adds to every origin request, which each service's
 # listener rule requires; requests without it match no rule and get FORBIDDEN_ACTION.
-ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 FORBIDDEN_ACTION = {
     "type": "fixed-response",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from .. import iam
 from .._component import GridopsComponent, check_transforms
@@ -97,6 +98,8 @@ class SingleServer(GridopsComponent):
         "backup_policy",
         "database_password",
         "database_secret",
+        "origin_verify_secret",
+        "origin_verify_parameter",
         "instance_role",
         "instance_role_policy_attachment",
         "instance_role_policy",
@@ -163,6 +166,14 @@ class SingleServer(GridopsComponent):
     user_data: pulumi.Output[str]
     """The bootstrap script, unpacked (for review and tests)."""
     base_fragment: pulumi.Output[str]
+    """The server's own compose fragment (proxy, database) as stored."""
+    behind_cdn: bool
+    """Only CloudFront reaches the host (see `SingleServerArgs.behind_cdn`)."""
+    origin_verify_secret: pulumi.Output[str] | None
+    """The secret CloudFront must send in `X-Origin-Verify` (a Pulumi secret), or None
+    when not `behind_cdn`."""
+    public_dns: pulumi.Output[str]
+    """The Elastic IP's public DNS name (how CloudFront reaches the host)."""
     """The server's own compose fragment JSON (proxy, database, backup script)."""
 
     def __init__(
@@ -214,6 +225,7 @@ class SingleServer(GridopsComponent):
         subnet = s.network.public_subnets[s.subnet_index]
         eni, eip = public_interface(self, subnet.id, self.security_group_id)
         self.public_ip = eip.public_ip
+        self.public_dns = eip.public_dns
         self.data_volume = data_volume(self, s, subnet.availability_zone, identity)
         self.data_volume_id = self.data_volume.id
 
@@ -236,6 +248,12 @@ class SingleServer(GridopsComponent):
                 parameter_path=self.parameter_path,
             )
             secret_arns = [self.database.password_parameter_arn, self.database.url_parameter_arn]
+        self.behind_cdn = s.behind_cdn
+        self.origin_verify_secret = None
+        origin_verify_ref: pulumi.Output[str] | None = None
+        if s.behind_cdn:
+            self.origin_verify_secret, origin_verify_ref = self._origin_secret()
+            secret_arns.append(origin_verify_ref)
 
         parameter_path_arn = (
             f"arn:{self._partition}:ssm:{self._region}:{account}:parameter"
@@ -285,6 +303,7 @@ class SingleServer(GridopsComponent):
             server_dimension=identity,
             database=self.database,
             bucket_name=self.backup_bucket,
+            origin_verify_ref=origin_verify_ref,
         )
         self.child(
             "compose_parameter",
@@ -323,6 +342,29 @@ class SingleServer(GridopsComponent):
         )
 
     # -- containers --------------------------------------------------------------------
+
+    def _origin_secret(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """(the secret, its SecureString parameter's ARN): letters and digits only, so it
+        is a literal in the proxy's header matcher."""
+        secret = self.child(
+            "origin_verify_secret",
+            random.RandomPassword,
+            {"length": 48, "special": False},
+            suffix="origin-verify",
+            tag=False,
+        )
+        parameter = self.child(
+            "origin_verify_parameter",
+            aws.ssm.Parameter,
+            {
+                "name": f"{self.parameter_path}/proxy/origin-verify",
+                "type": "SecureString",
+                "value": secret.result,
+                "description": f"CloudFront origin secret of SingleServer {self.name}",
+            },
+            suffix="origin-verify-parameter",
+        )
+        return pulumi.Output.secret(secret.result), parameter.arn
 
     @property
     def memory_left_mib(self) -> int:

@@ -19,7 +19,8 @@ from .single_server_types import (
 )
 
 MAX_SERVER_NAME = 30
-DEFAULT_INSTANCE_TYPE: dict[Architecture, str] = {"arm64": "t4g.medium", "x86_64": "t3.medium"}
+# 8 GiB: the DESIGN contract's API (2 x 1 GiB), a worker and PostgreSQL fit with room.
+DEFAULT_INSTANCE_TYPE: dict[Architecture, str] = {"arm64": "t4g.large", "x86_64": "t3.large"}
 MAX_VOLUME_GB = 16384  # gp3
 HOST_RESERVED_MIB = 512  # the OS, docker, the SSM and CloudWatch agents
 PROXY_MEMORY_MB = 256
@@ -39,8 +40,9 @@ class SingleServerArgs(TypedDict, total=False):
     work). Images must be built for it. Changing it replaces the instance (the data
     volume stays)."""
     instance_type: str
-    """EC2 instance type. Default: `"t4g.medium"` (2 vCPU, 4 GiB) on arm64, `"t3.medium"`
-    on x86_64. Allowed: arm64 t4g, m7g, c7g, r7g, m6g, c6g, r6g; x86_64 t3, t3a, m6i,
+    """EC2 instance type. Default: `"t4g.large"` (2 vCPU, 8 GiB) on arm64, `"t3.large"`
+    on x86_64 (room for two 1 GiB API replicas, a worker and PostgreSQL; a `t4g.medium`
+    halves the bill for a single replica). Allowed: arm64 t4g, m7g, c7g, r7g, m6g, c6g, r6g; x86_64 t3, t3a, m6i,
     c6i, r6i, m6a, c6a, r6a, m7i, c7i, r7i, m7a, c7a, r7a (sizes each family is sold in,
     no metal). Changing it stops and starts the instance (same volumes and address)."""
     ami_id: str
@@ -96,7 +98,16 @@ class SingleServerArgs(TypedDict, total=False):
     """Contact address for Let's Encrypt expiry notices. Default: none."""
     ingress_cidrs: list[str]
     """IPv4 ranges allowed to reach ports 80/443. Default: `["0.0.0.0/0"]`. SSH (22) is
-    never opened: use SSM Session Manager."""
+    never opened: use SSM Session Manager. Not with `behind_cdn`."""
+    behind_cdn: bool
+    """Serve only through a CloudFront distribution (CdnFrontend with a service on this
+    server as `api_origin`). Default: false. When true: the security group admits only
+    CloudFront's origin-facing address ranges (the AWS managed prefix list) on port 80,
+    nothing on 443; the server creates a random origin secret (`origin_verify_secret`,
+    kept in an SSM SecureString the proxy reads at start) and the proxy answers 403 to
+    any request without it in the `X-Origin-Verify` header, which the distribution sends.
+    Viewers get HTTPS from CloudFront; the hop from CloudFront to the host is HTTP. Not
+    with `domain` (give the domain to the CdnFrontend) or `ingress_cidrs`."""
     internet_egress_ports: list[int]
     """TCP ports the host may reach on the internet (image pulls, AWS APIs, Let's
     Encrypt). Default: `[443]`. Everything inside the VPC is always reachable."""
@@ -143,6 +154,7 @@ class ServerSettings:
     zone_id: str | None
     acme_email: str | None
     ingress_cidrs: tuple[str, ...]
+    behind_cdn: bool
     internet_egress_ports: tuple[int, ...]
     log_retention_days: int
     alarm_topic_arn: str | None
@@ -182,6 +194,20 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         memory - HOST_RESERVED_MIB - PROXY_MEMORY_MB,
     )
     domain, zone_id = _domain(a)
+    behind_cdn = a.boolean("behind_cdn", False)
+    if behind_cdn and domain:
+        raise a.fail(
+            "domain",
+            domain,
+            "not with behind_cdn: viewers reach CloudFront, so give the domain to the "
+            "CdnFrontend; CloudFront reaches the host by its public DNS name",
+        )
+    if behind_cdn and a.has("ingress_cidrs"):
+        raise a.fail(
+            "ingress_cidrs",
+            a.raw("ingress_cidrs"),
+            "not with behind_cdn, where only CloudFront's origin-facing ranges reach the host",
+        )
     return ServerSettings(
         network=network,
         architecture=architecture,
@@ -213,6 +239,7 @@ def read_settings(name: str, args: Any) -> ServerSettings:
             "acme_email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "expected an email address"
         ),
         ingress_cidrs=_cidrs(a),
+        behind_cdn=behind_cdn,
         internet_egress_ports=_ports(a),
         log_retention_days=retention_days(a, "log_retention_days", 30),
         alarm_topic_arn=a.optional_string(

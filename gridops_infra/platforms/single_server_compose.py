@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .base import ORIGIN_VERIFY_HEADER
+
 COMPOSE_PROJECT = "gridops"
 """`docker compose -p gridops`: containers are named `gridops-<service>-<n>`."""
 FILES_DIR = "/opt/gridops/files"
@@ -326,9 +328,17 @@ def dumps(fragment: Mapping[str, Any]) -> str:
     return json.dumps(fragment, sort_keys=True, separators=(",", ":"))
 
 
-def render_caddyfile(site: str, *, acme_email: str | None = None) -> str:
+ORIGIN_VERIFY_VARIABLE = "GRIDOPS_ORIGIN_VERIFY"
+"""The proxy's environment variable holding the origin secret (behind a CDN)."""
+
+
+def render_caddyfile(
+    site: str, *, acme_email: str | None = None, origin_verify: bool = False
+) -> str:
     """The proxy's main Caddyfile: JSON access logs to stdout (CloudWatch via the awslogs
-    driver) and every service route, in file-name order, then a 404."""
+    driver) and every service route, in file-name order, then a 404. With
+    `origin_verify`, a request without the origin secret (`$GRIDOPS_ORIGIN_VERIFY`, read
+    when Caddy loads the file) in `X-Origin-Verify` gets 403 before any route."""
     options = ["{", "\tadmin localhost:2019"]
     if acme_email:
         options.append(f"\temail {acme_email}")
@@ -339,7 +349,13 @@ def render_caddyfile(site: str, *, acme_email: str | None = None) -> str:
         "\t\toutput stdout",
         "\t\tformat json",
         "\t}",
+        *(
+            [f"\t@not_through_cdn not header {ORIGIN_VERIFY_HEADER} {{${ORIGIN_VERIFY_VARIABLE}}}"]
+            if origin_verify
+            else []
+        ),
         "\troute {",
+        *(['\t\trespond @not_through_cdn "Forbidden" 403'] if origin_verify else []),
         "\t\timport /etc/caddy/routes/*.caddy",
         "\t\thandle {",
         '\t\t\trespond "Not found" 404',
@@ -351,10 +367,12 @@ def render_caddyfile(site: str, *, acme_email: str | None = None) -> str:
     return "\n".join([header, *options, "", *body, ""])
 
 
-def proxy_container(*, memory_mb: int = 256) -> ContainerSpec:
-    """Caddy on ports 80/443 of the host; its certificates live on the data volume."""
+def proxy_container(*, memory_mb: int = 256, origin_verify_ref: str | None = None) -> ContainerSpec:
+    """Caddy on ports 80/443 of the host; its certificates live on the data volume.
+    `origin_verify_ref`: the SSM parameter holding the origin secret (behind a CDN)."""
     return ContainerSpec(
         name="proxy",
+        secrets={ORIGIN_VERIFY_VARIABLE: origin_verify_ref} if origin_verify_ref else {},
         image=CADDY_IMAGE,
         container_name=PROXY_CONTAINER,
         ports=("80:80", "443:443"),
@@ -395,6 +413,8 @@ __all__ = [
     "COMPOSE_PROJECT",
     "DATABASE_NETWORK",
     "NETWORKS",
+    "ORIGIN_VERIFY_HEADER",
+    "ORIGIN_VERIFY_VARIABLE",
     "WEB_NETWORK",
     "ContainerSpec",
     "ProxyRoute",

@@ -83,21 +83,38 @@ def base_fragment(
     server_dimension: str,
     database: SingleServerDatabase | None,
     bucket_name: pulumi.Output[str] | None,
+    origin_verify_ref: pulumi.Output[str] | None = None,
 ) -> pulumi.Output[str]:
-    """The server's own fragment: the proxy with its Caddyfile and, with a database, the
-    PostgreSQL container and the nightly backup script."""
+    """The server's own fragment: the proxy with its Caddyfile (refusing requests without
+    the origin secret behind a CDN) and, with a database, the PostgreSQL container and the
+    nightly backup script."""
     site = s.domain or ":80"
-    files = {"caddy/Caddyfile": render_caddyfile(site, acme_email=s.acme_email)}
-    containers = [proxy_container(memory_mb=PROXY_MEMORY_MB)]
-    if database is None or bucket_name is None:
-        fragment = render_compose(
-            containers, region=region, log_group=log_group, networks=NETWORKS, files=files
+    files = {
+        "caddy/Caddyfile": render_caddyfile(
+            site, acme_email=s.acme_email, origin_verify=origin_verify_ref is not None
         )
-        return pulumi.Output.from_input(dumps(fragment))
+    }
+
+    def proxy(origin_ref: str | None) -> ContainerSpec:
+        return proxy_container(memory_mb=PROXY_MEMORY_MB, origin_verify_ref=origin_ref)
+
+    if database is None or bucket_name is None:
+
+        def render_proxy_only(origin_ref: str | None) -> str:
+            fragment = render_compose(
+                [proxy(origin_ref)],
+                region=region,
+                log_group=log_group,
+                networks=NETWORKS,
+                files=files,
+            )
+            return dumps(fragment)
+
+        return pulumi.Output.from_input(origin_verify_ref).apply(render_proxy_only)
     db = database
 
-    def render(resolved: list[str]) -> str:
-        bucket, password_arn = resolved
+    def render(resolved: list[Any]) -> str:
+        bucket, password_arn, origin_ref = resolved
         script = render_backup_script(
             bucket=bucket,
             region=region,
@@ -113,7 +130,7 @@ def base_fragment(
             memory_mb=s.database_memory_mb,
         )
         fragment = render_compose(
-            [*containers, postgres],
+            [proxy(origin_ref), postgres],
             region=region,
             log_group=log_group,
             networks=NETWORKS,
@@ -121,7 +138,9 @@ def base_fragment(
         )
         return dumps(fragment)
 
-    return pulumi.Output.all(bucket_name, db.password_parameter_arn).apply(render)
+    return pulumi.Output.all(bucket_name, db.password_parameter_arn, origin_verify_ref).apply(
+        render
+    )
 
 
 __all__ = [

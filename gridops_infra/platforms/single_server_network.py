@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pulumi
 import pulumi_aws as aws
 
+from .fargate import CLOUDFRONT_PREFIX_LIST
 from .single_server_args import ServerSettings
 
 if TYPE_CHECKING:
@@ -26,12 +27,33 @@ def host_security_group(server: SingleServer, s: ServerSettings) -> aws.ec2.Secu
         aws.ec2.SecurityGroup,
         {
             "vpc_id": s.network.vpc_id,
-            "description": f"SingleServer {server.name}: HTTP/HTTPS in, no SSH",
+            "description": (
+                f"SingleServer {server.name}: HTTP in from CloudFront only, no SSH"
+                if s.behind_cdn
+                else f"SingleServer {server.name}: HTTP/HTTPS in, no SSH"
+            ),
             "tags": {"Name": server.name},
         },
         suffix="sg",
     )
-    for port in PROXY_PORTS:
+    if s.behind_cdn:
+        # One rule on one port: the prefix list counts as 55 rules against the group's
+        # inbound-rule quota (60 by default).
+        prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+        server.child(
+            "ingress_rule",
+            aws.vpc.SecurityGroupIngressRule,
+            {
+                "security_group_id": sg.id,
+                "ip_protocol": "tcp",
+                "from_port": 80,
+                "to_port": 80,
+                "prefix_list_id": prefix_list.id,
+                "description": "CloudFront origin-facing ranges to the proxy on 80",
+            },
+            suffix="in-80-cloudfront",
+        )
+    for port in () if s.behind_cdn else PROXY_PORTS:
         for i, cidr in enumerate(s.ingress_cidrs):
             _tcp_rule(
                 server,

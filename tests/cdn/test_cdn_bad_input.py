@@ -4,7 +4,6 @@ registered."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,7 @@ from gridops_infra.network import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.platforms.single_server import SingleServer
 from gridops_infra.queue import SqsWorkerQueue
-from gridops_infra.service import StatelessService, component
-from gridops_infra.service import single_server as single_server_backend
+from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview
 
 COMPONENT = "gridops:aws:CdnFrontend"
@@ -24,7 +22,7 @@ CERT = "arn:aws:acm:us-east-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1
 
 # (args, regex); "$api" is the Fargate API service, "$hosted" one routing by host,
 # "$tls_api" one on a cluster with certificate_arn only, "$queue" a SqsWorkerQueue,
-# "$single" a service on a SingleServer (no load balancer).
+# "$single" a service on a SingleServer routing by a host CloudFront will not send.
 BAD: list[tuple[dict[str, Any], str]] = [
     ({"api_origin": "$api", "routes": {"/img/*": "static"}}, "routes=.*unknown origin 'static'"),
     ({"api_origin": "$api", "routes": {"/img/*": "cdn"}}, "routes=.*unknown origin 'cdn'"),
@@ -43,7 +41,7 @@ BAD: list[tuple[dict[str, Any], str]] = [
         {"api_origin": "$queue"},
         "api_origin='SqsWorkerQueue' .*StatelessService with a load balancer",
     ),
-    ({"api_origin": "$single"}, "api_origin='web' .*StatelessService with a load balancer"),
+    ({"api_origin": "$single"}, "api_origin='web' .*routes by hosts .*by path only"),
     ({"api_origin": "$hosted"}, "api_origin='hosted' .*routes by hosts"),
     ({"api_origin": "$tls_api"}, "api_origin='tlsapi' .*api_origin_domain"),
     (
@@ -69,17 +67,7 @@ def _resolve(args: dict[str, Any], refs: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def single_server_services() -> Iterator[None]:
-    """StatelessService on a SingleServer, whether or not BACKENDS registers it yet."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(component.BACKENDS, "single-server", single_server_backend)
-        roles = (*StatelessService.CHILD_ROLES, *single_server_backend.CHILD_ROLES)
-        mp.setattr(StatelessService, "CHILD_ROLES", tuple(dict.fromkeys(roles)))
-        yield
-
-
-@pytest.fixture(scope="module")
-def results(single_server_services):
+def results():
     errors: dict[int, str] = {}
 
     def program() -> None:
@@ -95,7 +83,11 @@ def results(single_server_services):
             "$queue": SqsWorkerQueue("jobs", {"platform": cluster, "image": API_IMAGE}),
             "$single": StatelessService(
                 "web",
-                {"platform": SingleServer("mvp", {"network": net}), "image": API_IMAGE},
+                {
+                    "platform": SingleServer("mvp", {"network": net}),
+                    "image": API_IMAGE,
+                    "hosts": ["shop.example.com"],
+                },
             ),
         }
         for i, (args, _) in enumerate(BAD):

@@ -186,7 +186,7 @@ def test_metrics_are_cloudfront_global_in_us_east_1(plan):
 def test_a_cluster_not_behind_the_cdn_stays_open_and_the_preview_warns(plan):
     assert ingress_of(plan, "prod-alb-in") == [(80, "0.0.0.0/0", None)]
     warnings = [text for level, text in plan.diagnostics if level == "warning"]
-    assert any("cluster 'prod' is not behind_cdn" in w for w in warnings), warnings
+    assert any("FargateCluster 'prod' is not behind_cdn" in w for w in warnings), warnings
 
 
 def test_policy_pack_finds_nothing_wrong_with_the_cdn(plan):

@@ -189,7 +189,7 @@ def test_a_cluster_not_behind_a_cdn_keeps_its_alb_open_and_says_so(plan):
     assert not contains_secret(plan.one(INGRESS, "blog-ingress").inputs)
     assert [r.name for r in plan.of_type(PASSWORD)] == ["edge-origin-verify", "tls-origin-verify"]
     warnings = [text for level, text in plan.diagnostics if "behind_cdn" in text]
-    assert len(warnings) == 1 and "cluster 'open' is not behind_cdn" in warnings[0]
+    assert len(warnings) == 1 and "EksCluster 'open' is not behind_cdn" in warnings[0]
 
 
 # -- refused input ------------------------------------------------------------------------

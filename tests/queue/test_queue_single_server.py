@@ -41,7 +41,7 @@ captured: dict[str, Any] = {}
 def program(image: str = WORKER_IMAGE):
     def run() -> None:
         net = Network("net", {"az_count": 2, "nat": "none", "flow_logs": False})
-        server = SingleServer("mvp", {"network": net})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.medium"})
         rds = FakeDatabase()
         jobs = SqsWorkerQueue(
             "jobs",
@@ -308,8 +308,8 @@ def refused() -> tuple[Plan, dict[int, str], list[str]]:
 
     def run() -> None:
         net = Network("net", {"az_count": 2, "nat": "none", "flow_logs": False})
-        server = SingleServer("mvp", {"network": net})
-        other = SingleServer("other", {"network": net})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.medium"})
+        other = SingleServer("other", {"network": net, "instance_type": "t4g.medium"})
         for i, (extra, _) in enumerate(REFUSED):
             try:
                 SqsWorkerQueue(f"bad{i}", {"platform": server, "image": WORKER_IMAGE, **extra})
@@ -365,7 +365,7 @@ def test_refused_workers_register_nothing_and_reserve_nothing(refused) -> None:
 def test_image_pull_secrets_are_not_built_yet() -> None:
     def run() -> None:
         net = Network("net", {"az_count": 2, "nat": "none", "flow_logs": False})
-        server = SingleServer("mvp", {"network": net})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.medium"})
         hub = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf"
         SqsWorkerQueue(
             "jobs", {"platform": server, "image": WORKER_IMAGE, "image_pull_secret_arn": hub}

@@ -222,7 +222,7 @@ REFUSED = [
     ({"slo_rollback": True}, "slo_rollback"),
     ({"enable_execute_command": True}, "enable_execute_command"),
     ({"domain": "api.example.com", "zone_id": "Z0123456789ABC"}, "domain"),
-    ({"min_count": 4, "max_count": 4}, "asks for 4096 MiB"),
+    ({"min_count": 6, "max_count": 6}, "asks for 6144 MiB"),
 ]
 
 
