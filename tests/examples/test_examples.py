@@ -36,6 +36,18 @@ KEY_RESOURCES = {
         "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
         "aws:s3/bucketObjectv2:BucketObjectv2": 2,
     },
+    "eks-queue-worker": {
+        "gridops:aws:SqsWorkerQueue": 1,
+        "kubernetes:apps/v1:Deployment": 2,
+        "kubernetes:keda.sh/v1alpha1:ScaledObject": 1,
+        "kubernetes:keda.sh/v1alpha1:TriggerAuthentication": 1,
+    },
+    "single-server-mvp": {
+        "gridops:aws:SingleServer": 1,
+        "gridops:aws:SqsWorkerQueue": 1,
+        "aws:ssm/parameter:Parameter": 6,  # db password + url, origin secret, 3 compose fragments
+        "aws:cloudfront/distribution:Distribution": 1,
+    },
     "eks-service": {
         "gridops:aws:EksCluster": 1,
         "kubernetes:apps/v1:Deployment": 1,
