@@ -275,6 +275,9 @@ def create_seconds(record: ResourceRecord) -> tuple[float, bool]:
         if shards and shards > 1:
             return 15 * MINUTE, True
     if t == "aws:ecs/service:Service" and inputs.get("waitForSteadyState"):
+        if as_number(inputs.get("desiredCount")) == 0:
+            # Steady at once: no task to start (a worker scaled from zero).
+            return d.create, True
         return 4 * MINUTE, True
     if t == "aws:cloudfront/distribution:Distribution" and inputs.get("waitForDeployment") is False:
         return 15, True

@@ -290,3 +290,19 @@ def test_a_new_image_is_a_task_definition_revision_then_a_rolling_deploy():
     assert revision is not None
     assert report.total_seconds == revision.create + 5 * 60
     assert [s.name for s in report.path] == ["api-td", "api"]
+
+
+def test_a_service_waits_for_steady_state_only_when_it_starts_tasks():
+    """Steady state means the running tasks are healthy: with none to start (a worker
+    scaling from zero) ECS reports it at once."""
+
+    def program() -> None:
+        aws.ecs.Service("api", desired_count=2, wait_for_steady_state=True)
+        aws.ecs.Service("worker", desired_count=0, wait_for_steady_state=True)
+
+    plan = preview(program)
+    api, worker = (plan.one("aws:ecs/service:Service", n) for n in ("api", "worker"))
+    service = durations_for("aws:ecs/service:Service")
+    assert service is not None
+    assert create_seconds(api) == (4 * 60, True)
+    assert create_seconds(worker) == (service.create, True)
