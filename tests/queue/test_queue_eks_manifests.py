@@ -31,8 +31,8 @@ import yaml
 
 from gridops_infra._validation import ArgReader
 from gridops_infra.platforms.eks_catalog import KUBERNETES_VERSIONS
-from gridops_infra.queue_args import QueueSettings, SqsWorkerQueueArgs, read_settings, worker_spec
-from gridops_infra.queue_eks_manifests import (
+from gridops_infra.queue.args import QueueSettings, SqsWorkerQueueArgs, read_settings, worker_spec
+from gridops_infra.queue.eks_manifests import (
     SAFE_TO_EVICT,
     QueueTarget,
     queue_length,

@@ -1,6 +1,6 @@
 """Backlog-per-task scaling and scale-from-zero, as math and as the Plan shows them.
 
-Worked example (the module docstring of gridops_infra.queue_scaling): jobs take 2 s,
+Worked example (the module docstring of gridops_infra.queue.scaling): jobs take 2 s,
 a message may wait 300 s, so each task may hold 300 / 2 = 150 messages; 3,000 waiting
 messages need 20 tasks, 450 need 3.
 """
@@ -14,7 +14,7 @@ from queue_programs import ALARM, POLICY, QUEUE, WORKER_IMAGE
 from gridops_infra.network import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue
-from gridops_infra.queue_scaling import WAKE_EXPRESSION, BacklogScaling
+from gridops_infra.queue.scaling import WAKE_EXPRESSION, BacklogScaling
 from gridops_infra.testing import preview
 
 EXAMPLE = BacklogScaling(

@@ -12,7 +12,7 @@ Scaling: a KEDA ScaledObject with the `aws-sqs-queue` trigger. KEDA reads
 `ApproximateNumberOfMessages` + `ApproximateNumberOfMessagesNotVisible` (scaleOnInFlight:
 jobs in progress count, so workers busy with them are not scaled in) and asks the HPA for
 `ceil(messages / queueLength)` pods, `queueLength` being the target backlog per task of
-gridops_infra.queue_scaling; KEDA itself wakes the Deployment from zero on the first
+gridops_infra.queue.scaling; KEDA itself wakes the Deployment from zero on the first
 message. It reads the queue with a role only it may assume (TriggerAuthentication
 `podIdentity.roleArn`), allowed sqs:GetQueueAttributes on this queue alone.
 """
@@ -23,11 +23,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .queue_args import QueueSettings
-from .queue_scaling import BacklogScaling
-from .service.eks_manifests import Resolved, labels, pod_spec, selector, service_account
-from .service.eks_pods import app_container, exec_command, split_resources
-from .service.spec import ServiceSpec
+from ..service.eks_manifests import Resolved, labels, pod_spec, selector, service_account
+from ..service.eks_pods import app_container, exec_command, split_resources
+from ..service.spec import ServiceSpec
+from .args import QueueSettings
+from .scaling import BacklogScaling
 
 KEDA_API_VERSION = "keda.sh/v1alpha1"
 SQS_TRIGGER = "aws-sqs-queue"

@@ -3,7 +3,7 @@
 - Backlog per task, target tracking with a customized metric-math specification:
   `visible / tasks` (AWS/SQS ApproximateNumberOfMessagesVisible over ECS/ContainerInsights
   RunningTaskCount) held at `acceptable_latency_seconds / seconds_per_job` (worked
-  example in gridops_infra.queue_scaling), between `min_workers` and `max_workers`.
+  example in gridops_infra.queue.scaling), between `min_workers` and `max_workers`.
 - Scale from zero: target tracking has no value to track at zero tasks, so an alarm on
   messages waiting while none is in flight triggers a step policy adding one task.
 - Scale-in never kills a job in progress: ECS skips tasks that hold task scale-in
@@ -18,8 +18,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ._component import GridopsComponent
-from .queue_scaling import (
+from .._component import GridopsComponent
+from .scaling import (
     BACKLOG_PER_TASK_EXPRESSION,
     IN_FLIGHT,
     QUEUE_NAMESPACE,

@@ -7,7 +7,7 @@ group (`security_group(..., from_alb=False)`: nothing comes in) and the capacity
 provider strategy (FARGATE_SPOT by default, optional on-demand base). Worker-specific:
 the task role consumes this queue only (plus task scale-in protection on this cluster's
 tasks), no port mapping, a stop timeout that covers the job timeout (at most 120 s),
-scaling on backlog per task (gridops_infra.queue_fargate_scaling), and deployments that
+scaling on backlog per task (gridops_infra.queue.fargate_scaling), and deployments that
 roll back when jobs start reaching the dead-letter queue (plus `rollback_alarm_names`).
 """
 
@@ -18,19 +18,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import iam
-from ._component import GridopsComponent
-from .links import LinkGrant
-from .platforms.fargate import FargateCluster
-from .queue_args import QueueSettings
-from .queue_backend import QueueRefs, WorkerOutputs
-from .queue_fargate_scaling import ROLES as SCALING_ROLES
-from .queue_fargate_scaling import autoscaling
-from .queue_iam import consume_statements, task_protection_statement
-from .queue_sqs import dlq_growth_alarm
-from .service import fargate as fargate_service
-from .service import fargate_iam, fargate_routing
-from .service.spec import ServiceSpec
+from .. import iam
+from .._component import GridopsComponent
+from ..links import LinkGrant
+from ..platforms.fargate import FargateCluster
+from ..service import fargate as fargate_service
+from ..service import fargate_iam, fargate_routing
+from ..service.spec import ServiceSpec
+from .args import QueueSettings
+from .backend import QueueRefs, WorkerOutputs
+from .fargate_scaling import ROLES as SCALING_ROLES
+from .fargate_scaling import autoscaling
+from .iam import consume_statements, task_protection_statement
+from .sqs import dlq_growth_alarm
 
 CHILD_ROLES = (
     "log_group",

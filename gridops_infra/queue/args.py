@@ -10,13 +10,13 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from ._component import Transform
-from ._validation import ArgReader
-from .links import Linkable
-from .platforms.base import Platform
-from .queue_scaling import BacklogScaling
-from .service.spec import MAX_TASKS, ServiceSpec
-from .service.spec_args import CpuArchitecture, SidecarArgs
+from .._component import Transform
+from .._validation import ArgReader
+from ..links import Linkable
+from ..platforms.base import Platform
+from ..service.spec import MAX_TASKS, ServiceSpec
+from ..service.spec_args import CpuArchitecture, SidecarArgs
+from .scaling import BacklogScaling
 
 MAX_VISIBILITY_SECONDS = 43_200  # 12 hours, SQS's limit
 MIN_RETENTION_SECONDS = 60
@@ -112,7 +112,7 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     seconds_per_job: float
     """Average seconds one worker task spends per message. Default: 10. Allowed: above 0,
     at most `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
-    seconds_per_job (see gridops_infra.queue_scaling)."""
+    seconds_per_job (see gridops_infra.queue.scaling)."""
     scale_in_cooldown_seconds: int
     """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600."""
     scale_out_cooldown_seconds: int

@@ -13,7 +13,7 @@ ServiceAccount whose role may consume this queue only (plus the links' grants an
 after SIGTERM to finish their job (no 120 s cap as on Fargate, so no task protection is
 needed: stop receiving on SIGTERM and finish the job in hand), a NetworkPolicy denying
 all ingress (except in Fargate namespaces, which do not enforce it), and a KEDA
-ScaledObject + TriggerAuthentication (gridops_infra.queue_eks_manifests) reading the
+ScaledObject + TriggerAuthentication (gridops_infra.queue.eks_manifests) reading the
 queue through a role only KEDA may assume, allowed sqs:GetQueueAttributes on this queue.
 
 Spot: when the cluster has a Spot node group the workers tolerate it and prefer it; a
@@ -28,21 +28,21 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from . import iam
-from ._component import GridopsComponent
-from ._validation import ArgError
-from .links import LinkGrant
-from .platforms.eks import EksCluster
-from .platforms.eks_identity import workload_role
-from .queue_args import QueueSettings
-from .queue_backend import QueueRefs, WorkerOutputs
-from .queue_eks_manifests import KEDA_API_VERSION, QueueTarget, worker_manifests
-from .queue_iam import consume_statements, sid_name
-from .service import eks_secrets
-from .service.eks_checks import Prepared, check_pods, eks_cluster
-from .service.eks_manifests import Resolved
-from .service.eks_secret_sync import sync_secrets
-from .service.spec import ServiceSpec
+from .. import iam
+from .._component import GridopsComponent
+from .._validation import ArgError
+from ..links import LinkGrant
+from ..platforms.eks import EksCluster
+from ..platforms.eks_identity import workload_role
+from ..service import eks_secrets
+from ..service.eks_checks import Prepared, check_pods, eks_cluster
+from ..service.eks_manifests import Resolved
+from ..service.eks_secret_sync import sync_secrets
+from ..service.spec import ServiceSpec
+from .args import QueueSettings
+from .backend import QueueRefs, WorkerOutputs
+from .eks_manifests import KEDA_API_VERSION, QueueTarget, worker_manifests
+from .iam import consume_statements, sid_name
 
 COMPONENT = "SqsWorkerQueue"
 KUBERNETES_ROLES = (

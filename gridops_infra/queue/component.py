@@ -8,27 +8,27 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from . import iam
-from . import queue_eks as eks_worker
-from . import queue_fargate as fargate_worker
-from . import queue_single_server as single_server_worker
-from ._component import GridopsComponent, check_transforms
-from ._validation import ArgError, ArgReader
-from .links import LinkGrant
-from .metrics import Metric
-from .platforms.base import PLATFORM_KINDS, Platform
-from .queue_args import QueueSettings, SqsWorkerQueueArgs, env_prefix, read_settings, worker_spec
-from .queue_backend import QueueRefs, WorkerBackend
-from .queue_iam import send_statements
-from .queue_scaling import BacklogScaling
-from .queue_sqs import ROLES as QUEUE_ROLES
-from .queue_sqs import build_queues, queue_alarms
-from .service.spec import ServiceSpec, check_service_name
+from .. import iam
+from .._component import GridopsComponent, check_transforms
+from .._validation import ArgError, ArgReader
+from ..links import LinkGrant
+from ..metrics import Metric
+from ..platforms.base import PLATFORM_KINDS, Platform
+from ..service.spec import ServiceSpec, check_service_name
+from . import eks as eks_worker
+from . import fargate as fargate_worker
+from . import single_server as single_server_worker
+from .args import QueueSettings, SqsWorkerQueueArgs, env_prefix, read_settings, worker_spec
+from .backend import QueueRefs, WorkerBackend
+from .iam import send_statements
+from .scaling import BacklogScaling
+from .sqs import ROLES as QUEUE_ROLES
+from .sqs import build_queues, queue_alarms
 
 COMPONENT = "SqsWorkerQueue"
 
 # Platform kind -> the backend that runs the worker there (`CHILD_ROLES` / `check` /
-# `build`, see queue_backend.py).
+# `build`, see backend.py).
 WORKER_BACKENDS: dict[str, WorkerBackend] = {
     "fargate": cast(WorkerBackend, fargate_worker),
     "eks": cast(WorkerBackend, eks_worker),
@@ -64,16 +64,16 @@ class SqsWorkerQueue(GridopsComponent):
     service). On Fargate: FARGATE_SPOT by default (`on_demand_base` keeps some
     on-demand).
 
-    Scaling (gridops_infra.queue_scaling): target tracking holds messages per running
+    Scaling (gridops_infra.queue.scaling): target tracking holds messages per running
     task at `acceptable_latency_seconds / seconds_per_job` (300 s / 2 s = 150; 3,000
     waiting -> 20 tasks), from `min_workers` (0 allowed) to `max_workers`; one waiting
     message wakes a worker from zero through a step policy.
 
-    On EksCluster (gridops_infra.queue_eks): a restricted Deployment that a KEDA
+    On EksCluster (gridops_infra.queue.eks): a restricted Deployment that a KEDA
     ScaledObject (aws-sqs-queue, in-flight messages counted) scales on the same backlog
     per pod, from zero; pods get `job_timeout_seconds` after SIGTERM, with no 120 s cap,
     and Spot nodes when the cluster has a Spot group. On SingleServer
-    (gridops_infra.queue_single_server): a compose service on the host with
+    (gridops_infra.queue.single_server): a compose service on the host with
     `max(min_workers, 1)` workers (one host cannot scale, and scaling to zero saves
     nothing there), a stop grace period of `job_timeout_seconds`, and its rights on the
     host's shared instance role.

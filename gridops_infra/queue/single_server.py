@@ -40,7 +40,7 @@ the host's CPU and memory; nothing per container.
 Refused in `check`, before anything is registered, with the field named: sidecar
 `containers`, alarm rollbacks, ECS Exec, a CPU architecture the host does not have, more
 `cpu` than the host has vCPUs, more `memory` than it has left, and any platform but a
-SingleServer (`spot` and `task_protection` are refused earlier, by queue_args).
+SingleServer (`spot` and `task_protection` are refused earlier, by queue/args.py).
 `image_pull_secret_arn` is not built (NotImplementedError), as for services.
 """
 
@@ -52,19 +52,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import iam
-from ._component import GridopsComponent
-from ._validation import ArgError
-from .links import LinkGrant
-from .platforms.single_server import SingleServer
-from .platforms.single_server_compose import DATABASE_NETWORK, WEB_NETWORK, ContainerSpec
-from .platforms.single_server_types import instance_vcpus
-from .queue_args import QueueSettings
-from .queue_backend import QueueRefs, WorkerOutputs
-from .queue_iam import consume_statements
-from .service.fargate import merge_grants
-from .service.single_server import host_policy_document, links_database, refuse_unsupported
-from .service.spec import ServiceSpec
+from .. import iam
+from .._component import GridopsComponent
+from .._validation import ArgError
+from ..links import LinkGrant
+from ..platforms.single_server import SingleServer
+from ..platforms.single_server_compose import DATABASE_NETWORK, WEB_NETWORK, ContainerSpec
+from ..platforms.single_server_types import instance_vcpus
+from ..service.fargate import merge_grants
+from ..service.single_server import host_policy_document, links_database, refuse_unsupported
+from ..service.spec import ServiceSpec
+from .args import QueueSettings
+from .backend import QueueRefs, WorkerOutputs
+from .iam import consume_statements
 
 COMPONENT = "SqsWorkerQueue"
 CHILD_ROLES = ("compose_parameter", "host_policy")

@@ -1,6 +1,6 @@
 """The contract between SqsWorkerQueue and one platform's worker backend.
 
-A backend is a module (`queue_fargate.py`, `queue_eks.py`, `queue_single_server.py`,
+A backend is a module (`queue/fargate.py`, `queue/eks.py`, `queue/single_server.py`,
 registered in `gridops_infra.queue.WORKER_BACKENDS`) with:
 
 - `CHILD_ROLES`: the child roles it creates (the keys `transforms` may use);
@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 import pulumi
 
-from .queue_args import QueueSettings
-from .queue_sqs import QueueMetrics
-from .service.spec import ServiceSpec
+from ..service.spec import ServiceSpec
+from .args import QueueSettings
+from .sqs import QueueMetrics
 
 
 @dataclass(frozen=True)

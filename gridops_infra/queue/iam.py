@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from . import iam
+from .. import iam
 
 CONSUME_ACTIONS = (
     "sqs:ChangeMessageVisibility",
