@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
+import functools
 import gc
 import importlib
+import itertools
 import os
 import runpy
 import sys
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pulumi
 from google.protobuf import empty_pb2
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import resource as pulumi_resource
@@ -74,6 +77,38 @@ def _stack_trace_unless_previewing() -> source_pb2.StackTrace:
 
 
 pulumi_resource._get_stack_trace = _stack_trace_unless_previewing
+
+
+# Pulumi keeps what a resource depends on in sets of Resources (an Output's resources, its
+# `depends_on`, a component's children) and awaits their URNs one after another in the set's
+# order. Each await puts the registration's wake-up behind whatever else already waits on that
+# URN, so the set's order decides which registration goes first. A Resource hashed by its
+# address, which differs from process to process, and so did the registration order. Inside a
+# preview a Resource hashes by its creation index instead: the same program builds the same
+# sets in the same order, and registers in the same order. (Hash and equality stay per
+# object; outside a preview nothing changes.)
+_CREATION_INDEX: contextvars.ContextVar[Iterator[int] | None] = contextvars.ContextVar(
+    "gridops_creation_index", default=None
+)
+_resource_init = pulumi.Resource.__init__
+
+
+@functools.wraps(_resource_init)
+def _init_with_creation_index(self: pulumi.Resource, *args: Any, **kwargs: Any) -> None:
+    counter = _CREATION_INDEX.get()
+    if counter is not None:
+        self._gridops_creation_index = next(counter)  # type: ignore[attr-defined]
+    _resource_init(self, *args, **kwargs)
+
+
+def _hash_by_creation_index(self: pulumi.Resource) -> int:
+    index = self._gridops_creation_index  # type: ignore[attr-defined]
+    return object.__hash__(self) if index is None else index
+
+
+pulumi.Resource._gridops_creation_index = None  # type: ignore[attr-defined]
+pulumi.Resource.__init__ = _init_with_creation_index  # type: ignore[method-assign]
+pulumi.Resource.__hash__ = _hash_by_creation_index  # type: ignore[method-assign,assignment]
 
 
 # A synchronous provider function call (`aws.get_region()`) pumps the event loop from inside
@@ -245,6 +280,7 @@ def _run(
     asyncio.set_event_loop(loop)
     loop.set_default_executor(_InlineExecutor())
     _IN_PREVIEW.set(True)
+    _CREATION_INDEX.set(itertools.count())
     outputs: set[asyncio.Future[Any]] = set()
     loop.set_exception_handler(_quiet_about_unretrieved_failures)
     try:

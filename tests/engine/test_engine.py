@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from gridops_infra.testing import (
     GridopsMocks,
+    Plan,
     ProjectError,
     SecretValue,
     UnmockedInvokeError,
@@ -128,6 +131,53 @@ def test_outputs_are_realistic_and_deterministic() -> None:
     assert a.outputs["queue_arn"].startswith("arn:aws:sqs:us-east-1:123456789012:jobs-")
     assert a.outputs["role_arn"].startswith("arn:aws:iam::123456789012:role/role-")
     assert a.outputs["lb_dns"].endswith(".us-east-1.elb.amazonaws.com")
+
+
+def fan_in() -> None:
+    """Leaves that each wait on several resources, some through a component: Pulumi awaits
+    their URNs in the order of a set of Resources, which used to follow memory addresses."""
+
+    class Hubs(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Hubs", name)
+            child = pulumi.ResourceOptions(parent=self)
+            self.queues = [aws.sqs.Queue(f"{name}-{i}", opts=child) for i in range(4)]
+            self.register_outputs({})
+
+    hubs = [aws.sqs.Queue(f"hub-{i}") for i in range(6)]
+    group = Hubs("group")
+    for i in range(30):
+        deps: list[pulumi.Resource] = [hubs[(i + k * (1 + i % 5)) % 6] for k in range(4)]
+        if i % 3 == 0:
+            deps.append(group)
+        aws.sqs.Queue(f"leaf-{i}", opts=pulumi.ResourceOptions(depends_on=deps))
+
+
+def names_in_order(plan: Plan) -> list[str]:
+    return [r.name for r in plan.resources]
+
+
+def test_registration_order_does_not_depend_on_memory_addresses() -> None:
+    first = names_in_order(preview(fan_in))
+    assert len(first) == 6 + 1 + 4 + 30
+    kept_alive = []
+    for shift in (1, 7, 40, 333):
+        kept_alive.append([object() for _ in range(shift)])  # moves the next Resources
+        assert names_in_order(preview(fan_in)) == first
+
+
+def test_registration_order_is_the_same_in_another_process() -> None:
+    script = (
+        "import runpy, sys\n"
+        "from gridops_infra.testing import preview\n"
+        "program = runpy.run_path(sys.argv[1])['fan_in']\n"
+        "print('\\n'.join(r.name for r in preview(program).resources))\n"
+    )
+    other = subprocess.Popen([sys.executable, "-c", script, __file__], stdout=subprocess.PIPE)
+    here = names_in_order(preview(fan_in))
+    there = other.communicate(timeout=60)[0].decode().split()
+    assert other.returncode == 0
+    assert there == here
 
 
 def test_region_comes_from_config_and_explicit_providers_keep_theirs() -> None:
