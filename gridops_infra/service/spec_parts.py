@@ -123,8 +123,13 @@ def refuse_secret(
             raise ArgError(message)
         return await value.future(with_unknowns=True)
 
-    future = asyncio.ensure_future(checked())
-    return pulumi.Output(value.resources(), future, value.is_known(), value.is_secret())
+    # Tasks, not bare coroutines: when the check fails the Output never awaits the rest.
+    return pulumi.Output(
+        asyncio.ensure_future(value.resources()),
+        asyncio.ensure_future(checked()),
+        asyncio.ensure_future(value.is_known()),
+        asyncio.ensure_future(value.is_secret()),
+    )
 
 
 def read_secrets(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
