@@ -406,6 +406,14 @@ class SingleServer(GridopsComponent):
         4 KB, Advanced up to 8 KB (SSM's limits), a clear error beyond."""
         return fragment_parameter_args(self.name, self.parameter_path, fragment, value)
 
+    def link_consumer(self) -> tuple[str, pulumi.Output[str]]:
+        """(consumer name, security group) every container on this host passes to a
+        linked resource's `allow_from`: they all leave through the host's one group, so
+        one rule per linked resource admits them all (two rules with the same source and
+        port would be refused by EC2 as duplicates). Network access is per host; IAM
+        access is the host's instance role."""
+        return self.name, self.security_group_id
+
     def open_egress_port(self, port: int) -> None:
         """Let the host reach the internet on one more TCP port (once per port)."""
         if port in self._egress_ports:

@@ -175,7 +175,7 @@ def build(
 ) -> WorkerOutputs:
     consumer = prepared.container.name
     for link in spec.links:
-        link.allow_from(consumer, server.security_group_id)
+        link.allow_from(*server.link_consumer())
     for port in spec.internet_egress_ports:
         server.open_egress_port(port)
 

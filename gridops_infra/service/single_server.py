@@ -15,7 +15,8 @@ What the spec becomes on one host:
 - `min_count` is the number of replicas. One host cannot autoscale: `max_count` and the
   scaling targets are recorded as container labels (for the move to Fargate or EKS),
   nothing more. Deployments replace containers in place (`docker compose up`).
-- Links: `allow_from` with the server's security group (RDS, Redis admit the host);
+- Links: `allow_from` with the server's security group, once per host whichever
+  containers link (RDS, Redis admit the host);
   linking `server.database` puts the service on the internal `db` network; link and
   `task_statements` IAM statements go on the instance role, which every container on
   the host shares (there are no per-container roles on one EC2 host).
@@ -100,7 +101,7 @@ def build(
     service: GridopsComponent, spec: ServiceSpec, server: SingleServer, prepared: Prepared
 ) -> ServiceOutputs:
     for link in spec.links:
-        link.allow_from(spec.name, server.security_group_id)
+        link.allow_from(*server.link_consumer())
     for port in spec.internet_egress_ports:
         server.open_egress_port(port)
 

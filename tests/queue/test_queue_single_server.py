@@ -19,6 +19,7 @@ import pytest
 import yaml
 from queue_programs import DB_SECRET, QUEUE, ROLE_POLICY, WORKER_IMAGE, FakeDatabase, doc
 
+from gridops_infra import RedisCache, StatelessService
 from gridops_infra.network import Network
 from gridops_infra.platforms.single_server import SingleServer
 from gridops_infra.platforms.single_server_compose import ContainerSpec
@@ -263,8 +264,8 @@ def test_outputs_name_the_compose_service_and_the_hosts_role(plan: Plan) -> None
 
 def test_links_admit_the_host(plan: Plan) -> None:
     server = captured["server"]
-    assert captured["rds"].allowed == [("jobs-worker", server.security_group_id)]
-    assert server.database.consumers == ["jobs-worker"]
+    assert captured["rds"].allowed == [("mvp", server.security_group_id)]
+    assert server.database.consumers == ["mvp"]
 
 
 def test_transforms_reach_the_workers_children() -> None:
@@ -398,3 +399,25 @@ def test_only_a_single_server_takes_the_single_server_backend() -> None:
         "worker backend; expected a SingleServer"
     ]
     assert plan.of_type(COMPONENT) == [] and plan.of_type(QUEUE) == []
+
+
+def test_an_api_and_a_worker_on_one_host_share_one_ingress_rule_per_linked_resource() -> None:
+    """Both leave through the host's one security group: EC2 refuses a second rule with
+    the same source and port, so the host is admitted once."""
+
+    def program() -> None:
+        net = Network("mvp", {"az_count": 2, "nat": "none"})
+        server = SingleServer("mvp", {"network": net})
+        cache = RedisCache("cache", {"network": net, "node_type": "cache.t4g.small"})
+        SqsWorkerQueue("jobs", {"platform": server, "image": WORKER_IMAGE, "links": [cache]})
+        StatelessService("api", {"platform": server, "image": WORKER_IMAGE, "links": [cache]})
+
+    plan = preview(program)
+    rules = [
+        r
+        for r in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.name.startswith("cache-")
+    ]
+    assert [r.name for r in rules] == ["cache-from-mvp"]
+    sg = plan.one("aws:ec2/securityGroup:SecurityGroup", "mvp-sg")
+    assert rules[0].inputs["referencedSecurityGroupId"] == sg.id

@@ -130,8 +130,8 @@ def test_links_give_env_secrets_and_the_database_network(plan: Plan) -> None:
     assert refs["GRIDOPS_SECRET__API__DATABASE_URL"].endswith("/mvp/database/url")
     assert doc["services"]["api"]["networks"] == ["web", "db"]
     server = captured["server"]
-    assert server.database.consumers == ["api"]
-    assert captured["queue"].allowed == [("api", server.security_group_id)]
+    assert server.database.consumers == ["mvp"]
+    assert captured["queue"].allowed == [("mvp", server.security_group_id)]
 
 
 def test_proxy_route_with_health_check_and_service_log_field(plan: Plan) -> None:
