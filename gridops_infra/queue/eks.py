@@ -38,6 +38,7 @@ from ..service import eks_secrets
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
 from ..service.eks_secret_sync import sync_secrets
+from ..service.eks_values import pod_values, secret_refs
 from ..service.spec import ServiceSpec
 from .args import QueueSettings
 from .backend import QueueRefs, WorkerOutputs
@@ -150,34 +151,14 @@ def build(
         link.allow_from(consumer, security_group)
 
     values: dict[str, Any] = {
-        "image": spec.image,
-        # Pods cannot reach the instance metadata service (hop limit 1), so AWS SDKs get
-        # their region here, as ECS sets it for tasks.
-        "environment": {
-            "AWS_REGION": region,
-            "AWS_DEFAULT_REGION": region,
-            **spec.environment,
-            **links.environment,
-            **own.environment,
-        },
-        "secrets": {**spec.secrets, **links.secrets},
-        "sidecars": [
-            {"image": s.image, "environment": dict(s.environment), "secrets": dict(s.secrets)}
-            for s in spec.containers
-        ],
-        "annotations": pod.service_account_annotations,
-        "secret_arns": list(links.secret_arns),
-        "kms_key_arns": list(links.kms_key_arns),
+        **pod_values(
+            spec, links, pod.service_account_annotations, region, environment=own.environment
+        ),
         "queue_url": queue.url,
         "scaler_role_arn": scaler_role.arn,
     }
     resolved = pulumi.Output.from_input(values)
-    refs = resolved.apply(
-        lambda v: eks_secrets.secret_refs(
-            v["secrets"],
-            [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)],
-        )
-    )
+    refs = resolved.apply(lambda v: secret_refs(spec, v))
     has_pull = spec.image_pull_secret_arn is not None
     manifests = resolved.apply(
         lambda v: worker_manifests(
@@ -237,9 +218,7 @@ def build(
 
 
 def _resolved(spec: ServiceSpec, prepared: Prepared, v: dict[str, Any], pull: bool) -> Resolved:
-    refs = eks_secrets.secret_refs(
-        v["secrets"], [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)]
-    )
+    refs = secret_refs(spec, v)
     return Resolved(
         namespace=prepared.namespace,
         image=v["image"],

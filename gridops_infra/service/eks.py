@@ -35,6 +35,7 @@ from .eks_manifests import CdnLock, Resolved, workload_manifests
 from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
 from .eks_secret_sync import sync_secrets
+from .eks_values import pod_values, secret_refs
 from .spec import ServiceSpec
 
 KUBERNETES_ROLES = (
@@ -113,24 +114,8 @@ def build(
         link.allow_from(consumer, security_group)
 
     values: dict[str, Any] = {
-        "image": spec.image,
-        # Pods cannot reach the instance metadata service (hop limit 1), so AWS SDKs get
-        # their region here, as ECS sets it for tasks.
-        "environment": {
-            "AWS_REGION": region,
-            "AWS_DEFAULT_REGION": region,
-            **spec.environment,
-            **grant.environment,
-        },
-        "secrets": {**spec.secrets, **grant.secrets},
-        "sidecars": [
-            {"image": s.image, "environment": dict(s.environment), "secrets": dict(s.secrets)}
-            for s in spec.containers
-        ],
-        "annotations": pod.service_account_annotations,
+        **pod_values(spec, grant, pod.service_account_annotations, region),
         "cidrs": [subnet.cidr_block for subnet in cluster.network.public_subnets],
-        "secret_arns": list(grant.secret_arns),
-        "kms_key_arns": list(grant.kms_key_arns),
         "certificate_arn": (
             validated_certificate(service, spec.domain, spec.zone_id)
             if spec.domain and spec.zone_id
@@ -138,12 +123,7 @@ def build(
         ),
     }
     resolved = pulumi.Output.from_input(values)
-    refs = resolved.apply(
-        lambda v: eks_secrets.secret_refs(
-            v["secrets"],
-            [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)],
-        )
-    )
+    refs = resolved.apply(lambda v: secret_refs(spec, v))
     waits: list[pulumi.Resource] = [cluster.releases["aws-load-balancer-controller"]]
     if pod.association is not None:
         waits.append(pod.association)
@@ -239,9 +219,7 @@ def build(
 def _resolved(
     spec: ServiceSpec, cluster: EksCluster, prepared: Prepared, v: dict[str, Any], pull: bool
 ) -> Resolved:
-    refs = eks_secrets.secret_refs(
-        v["secrets"], [(s.name, v["sidecars"][i]["secrets"]) for i, s in enumerate(spec.containers)]
-    )
+    refs = secret_refs(spec, v)
     app = {r.env: (r.secret_name, r.key) for r in refs if r.container is None}
     sidecar_refs = [
         {r.env: (r.secret_name, r.key) for r in refs if r.container == s.name}
