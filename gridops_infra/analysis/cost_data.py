@@ -3,9 +3,9 @@ Serverless v2), ElastiCache (node-based and serverless)."""
 
 from __future__ import annotations
 
+from .._values import as_number
 from ..testing.plan import ResourceRecord
 from .cost_context import NotPriced, Price, PricingContext, money
-from .plan_inputs import as_number
 
 
 def rds_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:

@@ -3,9 +3,9 @@ and EBS volumes."""
 
 from __future__ import annotations
 
+from .._values import as_number
 from ..testing.plan import ResourceRecord
 from .cost_context import NotPriced, Price, PricingContext, hourly, money
-from .plan_inputs import as_number
 
 
 def eks_cluster(rec: ResourceRecord, ctx: PricingContext) -> Price:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._values import as_number
 from ..testing.plan import ResourceRecord
 from .cost_context import NotPriced, Price, PricingContext, money
-from .plan_inputs import as_number
 
 
 def split_tasks(count: float, strategies: Sequence[Mapping[str, Any]]) -> dict[str, float]:

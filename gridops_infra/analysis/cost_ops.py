@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._values import as_number
 from ..testing.plan import ResourceRecord
 from .cost_context import Price, PricingContext, money
-from .plan_inputs import as_number
 
 
 def _alarm_metrics(inputs: Mapping[str, Any]) -> tuple[int, bool]:

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .._values import as_number
 from ..testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 from .graph import PROVIDER_TYPE_PREFIX, PlanIndex, component_label, short_type
 from .graph import topological_order as _topological_order
-from .plan_inputs import as_number
 
 MINUTE = 60.0
 DEFAULT_SECONDS = 1.0

@@ -16,6 +16,8 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
+from .._values import as_number
+
 
 class _Unknown:
     """A value that exists but is not known until deploy (returned by `peek`)."""
@@ -71,16 +73,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    return as_number(value)
 
 
 def text(value: Any) -> str:

@@ -1,4 +1,5 @@
-"""Reading a resource's inputs as the Plan holds them (numbers may arrive as strings)."""
+"""Reading a resource's property values as Pulumi hands them over (numbers may arrive as
+strings): shared by the analyses (Plan inputs) and the policy rules (resource props)."""
 
 from __future__ import annotations
 
