@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import pulumi
 
 from ._validation import ArgError
 
@@ -162,3 +165,17 @@ def default_identifier(component: str, name: str, project: str, stack: str, max_
             f"longer than {max_length} characters; pass `identifier` explicitly"
         )
     return raw
+
+
+def read_identifier(a: Any, component: str, name: str, max_length: int, rules: str) -> str:
+    """The `identifier` argument: given and valid (`rules` names whose naming rules it
+    broke, e.g. "RDS identifier rules"), or the default `<project>-<name>-<stack>`."""
+    if not a.has("identifier"):
+        return default_identifier(
+            component, name, pulumi.get_project(), pulumi.get_stack(), max_length
+        )
+    value = a.raw("identifier")
+    problem = identifier_problem(value, max_length)
+    if problem:
+        raise a.fail("identifier", value, rules.format(problem=problem))
+    return value

@@ -126,7 +126,13 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
     longest_suffix = (AURORA_MEMBER_SUFFIX if aurora else REPLICA_SUFFIX).format(
         n=max(replicas + 1, MAX_REPLICAS)
     )
-    identifier = _identifier(a, name, fam.RDS_IDENTIFIER_MAX - len(longest_suffix))
+    identifier = fam.read_identifier(
+        a,
+        COMPONENT,
+        name,
+        fam.RDS_IDENTIFIER_MAX - len(longest_suffix),
+        "RDS identifier rules: {problem} (replica suffixes included)",
+    )
     allocated, max_allocated = _storage(a, aurora)
     backup_days = _backup_retention(a)
     snapshot_id = a.optional_string(
@@ -252,20 +258,6 @@ def _instance_class(
     problem = fam.class_problem(value, "db", families, what)
     if problem:
         raise a.fail(field_name, value, problem)
-    return value
-
-
-def _identifier(a: ArgReader, name: str, max_length: int) -> str:
-    if not a.has("identifier"):
-        return fam.default_identifier(
-            COMPONENT, name, pulumi.get_project(), pulumi.get_stack(), max_length
-        )
-    value = a.raw("identifier")
-    problem = fam.identifier_problem(value, max_length)
-    if problem:
-        raise a.fail(
-            "identifier", value, f"RDS identifier rules: {problem} (replica suffixes included)"
-        )
     return value
 
 

@@ -72,7 +72,13 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
     multi_az = a.boolean("multi_az", replicas >= 1)
     if multi_az and replicas == 0:
         raise a.fail("multi_az", True, "automatic failover needs replicas >= 1 (replicas is 0)")
-    identifier = _identifier(a, name, fam.ELASTICACHE_ID_MAX)
+    identifier = fam.read_identifier(
+        a,
+        COMPONENT,
+        name,
+        fam.ELASTICACHE_ID_MAX,
+        "ElastiCache replication group id rules: {problem}",
+    )
     final_snapshot = a.boolean("final_snapshot", True)
     kms_key_arn = a.raw("kms_key_arn")
     if kms_key_arn is not None and not (
@@ -131,18 +137,6 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         tags=a.mapping("tags"),
     )
     return settings, a
-
-
-def _identifier(a: ArgReader, name: str, max_length: int) -> str:
-    if not a.has("identifier"):
-        return fam.default_identifier(
-            COMPONENT, name, pulumi.get_project(), pulumi.get_stack(), max_length
-        )
-    value = a.raw("identifier")
-    problem = fam.identifier_problem(value, max_length)
-    if problem:
-        raise a.fail("identifier", value, f"ElastiCache replication group id rules: {problem}")
-    return value
 
 
 def _parameters(a: ArgReader) -> dict[str, str]:
