@@ -127,8 +127,9 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Run workers on FARGATE_SPOT (up to 70% cheaper; a task may be stopped with 2
     minutes' notice and its message is retried after the visibility timeout, so jobs
     must be idempotent). Default: true on FargateCluster; on EksCluster true when the
-    cluster has a Spot node group (workers tolerate its taint and prefer it), else false
-    (true is refused); on SingleServer false (true is refused)."""
+    cluster has a Spot node group (workers tolerate its taint and prefer it) and the
+    worker's namespace is not a Fargate profile's, else false (true is refused then); on
+    SingleServer false (true is refused)."""
     on_demand_base: int
     """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker
     survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`."""
@@ -304,8 +305,17 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
             "worker's stop grace period covers `job_timeout_seconds`",
         )
     if platform.kind == "eks":
+        # The worker's namespace is its name; a Fargate profile's pods get no Spot.
+        on_fargate = a.name in getattr(platform, "fargate_namespaces", ())
         has_spot = getattr(getattr(platform, "settings", None), "spot", None) is not None
-        spot = a.boolean("spot", has_spot)
+        spot = a.boolean("spot", has_spot and not on_fargate)
+        if spot and on_fargate:
+            raise a.fail(
+                "spot",
+                True,
+                f"namespace {a.name!r} runs on EKS Fargate (fargate_namespaces), which has no "
+                "Spot capacity",
+            )
         if spot and not has_spot:
             raise a.fail("spot", True, "the EksCluster has no Spot node group (spot=True there)")
         return False, spot
