@@ -36,15 +36,14 @@ WORKER_BACKENDS: dict[str, WorkerBackend] = {
 }
 
 
+if set(WORKER_BACKENDS) != set(PLATFORM_KINDS):
+    raise ImportError(f"{COMPONENT}: WORKER_BACKENDS must cover every platform kind")
+
+
 def worker_backend_for(name: str, platform: Platform) -> WorkerBackend:
-    backend = WORKER_BACKENDS.get(platform.kind)
-    if backend is None:
-        raise NotImplementedError(
-            f"{COMPONENT} '{name}': workers on the {platform.kind!r} platform "
-            f"({type(platform).__name__} '{platform.name}') are not built yet; built so far: "
-            + ", ".join(sorted(WORKER_BACKENDS))
-        )
-    return backend
+    """The backend for `platform` (every platform kind has one; `name` is for the
+    record)."""
+    return WORKER_BACKENDS[platform.kind]
 
 
 class SqsWorkerQueue(GridopsComponent):

@@ -32,25 +32,21 @@ class StatelessServiceArgs(ServiceSpecArgs, total=False):
 
 COMPONENT_FIELDS = ("platform", "tags", "transforms")
 
-# Platform kind -> the backend that builds a ServiceSpec there. EKS and single-server
-# backends (service/eks.py, service/single_server.py) register here with the same
-# `CHILD_ROLES` / `check` / `build` signature.
+# Platform kind -> the backend that builds a ServiceSpec there (`CHILD_ROLES` / `check`
+# / `build`, see backend.py).
 BACKENDS: dict[str, ServiceBackend] = {
     "fargate": cast(ServiceBackend, fargate_backend),
     "eks": cast(ServiceBackend, eks_backend),
     "single-server": cast(ServiceBackend, single_server_backend),
 }
+if set(BACKENDS) != set(PLATFORM_KINDS):
+    raise ImportError("StatelessService: BACKENDS must cover every platform kind")
 
 
 def backend_for(name: str, platform: Platform) -> ServiceBackend:
-    backend = BACKENDS.get(platform.kind)
-    if backend is None:
-        raise NotImplementedError(
-            f"StatelessService '{name}': the {platform.kind!r} platform "
-            f"({type(platform).__name__}) has no service backend yet; built so far: "
-            + ", ".join(sorted(BACKENDS))
-        )
-    return backend
+    """The backend for `platform` (every platform kind has one; `name` is for the
+    record)."""
+    return BACKENDS[platform.kind]
 
 
 class StatelessService(GridopsComponent):

@@ -112,30 +112,10 @@ def test_bad_input_raises_from_preview_too():
         preview(program)
 
 
-class FakePlatform:
-    """A platform of `kind` (its worker backend is taken out of WORKER_BACKENDS below)."""
-
-    def __init__(self, kind: str, network: Network) -> None:
-        self.kind = kind
-        self.network = network
-        self.name = f"{kind}-cluster"
-
-
-@pytest.mark.parametrize("kind", PLATFORM_KINDS)
-def test_platforms_without_a_worker_backend_raise_not_implemented_naming_them(kind, monkeypatch):
-    monkeypatch.delitem(WORKER_BACKENDS, kind, raising=False)
-    built = ", ".join(sorted(WORKER_BACKENDS))
-    errors: list[str] = []
-
-    def program() -> None:
-        platform = FakePlatform(kind, Network("prod", {}))
-        try:
-            SqsWorkerQueue("jobs", {"platform": platform, "image": WORKER_IMAGE})
-        except NotImplementedError as exc:
-            errors.append(str(exc))
-
-    plan = preview(program)
-    assert errors, "no NotImplementedError"
-    assert f"'{kind}' platform" in errors[0] and f"'{kind}-cluster'" in errors[0]
-    assert errors[0].endswith(f"built so far: {built}")
-    assert plan.of_type(COMPONENT) == [] and plan.of_type("aws:sqs/queue:Queue") == []
+def test_every_platform_kind_has_a_worker_backend():
+    """`SqsWorkerQueue` refuses anything but a platform of a known kind, and each kind has
+    its backend (the module refuses to import otherwise)."""
+    assert set(WORKER_BACKENDS) == set(PLATFORM_KINDS)
+    for kind, backend in WORKER_BACKENDS.items():
+        assert backend.CHILD_ROLES and set(backend.CHILD_ROLES) <= set(SqsWorkerQueue.CHILD_ROLES)
+        assert callable(backend.check) and callable(backend.build), kind

@@ -14,8 +14,6 @@ from gridops_infra.network import Network
 from gridops_infra.platforms.eks import EksCluster
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.postgres import ManagedPostgresWithReplicas
-from gridops_infra.service import component
-from gridops_infra.service import eks as eks_backend
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.validators import iam_findings
@@ -46,16 +44,6 @@ class FakeQueue:
 
     def allow_from(self, consumer_name: str, security_group_id) -> None:
         self.allowed.append(consumer_name)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def eks_backend_registered():
-    """Until component.py lists the EKS backend, register it for these tests."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(component.BACKENDS, "eks", eks_backend)
-        roles = tuple(dict.fromkeys(r for b in component.BACKENDS.values() for r in b.CHILD_ROLES))
-        patch.setattr(StatelessService, "CHILD_ROLES", roles)
-        yield
 
 
 SEEN: dict[str, Any] = {}

@@ -8,8 +8,6 @@ import pytest
 
 from gridops_infra.network import Network
 from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.service import component
-from gridops_infra.service import eks as eks_backend
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview
 
@@ -38,15 +36,6 @@ BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "secrets without eso": ({"secrets": {"KEY": SECRET}}, "secrets", "no-eso"),
     "same route twice": ({}, "path_patterns", "taken"),
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def eks_backend_registered():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(component.BACKENDS, "eks", eks_backend)
-        roles = tuple(dict.fromkeys(r for b in component.BACKENDS.values() for r in b.CHILD_ROLES))
-        patch.setattr(StatelessService, "CHILD_ROLES", roles)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ service behind the host's proxy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -14,8 +13,6 @@ from gridops_infra.links import LinkGrant
 from gridops_infra.network import Network
 from gridops_infra.platforms.single_server import SingleServer
 from gridops_infra.policy.engine import check_plan
-from gridops_infra.service import component
-from gridops_infra.service import single_server as backend
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.plan import Plan
@@ -26,17 +23,6 @@ FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs"
 TOKEN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme/api-AbCdEf:token::"
 ECR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/api:1.4.2"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_server_backend() -> Iterator[None]:
-    """Until `service/component.py` dispatches "single-server" here (one line in
-    BACKENDS), register the backend and its child roles for these tests."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(component.BACKENDS, "single-server", backend)
-        roles = tuple(dict.fromkeys([*StatelessService.CHILD_ROLES, *backend.CHILD_ROLES]))
-        mp.setattr(StatelessService, "CHILD_ROLES", roles)
-        yield
 
 
 class FakeQueue:
