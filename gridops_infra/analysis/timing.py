@@ -93,6 +93,7 @@ DURATIONS: dict[str, Durations] = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": Durations(5),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": Durations(5),
     "aws:ec2/securityGroupRule:SecurityGroupRule": Durations(5),
+    "aws:ec2/tag:Tag": Durations(2),  # one CreateTags call
     "aws:ec2/eip:Eip": Durations(5),
     "aws:ec2/eipAssociation:EipAssociation": Durations(5),
     "aws:ec2/flowLog:FlowLog": Durations(10),

@@ -28,13 +28,18 @@ from .eks_addons import (
 from .eks_args import EksClusterArgs, EksSettings, read_eks_args
 from .eks_compute import build_compute, node_security_group
 from .eks_control_plane import admin_access_entries, build_control_plane
-from .eks_helm import kubeconfig
+from .eks_helm import KARPENTER, kubeconfig
 from .eks_identity import (
     ClusterIdentity,
     PodIdentityRole,
     assumed_role,
     parented_maker,
     workload_role,
+)
+from .eks_karpenter import (
+    KarpenterInfra,
+    build_karpenter_infra,
+    karpenter_node_resources,
 )
 from .eks_operators import install_operators
 from .fargate import CLOUDFRONT_PREFIX_LIST
@@ -46,8 +51,9 @@ AssumingOperator = Literal["external-secrets", "keda"]
 class EksCluster(GridopsComponent):
     """An EKS cluster (private API endpoint, KMS-encrypted secrets, every control-plane
     log type, access entries instead of aws-auth) with Graviton managed nodes, the AWS
-    Load Balancer Controller, KEDA, External Secrets and a node autoscaler, all reached
-    through one Kubernetes provider (`provider`).
+    Load Balancer Controller, KEDA, External Secrets and a node autoscaler (Cluster
+    Autoscaler, or Karpenter with its interruption queue, EC2NodeClass and NodePools), all
+    reached through one Kubernetes provider (`provider`).
 
     Services (StatelessService, SqsWorkerQueue) get from it: `pod_identity_role` (a role
     per service account), `secrets_reader_role` / `keda_scaler_role` (roles the External
@@ -78,6 +84,10 @@ class EksCluster(GridopsComponent):
         "insights_role_policy", "keda_release",
         "eso_release", "autoscaler_release",
         "origin_verify_secret",
+        "karpenter_node_role", "karpenter_node_role_policy", "karpenter_access_entry",
+        "interruption_queue", "interruption_dead_letter_queue", "interruption_queue_policy",
+        "interruption_rule", "interruption_target", "karpenter_release",
+        "karpenter_node_class", "karpenter_node_pool",
     )
     # fmt: on
     kind: PlatformKind = "eks"
@@ -181,6 +191,7 @@ class EksCluster(GridopsComponent):
         self.oidc_provider_arn = oidc.arn
         access = admin_access_entries(self, self.cluster, s.admin_role_arns)
 
+        karpenter = s.node_autoscaler == "karpenter"
         node_sg = node_security_group(self, s)
         self.node_security_group_id = node_sg.id
         self.cni_role, self.cni_trust_policy = cni_role(self, oidc.arn, self.oidc_issuer)
@@ -230,6 +241,18 @@ class EksCluster(GridopsComponent):
                 [*nodes, early["eks-pod-identity-agent"]],
             )
 
+        self.karpenter: KarpenterInfra | None = None
+        if karpenter:
+            self.karpenter = build_karpenter_infra(
+                self,
+                s,
+                self.cluster,
+                self.physical_name,
+                self._region,
+                self._account,
+                node_security_group_id=node_sg.id,
+            )
+
         self.identity = ClusterIdentity(
             self.physical_name,
             oidc.arn,
@@ -259,12 +282,26 @@ class EksCluster(GridopsComponent):
             region=self._region,
             account=self._account,
             assumed_role_path=self.assumed_role_path,
+            karpenter=self.karpenter,
         )
         self.releases = self.operators.releases
+        self.karpenter_node_class: k8s.apiextensions.CustomResource | None = None
+        self.karpenter_node_pools: list[k8s.apiextensions.CustomResource] = []
+        if self.karpenter is not None:
+            self.karpenter_node_class, self.karpenter_node_pools = karpenter_node_resources(
+                self,
+                s,
+                self.karpenter,
+                self.physical_name,
+                self.provider,
+                self.releases[KARPENTER.chart],
+            )
         self.policy_documents = {
             "cluster-kms": self.control_plane.kms_policy,
             **self.operators.policy_documents,
         }
+        if self.karpenter is not None:
+            self.policy_documents["karpenter-interruption-queue"] = self.karpenter.queue_policy
         self.trust_policies = {"vpc-cni": self.cni_trust_policy, **self.operators.trust_policies}
         if insights_trust is not None:
             self.trust_policies["amazon-cloudwatch-observability"] = insights_trust

@@ -20,10 +20,12 @@ from .eks_catalog import (
     DEFAULT_INSTANCE_TYPES,
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_SPOT_TYPES,
+    KARPENTER_MIN_MAJOR,
     KUBERNETES_VERSIONS,
     MAX_NODES_PER_GROUP,
     NAMESPACE,
     NODE_AUTOSCALERS,
+    OPTIONAL_CHART_VERSIONS,
     RESERVED_NAMESPACES,
     ROLE_ARN,
     SUPPORT_TYPES,
@@ -66,7 +68,8 @@ class EksClusterArgs(TypedDict, total=False):
     """Instance types of the on-demand node group. Default: `["m7g.large"]` on arm64,
     `["m7i.large"]` on x86_64. Allowed: the families in `ARM64_FAMILIES` /
     `X86_FAMILIES` matching `node_architecture`, sizes medium to 16xlarge (24xlarge on
-    x86). Changing it replaces the node group (rolling, pods are drained)."""
+    x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter,
+    their families (any catalog size) are what its default NodePool may launch."""
     node_min: int
     """Fewest on-demand nodes. Default: 2 (system add-ons stay up when one node goes).
     Allowed: 1..450."""
@@ -74,26 +77,35 @@ class EksClusterArgs(TypedDict, total=False):
     """On-demand nodes at creation. Default: `node_min`. Allowed: node_min..node_max.
     Later changes come from the node autoscaler, not from Pulumi."""
     node_max: int
-    """Most on-demand nodes. Default: 6. Allowed: node_min..450."""
+    """Most on-demand nodes. Default: 6. Allowed: node_min..450. With Karpenter, also the
+    default NodePool's cpu/memory limit: this many of the largest `node_instance_types`."""
     node_disk_size_gib: int
     """Encrypted gp3 root volume per node, in GiB. Default: 50. Allowed: 20..1000."""
     spot: bool
-    """Add a Spot node group (labelled `gridops.io/capacity=spot`, tainted so only pods
-    that tolerate it land there). Default: false."""
+    """Add Spot capacity (nodes labelled `gridops.io/capacity=spot`, tainted so only pods
+    that tolerate it land there): a managed Spot group, or with Karpenter a Spot NodePool.
+    Default: false."""
     spot_instance_types: list[str]
     """Instance types of the Spot group, all of one shape. Default: four 2 vCPU / 8 GiB
-    types of `node_architecture` (see `DEFAULT_SPOT_TYPES`)."""
+    types of `node_architecture` (see `DEFAULT_SPOT_TYPES`). With Karpenter, their
+    families are what the Spot NodePool may launch."""
     spot_min: int
-    """Fewest Spot nodes. Default: 0. Allowed: 0..450."""
+    """Fewest Spot nodes. Default: 0. Allowed: 0..450. Refused with Karpenter."""
     spot_max: int
-    """Most Spot nodes. Default: 10. Allowed: spot_min..450 and at least 1."""
+    """Most Spot nodes. Default: 10. Allowed: spot_min..450 and at least 1. With Karpenter,
+    the Spot NodePool's cpu/memory limit is this many of the largest Spot type."""
     fargate_profiles: list[str]
     """Namespaces whose pods run on Fargate instead of nodes (one profile each).
     Default: none. Pods there use IRSA (Pod Identity does not run on Fargate)."""
     node_autoscaler: Literal["cluster-autoscaler", "karpenter", "none"]
     """What adds and removes nodes as pods need them. Default: `"cluster-autoscaler"`
-    (Helm, Pod Identity role scoped to this cluster's node groups). `"karpenter"` is not
-    built yet (refused). `"none"`: node counts stay where you set them."""
+    (Helm, Pod Identity role scoped to this cluster's node groups). `"karpenter"`: the
+    managed node group (`node_min`..`node_max`, not autoscaled) runs Karpenter, CoreDNS and
+    the controllers; Karpenter launches every other node from a default NodePool (and a
+    tainted `spot` NodePool with `spot=True`, instead of a managed Spot group), with its
+    interruption queue, node role and Pod Identity role (see `eks_karpenter`); `spot_min`
+    is refused (Karpenter keeps no minimum). `"none"`: node counts stay where you set
+    them."""
     keda: bool
     """Install KEDA (event-driven autoscaling, used by SqsWorkerQueue workers). Default:
     true."""
@@ -101,8 +113,9 @@ class EksClusterArgs(TypedDict, total=False):
     """Install External Secrets Operator (services read AWS secrets through it). Default:
     true."""
     chart_versions: dict[str, str]
-    """Helm chart version overrides, by chart (`CHART_VERSIONS` lists them and the
-    pinned defaults). Default: none."""
+    """Helm chart version overrides, by chart (`CHART_VERSIONS` and
+    `OPTIONAL_CHART_VERSIONS` list them and the pinned defaults; Karpenter must be 1.x or
+    later). Default: none."""
     container_insights: bool
     """Install the Amazon CloudWatch Observability add-on (Container Insights metrics and
     container logs; services' `metric_cpu`/`metric_memory` come from it). Default: true
@@ -192,20 +205,22 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         )
     architecture = a.choice("node_architecture", "arm64", ("arm64", "x86_64"))
     on_demand = _pool(a, "node", "ON_DEMAND", architecture, DEFAULT_INSTANCE_TYPES, (2, 6), 1)
+    autoscaler = a.choice("node_autoscaler", "cluster-autoscaler", NODE_AUTOSCALERS)
     spot = None
     if a.boolean("spot", False):
+        if autoscaler == "karpenter" and a.has("spot_min"):
+            raise a.fail(
+                "spot_min",
+                a.raw("spot_min"),
+                "not used with node_autoscaler='karpenter': Karpenter launches Spot nodes "
+                "only while pods need them and keeps no minimum (spot_max caps its Spot "
+                "NodePool)",
+            )
         spot = _pool(a, "spot", "SPOT", architecture, DEFAULT_SPOT_TYPES, (0, 10), 0)
     else:
         for field in ("spot_instance_types", "spot_min", "spot_max"):
             if a.has(field):
                 raise a.fail(field, a.raw(field), "only used with spot=True")
-    autoscaler = a.choice("node_autoscaler", "cluster-autoscaler", NODE_AUTOSCALERS)
-    if autoscaler == "karpenter":
-        raise NotImplementedError(
-            f"EksCluster '{a.name}': node_autoscaler='karpenter' is not built yet (it needs "
-            "the Karpenter controller role, the interruption queue and its EventBridge "
-            "rules, a NodePool and an EC2NodeClass); use 'cluster-autoscaler' (the default)"
-        )
     return EksSettings(
         network=network,
         kubernetes_version=version,
@@ -318,10 +333,19 @@ def _namespaces(a: ArgReader) -> tuple[str, ...]:
 def _chart_versions(a: ArgReader) -> dict[str, str]:
     overrides = a.mapping("chart_versions")
     for chart, version in overrides.items():
-        if chart not in CHART_VERSIONS:
-            raise a.fail("chart_versions", chart, "allowed charts: " + ", ".join(CHART_VERSIONS))
+        known = {**CHART_VERSIONS, **OPTIONAL_CHART_VERSIONS}
+        if chart not in known:
+            raise a.fail("chart_versions", chart, "allowed charts: " + ", ".join(known))
         if not isinstance(version, str) or not re.fullmatch(CHART_VERSION, version):
             raise a.fail(
                 "chart_versions", {chart: version}, "expected a semantic version such as '1.14.0'"
             )
-    return {**CHART_VERSIONS, **overrides}
+    karpenter = overrides.get("karpenter")
+    if karpenter is not None and int(karpenter.split(".")[0]) < KARPENTER_MIN_MAJOR:
+        raise a.fail(
+            "chart_versions",
+            {"karpenter": karpenter},
+            "Karpenter before 1.0 serves only the v1beta1 APIs; gridops writes karpenter.sh/v1 "
+            f"NodePools: use {KARPENTER_MIN_MAJOR}.x or later",
+        )
+    return {**CHART_VERSIONS, **OPTIONAL_CHART_VERSIONS, **overrides}

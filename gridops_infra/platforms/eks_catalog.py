@@ -57,6 +57,16 @@ CHART_VERSIONS: dict[str, str] = {
     "external-secrets": "2.0.1",
     "cluster-autoscaler": "9.52.1",
 }
+# Charts installed only when chosen (`node_autoscaler="karpenter"`); also overridable.
+OPTIONAL_CHART_VERSIONS: dict[str, str] = {
+    # Karpenter v1.15.0, the latest v1 release on CALENDAR_CHECKED (karpenter.sh/v1.15
+    # upgrading page: "chore: Release v1.15.0", 2026-10-10; Kubernetes 1.36 needs >= 1.13).
+    # Pulled from the OCI registry public.ecr.aws/karpenter; the chart carries the CRDs.
+    "karpenter": "1.15.0",
+}
+# Karpenter releases before 1.0 serve the v1beta1 APIs; gridops writes karpenter.sh/v1
+# NodePools and karpenter.k8s.aws/v1 EC2NodeClasses.
+KARPENTER_MIN_MAJOR = 1
 # Where the cluster's own controllers run (always on the managed nodes).
 RESERVED_NAMESPACES = ("kube-system", "keda", "external-secrets")
 NODE_AUTOSCALERS = ("cluster-autoscaler", "karpenter", "none")

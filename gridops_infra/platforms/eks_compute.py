@@ -73,7 +73,8 @@ def build_compute(
     template = _launch_template(c, settings, cluster, node_sg)
     depends = [*attachments, *ready_for_nodes]
     groups = [_node_group(c, settings, settings.on_demand, cluster, node_role, template, depends)]
-    if settings.spot is not None:
+    # With Karpenter, Spot capacity comes from its Spot NodePool, not a managed group.
+    if settings.spot is not None and settings.node_autoscaler != "karpenter":
         groups.append(
             _node_group(c, settings, settings.spot, cluster, node_role, template, depends)
         )

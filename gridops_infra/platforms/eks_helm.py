@@ -29,6 +29,8 @@ REPOSITORIES = {
     "keda": "https://kedacore.github.io/charts",
     "external-secrets": "https://charts.external-secrets.io",
     "cluster-autoscaler": "https://kubernetes.github.io/autoscaler",
+    # An OCI registry: the chart reference is `<registry>/<chart>`, with no repository.
+    "karpenter": "oci://public.ecr.aws/karpenter",
 }
 
 
@@ -58,6 +60,9 @@ EXTERNAL_SECRETS = Operator(
 CLUSTER_AUTOSCALER = Operator(
     "cluster-autoscaler", "kube-system", "cluster-autoscaler", "autoscaler_release", "autoscaler"
 )
+# In kube-system, as the Karpenter guide installs it: on the managed nodes (the chart's
+# default affinity keeps it off the nodes it launches itself).
+KARPENTER = Operator("karpenter", "kube-system", "karpenter", "karpenter_release", "karpenter")
 OPERATOR_NAMESPACES = ("kube-system", KEDA.namespace, EXTERNAL_SECRETS.namespace)
 
 
@@ -118,6 +123,7 @@ def operator_values(
     region: str,
     vpc_id: pulumi.Input[str],
     kubernetes_version: str,
+    interruption_queue: pulumi.Input[str] | None = None,
 ) -> dict[str, Any]:
     """Each chart's values: names fixed (Pod Identity binds by service account), two
     replicas where the controller supports it, and only the features gridops uses."""
@@ -152,6 +158,14 @@ def operator_values(
             "image": {"tag": f"v{kubernetes_version}.0"},
             "extraArgs": {"balance-similar-node-groups": True, "expander": "least-waste"},
         }
+    if operator is KARPENTER:
+        return {
+            "settings": {"clusterName": cluster_name, "interruptionQueue": interruption_queue},
+            "serviceAccount": {"create": True, "name": operator.service_account},
+            "replicas": 2,
+            # Nodes block pods from the instance metadata service (hop limit 1).
+            "controller": {"env": [{"name": "AWS_REGION", "value": region}]},
+        }
     return {"serviceAccount": {"operator": {"create": True, "name": operator.service_account}}}
 
 
@@ -164,14 +178,19 @@ def helm_release(
     depends_on: list[pulumi.Resource],
 ) -> k8s.helm.v3.Release:
     """One chart, pinned, installed atomically (a failed install or upgrade rolls back)."""
+    repository = REPOSITORIES[operator.chart]
+    source: dict[str, Any] = (
+        {"chart": f"{repository}/{operator.chart}"}
+        if repository.startswith("oci://")
+        else {"chart": operator.chart, "repository_opts": {"repo": repository}}
+    )
     return c.child(
         operator.role,
         k8s.helm.v3.Release,
         {
             "name": operator.chart,
-            "chart": operator.chart,
+            **source,
             "version": version,
-            "repository_opts": {"repo": REPOSITORIES[operator.chart]},
             "namespace": operator.namespace,
             "create_namespace": operator.namespace != "kube-system",
             "values": values,

@@ -162,5 +162,201 @@ def cluster_autoscaler_statements(
     ]
 
 
+# Karpenter's nodes: as the managed nodes (eks_compute), plus Session Manager access
+# in place of SSH. The CNI's permissions stay on the vpc-cni add-on's IRSA role.
+KARPENTER_NODE_POLICIES = (*NODE_POLICIES, "AmazonSSMManagedInstanceCore")
+
+
+def karpenter_controller_statements(
+    region: str,
+    account: str,
+    cluster_name: str,
+    node_role_arn: pulumi.Input[str],
+    queue_arn: pulumi.Input[str],
+    subnet_ids: Sequence[pulumi.Input[str]],
+    security_group_ids: Sequence[pulumi.Input[str]],
+) -> list[dict[str, Any]]:
+    """The Karpenter v1 controller, scoped as the Karpenter guide's controller policy
+    ("getting started with an existing cluster") scopes it, and tighter where AWS allows:
+    instances, fleets and launch templates only when tagged as this cluster's and a
+    NodePool's; only into the given subnets with the given security groups (by ARN);
+    instance profiles only when tagged as this cluster's and an EC2NodeClass's, in this
+    region; PassRole only for the node role, only to EC2."""
+    ec2 = f"arn:aws:ec2:{region}:{account}"
+    profiles = f"arn:aws:iam::{account}:instance-profile/*"
+    owned = {f"aws:ResourceTag/kubernetes.io/cluster/{cluster_name}": "owned"}
+    requested = {
+        f"aws:RequestTag/kubernetes.io/cluster/{cluster_name}": "owned",
+        "aws:RequestTag/eks:eks-cluster-name": cluster_name,
+    }
+    of_a_nodepool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
+    for_a_nodepool = {"aws:RequestTag/karpenter.sh/nodepool": "*"}
+    launched = [
+        f"{ec2}:{kind}/*"
+        for kind in (
+            "fleet",
+            "instance",
+            "volume",
+            "network-interface",
+            "launch-template",
+            "spot-instances-request",
+        )
+    ]
+    in_region = {"aws:ResourceTag/topology.kubernetes.io/region": region}
+    of_a_nodeclass = {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*"}
+    return [
+        iam.statement(
+            ["ec2:RunInstances", "ec2:CreateFleet"],
+            [f"arn:aws:ec2:{region}::image/*", f"arn:aws:ec2:{region}::snapshot/*"],
+            sid="LaunchFromPublicImages",  # AMIs/snapshots are Amazon's: no account, no tag
+        ),
+        iam.statement(
+            ["ec2:RunInstances", "ec2:CreateFleet"],
+            [
+                *(pulumi.Output.concat(f"{ec2}:subnet/", s) for s in subnet_ids),
+                *(pulumi.Output.concat(f"{ec2}:security-group/", g) for g in security_group_ids),
+            ],
+            sid="LaunchIntoClusterNetwork",
+        ),
+        iam.statement(
+            ["ec2:RunInstances", "ec2:CreateFleet"],
+            [f"{ec2}:launch-template/*"],
+            sid="LaunchFromOwnLaunchTemplates",
+            conditions={"StringEquals": owned, "StringLike": of_a_nodepool},
+        ),
+        iam.statement(
+            ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+            launched,
+            sid="CreateTaggedNodes",
+            conditions={"StringEquals": requested, "StringLike": for_a_nodepool},
+        ),
+        iam.statement(
+            ["ec2:CreateTags"],
+            launched,
+            sid="TagNodesOnCreation",
+            conditions={
+                "StringEquals": {
+                    **requested,
+                    "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
+                },
+                "StringLike": for_a_nodepool,
+            },
+        ),
+        iam.statement(
+            ["ec2:CreateTags"],
+            [f"{ec2}:instance/*"],
+            sid="NameOwnNodes",
+            conditions={
+                "StringEquals": owned,
+                "StringLike": of_a_nodepool,
+                "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": cluster_name},
+                "ForAllValues:StringEquals": {
+                    "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]
+                },
+            },
+        ),
+        iam.statement(
+            ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+            [f"{ec2}:instance/*", f"{ec2}:launch-template/*"],
+            sid="DeleteOwnNodes",
+            conditions={"StringEquals": owned, "StringLike": of_a_nodepool},
+        ),
+        iam.statement(
+            [
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeCapacityReservations",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypeOfferings",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeInstances",
+                "ec2:DescribeLaunchTemplates",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSpotPriceHistory",
+                "ec2:DescribeSubnets",
+            ],
+            "*",  # EC2 Describe* support no resource scoping; held to this region instead
+            sid="DescribeRegion",
+            conditions={"StringEquals": {"aws:RequestedRegion": region}},
+        ),
+        iam.statement(
+            ["ssm:GetParameter"],
+            # The public parameters the AL2023 AMI alias resolves through.
+            [f"arn:aws:ssm:{region}::parameter/aws/service/eks/optimized-ami/*"],
+            sid="ResolveAmiAlias",
+        ),
+        iam.statement(
+            ["pricing:GetProducts"],
+            "*",  # the Price List API has no resources to scope to
+            sid="ReadPrices",
+        ),
+        iam.statement(
+            [
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ReceiveMessage",
+            ],
+            [queue_arn],
+            sid="ReadInterruptionQueue",
+        ),
+        iam.statement(
+            ["iam:PassRole"],
+            [node_role_arn],
+            sid="PassNodeRole",
+            conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+        ),
+        iam.statement(
+            ["iam:CreateInstanceProfile"],
+            [profiles],
+            sid="CreateOwnInstanceProfiles",
+            conditions={
+                "StringEquals": {
+                    **requested,
+                    "aws:RequestTag/topology.kubernetes.io/region": region,
+                },
+                "StringLike": {"aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
+            },
+        ),
+        iam.statement(
+            ["iam:TagInstanceProfile"],
+            [profiles],
+            sid="TagOwnInstanceProfiles",
+            conditions={
+                "StringEquals": {
+                    **owned,
+                    **in_region,
+                    **requested,
+                    "aws:RequestTag/topology.kubernetes.io/region": region,
+                },
+                "StringLike": {
+                    **of_a_nodeclass,
+                    "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                },
+            },
+        ),
+        iam.statement(
+            [
+                "iam:AddRoleToInstanceProfile",
+                "iam:DeleteInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile",
+            ],
+            [profiles],
+            sid="ManageOwnInstanceProfiles",
+            conditions={"StringEquals": {**owned, **in_region}, "StringLike": of_a_nodeclass},
+        ),
+        iam.statement(["iam:GetInstanceProfile"], [profiles], sid="ReadInstanceProfiles"),
+        iam.statement(
+            ["iam:ListInstanceProfiles"],
+            "*",  # List* take no resource; the profile garbage collector lists them
+            sid="ListInstanceProfiles",
+        ),
+        iam.statement(
+            ["eks:DescribeCluster"],
+            [f"arn:aws:eks:{region}:{account}:cluster/{cluster_name}"],
+            sid="FindApiEndpoint",
+        ),
+    ]
+
+
 def managed(names: Sequence[str]) -> list[str]:
     return [AWS_MANAGED + n for n in names]

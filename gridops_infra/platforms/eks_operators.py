@@ -1,7 +1,9 @@
 """The controllers EksCluster installs with Helm, each with a Pod Identity role holding
 only what it needs: the AWS Load Balancer Controller (scoped ALB management), KEDA and
 External Secrets (may only assume the per-service roles under their own IAM path) and
-Cluster Autoscaler (this cluster's node groups)."""
+the node autoscaler: Cluster Autoscaler (this cluster's node groups) or Karpenter (nodes,
+launch templates and instance profiles tagged as this cluster's, its interruption queue,
+PassRole on its node role only)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,20 @@ from .eks_args import EksSettings
 from .eks_helm import (
     CLUSTER_AUTOSCALER,
     EXTERNAL_SECRETS,
+    KARPENTER,
     KEDA,
     LOAD_BALANCER_CONTROLLER,
     Operator,
     helm_release,
     operator_values,
 )
-from .eks_iam import assume_path_statements, cluster_autoscaler_statements
+from .eks_iam import (
+    assume_path_statements,
+    cluster_autoscaler_statements,
+    karpenter_controller_statements,
+)
 from .eks_identity import ClusterIdentity, workload_role
+from .eks_karpenter import KarpenterInfra
 from .eks_lbc_policy import load_balancer_controller_statements
 
 
@@ -47,6 +55,7 @@ def install_operators(
     region: str,
     account: str,
     assumed_role_path: Callable[[str], str],
+    karpenter: KarpenterInfra | None = None,
 ) -> Operators:
     """Every operator, installed once the nodes, CoreDNS and admin access exist and its
     own Pod Identity association does (so its first pod starts with credentials)."""
@@ -66,6 +75,17 @@ def install_operators(
         wanted.append((EXTERNAL_SECRETS, assume_path_statements(path)))
     if s.node_autoscaler == "cluster-autoscaler":
         wanted.append((CLUSTER_AUTOSCALER, cluster_autoscaler_statements(region, account, cluster)))
+    if karpenter is not None:
+        statements = karpenter_controller_statements(
+            region,
+            account,
+            cluster,
+            karpenter.node_role.arn,
+            karpenter.queue.arn,
+            karpenter.subnet_ids,
+            karpenter.security_group_ids,
+        )
+        wanted.append((KARPENTER, statements))
 
     out = Operators()
     for op, statements in wanted:
@@ -88,8 +108,11 @@ def install_operators(
             region=region,
             vpc_id=s.network.vpc_id,
             kubernetes_version=s.kubernetes_version,
+            interruption_queue=karpenter.queue.name if karpenter else None,
         )
         after = [*ready, role.association] if role.association else list(ready)
+        if op is KARPENTER and karpenter is not None:
+            after.append(karpenter.queue)  # read from its first start
         out.releases[op.chart] = helm_release(
             c, op, s.chart_versions[op.chart], values, provider, after
         )

@@ -166,6 +166,7 @@ def build(
             _resolved(spec, prepared, v, has_pull),
             settings,
             QueueTarget(v["queue_url"], region, v["scaler_role_arn"]),
+            node_autoscaler=cluster.settings.node_autoscaler,
         )
     )
     k8s_opts = pulumi.ResourceOptions(provider=cluster.provider)

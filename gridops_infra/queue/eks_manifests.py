@@ -38,6 +38,8 @@ CLUSTER_AUTOSCALER_GRACE_SECONDS = 600
 """Cluster Autoscaler's default `--max-graceful-termination-sec`: when it drains a node to
 remove it, it kills pods after this long whatever their grace period."""
 SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict"
+DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt"
+"""Karpenter's equivalent: it does not voluntarily remove a node running such a pod."""
 COMPONENT_LABEL = "app.kubernetes.io/component"
 LISTENER_KEYS = ("ports", "startupProbe", "readinessProbe", "livenessProbe", "lifecycle")
 
@@ -101,10 +103,17 @@ def worker_container(spec: ServiceSpec, r: Resolved, resources: dict[str, Any]) 
     return container
 
 
-def deployment(spec: ServiceSpec, r: Resolved, settings: QueueSettings) -> dict[str, Any]:
+def deployment(
+    spec: ServiceSpec,
+    r: Resolved,
+    settings: QueueSettings,
+    node_autoscaler: str = "cluster-autoscaler",
+) -> dict[str, Any]:
     """The workers. After SIGTERM a pod has `job_timeout_seconds` to finish its job (no
     120 s cap as on Fargate) before SIGKILL, on scale-in, rollouts and node drains alike;
-    rollouts start new pods before stopping old ones."""
+    rollouts start new pods before stopping old ones. `node_autoscaler` is the cluster's
+    (`EksCluster.settings.node_autoscaler`): it picks the annotation that keeps it from
+    emptying a node under a long job."""
     pod = pod_spec(spec, r)
     app_resources, _ = split_resources(spec)
     pod["containers"][0] = worker_container(spec, r, app_resources)
@@ -113,7 +122,11 @@ def deployment(spec: ServiceSpec, r: Resolved, settings: QueueSettings) -> dict[
     if settings.job_timeout_seconds > CLUSTER_AUTOSCALER_GRACE_SECONDS and not r.on_fargate:
         # Cluster Autoscaler would cut a longer job short when it empties a node; it leaves
         # nodes running such workers alone (KEDA scales the workers in first).
-        template_meta["annotations"] = {SAFE_TO_EVICT: "false"}
+        # Karpenter reads its own annotation (it waits for such pods instead).
+        if node_autoscaler == "karpenter":
+            template_meta["annotations"] = {DO_NOT_DISRUPT: "true"}
+        else:
+            template_meta["annotations"] = {SAFE_TO_EVICT: "false"}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -220,7 +233,11 @@ def scaled_object(
 
 
 def worker_manifests(
-    spec: ServiceSpec, r: Resolved, settings: QueueSettings, target: QueueTarget
+    spec: ServiceSpec,
+    r: Resolved,
+    settings: QueueSettings,
+    target: QueueTarget,
+    node_autoscaler: str = "cluster-autoscaler",
 ) -> dict[str, dict[str, Any]]:
     """Every Kubernetes object of the worker, by role. No PodDisruptionBudget: workers are
     interchangeable and an eviction gives each its full grace period to finish its job,
@@ -228,7 +245,7 @@ def worker_manifests(
     out = {
         "namespace": namespace(spec, r),
         "service_account": service_account(spec, r),
-        "deployment": deployment(spec, r, settings),
+        "deployment": deployment(spec, r, settings, node_autoscaler),
         "trigger_authentication": trigger_authentication(spec, r, target),
         "scaled_object": scaled_object(spec, r, settings.scaling, target),
     }

@@ -70,6 +70,7 @@ IDENTITIES: dict[str, Identity] = {
     "aws:cloudwatch/dashboard:Dashboard": Identity(
         "cloudwatch", "{name}", "dashboard/{name}", False
     ),
+    "aws:cloudwatch/eventRule:EventRule": Identity("events", "{name}", "rule/{name}"),
     "aws:iam/role:Role": Identity("iam", "{name}", "role/{name}", False),
     "aws:iam/policy:Policy": Identity("iam", "{name}", "policy/{name}", False),
     "aws:iam/rolePolicy:RolePolicy": Identity("iam", "{name}"),

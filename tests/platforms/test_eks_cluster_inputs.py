@@ -130,22 +130,6 @@ def test_accepted_edge_cases():
     assert cluster.inputs["vpcConfig"]["publicAccessCidrs"] == ["0.0.0.0/0"]
 
 
-def test_karpenter_is_refused_until_built_before_registering():
-    recorded: list[str] = []
-
-    def program() -> None:
-        net = Network("k", {"az_count": 2, "nat": "none", "flow_logs": False})
-        try:
-            EksCluster("k", {"network": net, "node_autoscaler": "karpenter"})
-        except NotImplementedError as exc:
-            recorded.append(str(exc))
-
-    plan = preview(program)
-    assert recorded and "karpenter" in recorded[0] and "cluster-autoscaler" in recorded[0]
-    assert not plan.of_type("aws:eks/cluster:Cluster")
-    assert not plan.of_type("gridops:aws:EksCluster")
-
-
 def test_cluster_name_is_checked():
     with pytest.raises(ValueError, match="at most 24"):
         preview(lambda: EksCluster("a-very-long-cluster-name-here", {}))
