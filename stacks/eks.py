@@ -24,7 +24,11 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "prod"),
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
-    cluster_args: dict[str, Any] = {"network": net, "behind_cdn": True}
+    cluster_args: dict[str, Any] = {
+        "network": net,
+        "behind_cdn": True,
+        "node_autoscaler": cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
+    }
     public_cidrs = cfg.items("eks_public_access_cidrs")
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs

@@ -32,3 +32,10 @@ def test_unknown_stage_is_a_clear_error() -> None:
 def test_stack_without_stage_names_the_missing_key() -> None:
     with pytest.raises(StageConfigError, match="gridops:stage"):
         preview(ROOT, stack="nosuch")
+
+
+def test_the_eks_stage_runs_on_karpenter_by_one_key() -> None:
+    plan = preview(ROOT, stack="eks", config={"eks_node_autoscaler": "karpenter"})
+    releases = {r.name for r in plan.of_type("kubernetes:helm.sh/v3:Release")}
+    assert "prod-karpenter" in releases and "prod-cluster-autoscaler" not in releases
+    assert plan.of_type("kubernetes:karpenter.sh/v1:NodePool")
