@@ -48,6 +48,24 @@ MAX_CLUSTER_NAME = 24  # keeps every autonamed IAM role within 64 characters
 AssumingOperator = Literal["external-secrets", "keda"]
 
 
+# Namespaces the cluster, its add-ons and gridops' own operators and stacks use: a
+# workload named like one would land in it.
+RESERVED_NAMESPACES = frozenset(
+    {
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "keda",
+        "external-secrets",
+        "amazon-cloudwatch",  # the CloudWatch observability add-on
+        "monitoring",  # ObservabilityStack's Prometheus and Grafana
+        "monitoring-node-exporter",
+        "argocd",  # ArgoCdGitOps
+    }
+)
+
+
 class EksCluster(GridopsComponent):
     """An EKS cluster (private API endpoint, KMS-encrypted secrets, every control-plane
     log type, access entries instead of aws-auth) with Graviton managed nodes, the AWS
@@ -151,6 +169,7 @@ class EksCluster(GridopsComponent):
 
         self.settings = s
         self._routes: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+        self._namespaces: dict[str, str] = {}
         self._listener_domains: dict[str, str | None] = {}
         self._load_balancers: dict[str, pulumi.Output[aws.lb.GetLoadBalancerResult]] = {}
         self.behind_cdn = s.behind_cdn
@@ -375,6 +394,27 @@ class EksCluster(GridopsComponent):
         """A role only the KEDA operator may assume, for one ScaledObject's
         TriggerAuthentication (e.g. `sqs:GetQueueAttributes` on one queue)."""
         return self._assumed("keda", name, statements, parent)
+
+    def check_namespace(self, namespace: str, owner: str) -> str | None:
+        """Why `owner` may not have `namespace` (a workload's namespace is its name), or
+        None: the cluster's and its add-ons' own namespaces, and one already taken by
+        another workload, are refused."""
+        if namespace in RESERVED_NAMESPACES:
+            return (
+                f"its namespace would be {namespace!r}, which the cluster or its add-ons use; "
+                "choose another name"
+            )
+        taken = self._namespaces.get(namespace)
+        if taken is not None and taken != owner:
+            return (
+                f"its namespace would be {namespace!r}, already used by {taken} on EKS "
+                f"cluster '{self.name}'; choose another name"
+            )
+        return None
+
+    def reserve_namespace(self, namespace: str, owner: str) -> None:
+        """Claim `namespace` for `owner` once every other check has passed."""
+        self._namespaces.setdefault(namespace, owner)
 
     def reserve_route(
         self, service_name: str, hosts: tuple[str, ...], path_patterns: tuple[str, ...]

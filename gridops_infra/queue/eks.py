@@ -92,7 +92,9 @@ def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared
             "nodes when Spot has no room, without a fixed on-demand share (set spot=False to "
             "keep every worker on on-demand nodes)"
         )
-    return check_pods(spec, cluster, COMPONENT)
+    prepared = check_pods(spec, cluster, COMPONENT)
+    cluster.reserve_namespace(prepared.namespace, f"{COMPONENT} '{spec.name}'")
+    return prepared
 
 
 def scaler_statements(queue: QueueRefs) -> list[dict[str, Any]]:

@@ -69,6 +69,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             )
     prepared = check_pods(spec, cluster)
     cluster.reserve_route(spec.name, spec.hosts, spec.path_patterns)
+    cluster.reserve_namespace(prepared.namespace, f"StatelessService '{spec.name}'")
     return prepared
 
 
@@ -115,6 +116,9 @@ def check_pods(
                 "Kubernetes runs containers as a numeric non-root uid[:gid], e.g. '10001:10001'",
             )
     namespace = spec.name
+    clash = platform.check_namespace(namespace, f"{component} '{spec.name}'")
+    if clash:
+        raise refuse("name", spec.name, clash)
     on_fargate = namespace in platform.fargate_namespaces
     arch = "x86_64" if spec.cpu_architecture == "X86_64" else "arm64"
     if on_fargate and arch == "arm64":
