@@ -31,11 +31,6 @@ import ast
 import copy
 import fnmatch
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
@@ -64,7 +59,6 @@ TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 TAG = "aws:ec2/tag:Tag"
 ROLE = "aws:iam/role:Role"
 DISCOVERY = "karpenter.sh/discovery"
-KARPENTER_MODELS = Path(sys.executable).parent.parent / "npm" / "karpenter" / "node_modules"
 ARGS: dict[str, Any] = {
     "node_autoscaler": "karpenter",
     "node_min": 2,
@@ -411,53 +405,18 @@ def test_custom_resources_have_no_kubernetes_validate_schema(plan):
 
 # --- Karpenter's schemas -----------------------------------------------------------------------
 
-VALIDATE_WITH_KARPENTER_MODELS = """
-import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-const [models, manifests] = process.argv.slice(1);
-const root = `${models}/@kubernetes-models/karpenter`;
-const groups = {
-  "karpenter.sh/v1": await import(pathToFileURL(`${root}/karpenter.sh/v1/index.js`).href),
-  "karpenter.k8s.aws/v1": await import(
-    pathToFileURL(`${root}/karpenter.k8s.aws/v1/index.js`).href
-  ),
-};
-const results = JSON.parse(readFileSync(manifests, "utf8")).map((manifest) => {
-  try {
-    new groups[manifest.apiVersion][manifest.kind](manifest).validate();
-    return null;
-  } catch (error) {
-    return String(error.message);
-  }
-});
-console.log(JSON.stringify(results));
-"""
-
 
 @pytest.fixture(scope="module")
-def karpenter_schema_errors(tmp_path_factory):
-    """`errors(manifests) -> [None | message]` with Karpenter's published v1 schemas.
-    Fails under CI (env CI set) when Node.js or the package is missing, skips elsewhere."""
-    node = shutil.which("node")
-    package = KARPENTER_MODELS / "@kubernetes-models" / "karpenter" / "package.json"
-    if node is None or not package.exists():
-        why = "Node.js not found" if node is None else f"{package} missing: run scripts/setup-dev"
-        if os.environ.get("CI"):
-            pytest.fail(f"Karpenter schemas unavailable ({why}); required when CI is set")
-        pytest.skip(f"Karpenter schemas unavailable ({why})")
-    assert json.loads(package.read_text())["version"] == "2.0.0"
-    folder = tmp_path_factory.mktemp("karpenter")
-
-    def errors(batch: list[dict[str, Any]]) -> list[str | None]:
-        path = folder / "manifests.json"
-        path.write_text(json.dumps(batch))
-        command = [node, "--input-type=module", "-e", VALIDATE_WITH_KARPENTER_MODELS,
-                   str(KARPENTER_MODELS), str(path)]  # fmt: skip
-        run = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-        assert run.returncode == 0, run.stderr
-        return json.loads(run.stdout)
-
-    return errors
+def karpenter_schema_errors(kubernetes_models):
+    """Karpenter's published v1 schemas (npm `@kubernetes-models/karpenter` 2.0.0)."""
+    return kubernetes_models(
+        "karpenter",
+        "2.0.0",
+        {
+            "karpenter.sh/v1": "karpenter.sh/v1/index.js",
+            "karpenter.k8s.aws/v1": "karpenter.k8s.aws/v1/index.js",
+        },
+    )
 
 
 def _rendered(plan) -> list[dict[str, Any]]:

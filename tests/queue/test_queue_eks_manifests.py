@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +40,6 @@ from gridops_infra.service.eks_manifests import Resolved
 from gridops_infra.service.spec import ServiceSpec
 
 CHECKOV = Path(sys.executable).parent / "checkov"
-KEDA_MODELS = Path(sys.executable).parent.parent / "npm" / "keda" / "node_modules"
 IMAGE = "ghcr.io/acme/worker:1.4.2"
 QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-queue-1a2b3c4"
 SCALER_ROLE = "arn:aws:iam::123456789012:role/gridops/prod-prod/keda/jobs-keda-role-1a2b3c4"
@@ -231,63 +228,13 @@ def test_checkov_without_skips_names_only_the_documented_checks(checkov_findings
 
 # --- KEDA's schemas ------------------------------------------------------------------------
 
+
 # Validates each manifest of a JSON list with the model class of its kind; prints one
 # result per manifest: null when valid, else the validator's message.
-VALIDATE_WITH_KEDA_MODELS = """
-import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-const [models, manifests] = process.argv.slice(1);
-const keda = await import(
-  pathToFileURL(`${models}/@kubernetes-models/keda/keda.sh/v1alpha1/index.js`).href
-);
-const results = JSON.parse(readFileSync(manifests, "utf8")).map((manifest) => {
-  try {
-    new keda[manifest.kind](manifest).validate();
-    return null;
-  } catch (error) {
-    return String(error.message);
-  }
-});
-console.log(JSON.stringify(results));
-"""
-
-
 @pytest.fixture(scope="module")
-def keda_schema_errors(tmp_path_factory):
-    """`errors(manifests) -> [None | message]`: KEDA's published API schemas (the npm
-    package `scripts/setup-dev` installs into .venv/npm/keda), run with Node.js. Fails
-    under CI (env CI set) when either is missing, skips elsewhere."""
-    node = shutil.which("node")
-    package = KEDA_MODELS / "@kubernetes-models" / "keda" / "package.json"
-    if node is None or not package.exists():
-        why = "Node.js not found" if node is None else f"{package} missing: run scripts/setup-dev"
-        if os.environ.get("CI"):
-            pytest.fail(f"KEDA schemas unavailable ({why}); required when CI is set")
-        pytest.skip(f"KEDA schemas unavailable ({why})")
-    assert json.loads(package.read_text())["version"] == "2.0.0"
-    folder = tmp_path_factory.mktemp("keda")
-
-    def errors(batch: list[dict[str, Any]]) -> list[str | None]:
-        path = folder / "manifests.json"
-        path.write_text(json.dumps(batch))
-        run = subprocess.run(
-            [
-                node,
-                "--input-type=module",
-                "-e",
-                VALIDATE_WITH_KEDA_MODELS,
-                str(KEDA_MODELS),
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert run.returncode == 0, run.stderr
-        return json.loads(run.stdout)
-
-    return errors
+def keda_schema_errors(kubernetes_models):
+    """KEDA's published API schemas (npm `@kubernetes-models/keda` 2.0.0, KEDA v2.19)."""
+    return kubernetes_models("keda", "2.0.0", {"keda.sh/v1alpha1": "keda.sh/v1alpha1/index.js"})
 
 
 @pytest.fixture(scope="module")
