@@ -85,14 +85,15 @@ def irsa_trust(
 
 
 def role_trust(role_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Trust for a role one operator role assumes (External Secrets, KEDA)."""
+    """Trust for a role one operator role assumes (External Secrets, KEDA): with the
+    session tags its Pod Identity credentials carry (sts:TagSession)."""
     return _doc(
         [
             {
                 "Sid": "OperatorAssumes",
                 "Effect": "Allow",
                 "Principal": {"AWS": role_arn},
-                "Action": "sts:AssumeRole",
+                "Action": list(CHAINED_ASSUME_ACTIONS),
             }
         ]
     )
@@ -117,9 +118,14 @@ def cluster_kms_statements(key_arn: pulumi.Input[str]) -> list[dict[str, Any]]:
     ]
 
 
+# EKS Pod Identity's session tags are transitive: an operator that assumes another role
+# passes them on, which STS allows only with sts:TagSession on both sides.
+CHAINED_ASSUME_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
+
+
 def assume_path_statements(path_arn: str) -> list[dict[str, Any]]:
     """An operator may assume only the roles created for it under its own IAM path."""
-    return [iam.statement(["sts:AssumeRole"], [path_arn], sid="AssumeScopedRoles")]
+    return [iam.statement(CHAINED_ASSUME_ACTIONS, [path_arn], sid="AssumeScopedRoles")]
 
 
 def cluster_autoscaler_statements(

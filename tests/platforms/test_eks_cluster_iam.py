@@ -120,7 +120,8 @@ def test_accepted_exceptions_stay_narrow(plan):
             {
                 "Sid": "AssumeScopedRoles",
                 "Effect": "Allow",
-                "Action": ["sts:AssumeRole"],
+                # Pod Identity's session tags are transitive: chaining needs TagSession.
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
                 "Resource": [f"arn:aws:iam::123456789012:role/gridops/iam-prod/{operator}/*"],
             }
         ]

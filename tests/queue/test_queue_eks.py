@@ -168,7 +168,9 @@ def test_keda_reads_the_backlog_through_its_own_role_and_nothing_else(plan):
             "Sid": "OperatorAssumes",
             "Effect": "Allow",
             "Principal": {"AWS": operator.outputs["arn"]},
-            "Action": "sts:AssumeRole",
+            # The operator's Pod Identity session tags are transitive: STS requires
+            # TagSession on the role it chains to, or KEDA's AssumeRole is denied.
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
         }
     ]
     policy = doc(plan.one(ROLE_POLICY, "jobs-keda-policy").inputs["policy"])

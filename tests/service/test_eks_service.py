@@ -221,9 +221,10 @@ def test_secrets_reader_role_reads_exactly_the_service_secrets(plan):
     assert reader.outputs["arn"].startswith(
         "arn:aws:iam::123456789012:role/gridops/prod-prod/external-secrets/"
     )
-    assert json.loads(reader.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
-        "AWS": eso.outputs["arn"]
-    }
+    trust = json.loads(reader.inputs["assumeRolePolicy"])["Statement"][0]
+    assert trust["Principal"] == {"AWS": eso.outputs["arn"]}
+    # External Secrets holds Pod Identity credentials, whose session tags are transitive.
+    assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     policy = json.loads(
         plan.one("aws:iam/rolePolicy:RolePolicy", "api-secrets-policy").inputs["policy"]
     )
