@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +48,5 @@ class Metric:
         return args
 
     def with_statistic(self, statistic: str) -> Metric:
-        return Metric(
-            self.namespace,
-            self.name,
-            dict(self.dimensions),
-            statistic,
-            self.period_seconds,
-            self.unit,
-            self.label,
-        )
+        """The same metric (dimensions, period, region) read with `statistic`."""
+        return dataclasses.replace(self, dimensions=dict(self.dimensions), statistic=statistic)

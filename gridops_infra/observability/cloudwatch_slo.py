@@ -12,6 +12,7 @@ threshold" (a single bad day already raises the 1-day ticket).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,14 +48,9 @@ def window_periods(seconds: int) -> tuple[int, int]:
 
 
 def _with_period(metric: Metric, period: int, statistic: str) -> Metric:
-    return Metric(
-        metric.namespace,
-        metric.name,
-        dict(metric.dimensions),
-        statistic,
-        period,
-        metric.unit,
-        metric.label,
+    """The same metric (dimensions, unit, region) over `period` with `statistic`."""
+    return dataclasses.replace(
+        metric, dimensions=dict(metric.dimensions), statistic=statistic, period_seconds=period
     )
 
 

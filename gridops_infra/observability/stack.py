@@ -171,8 +171,23 @@ class ObservabilityStack(GridopsComponent):
             for t in slo_alarm_specs(slo, component=slo.service_name)
         ]
 
+        region = aws.get_region().region
+        specs = [
+            *(spec for specs in golden.values() for spec in specs),
+            *(spec for tier in slo_alarms for spec in (tier.long, tier.short)),
+        ]
+        for spec in specs:
+            regions = sorted({m.region or region for m in spec.metrics})
+            if len(regions) > 1:
+                raise a.fail(
+                    "resources",
+                    spec.component,
+                    f"alarm {spec.key} would read metrics of several regions "
+                    f"({', '.join(regions)}); a CloudWatch alarm reads one",
+                )
+
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
-        self._region = aws.get_region().region
+        self._region = region
         self._emails, self._webhooks_list = emails, webhooks
         publishers = [key_policy_statement(iam.account_id())] if eks and eks.managed else []
         self.page_topic_arn, self.ticket_topic_arn = self._topics(publishers)
@@ -364,14 +379,8 @@ class ObservabilityStack(GridopsComponent):
 
     def _metric_region(self, spec: AlarmSpec) -> str:
         """Alarms live in the region of their metrics (CloudFront publishes in us-east-1);
-        one alarm cannot read metrics of two regions."""
-        regions = {m.region or self._region for m in spec.metrics}
-        if len(regions) > 1:
-            raise ValueError(
-                f"ObservabilityStack '{self.name}': alarm {spec.key} reads metrics of "
-                f"several regions ({', '.join(sorted(regions))}); CloudWatch alarms read one"
-            )
-        return regions.pop() if regions else self._region
+        one region per alarm was checked before anything was registered."""
+        return next((m.region for m in spec.metrics if m.region), self._region)
 
     def _region_provider(self, region: str | None) -> pulumi.ResourceOptions | None:
         if region is None or region == self._region:

@@ -76,3 +76,39 @@ def test_cloudfront_widgets_read_us_east_1(plan) -> None:
         if w["type"] == "metric"
     }
     assert regions == {True: "us-east-1"}
+
+
+def test_an_alarm_over_metrics_of_two_regions_is_refused_before_registering() -> None:
+    """A service whose 5xx count lives in us-east-1 but whose request count lives in the
+    stack's region cannot have one CloudWatch alarm over both."""
+    from gridops_infra.metrics import Metric
+    from gridops_infra.observability import Slo
+
+    class StatelessService:  # the stand-in shape the observability tests use
+        name = "api"
+
+        def metric_5xx(self) -> Metric:
+            return Metric("Custom/Edge", "Errors", {}, "Sum", region="us-east-1")
+
+        def metric_requests(self) -> Metric:
+            return Metric("Custom/App", "Requests", {}, "Sum")
+
+        def metric_latency_p99(self) -> Metric:
+            return Metric("Custom/App", "Latency", {}, "p99")
+
+        def metric_cpu(self) -> Metric:
+            return Metric("Custom/App", "CPU", {}, "Average")
+
+    errors: list[str] = []
+
+    def program() -> None:
+        api = StatelessService()
+        try:
+            ObservabilityStack("obs", {"slos": [Slo.availability(api)]})
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    plan = preview(program, stack="fargate", config={"aws:region": "eu-west-1"})
+    assert len(errors) == 1
+    assert "resources=" in errors[0] and "several regions (eu-west-1, us-east-1)" in errors[0]
+    assert plan.resources == []
