@@ -1,5 +1,11 @@
 """ManagedPostgresWithReplicas, engine mode "aurora": an Aurora PostgreSQL cluster, a writer and
-readers over the network's AZs, optional Serverless v2 capacity and reader autoscaling."""
+readers over the network's AZs, optional Serverless v2 capacity and reader autoscaling.
+
+Which instance writes: Aurora makes the first instance it creates the writer, and fails
+over to a reader later. Readers of the writer's class start together with the writer, so
+the instance named `writer` is the first writer only when readers are of another class;
+connections, alarms and drills follow the role (the cluster and reader endpoints, the
+`Role=WRITER` metrics, failover of the cluster), never an instance's name."""
 
 from __future__ import annotations
 

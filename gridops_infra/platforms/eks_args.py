@@ -84,7 +84,10 @@ class EksClusterArgs(TypedDict, total=False):
     spot: bool
     """Add Spot capacity (nodes labelled `gridops.io/capacity=spot`, tainted so only pods
     that tolerate it land there): a managed Spot group, or with Karpenter a Spot NodePool.
-    Default: false."""
+    Default: false. With Karpenter in an account that never ran Spot, create EC2's Spot
+    service-linked role once (`aws iam create-service-linked-role --aws-service-name
+    spot.amazonaws.com`): Karpenter may not, so until then Spot pods wait for room on the
+    on-demand pool."""
     spot_instance_types: list[str]
     """Instance types of the Spot group, all of one shape. Default: four 2 vCPU / 8 GiB
     types of `node_architecture` (see `DEFAULT_SPOT_TYPES`). With Karpenter, their

@@ -170,7 +170,9 @@ def cluster_autoscaler_statements(
 
 # Karpenter's nodes: as the managed nodes (eks_compute), plus Session Manager access
 # in place of SSH. The CNI's permissions stay on the vpc-cni add-on's IRSA role.
-KARPENTER_NODE_POLICIES = (*NODE_POLICIES, "AmazonSSMManagedInstanceCore")
+# The same as the managed group's nodes: no Session Manager on nodes (Karpenter's guide
+# adds it; kubectl debug reaches a node without opening another way in).
+KARPENTER_NODE_POLICIES = NODE_POLICIES
 
 
 def karpenter_controller_statements(

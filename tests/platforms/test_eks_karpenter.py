@@ -165,13 +165,9 @@ def test_node_role_joins_through_an_ec2_linux_access_entry(plan):
         for r in plan.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         if r.name.startswith("kp-karpenter-node-role-")
     )
-    # As the managed nodes (eks_compute), plus Session Manager; the CNI's policy is on the
-    # vpc-cni IRSA role, not on any node role.
-    assert attached == [
-        "AmazonEC2ContainerRegistryPullOnly",
-        "AmazonEKSWorkerNodeMinimalPolicy",
-        "AmazonSSMManagedInstanceCore",
-    ]
+    # Exactly as the managed nodes (eks_compute): no Session Manager, no extra way in; the
+    # CNI's policy is on the vpc-cni IRSA role, not on any node role.
+    assert attached == ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodeMinimalPolicy"]
     entry = plan.one("aws:eks/accessEntry:AccessEntry", "kp-karpenter-nodes")
     assert entry.inputs["type"] == "EC2_LINUX"
     assert entry.inputs["principalArn"] == role.outputs["arn"]
