@@ -6,6 +6,10 @@ notify, so e-mail and webhook subscribers see one stream whatever raised the ale
 cluster alerts) to the ticket topic; its always-firing `Watchdog` heartbeat and `info`
 alerts go nowhere. A page for an SLO silences that SLO's ticket while it fires.
 
+SLOs CloudWatch also pages for (`paged_elsewhere`: the ALB-based burn-rate alarms, which
+page even when the cluster is down) send their Prometheus page to the ticket topic: one
+page per incident, with Prometheus's view of it as the ticket.
+
 Alertmanager signs the SNS calls with SigV4 using its pod's credentials (a Pod Identity
 role allowed `sns:Publish` on exactly these two topics, and the topics' KMS key through
 SNS only). Pure: plain dicts, `amtool check-config` accepts them.
@@ -13,6 +17,8 @@ SNS only). Pure: plain dicts, `amtool check-config` accepts them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -38,9 +44,26 @@ def _sns(topic_arn: pulumi.Input[str], region: str, severity: str) -> dict[str, 
 
 
 def alertmanager_config(
-    region: str, page_topic_arn: pulumi.Input[str], ticket_topic_arn: pulumi.Input[str]
+    region: str,
+    page_topic_arn: pulumi.Input[str],
+    ticket_topic_arn: pulumi.Input[str],
+    paged_elsewhere: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The Alertmanager configuration (the `alertmanager.yml` mapping)."""
+    # Alertmanager anchors regex matchers: this matches exactly these SLO names.
+    elsewhere = (
+        [
+            {
+                "receiver": "ticket",
+                "matchers": [
+                    'severity = "page"',
+                    f'slo =~ "{"|".join(re.escape(n) for n in sorted(paged_elsewhere))}"',
+                ],
+            }
+        ]
+        if paged_elsewhere
+        else []
+    )
     return {
         "global": {"resolve_timeout": "5m"},
         "route": {
@@ -52,6 +75,7 @@ def alertmanager_config(
             "routes": [
                 {"receiver": "null", "matchers": ['alertname = "Watchdog"']},
                 {"receiver": "null", "matchers": ['alertname = "InfoInhibitor"']},
+                *elsewhere,
                 {
                     "receiver": "page",
                     "matchers": ['severity = "page"'],

@@ -56,6 +56,9 @@ class EksObservabilitySettings:
     xray: bool
     otel_replicas: int
     otel_chart_version: str
+    paged_by_cloudwatch: tuple[str, ...] = ()
+    """SLOs whose fast burn CloudWatch already pages for: Alertmanager sends Prometheus's
+    page alerts for them to the ticket topic (one page per incident)."""
 
     @property
     def service_names(self) -> list[str]:

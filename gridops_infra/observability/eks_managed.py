@@ -20,6 +20,7 @@ them for import.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +54,15 @@ class ManagedPrometheus:
     topic_policies: dict[str, pulumi.Output[str]]
 
 
-def amp_alertmanager_definition(region: str, page_topic_arn: str, ticket_topic_arn: str) -> str:
+def amp_alertmanager_definition(
+    region: str,
+    page_topic_arn: str,
+    ticket_topic_arn: str,
+    paged_elsewhere: Sequence[str] = (),
+) -> str:
     """The workspace's definition: `alertmanager_config` holding the routing YAML
     (AMP has no template files on disk, so `templates` is left out)."""
-    config = alertmanager_config(region, page_topic_arn, ticket_topic_arn)
+    config = alertmanager_config(region, page_topic_arn, ticket_topic_arn, paged_elsewhere)
     config.pop("templates")
     inner = yaml.dump(config, Dumper=_BlockDumper, sort_keys=False, width=4096)
     return yaml.dump({"alertmanager_config": inner}, Dumper=_BlockDumper, sort_keys=False)
@@ -174,7 +180,7 @@ def build_managed(
             )
         )
     definition = pulumi.Output.all(topic_arns["page"], topic_arns["ticket"]).apply(
-        lambda arns: amp_alertmanager_definition(region, arns[0], arns[1])
+        lambda arns: amp_alertmanager_definition(region, arns[0], arns[1], s.paged_by_cloudwatch)
     )
     stack.child(
         "amp_alert_manager_definition",

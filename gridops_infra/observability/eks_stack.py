@@ -266,7 +266,9 @@ def build_eks_observability(
             publish_statements(list(topic_arns.values()), topic_key_arn, region),
             ALERTMANAGER_SERVICE_ACCOUNT,
         )
-        config = alertmanager_config(region, topic_arns["page"], topic_arns["ticket"])
+        config = alertmanager_config(
+            region, topic_arns["page"], topic_arns["ticket"], s.paged_by_cloudwatch
+        )
     in_cluster_grafana = s.grafana and not s.managed
     if in_cluster_grafana:
         before_release.append(_grafana_admin_secret(b, monitoring))

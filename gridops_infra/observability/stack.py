@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -46,9 +47,11 @@ class ObservabilityStackArgs(TypedDict, total=False):
     """Create a CloudWatch dashboard laid out by component. Default: true."""
     cloudwatch_slo_alarms: bool
     """Create the CloudWatch burn-rate alarms for the SLOs. Default: true. On EKS the
-    Prometheus rules alert on the same SLOs from the app's own metrics, so both page;
-    false keeps only Prometheus (allowed only when every SLO's target runs on the EKS
-    cluster). The ALB-based alarms also catch outages in which the app reports nothing."""
+    Prometheus rules evaluate the same SLOs from the app's own metrics; with both, the
+    CloudWatch alarm pages (it sees the ALB from outside, so it also pages when the app
+    reports nothing or the cluster is down) and Prometheus's fast burn for that SLO goes
+    to the ticket topic: one page per incident. False keeps only Prometheus, which then
+    pages (allowed only when every SLO's target runs on the EKS cluster)."""
     prometheus: dict[str, Any]
     """EKS only (watched services on an EksCluster): `{"managed": bool (default false:
     kube-prometheus-stack in the cluster; true: Amazon Managed Prometheus + Managed
@@ -170,6 +173,15 @@ class ObservabilityStack(GridopsComponent):
             for slo in cloudwatch_slo_list
             for t in slo_alarm_specs(slo, component=slo.service_name)
         ]
+        if eks is not None:
+            # One page per incident: where CloudWatch pages (from outside the cluster, so
+            # also when the cluster is down), Prometheus's page for the SLO is a ticket.
+            eks = dataclasses.replace(
+                eks,
+                paged_by_cloudwatch=tuple(
+                    slo.name for slo in cloudwatch_slo_list if slo.name in on_prometheus
+                ),
+            )
 
         region = aws.get_region().region
         specs = [

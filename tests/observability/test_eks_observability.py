@@ -555,3 +555,53 @@ def test_cloudwatch_side_is_unchanged_on_eks(plan):
     # 2 SLOs x 4 tiers (each a composite), + the service's rollback composite
     assert len(alarms) == 9
     assert plan.one("aws:cloudwatch/dashboard:Dashboard")
+
+
+def _route(amtool: str, config: dict[str, Any], tmp_path: Path, *labels: str) -> str:
+    """The receiver Alertmanager itself picks for an alert with `labels` (amtool)."""
+    path = tmp_path / "routes.yml"
+    path.write_text(yaml.safe_dump(config))
+    result = _run(
+        amtool, "config", "routes", "test", f"--config.file={path}", *labels, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip()
+
+
+def test_one_page_per_incident_when_cloudwatch_pages_for_the_same_slo(plan, amtool, tmp_path):
+    """CloudWatch pages for both SLOs (the ALB seen from outside, even when the cluster is
+    down), so Prometheus's fast-burn alert for them arrives as a ticket; a page for an SLO
+    only Prometheus evaluates still pages, and slow burns stay tickets."""
+    config = _alertmanager_config(plan)
+    slos = [slo.name for slo in SEEN["slos"]]
+    for slo in slos:
+        assert _route(amtool, config, tmp_path, "severity=page", f"slo={slo}") == "ticket"
+        assert _route(amtool, config, tmp_path, "severity=ticket", f"slo={slo}") == "ticket"
+    assert _route(amtool, config, tmp_path, "severity=page", "slo=checkout-custom") == "page"
+    assert _route(amtool, config, tmp_path, "severity=page", f"slo={slos[0]}-v2") == "page"
+
+
+def test_without_cloudwatch_slo_alarms_prometheus_pages(amtool, tmp_path):
+    def program() -> None:
+        net = Network("prod", {"az_count": 2})
+        cluster = EksCluster("prod", {"network": net, "ebs_csi_driver": False})
+        api = StatelessService(
+            "api",
+            {
+                "platform": cluster,
+                "image": "ghcr.io/acme/api:1.4.2",
+                "environment": otel_environment("api", "eks"),
+            },
+        )
+        ObservabilityStack(
+            "obs",
+            {
+                "resources": [api],
+                "slos": [Slo.availability(api)],
+                "cloudwatch_slo_alarms": False,
+                "prometheus": {"persistent": False},
+            },
+        )
+
+    config = _alertmanager_config(preview(program, stack="eks"))
+    assert _route(amtool, config, tmp_path, "severity=page", "slo=api-availability") == "page"
