@@ -22,7 +22,7 @@ from .postgres_support import (
     data_protection,
     instance_monitoring,
     master_secret_arn,
-    parameter_list,
+    parameter_group,
 )
 
 if TYPE_CHECKING:
@@ -34,18 +34,7 @@ SCALING_COOLDOWN_SECONDS = 300
 def build_aurora_mode(
     db: ManagedPostgresWithReplicas, s: PostgresSettings, f: Foundation
 ) -> Deployment:
-    params = db.child(
-        "parameter_group",
-        aws.rds.ClusterParameterGroup,
-        {
-            # The family is in the name, so a major upgrade creates the new group first.
-            "name": f"{s.identifier}-{s.parameter_family}",
-            "family": s.parameter_family,
-            "description": f"Aurora PostgreSQL {s.major} for {db.name}: TLS required, slow queries logged",
-            "parameters": parameter_list(s),
-        },
-        suffix="params",
-    )
+    params = parameter_group(db, s, aws.rds.ClusterParameterGroup, "Aurora PostgreSQL")
     cluster_args: dict[str, Any] = {
         "cluster_identifier": s.identifier,
         "engine": "aurora-postgresql",

@@ -16,7 +16,7 @@ from .postgres_support import (
     data_protection,
     instance_monitoring,
     master_secret_arn,
-    parameter_list,
+    parameter_group,
 )
 
 if TYPE_CHECKING:
@@ -45,18 +45,7 @@ class Deployment:
 def build_instance_mode(
     db: ManagedPostgresWithReplicas, s: PostgresSettings, f: Foundation
 ) -> Deployment:
-    params = db.child(
-        "parameter_group",
-        aws.rds.ParameterGroup,
-        {
-            # The family is in the name, so a major upgrade creates the new group first.
-            "name": f"{s.identifier}-{s.parameter_family}",
-            "family": s.parameter_family,
-            "description": f"PostgreSQL {s.major} for {db.name}: TLS required, slow queries logged",
-            "parameters": parameter_list(s),
-        },
-        suffix="params",
-    )
+    params = parameter_group(db, s, aws.rds.ParameterGroup, "PostgreSQL")
     shared: dict[str, Any] = {
         "engine": "postgres",
         "port": s.port,

@@ -246,6 +246,28 @@ def write_connection_secret(
 CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 
 
+def parameter_group(
+    db: ManagedPostgresWithReplicas,
+    s: PostgresSettings,
+    cls: type[aws.rds.ParameterGroup] | type[aws.rds.ClusterParameterGroup],
+    engine_label: str,
+) -> aws.rds.ParameterGroup | aws.rds.ClusterParameterGroup:
+    """The instance (or Aurora cluster) parameter group: TLS required, slow queries
+    logged (`parameter_list`)."""
+    return db.child(
+        "parameter_group",
+        cls,
+        {
+            # The family is in the name, so a major upgrade creates the new group first.
+            "name": f"{s.identifier}-{s.parameter_family}",
+            "family": s.parameter_family,
+            "description": f"{engine_label} {s.major} for {db.name}: TLS required, slow queries logged",
+            "parameters": parameter_list(s),
+        },
+        suffix="params",
+    )
+
+
 def parameter_list(s: PostgresSettings) -> list[dict[str, str]]:
     """TLS always; slow statements and lock waits logged. Ours are dynamic parameters
     (applied at once); the user's extras wait for the next reboot, which suits any kind."""
