@@ -35,6 +35,7 @@ from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
 from ..service import eks_secrets
+from ..service.eks import pod_maker
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
 from ..service.eks_secret_sync import sync_secrets
@@ -134,7 +135,7 @@ def build(
         *(dict(s) for s in spec.task_statements),
     ]
     pod = workload_role(
-        _maker(owner),
+        pod_maker(owner),
         cluster.identity,
         ns,
         spec.name,
@@ -238,14 +239,6 @@ def _resolved(spec: ServiceSpec, prepared: Prepared, v: dict[str, Any], pull: bo
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
     )
-
-
-def _maker(owner: GridopsComponent):
-    def make(role: str, cls: type, args: dict[str, Any], suffix: str, opts=None) -> Any:
-        name = suffix if suffix.startswith("pod-") else f"pod-{suffix}"
-        return owner.child(role, cls, args, suffix=name, opts=opts)
-
-    return make
 
 
 __all__ = ["CHILD_ROLES", "build", "check", "queue_grant", "scaler_statements"]

@@ -100,7 +100,7 @@ def build(
     k8s_opts = pulumi.ResourceOptions(provider=cluster.provider)
     statements = [*grant.task_statements, *(dict(s) for s in spec.task_statements)]
     pod = workload_role(
-        _maker(service),
+        pod_maker(service),
         cluster.identity,
         ns,
         spec.name,
@@ -275,12 +275,15 @@ def _hostname(status: Any) -> str:
     return hosts[0].hostname
 
 
-def _maker(service: GridopsComponent):
+def pod_maker(owner: GridopsComponent):
+    """`make` for a workload's Pod Identity role and association: the owner's children,
+    named `<owner>-pod-<suffix>` (the roles `transforms` knows)."""
+
     def make(role: str, cls: type, args: dict[str, Any], suffix: str, opts=None) -> Any:
         name = suffix if suffix.startswith("pod-") else f"pod-{suffix}"
-        return service.child(role, cls, args, suffix=name, opts=opts)
+        return owner.child(role, cls, args, suffix=name, opts=opts)
 
     return make
 
 
-__all__ = ["CHILD_ROLES", "Prepared", "build", "check"]
+__all__ = ["CHILD_ROLES", "Prepared", "build", "check", "pod_maker"]
