@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from . import iam
 from ._component import GridopsComponent
+from .buckets import access_log_settings
 
 ROLES = (
     "log_bucket",
@@ -40,49 +41,14 @@ def log_bucket(
     bucket's S3 server access logs land under `s3-site/` too (written by the S3 logging
     service, admitted by the bucket policy for that source bucket only)."""
     bucket = owner.child("log_bucket", aws.s3.Bucket, {"force_destroy": False}, suffix="logs")
-    block = owner.child(
-        "log_public_access_block",
-        aws.s3.BucketPublicAccessBlock,
-        {
-            "bucket": bucket.id,
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-        suffix="logs-public-access-block",
-    )
-    ownership = owner.child(
-        "log_ownership",
-        aws.s3.BucketOwnershipControls,
-        {"bucket": bucket.id, "rule": {"object_ownership": "BucketOwnerPreferred"}},
-        suffix="logs-ownership",
-    )
-    encryption = owner.child(
-        "log_encryption",
-        aws.s3.BucketServerSideEncryptionConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        },
-        suffix="logs-encryption",
-    )
-    owner.child(
-        "log_lifecycle",
-        aws.s3.BucketLifecycleConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [
-                {
-                    "id": "expire-access-logs",
-                    "status": "Enabled",
-                    "filter": {"prefix": ""},
-                    "expiration": {"days": retention_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                }
-            ],
-        },
-        suffix="logs-lifecycle",
+    closed = access_log_settings(
+        owner,
+        bucket,
+        role_prefix="log",
+        suffix_prefix="logs",
+        expire_days=retention_days,
+        # CloudFront's standard logs are still written with an ACL.
+        object_ownership="BucketOwnerPreferred",
     )
     deny_http = iam.statement(
         ["s3:*"],
@@ -100,7 +66,7 @@ def log_bucket(
         aws.s3.BucketPolicy,
         {"bucket": bucket.id, "policy": iam.policy_document(statements)},
         suffix="logs-policy",
-        opts=pulumi.ResourceOptions(depends_on=[block]),
+        opts=pulumi.ResourceOptions(depends_on=[closed.public_access_block]),
     )
     if site_bucket is not None:
         owner.child(
@@ -114,7 +80,7 @@ def log_bucket(
             suffix="site-access-logging",
             opts=pulumi.ResourceOptions(depends_on=[policy]),
         )
-    return bucket, [ownership, encryption, policy]
+    return bucket, [closed.ownership, closed.encryption, policy]
 
 
 def _site_logging_statement(

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
+from ..buckets import access_log_settings
 
 # TLS 1.3 with TLS 1.2 fallback, no TLS 1.0/1.1 (AWS's recommended ALB policy).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -112,45 +113,8 @@ def access_log_bucket(
     Returns the bucket, its policy (the ALB must wait for it) and the policy document.
     """
     bucket = owner.child("alb_logs_bucket", aws.s3.Bucket, {"force_destroy": False})
-    owner.child(
-        "alb_logs_public_access_block",
-        aws.s3.BucketPublicAccessBlock,
-        {
-            "bucket": bucket.id,
-            "block_public_acls": True,
-            "block_public_policy": True,
-            "ignore_public_acls": True,
-            "restrict_public_buckets": True,
-        },
-    )
-    owner.child(
-        "alb_logs_ownership",
-        aws.s3.BucketOwnershipControls,
-        {"bucket": bucket.id, "rule": {"object_ownership": "BucketOwnerEnforced"}},
-    )
-    owner.child(
-        "alb_logs_encryption",
-        aws.s3.BucketServerSideEncryptionConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        },
-    )
-    owner.child(
-        "alb_logs_lifecycle",
-        aws.s3.BucketLifecycleConfiguration,
-        {
-            "bucket": bucket.id,
-            "rules": [
-                {
-                    "id": "expire-access-logs",
-                    "status": "Enabled",
-                    "filter": {"prefix": ""},
-                    "expiration": {"days": expire_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                }
-            ],
-        },
+    access_log_settings(
+        owner, bucket, role_prefix="alb_logs", suffix_prefix="alb-logs", expire_days=expire_days
     )
     document = access_log_policy_document(bucket.arn)
     policy = owner.child(
