@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+
 SECRET_PLACEHOLDER = "[secret]"
 UNKNOWN_PLACEHOLDER = "[computed]"
 
@@ -180,6 +182,10 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, pulumi.asset.FileAsset | pulumi.asset.FileArchive):
+        return {"file": str(value.path)}
+    if isinstance(value, pulumi.asset.StringAsset):
+        return {"text": value.text}
     return str(value)
 
 

@@ -331,3 +331,23 @@ def test_stack_references_are_answered_from_another_plan() -> None:
     assert "s3cr3t-value" not in app_plan.dumps()
     with pytest.raises(StackReferenceError, match="acme/platform/prod"):
         preview(app)
+
+
+def test_assets_appear_in_plan_json_by_what_they_hold(tmp_path: Path) -> None:
+    """Not by object address: the same program gives the same JSON every run."""
+    page = tmp_path / "index.html"
+    page.write_text("<h1>hi</h1>")
+
+    def program() -> None:
+        bucket = aws.s3.Bucket("site")
+        aws.s3.BucketObjectv2("page", bucket=bucket.id, source=pulumi.FileAsset(str(page)))
+        aws.s3.BucketObjectv2("note", bucket=bucket.id, source=pulumi.StringAsset("hello"))
+
+    first, second = preview(program), preview(program)
+    assert first.dumps() == second.dumps()
+    objects = {
+        r["name"]: r["inputs"]["source"]
+        for r in json.loads(first.dumps())["resources"]
+        if r["type"] == "aws:s3/bucketObjectv2:BucketObjectv2"
+    }
+    assert objects == {"page": {"file": str(page)}, "note": {"text": "hello"}}
