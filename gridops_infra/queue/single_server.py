@@ -46,6 +46,7 @@ SingleServer (`spot` and `task_protection` are refused earlier, by queue/args.py
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +58,15 @@ from .._component import GridopsComponent
 from .._validation import ArgError
 from ..links import LinkGrant
 from ..platforms.single_server import SingleServer
-from ..platforms.single_server_compose import DATABASE_NETWORK, WEB_NETWORK, ContainerSpec
+from ..platforms.single_server_compose import ContainerSpec
 from ..platforms.single_server_types import instance_vcpus
 from ..service.fargate import merge_grants
-from ..service.single_server import host_policy_document, links_database, refuse_unsupported
+from ..service.single_server import (
+    container_spec,
+    host_policy_document,
+    links_database,
+    refuse_unsupported,
+)
 from ..service.spec import ServiceSpec
 from .args import QueueSettings
 from .backend import QueueRefs, WorkerOutputs
@@ -145,22 +151,16 @@ def worker_container(
         "gridops.max_workers": str(scaling.max_workers),
         "gridops.target_backlog_per_worker": f"{scaling.target_backlog_per_task:g}",
     }
-    return ContainerSpec(
+    # The service's container, without what only a server of requests needs.
+    return dataclasses.replace(
+        container_spec(spec, grant, joins_database=joins_database),
         name=f"{spec.name}{WORKER_SUFFIX}",
-        image=spec.image,
+        port=None,
+        routes=(),
+        health_check_path=None,
         environment=environment,
-        secrets={**spec.secrets, **grant.secrets},
-        command=spec.command,
         replicas=max(scaling.min_workers, 1),
-        cpus=spec.cpu / 1024,
-        memory_mb=spec.memory,
-        networks=(WEB_NETWORK, DATABASE_NETWORK) if joins_database else (WEB_NETWORK,),
-        healthcheck=spec.container_health_check_command,
-        healthcheck_start_seconds=spec.health_check_grace_period_seconds,
         stop_grace_seconds=settings.job_timeout_seconds,
-        user=spec.user,
-        read_only=spec.read_only_root_filesystem,
-        tmpfs=spec.writable_paths if spec.read_only_root_filesystem else (),
         extra={"labels": labels},
     )
 
