@@ -14,7 +14,6 @@ With `managed=True`, AMP and Managed Grafana too (`eks_managed`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from .._component import GridopsComponent
-from ..platforms.eks_identity import PodIdentityRole, workload_role
+from ..platforms.eks_identity import PodIdentityRole, prefixed_maker, workload_role
 from .eks_alertmanager import alertmanager_config, publish_statements
 from .eks_args import EksObservabilitySettings
 from .eks_contract import COLLECTOR_NAME, MONITORING_NAMESPACE, OTEL_SLI_METRICS, OTLP_ENDPOINT
@@ -96,19 +95,6 @@ def _snake(key: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
 
 
-def _maker(stack: GridopsComponent, prefix: str) -> Callable[..., Any]:
-    def make(
-        role: str,
-        cls: type,
-        args: dict[str, Any],
-        suffix: str,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> Any:
-        return stack.child(role, cls, args, suffix=f"{prefix}-{suffix}", opts=opts)
-
-    return make
-
-
 class _Builder:
     def __init__(
         self,
@@ -145,7 +131,7 @@ class _Builder:
 
     def role(self, component: str, statements: list[dict[str, Any]], sa: str) -> PodIdentityRole:
         role = workload_role(
-            _maker(self.stack, component),
+            prefixed_maker(self.stack, component),
             self.cluster.identity,
             MONITORING_NAMESPACE,
             sa,

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .. import iam
+from .._component import GridopsComponent
 from .eks_iam import irsa_trust, pod_identity_trust, role_trust
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -130,6 +131,22 @@ def _inline_policy(
     document = iam.policy_document(list(statements))
     make(role_key, aws.iam.RolePolicy, {"role": role.name, "policy": document}, "policy")
     return document
+
+
+def prefixed_maker(owner: GridopsComponent, prefix: str) -> Make:
+    """`make` creating `owner`'s children named `<owner>-<prefix>-<suffix>` (one
+    operator's or one observability part's resources)."""
+
+    def make(
+        role: str,
+        cls: type,
+        args: dict[str, Any],
+        suffix: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Any:
+        return owner.child(role, cls, args, suffix=f"{prefix}-{suffix}", opts=opts)
+
+    return make
 
 
 def parented_maker(name: str, parent: pulumi.Resource, tags: dict[str, str] | None = None) -> Make:

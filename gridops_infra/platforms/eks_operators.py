@@ -31,7 +31,7 @@ from .eks_iam import (
     cluster_autoscaler_statements,
     karpenter_controller_statements,
 )
-from .eks_identity import ClusterIdentity, workload_role
+from .eks_identity import ClusterIdentity, prefixed_maker, workload_role
 from .eks_karpenter import KarpenterInfra
 from .eks_lbc_policy import load_balancer_controller_statements
 
@@ -90,7 +90,7 @@ def install_operators(
     out = Operators()
     for op, statements in wanted:
         role = workload_role(
-            _maker(c, op.short),
+            prefixed_maker(c, op.short),
             identity,
             op.namespace,
             op.service_account,
@@ -117,16 +117,3 @@ def install_operators(
             c, op, s.chart_versions[op.chart], values, provider, after
         )
     return out
-
-
-def _maker(c: GridopsComponent, prefix: str) -> Callable[..., Any]:
-    def make(
-        role: str,
-        cls: type,
-        args: dict[str, Any],
-        suffix: str,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> Any:
-        return c.child(role, cls, args, suffix=f"{prefix}-{suffix}", opts=opts)
-
-    return make
