@@ -50,15 +50,7 @@ def log_bucket(
         # CloudFront's standard logs are still written with an ACL.
         object_ownership="BucketOwnerPreferred",
     )
-    deny_http = iam.statement(
-        ["s3:*"],
-        [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
-    deny_http["Principal"] = "*"
-    statements = [deny_http]
+    statements = [iam.deny_insecure_transport("s3", iam.bucket_and_objects(bucket.arn))]
     if site_bucket is not None:
         statements.append(_site_logging_statement(bucket.arn, site_bucket.arn))
     policy = owner.child(

@@ -132,15 +132,7 @@ def bucket_policy_document(
         conditions={"StringEquals": {"AWS:SourceArn": distribution_arn}},
     )
     read["Principal"] = {"Service": "cloudfront.amazonaws.com"}
-    deny_http = iam.statement(
-        ["s3:*"],
-        [bucket_arn, objects],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
-    deny_http["Principal"] = "*"
-    return iam.policy_document([read, deny_http])
+    return iam.policy_document([read, iam.deny_insecure_transport("s3", [bucket_arn, objects])])
 
 
 def bucket_policy(

@@ -36,6 +36,25 @@ def statement(
     return out
 
 
+def deny_insecure_transport(service: str, resources: Sequence[ArnInput]) -> dict[str, Any]:
+    """The resource-policy statement refusing every `service:*` call on `resources`
+    made over plain HTTP, by anyone (S3 buckets, SQS queues)."""
+    deny = statement(
+        [f"{service}:*"],
+        resources,
+        sid="DenyInsecureTransport",
+        effect="Deny",
+        conditions={"Bool": {"aws:SecureTransport": "false"}},
+    )
+    deny["Principal"] = "*"
+    return deny
+
+
+def bucket_and_objects(bucket_arn: pulumi.Input[str]) -> list[ArnInput]:
+    """A bucket's ARN and its objects' (`<arn>/*`)."""
+    return [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")]
+
+
 def policy_document(statements: Sequence[dict[str, Any]]) -> pulumi.Output[str]:
     """The JSON document, resolved once every ARN in it is known."""
     doc = {"Version": "2012-10-17", "Statement": list(statements)}

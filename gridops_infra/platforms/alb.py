@@ -134,14 +134,7 @@ def access_log_policy_document(bucket_arn: pulumi.Input[str]) -> pulumi.Output[s
     by_elb_account["Principal"] = {"AWS": elb_account_arn}
     by_log_delivery = iam.statement(["s3:PutObject"], logs_path, sid="LogDeliveryWritesLogs")
     by_log_delivery["Principal"] = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
-    deny_http = iam.statement(
-        ["s3:*"],
-        [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
-    deny_http["Principal"] = "*"
+    deny_http = iam.deny_insecure_transport("s3", iam.bucket_and_objects(bucket_arn))
     return iam.policy_document([by_elb_account, by_log_delivery, deny_http])
 
 

@@ -177,26 +177,13 @@ def _interruption_queue(
     c.child(
         "interruption_queue_policy",
         aws.sqs.QueuePolicy,
-        {"queue_url": dead_letter.url, "policy": tls_only(dead_letter.arn)},
+        {
+            "queue_url": dead_letter.url,
+            "policy": iam.policy_document([iam.deny_insecure_transport("sqs", [dead_letter.arn])]),
+        },
         suffix="interruption-dlq-policy",
     )
     return queue, dead_letter, policy, rules
-
-
-def _deny_plain_http(queue_arn: pulumi.Input[str]) -> dict[str, Any]:
-    deny = iam.statement(
-        ["sqs:*"],
-        [queue_arn],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
-    deny["Principal"] = "*"
-    return deny
-
-
-def tls_only(queue_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    return iam.policy_document([_deny_plain_http(queue_arn)])
 
 
 def interruption_queue_policy(
@@ -218,7 +205,9 @@ def interruption_queue_policy(
         conditions={"StringEquals": {"aws:SourceAccount": account}},
     )
     from_sqs["Principal"] = {"Service": "sqs.amazonaws.com"}
-    return iam.policy_document([from_rules, from_sqs, _deny_plain_http(queue_arn)])
+    return iam.policy_document(
+        [from_rules, from_sqs, iam.deny_insecure_transport("sqs", [queue_arn])]
+    )
 
 
 def karpenter_node_resources(

@@ -124,15 +124,9 @@ def backup_bucket(
 def backup_bucket_policy_document(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     """Nobody over plain HTTP. Writers are granted by their own IAM policy (the instance
     role: `s3:PutObject` under `postgres/` only); the bucket policy grants nothing."""
-    deny_http = iam.statement(
-        ["s3:*"],
-        [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
+    return iam.policy_document(
+        [iam.deny_insecure_transport("s3", iam.bucket_and_objects(bucket_arn))]
     )
-    deny_http["Principal"] = "*"
-    return iam.policy_document([deny_http])
 
 
 def snapshot_policy(

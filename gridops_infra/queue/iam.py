@@ -79,15 +79,7 @@ def task_protection_statement(
 def tls_only_policy(queue_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     """The queue policy: nobody may use the queue over plain HTTP. Access itself is
     granted by the IAM policies of workers and senders, in this account only."""
-    deny = iam.statement(
-        ["sqs:*"],
-        [queue_arn],
-        sid="DenyInsecureTransport",
-        effect="Deny",
-        conditions={"Bool": {"aws:SecureTransport": "false"}},
-    )
-    deny["Principal"] = "*"
-    return iam.policy_document([deny])
+    return iam.policy_document([iam.deny_insecure_transport("sqs", [queue_arn])])
 
 
 __all__ = [
