@@ -39,7 +39,7 @@ def create_auth(cache: RedisCache, kms_key_arn: pulumi.Input[str] | None) -> Aut
         {
             "description": f"AUTH token and connection URLs of cache {cache.name}",
             "kms_key_id": kms_key_arn,
-            "recovery_window_in_days": 7,
+            "recovery_window_in_days": 30,
         },
         suffix="auth",
     )

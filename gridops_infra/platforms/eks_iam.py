@@ -355,7 +355,10 @@ def karpenter_controller_statements(
         iam.statement(["iam:GetInstanceProfile"], [profiles], sid="ReadInstanceProfiles"),
         iam.statement(
             ["iam:ListInstanceProfiles"],
-            "*",  # List* take no resource; the profile garbage collector lists them
+            # The profile garbage collector lists them. Karpenter's reference policy grants
+            # this unscoped (AllowUnscopedInstanceProfileListAction), and the authorization
+            # tables disagree on whether the action takes a resource.
+            "*",
             sid="ListInstanceProfiles",
         ),
         iam.statement(

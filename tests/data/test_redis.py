@@ -139,6 +139,8 @@ def test_allow_from_adds_exactly_one_rule_on_6379(plan, built) -> None:
 
 def test_auth_token_lives_in_secrets_manager_as_a_secret(plan, group) -> None:
     token = reveal(plan.one(TOKEN).outputs["result"])
+    # A deleted secret stays recoverable for 30 days, as the database's does.
+    assert plan.one("aws:secretsmanager/secret:Secret").inputs["recoveryWindowInDays"] == 30
     version = plan.one("aws:secretsmanager/secretVersion:SecretVersion")
     assert isinstance(version.inputs["secretString"], SecretValue)
     document = json.loads(reveal(version.inputs["secretString"]))
