@@ -54,7 +54,8 @@ class SingleServer(GridopsComponent):
 
     - Graviton by default, latest Amazon Linux 2023, IMDSv2 only (hop limit 2 so
       containers reach the instance role), in a public subnet behind an Elastic IP; the
-      security group admits 80/443 only; no SSH key, no port 22: Session Manager.
+      security group admits 80 only (and 443 with a `domain`); no SSH key, no port 22:
+      Session Manager.
     - An encrypted gp3 root volume and a separate encrypted gp3 data volume on /data,
       `protect`ed and `retain_on_delete` (a final snapshot if it is ever deleted), with
       daily snapshots by Data Lifecycle Manager.

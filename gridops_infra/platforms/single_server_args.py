@@ -97,7 +97,8 @@ class SingleServerArgs(TypedDict, total=False):
     acme_email: str
     """Contact address for Let's Encrypt expiry notices. Default: none."""
     ingress_cidrs: list[str]
-    """IPv4 ranges allowed to reach ports 80/443. Default: `["0.0.0.0/0"]`. SSH (22) is
+    """IPv4 ranges allowed to reach port 80, and 443 when there is a `domain` (without
+    one the proxy has no certificate, so 443 stays shut). Default: `["0.0.0.0/0"]`. SSH (22) is
     never opened: use SSM Session Manager. Not with `behind_cdn`."""
     behind_cdn: bool
     """Serve only through a CloudFront distribution (CdnFrontend with a service on this

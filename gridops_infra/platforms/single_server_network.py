@@ -1,6 +1,6 @@
-"""The SingleServer's ways in and out: its security group (HTTP/HTTPS in from the allowed
-CIDRs, the VPC and chosen internet ports out, no SSH), the network interface holding the
-Elastic IP, and the DNS record behind its URL."""
+"""The SingleServer's ways in and out: its security group (HTTP in from the allowed
+CIDRs, HTTPS too with a domain; the VPC and chosen internet ports out; no SSH), the
+network interface holding the Elastic IP, and the DNS record behind its URL."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def host_security_group(server: SingleServer, s: ServerSettings) -> aws.ec2.Secu
             },
             suffix="in-80-cloudfront",
         )
-    for port in () if s.behind_cdn else PROXY_PORTS:
+    # Without a domain the proxy has no certificate and serves HTTP only: 443 stays shut.
+    open_ports = () if s.behind_cdn else PROXY_PORTS if s.domain else (80,)
+    for port in open_ports:
         for i, cidr in enumerate(s.ingress_cidrs):
             _tcp_rule(
                 server,

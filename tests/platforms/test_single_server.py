@@ -158,12 +158,10 @@ def test_both_volumes_are_encrypted_gp3(plan: Plan) -> None:
     assert data["size"] == 50
 
 
-def test_security_group_admits_only_80_and_443(plan: Plan) -> None:
+def test_security_group_admits_only_80_without_a_domain(plan: Plan) -> None:
+    # No certificate without a domain, so nothing would answer on 443.
     rules = mine(plan, INGRESS)
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [
-        (80, 80),
-        (443, 443),
-    ]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [(80, 80)]
     assert all(r.inputs["ipProtocol"] == "tcp" for r in rules)
     assert not any(r.inputs["fromPort"] <= 22 <= r.inputs["toPort"] for r in rules)
     sg = plan.one("aws:ec2/securityGroup:SecurityGroup")
@@ -469,6 +467,8 @@ def test_domain_gets_https_and_a_record() -> None:
         "x-gridops"
     ]["files"]["caddy/Caddyfile"]
     assert "app.example.com {" in caddyfile and "email ops@example.com" in caddyfile
+    ports = sorted((r.inputs["fromPort"], r.inputs["cidrIpv4"]) for r in plan.of_type(INGRESS))
+    assert ports == [(80, "0.0.0.0/0"), (443, "0.0.0.0/0")]
 
 
 def test_x86_and_restore_from_snapshot() -> None:
