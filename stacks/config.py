@@ -7,6 +7,7 @@ names it, a wrong type names the key and what is expected.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -14,6 +15,19 @@ import pulumi
 
 class StageConfigError(ValueError):
     """A stage config key that is missing or malformed (one line for the user)."""
+
+
+@dataclass(frozen=True)
+class StageDomain:
+    """The name viewers use and its Route 53 hosted zone (`gridops:domain`, `gridops:zone_id`)."""
+
+    name: str
+    zone_id: str
+
+    @property
+    def origin(self) -> str:
+        """The name CloudFront connects to, with a certificate of its own: `origin.<name>`."""
+        return f"origin.{self.name}"
 
 
 class StageConfig:
@@ -72,3 +86,16 @@ class StageConfig:
 
     def secret(self, key: str) -> pulumi.Output[str] | None:
         return self._cfg.get_secret(key)
+
+    def domain(self) -> StageDomain | None:
+        """`gridops:domain` with `gridops:zone_id`, or None when neither is set."""
+        name, zone_id = self.optional_str("domain"), self.optional_str("zone_id")
+        if name is None and zone_id is None:
+            return None
+        if name is None or zone_id is None:
+            missing = "domain" if name is None else "zone_id"
+            raise StageConfigError(
+                f"config gridops:{missing} is missing: gridops:domain and gridops:zone_id "
+                "go together (the hosted zone that holds the domain)"
+            )
+        return StageDomain(name.lower().rstrip("."), zone_id)

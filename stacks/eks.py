@@ -33,13 +33,22 @@ def build(cfg: StageConfig) -> None:
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs
     cluster = EksCluster(cfg.text("cluster_name", "prod"), cluster_args)
+    domain = cfg.domain()
+    api_domain: dict[str, Any] = {}
+    cdn_args: dict[str, Any] = {}
+    if domain:
+        # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
+        # origin.<domain> (the API's own certificate on its Ingress).
+        api_domain = {"domain": domain.origin, "zone_id": domain.zone_id}
+        cdn_args = {"domain": domain.name, "zone_id": domain.zone_id}
     app = build_app(
         cfg,
         net,
         cluster,
         # Apps push OTLP to the in-cluster collector; SLIs come from those metrics.
         environment=otel_environment("api", cfg.stage),
-        front=lambda api: CdnFrontend("web", {"api_origin": api}),
+        front=lambda api: CdnFrontend("web", {"api_origin": api, **cdn_args}),
+        **api_domain,
         observability={
             "prometheus": {"retention_days": cfg.integer("prometheus_retention_days", 15)}
         },

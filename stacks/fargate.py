@@ -8,6 +8,8 @@ deployments, and FIS drills. Keys: stacks/README.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 
 from gridops_infra import CdnFrontend, FargateCluster, Network
@@ -21,12 +23,19 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "prod"),
         {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
     )
-    cluster = FargateCluster(cfg.text("cluster_name", "prod"), {"network": net, "behind_cdn": True})
+    domain = cfg.domain()
+    cluster_args: dict[str, Any] = {"network": net, "behind_cdn": True}
+    cdn_args: dict[str, Any] = {}
+    if domain:
+        # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>.
+        cluster_args |= {"domain": domain.origin, "zone_id": domain.zone_id}
+        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
+    cluster = FargateCluster(cfg.text("cluster_name", "prod"), cluster_args)
     app = build_app(
         cfg,
         net,
         cluster,
-        front=lambda api: CdnFrontend("web", {"api_origin": api}),
+        front=lambda api: CdnFrontend("web", {"api_origin": api, **cdn_args}),
         slo_rollback=True,
     )
     pulumi.export("url", app.front.url)

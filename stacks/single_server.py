@@ -28,6 +28,7 @@ def build(cfg: StageConfig) -> None:
             "network": net,
             "instance_type": cfg.text("instance_type", "t4g.medium"),
             "data_volume_gb": cfg.integer("data_volume_gb", 50),
+            **_domain_args(cfg),
         },
     )
     # One host cannot autoscale: the API runs min_count replicas and the worker
@@ -47,3 +48,9 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("instance_id", server.instance_id)
     pulumi.export("backup_bucket", server.backup_bucket)
+
+
+def _domain_args(cfg: StageConfig) -> dict[str, str]:
+    """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects."""
+    domain = cfg.domain()
+    return {"domain": domain.name, "zone_id": domain.zone_id} if domain else {}

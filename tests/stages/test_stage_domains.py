@@ -1,0 +1,73 @@
+"""`gridops:domain` with `gridops:zone_id`: every stage then serves HTTPS at the domain,
+and CloudFront reaches its origin over HTTPS at `origin.<domain>`, never plain HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gridops_infra.testing import Plan, preview, reveal
+from stacks.config import StageConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+ZONE = "Z0123456789ABCDEFGHIJ"
+DOMAIN = {"domain": "App.Acme.io", "zone_id": ZONE}
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+
+@pytest.fixture(scope="module", params=["fargate", "eks"])
+def cdn_stage(request) -> tuple[str, Plan]:
+    return request.param, preview(ROOT, stack=request.param, config=DOMAIN)
+
+
+def _api_origin(plan: Plan) -> dict:
+    origins = reveal(plan.one(DISTRIBUTION).inputs["origins"])
+    return next(o for o in origins if o["originId"] == "api")
+
+
+def test_cloudfront_serves_the_domain_with_tls_1_2(cdn_stage) -> None:
+    _, plan = cdn_stage
+    dist = plan.one(DISTRIBUTION).inputs
+    assert dist["aliases"] == ["app.acme.io"]
+    assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
+    assert plan.outputs["url"] == "https://app.acme.io"
+
+
+def test_the_origin_is_reached_over_https_at_its_own_name(cdn_stage) -> None:
+    _, plan = cdn_stage
+    origin = _api_origin(plan)
+    assert origin["domainName"] == "origin.app.acme.io"
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    names = {r.inputs["domainName"] for r in plan.of_type(CERTIFICATE)}
+    assert names == {"app.acme.io", "origin.app.acme.io"}
+
+
+def test_without_a_domain_the_origin_is_plain_http() -> None:
+    """The default the `alb-http-without-tls` advisory points at."""
+    plan = preview(ROOT, stack="fargate")
+    assert _api_origin(plan)["customOriginConfig"]["originProtocolPolicy"] == "http-only"
+
+
+def test_fargate_alb_admits_cloudfront_on_443_only() -> None:
+    plan = preview(ROOT, stack="fargate", config=DOMAIN)
+    rules = [r.inputs for r in plan.of_type(INGRESS_RULE) if r.name.startswith("prod-alb-in")]
+    assert [
+        (r["fromPort"], r.get("cidrIpv4"), r.get("prefixListId") is not None) for r in rules
+    ] == [(443, None, True)]
+
+
+def test_single_server_serves_https_at_the_domain() -> None:
+    plan = preview(ROOT, stack="single-server", config=DOMAIN)
+    assert plan.outputs["url"] == "https://app.acme.io"
+    ports = sorted(r.inputs["fromPort"] for r in plan.of_type(INGRESS_RULE) if "-in-" in r.name)
+    assert ports == [80, 443]  # 80 for the ACME challenge and the redirect
+
+
+@pytest.mark.parametrize("given", ["domain", "zone_id"])
+def test_domain_and_zone_go_together(given: str) -> None:
+    missing = "zone_id" if given == "domain" else "domain"
+    with pytest.raises(StageConfigError, match=f"gridops:{missing} is missing"):
+        preview(ROOT, stack="fargate", config={given: DOMAIN[given]})
