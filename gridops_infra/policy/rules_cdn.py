@@ -1,11 +1,11 @@
-"""CloudFront: HTTPS to viewers, modern TLS, security headers with HSTS."""
+"""CloudFront: HTTPS to viewers and to custom origins, modern TLS, security headers with HSTS."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ._props import UNKNOWN, as_list, depends_on, get, number, of_type, peek, text
-from .rule import MANDATORY, ReportViolation, resource_rule, setting, stack_rule
+from .rule import ADVISORY, MANDATORY, ReportViolation, resource_rule, setting, stack_rule
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 RESPONSE_HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
@@ -71,6 +71,30 @@ def minimum_tls(args: Any, report: ReportViolation) -> None:
             f"viewerCertificate.minimumProtocolVersion is {version or 'not set'!r}; "
             f"allowed: {', '.join(MODERN_TLS)}."
         )
+
+
+@resource_rule(
+    name="cloudfront-origin-https",
+    description="CloudFront reaches every custom origin (a load balancer, a server) over HTTPS.",
+    severity=ADVISORY,
+    remediation="Give the origin a name with a certificate and set origin_protocol_policy="
+    "'https-only': on the stages set gridops:domain and gridops:zone_id; on components give "
+    "the FargateCluster, the EKS service or the SingleServer a `domain`.",
+    types=(DISTRIBUTION,),
+)
+def origin_https(args: Any, report: ReportViolation) -> None:
+    for origin in as_list(get(args.props, "origins")):
+        custom = get(origin, "customOriginConfig")
+        if custom is None:
+            continue  # S3 (Origin Access Control) and VPC origins are not on the internet.
+        policy = text(get(custom, "originProtocolPolicy"))
+        if policy != "https-only":
+            name = text(get(origin, "domainName")) or text(get(origin, "originId")) or "?"
+            report(
+                f"origin {name!r}: originProtocolPolicy is {policy or 'not set'!r}, so "
+                "requests, cookies and any origin secret header cross the internet "
+                "unencrypted between CloudFront and the origin."
+            )
 
 
 def hsts_problem(policy: Any, minimum: float) -> str:

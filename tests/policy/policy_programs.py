@@ -91,7 +91,14 @@ def _behavior(viewer: str, headers: Any, path: str | None = None) -> dict[str, A
     return behavior
 
 
-def _distribution(name: str, origin: Any, behaviors: list[Any], cert: Any, **extra: Any) -> None:
+def _distribution(
+    name: str,
+    origin: Any,
+    behaviors: list[Any],
+    cert: Any,
+    origin_protocol: str = "https-only",
+    **extra: Any,
+) -> None:
     aws.cloudfront.Distribution(
         name,
         enabled=True,
@@ -102,7 +109,7 @@ def _distribution(name: str, origin: Any, behaviors: list[Any], cert: Any, **ext
                 "custom_origin_config": {
                     "http_port": 80,
                     "https_port": 443,
-                    "origin_protocol_policy": "https-only",
+                    "origin_protocol_policy": origin_protocol,
                     "origin_ssl_protocols": ["TLSv1.2"],
                 },
             }
@@ -418,6 +425,7 @@ def bad_program() -> None:
             _behavior("redirect-to-https", weak.id, "/app/*"),
         ],
         {"acm_certificate_arn": cdn_cert.arn, "minimum_protocol_version": "TLSv1"},
+        origin_protocol="http-only",
     )
 
     aws.ecs.TaskDefinition(
