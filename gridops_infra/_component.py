@@ -9,7 +9,7 @@ from typing import Any, ClassVar, TypeVar
 
 import pulumi
 
-from ._validation import ArgError
+from ._validation import ArgError, check_opts, check_tags
 
 R = TypeVar("R", bound=pulumi.Resource)
 
@@ -78,12 +78,14 @@ class GridopsComponent(pulumi.ComponentResource):
         transforms: dict[str, Transform] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
+        check_opts(type(self).__name__, name, opts)
+        user_tags = check_tags(type(self).__name__, name, tags)
         super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._transforms = transforms or {}
         self._nodes: dict[str, pulumi.Resource] = {}
         self.tags: dict[str, str] = {
-            **dict(tags or {}),
+            **user_tags,
             TAG_COMPONENT: self.TYPE.rsplit(":", 1)[-1],
             TAG_STAGE: stage_name(),
         }

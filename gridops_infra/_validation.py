@@ -4,6 +4,7 @@ what is allowed, and is raised before the component registers anything."""
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -23,9 +24,9 @@ class ArgReader:
     ):
         self.component = component
         self.name = name
-        self.args: Mapping[str, Any] = dict(args or {})
         if not isinstance(args, Mapping | None):
             raise ArgError(f"{component} '{name}': args must be a dict, got {type(args).__name__}")
+        self.args: Mapping[str, Any] = dict(args or {})
         allowed_set = set(allowed)
         unknown = sorted(set(self.args) - allowed_set)
         if unknown:
@@ -67,8 +68,10 @@ class ArgReader:
         self, field: str, default: float | None, lo: float | None = None, hi: float | None = None
     ) -> float:
         value = self.raw(field, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(field, value, f"expected a number{_range(lo, hi)}")
+        # NaN passes every comparison below, and AWS takes only finite numbers.
+        finite = isinstance(value, int | float) and math.isfinite(value)
+        if isinstance(value, bool) or not finite:
+            raise self.fail(field, value, f"expected a finite number{_range(lo, hi)}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             raise self.fail(field, value, f"expected a number{_range(lo, hi)}")
         return float(value)
@@ -107,7 +110,8 @@ class ArgReader:
 
     def sequence(self, field: str) -> list[Any]:
         value = self.raw(field, [])
-        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        # Not any iterable: a dict would give its keys, a set an order that varies by run.
+        if not isinstance(value, list | tuple):
             raise self.fail(field, value, "expected a list")
         return list(value)
 
@@ -163,3 +167,45 @@ def check_name(component: str, name: Any, max_length: int = 40) -> str:
             "no double hyphen, not ending in a hyphen (AWS naming rules)"
         )
     return name
+
+
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAG_CHARACTERS = r"[\w .:/=+\-@]*"
+"""What AWS accepts in tag keys and values across services (letters, digits, spaces and
+`_ . : / = + - @`)."""
+
+
+def check_tags(component: str, name: str, tags: Any) -> dict[str, str]:
+    """`tags` as AWS takes them: string keys of 1..128 characters not starting with `aws:`
+    (reserved), string values of at most 256, from AWS's common tag character set."""
+
+    def fail(allowed: str) -> ArgError:
+        return ArgError(f"{component} '{name}': tags={tags!r} is not allowed; {allowed}")
+
+    if tags is None:
+        return {}
+    if not isinstance(tags, Mapping):
+        raise fail("expected a mapping of tag key to value")
+    for key, value in tags.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise fail(f"tag {key!r}: keys and values must be strings")
+        if not 1 <= len(key) <= TAG_KEY_MAX or len(value) > TAG_VALUE_MAX:
+            raise fail(
+                f"tag {key!r}: keys take 1..{TAG_KEY_MAX} characters, values 0..{TAG_VALUE_MAX}"
+            )
+        if key.lower().startswith("aws:"):
+            raise fail(f"tag {key!r}: the aws: prefix is reserved for AWS")
+        if not (re.fullmatch(TAG_CHARACTERS, key) and re.fullmatch(TAG_CHARACTERS, value)):
+            raise fail(f"tag {key!r}: allowed characters are letters, digits, spaces and _.:/=+-@")
+    return dict(tags)
+
+
+def check_opts(component: str, name: str, opts: Any) -> None:
+    """Refuse `opts` that are not `pulumi.ResourceOptions` (a dict is a common slip)."""
+    import pulumi
+
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        raise ArgError(
+            f"{component} '{name}': opts must be pulumi.ResourceOptions, got {type(opts).__name__}"
+        )

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from . import iam
 from ._component import GridopsComponent, Transform, check_transforms
-from ._validation import ArgError, ArgReader, check_name
+from ._validation import ArgError, ArgReader, check_name, check_opts
 from .logs import LOG_RETENTION_DAYS, retention_days
 
 NatStrategy = Literal["per-az", "single", "none"]
@@ -131,6 +131,7 @@ class Network(GridopsComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name("Network", name)
+        check_opts("Network", name, opts)
         a = ArgReader("Network", name, args, NetworkArgs.__annotations__)
         az_count = a.integer("az_count", 2, 1, MAX_AZ_COUNT)
         vpc_block = a.cidr("cidr_block", "10.0.0.0/16")
