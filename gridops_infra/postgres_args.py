@@ -99,10 +99,15 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     allow_short_backup_retention: bool
     """Acknowledge a `backup_retention_days` below 7 (dev stacks). Default: false."""
     backup_window: str
-    """Daily backup window, UTC, `hh24:mi-hh24:mi`. Default: `"03:00-04:00"`."""
+    """Daily backup window, UTC, `hh24:mi-hh24:mi`. Default: `"03:00-04:00"`. Allowed (RDS
+    rules): at least 30 minutes (at most a day; an end before the start crosses midnight,
+    e.g. `"23:30-00:30"`), and on no day overlapping `maintenance_window` (touching is fine,
+    e.g. `"03:30-04:30"` with the default maintenance window)."""
     maintenance_window: str
-    """Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`. Default:
-    `"sun:04:30-sun:05:30"` (after the backup window)."""
+    """Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, days `mon`..`sun`.
+    Default: `"sun:04:30-sun:05:30"` (after the backup window). Allowed (RDS rules): at least
+    30 minutes (an end before the start crosses the week's end, e.g.
+    `"sun:23:30-mon:00:30"`), not overlapping `backup_window`."""
     deletion_protection: bool
     """AWS deletion protection on the primary / cluster. Default: true."""
     protect: bool

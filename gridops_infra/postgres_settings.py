@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 
 from . import data_families as fam
+from . import maintenance_windows as windows
 from ._validation import ArgReader
 from .logs import retention_days
 from .network import Network
@@ -31,6 +32,7 @@ MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 RESERVED_USERNAMES = {"rdsadmin", "rdsrepladmin", "rds_superuser", "postgres_fdw", "admin"}
 RESERVED_DB_NAMES = {"postgres", "template0", "template1", "rdsadmin"}
 SAFE_BACKUP_RETENTION_DAYS = 7
+RDS_MIN_WINDOW_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         raise a.fail("blue_green_update", True, "instance mode only (engine_mode='instance')")
     final_snapshot = a.boolean("final_snapshot", True)
     final_id = _final_snapshot_identifier(a, identifier) if final_snapshot else None
+    backup_window, maintenance_window = _windows(a)
     settings = PostgresSettings(
         network=network,
         engine_mode=mode,
@@ -183,19 +186,8 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         allocated_storage_gb=allocated,
         max_allocated_storage_gb=max_allocated,
         backup_retention_days=backup_days,
-        backup_window=a.string(
-            "backup_window",
-            "03:00-04:00",
-            r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d",
-            "expected hh24:mi-hh24:mi in UTC, e.g. '03:00-04:00'",
-        ),
-        maintenance_window=a.string(
-            "maintenance_window",
-            "sun:04:30-sun:05:30",
-            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-"
-            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d",
-            "expected ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. 'sun:04:30-sun:05:30'",
-        ),
+        backup_window=backup_window,
+        maintenance_window=maintenance_window,
         deletion_protection=a.boolean("deletion_protection", True),
         protect=a.boolean("protect", True),
         final_snapshot_identifier=final_id,
@@ -296,6 +288,24 @@ def _backup_retention(a: ArgReader) -> int:
             "be undone; set allow_short_backup_retention=True to accept 1..6",
         )
     return days
+
+
+def _windows(a: ArgReader) -> tuple[str, str]:
+    """RDS rules: each window at least 30 minutes, the daily backup window clear of the
+    weekly maintenance window."""
+    backup = windows.read_daily(
+        a, "backup_window", "03:00-04:00", "RDS", RDS_MIN_WINDOW_MINUTES, "e.g. '03:00-04:00'"
+    )
+    maintenance = windows.read_weekly(
+        a,
+        "maintenance_window",
+        "sun:04:30-sun:05:30",
+        "RDS",
+        RDS_MIN_WINDOW_MINUTES,
+        "e.g. 'sun:04:30-sun:05:30'",
+    )
+    windows.refuse_overlap(a, "backup_window", backup, "maintenance_window", maintenance, "RDS")
+    return backup.text, maintenance.text
 
 
 def _pg_name(a: ArgReader, field_name: str, default: str, reserved: set[str]) -> str:

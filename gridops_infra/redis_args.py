@@ -28,7 +28,11 @@ class RedisCacheArgs(TypedDict, total=False):
     """Read replicas per shard, spread over the network's AZs. Default: 1. Allowed: 0..5."""
     shards: int
     """Turn on cluster mode with this many shards. Default: off (one shard, no cluster
-    mode). Allowed: 1..500. Turning cluster mode on or off replaces the cache."""
+    mode). Allowed: 1..500, and `shards x (replicas + 1)` at most 500 nodes (ElastiCache's
+    limit per replication group, e.g. 83 shards with 5 replicas). AWS's default account
+    quotas are lower (90 nodes per cluster-mode cluster, 300 nodes per Region; raise them in
+    Service Quotas before a large cluster): they are not checked here. Turning cluster mode
+    on or off replaces the cache."""
     multi_az: bool
     """Multi-AZ with automatic failover to a replica. Default: true when `replicas >= 1`;
     asking for it with zero replicas is refused."""
@@ -41,10 +45,15 @@ class RedisCacheArgs(TypedDict, total=False):
     snapshot_retention_days: int
     """Days of automatic daily snapshots. Default: 7. Allowed: 1..35."""
     snapshot_window: str
-    """Daily snapshot window, UTC, `hh24:mi-hh24:mi`. Default: `"02:00-03:00"`."""
+    """Daily snapshot window, UTC, `hh24:mi-hh24:mi`. Default: `"02:00-03:00"`. Allowed
+    (ElastiCache rules): at least 60 minutes (at most a day; an end before the start crosses
+    midnight, e.g. `"23:30-00:30"`), and on no day overlapping `maintenance_window`
+    (touching is fine)."""
     maintenance_window: str
-    """Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`. Default:
-    `"sun:05:00-sun:06:00"`."""
+    """Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, days `mon`..`sun`.
+    Default: `"sun:05:00-sun:06:00"`. Allowed (ElastiCache rules): at least 60 minutes (an
+    end before the start crosses the week's end, e.g. `"sun:23:30-mon:00:30"`), not
+    overlapping `snapshot_window`."""
     final_snapshot: bool
     """Snapshot the data when the cache is deleted. Default: true."""
     snapshot_name: str

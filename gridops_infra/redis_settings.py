@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 
 from . import data_families as fam
+from . import maintenance_windows as windows
 from ._validation import ArgReader
 from .logs import retention_days
 from .network import Network
@@ -18,6 +19,8 @@ from .redis_args import RedisCacheArgs
 COMPONENT = "RedisCache"
 MAX_REPLICAS = 5
 MAX_SHARDS = 500
+MAX_NODES = 500  # per cluster-mode replication group: shards x (replicas + 1)
+ELASTICACHE_MIN_WINDOW_MINUTES = 60
 MAXMEMORY_POLICIES = (
     "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random",
     "allkeys-random", "volatile-ttl", "noeviction",
@@ -69,6 +72,14 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
     family = (fam.split_class(node_type, "cache") or ("", ""))[0]
     replicas = a.integer("replicas", 1, 0, MAX_REPLICAS)
     shards = a.optional_integer("shards", 1, MAX_SHARDS)
+    if shards is not None and shards * (replicas + 1) > MAX_NODES:
+        raise a.fail(
+            "shards",
+            shards,
+            f"shards x (replicas + 1) must be <= {MAX_NODES} (ElastiCache's limit of nodes per "
+            f"cluster-mode replication group); {shards} x ({replicas} + 1) = "
+            f"{shards * (replicas + 1)} nodes",
+        )
     multi_az = a.boolean("multi_az", replicas >= 1)
     if multi_az and replicas == 0:
         raise a.fail("multi_az", True, "automatic failover needs replicas >= 1 (replicas is 0)")
@@ -96,6 +107,7 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         raise a.fail(
             "customer_managed_key", True, "give either kms_key_arn or customer_managed_key"
         )
+    snapshot_window, maintenance_window = _windows(a)
     settings = CacheSettings(
         network=network,
         engine=engine,
@@ -109,19 +121,8 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         identifier=identifier,
         port=a.integer("port", 6379, 1024, 65535),
         snapshot_retention_days=a.integer("snapshot_retention_days", 7, 1, 35),
-        snapshot_window=a.string(
-            "snapshot_window",
-            "02:00-03:00",
-            r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d",
-            "expected hh24:mi-hh24:mi in UTC, e.g. '02:00-03:00'",
-        ),
-        maintenance_window=a.string(
-            "maintenance_window",
-            "sun:05:00-sun:06:00",
-            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-"
-            r"(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d",
-            "expected ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. 'sun:05:00-sun:06:00'",
-        ),
+        snapshot_window=snapshot_window,
+        maintenance_window=maintenance_window,
         final_snapshot_identifier=f"{identifier}-final" if final_snapshot else None,
         snapshot_name=a.optional_string(
             "snapshot_name", r"[a-zA-Z][a-zA-Z0-9-]{0,254}", "expected an ElastiCache snapshot name"
@@ -137,6 +138,31 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         tags=a.mapping("tags"),
     )
     return settings, a
+
+
+def _windows(a: ArgReader) -> tuple[str, str]:
+    """ElastiCache rules: each window at least 60 minutes, the daily snapshot window clear of
+    the weekly maintenance window."""
+    snapshot = windows.read_daily(
+        a,
+        "snapshot_window",
+        "02:00-03:00",
+        "ElastiCache",
+        ELASTICACHE_MIN_WINDOW_MINUTES,
+        "e.g. '02:00-03:00'",
+    )
+    maintenance = windows.read_weekly(
+        a,
+        "maintenance_window",
+        "sun:05:00-sun:06:00",
+        "ElastiCache",
+        ELASTICACHE_MIN_WINDOW_MINUTES,
+        "e.g. 'sun:05:00-sun:06:00'",
+    )
+    windows.refuse_overlap(
+        a, "snapshot_window", snapshot, "maintenance_window", maintenance, "ElastiCache"
+    )
+    return snapshot.text, maintenance.text
 
 
 def _parameters(a: ArgReader) -> dict[str, str]:
