@@ -7,11 +7,12 @@ assert plan.of_type("aws:ec2/vpc:Vpc")
 
 from .engine import PreviewTimeoutError, preview
 from .functions import UnmockedInvokeError
-from .mocks import GridopsMocks, RecordingMonitor, StackReferenceError
+from .mocks import DuplicateResourceError, GridopsMocks, RecordingMonitor, StackReferenceError
 from .plan import Plan, ResourceRecord, SecretValue, contains_secret, reveal, to_jsonable
 from .project import ProjectError, load_project
 
 __all__ = [
+    "DuplicateResourceError",
     "GridopsMocks",
     "Plan",
     "PreviewTimeoutError",

@@ -11,6 +11,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import provider_pb2, resource_pb2
+from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .functions import answer
@@ -18,11 +19,17 @@ from .outputs import DEFAULT_REGION, resource_outputs, short_hash
 from .plan import UNKNOWN, ResourceRecord, SecretValue
 
 _SECRET_SIG = rpc._special_secret_sig
+_UNTOLD = "?"  # a qualified type the monitor cannot know (see RecordingMonitor._claim_urn)
 _SIG_KEY = rpc._special_sig_key
 
 
 class StackReferenceError(LookupError):
     """A StackReference whose stack's outputs the offline engine was not given."""
+
+
+class DuplicateResourceError(RuntimeError):
+    """Two resources with the same URN (type, name and parent types): `pulumi up` refuses
+    the second with "Duplicate resource URN", so the offline preview does too."""
 
 
 class GridopsMocks(Mocks):
@@ -148,12 +155,41 @@ class RecordingMonitor(MockMonitor):
         self.stack_urn = ""
         self.stack_outputs: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # The Plan keeps Pulumi's mock URNs (parent's last type only); the engine's URNs
+        # carry every ancestor's type, so duplicates are found by those.
+        self._qualified_types: dict[str, set[str]] = {}
+        self._engine_urns: set[str] = set()
+
+    def _claim_urn(self, urn: str, parent: str, type_: str, name: str) -> None:
+        """Refuse a second resource with the engine URN of an earlier one, as `pulumi up`
+        does, and remember this one's qualified type for its children."""
+        if not parent or parent == self.stack_urn:
+            qualified = type_
+        else:
+            parent_types = self._qualified_types.get(parent, {_UNTOLD})
+            if len(parent_types) != 1 or _UNTOLD in parent_types:
+                # Two parents behind one mock URN (their engine URNs differ), or an unknown
+                # one: which engine URN this child has cannot be told, nor its children's.
+                with self._lock:
+                    self._qualified_types.setdefault(urn, set()).add(_UNTOLD)
+                return
+            qualified = f"{next(iter(parent_types))}${type_}"
+        engine_urn = f"urn:pulumi:{get_stack()}::{get_project()}::{qualified}::{name}"
+        with self._lock:
+            if engine_urn in self._engine_urns:
+                raise DuplicateResourceError(
+                    f"Duplicate resource URN '{engine_urn}'; try giving it a unique name (a "
+                    f"{type_} named {name!r} under the same parents is already registered)"
+                )
+            self._engine_urns.add(engine_urn)
+            self._qualified_types.setdefault(urn, set()).add(qualified)
 
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        self._claim_urn(urn, request.parent, request.type, request.name)
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object)
         resource_args = MockResourceArgs(
@@ -191,6 +227,12 @@ class RecordingMonitor(MockMonitor):
             self.records.append(record)
             self._by_urn[urn] = record
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=obj_proto)
+
+    def ReadResource(self, request):
+        # A read resource (`Resource.get`, a StackReference) takes its URN like any other.
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self._claim_urn(urn, request.parent, request.type, request.name)
+        return super().ReadResource(request)
 
     def Invoke(self, request):
         if request.tok == "pulumi:pulumi:getResource":
