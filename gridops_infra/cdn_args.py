@@ -49,7 +49,9 @@ class CdnFrontendArgs(TypedDict, total=False):
     through Origin Access Control. Default: false (true when `static_dir` is given)."""
     static_dir: str
     """A local directory uploaded to the bucket, one object per file with its content
-    type (dot-files skipped). Default: none (upload by your own pipeline). Must exist."""
+    type (dot-files skipped). Default: none (upload by your own pipeline). Must be the path
+    of an existing directory (`~` expands); a path the OS cannot look up (too long, a NUL
+    byte, no permission) is refused like a missing one."""
     index_document: str
     """The object served for `/` when the default origin is the static site. Default:
     `"index.html"`."""
@@ -318,10 +320,17 @@ def _static_dir(a: ArgReader) -> Path | None:
         return None
     if not isinstance(raw, str | Path) or not str(raw):
         raise a.fail("static_dir", raw, "expected the path of a local directory")
-    path = Path(raw).expanduser()
-    if not path.is_dir():
-        raise a.fail("static_dir", str(raw), f"{path.resolve()} is not an existing directory")
-    return path.resolve()
+    try:
+        path = Path(raw).expanduser()
+        is_dir = path.is_dir()
+        resolved = path.resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        # A path the OS cannot look up: too long, a NUL byte, no permission, `~nobody`.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise a.fail("static_dir", str(raw), f"expected an existing directory ({reason})") from None
+    if not is_dir:
+        raise a.fail("static_dir", str(raw), f"{resolved} is not an existing directory")
+    return resolved
 
 
 def _routes(a: ArgReader, origins: list[str]) -> tuple[tuple[str, str], ...]:

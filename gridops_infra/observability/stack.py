@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import Any, TypedDict
@@ -33,7 +34,9 @@ class ObservabilityStackArgs(TypedDict, total=False):
     SqsWorkerQueue, CdnFrontend). Each gets its golden-signal alarms. Default: none."""
     slos: list[Slo]
     """Service level objectives; each gets multiwindow burn-rate alarms (page and
-    ticket tiers). Example: `[Slo.availability(api, objective=0.999)]`. Default: none."""
+    ticket tiers). Example: `[Slo.availability(api, objective=0.999)]`. Default: none.
+    Names must be unique, also once dots read as dashes (alarm names replace them): two
+    `Slo.availability(api)` are refused; give the second `name=...`."""
     alert_emails: list[str]
     """Addresses subscribed to both the page and the ticket topic (each must confirm
     the subscription by email). Default: none."""
@@ -42,7 +45,9 @@ class ObservabilityStackArgs(TypedDict, total=False):
     "page" | "ticket"}`. Default: none."""
     thresholds: dict[str, float]
     """Golden-signal threshold overrides by alarm key, e.g. `{"api.cpu": 70,
-    "db.free-storage": 20 * 1024**3}`. Unknown keys are refused. Default: none."""
+    "db.free-storage": 20 * 1024**3}`, in the unit of the alarm's metric. Values must be
+    finite numbers (not true/false, NaN or infinity); unknown keys are refused. Default:
+    none."""
     dashboard: bool
     """Create a CloudWatch dashboard laid out by component. Default: true."""
     cloudwatch_slo_alarms: bool
@@ -133,12 +138,13 @@ class ObservabilityStack(GridopsComponent):
                 raise a.fail(
                     "slos", slo, "expected Slo objects (Slo.availability(...), Slo.latency(...))"
                 )
+        _check_unique_slo_names(a, slos)
         emails = a.string_list("alert_emails")
         for email in emails:
             if not EMAIL.fullmatch(email):
                 raise a.fail("alert_emails", email, "expected e-mail addresses")
         webhooks = self._webhooks(a)
-        thresholds = a.mapping("thresholds")
+        thresholds = _thresholds(a)
         with_dashboard = a.boolean("dashboard", True)
         eks = read_eks_observability(a, resources, slos)
         cloudwatch_slos = a.boolean("cloudwatch_slo_alarms", True)
@@ -182,6 +188,8 @@ class ObservabilityStack(GridopsComponent):
                     slo.name for slo in cloudwatch_slo_list if slo.name in on_prometheus
                 ),
             )
+
+        _check_unique_alarm_names(a, golden, slo_alarms)
 
         region = aws.get_region().region
         specs = [
@@ -443,3 +451,73 @@ class ObservabilityStack(GridopsComponent):
         self.alarm_names.append(composite_name)
         if tier.tier.severity == "page":
             self.page_alarm_names.append(composite_name)
+
+
+def _thresholds(a: ArgReader) -> dict[str, float]:
+    """`thresholds` with every value a finite number (CloudWatch takes nothing else)."""
+    thresholds = a.mapping("thresholds")
+    out: dict[str, float] = {}
+    for key, value in thresholds.items():
+        if not isinstance(key, str):
+            raise a.fail("thresholds", key, "keys are alarm keys such as 'api.cpu'")
+        number = _finite_number(value)
+        if number is None:
+            raise a.fail(
+                f'thresholds["{key}"]',
+                value,
+                "expected a finite number (an int or float; not true/false, NaN or infinity)",
+            )
+        out[key] = number
+    return out
+
+
+def _finite_number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond a double
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _alarm_name_key(key: str) -> str:
+    """The part of the alarm's resource and CloudWatch name an alarm key becomes."""
+    return key.replace(".", "-")
+
+
+def _check_unique_slo_names(a: ArgReader, slos: Sequence[Slo]) -> None:
+    """Two SLOs of one name would register the same alarms twice (duplicate URNs, and
+    CloudWatch would overwrite one alarm with the other)."""
+    seen: dict[str, str] = {}
+    for slo in slos:
+        key = _alarm_name_key(slo.name)
+        if key in seen:
+            raise a.fail(
+                "slos",
+                slo.name,
+                f"two SLOs would create the same alarms ({key}-*): SLO {seen[key]!r} is "
+                "already listed; give each SLO its own name (Slo.availability(..., name=...))",
+            )
+        seen[key] = slo.name
+
+
+def _check_unique_alarm_names(
+    a: ArgReader, golden: dict[str, list[AlarmSpec]], slo_alarms: Sequence[SloTierAlarms]
+) -> None:
+    """Every alarm (golden signal, SLO window, SLO composite) needs its own name."""
+    owners: dict[str, str] = {}
+    keys = [
+        *((spec.key, "resources") for specs in golden.values() for spec in specs),
+        *((k, "slos") for t in slo_alarms for k in (t.long.key, t.short.key, t.key)),
+    ]
+    for key, field in keys:
+        name = _alarm_name_key(key)
+        if name in owners:
+            raise a.fail(
+                field,
+                key,
+                f"its alarm name {name} is already taken by alarm {owners[name]}; rename the "
+                "SLO or component",
+            )
+        owners[name] = key

@@ -37,7 +37,8 @@ class FargateClusterArgs(TypedDict, total=False):
     1..4000."""
     ingress_cidrs: list[str]
     """IPv4 ranges allowed to reach the ALB on ports 80/443. Default: `["0.0.0.0/0"]`
-    (public). Put a CDN's or office range here to close it."""
+    (public). Put a CDN's or office range here to close it. At least one; each a CIDR
+    block with a prefix length and no host bits (`203.0.113.0/24`), none repeated."""
     behind_cdn: bool
     """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
     true: the ALB admits only CloudFront's origin-facing address ranges (the AWS managed
@@ -62,14 +63,22 @@ def read_ingress_cidrs(a: ArgReader) -> list[str]:
     cidrs = a.string_list("ingress_cidrs")
     if not cidrs:
         raise a.fail("ingress_cidrs", cidrs, "expected at least one IPv4 CIDR block")
+    seen: dict[ipaddress.IPv4Network, str] = {}
     for cidr in cidrs:
         try:
             if "/" not in cidr:
                 raise ValueError("no prefix length")
-            ipaddress.IPv4Network(cidr, strict=True)
+            network = ipaddress.IPv4Network(cidr, strict=True)
         except ValueError:
             raise a.fail("ingress_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block") from None
-    return cidrs
+        if network in seen:
+            # One rule per block and port: EC2 refuses a second identical rule.
+            raise a.fail(
+                "ingress_cidrs", cidrs, f"CIDR blocks must not repeat ({seen[network]!r}, {cidr!r})"
+            )
+        seen[network] = cidr
+    # EC2 takes the block as `a.b.c.d/n`, not with a netmask (`/255.255.255.0`).
+    return [str(network) for network in seen]
 
 
 __all__ = ["MAX_CLUSTER_NAME", "FargateClusterArgs", "read_ingress_cidrs"]

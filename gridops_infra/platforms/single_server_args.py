@@ -99,7 +99,8 @@ class SingleServerArgs(TypedDict, total=False):
     ingress_cidrs: list[str]
     """IPv4 ranges allowed to reach port 80, and 443 when there is a `domain` (without
     one the proxy has no certificate, so 443 stays shut). Default: `["0.0.0.0/0"]`. SSH (22) is
-    never opened: use SSM Session Manager. Not with `behind_cdn`."""
+    never opened: use SSM Session Manager. Not with `behind_cdn`. At least one; each a CIDR
+    block without host bits (`203.0.113.0/24`; a bare address is a /32), none repeated."""
     behind_cdn: bool
     """Serve only through a CloudFront distribution (CdnFrontend with a service on this
     server as `api_origin`). Default: false. When true: the security group admits only
@@ -278,12 +279,20 @@ def _cidrs(a: ArgReader) -> tuple[str, ...]:
     cidrs = a.string_list("ingress_cidrs")
     if not cidrs:
         raise a.fail("ingress_cidrs", cidrs, "expected at least one IPv4 CIDR block")
+    seen: dict[ipaddress.IPv4Network, str] = {}
     for cidr in cidrs:
         try:
-            ipaddress.IPv4Network(cidr, strict=True)
+            network = ipaddress.IPv4Network(cidr, strict=True)
         except ValueError:
             raise a.fail("ingress_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block") from None
-    return tuple(cidrs)
+        if network in seen:
+            # One rule per block and port: EC2 refuses a second identical rule.
+            raise a.fail(
+                "ingress_cidrs", cidrs, f"CIDR blocks must not repeat ({seen[network]!r}, {cidr!r})"
+            )
+        seen[network] = cidr
+    # EC2 takes the block as `a.b.c.d/n`: a bare address becomes a /32.
+    return tuple(str(network) for network in seen)
 
 
 def _ports(a: ArgReader) -> tuple[int, ...]:
