@@ -162,6 +162,13 @@ class ObservabilityStack(GridopsComponent):
         )
         for resource in resources:
             kind_of(resource)  # refuses components without golden signals
+        names = [component_name(r) for r in resources]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            # Alarms are named after the component: two of one name would share them.
+            raise a.fail(
+                "resources", repeated, "each watched component needs its own name (listed twice)"
+            )
         golden = {component_name(r): golden_signal_specs(r, thresholds) for r in resources}
         keys = {spec.key for specs in golden.values() for spec in specs}
         base_keys = {k.rsplit("-", 1)[0] for k in keys if k[-1].isdigit()}

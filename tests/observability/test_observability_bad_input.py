@@ -141,3 +141,24 @@ def test_slos_with_their_own_names_on_one_service_are_accepted() -> None:
     plan = preview(program)
     names = {r.name for r in plan.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")}
     assert "obs-api-availability-page-1h" in names and "obs-api-strict-page-1h" in names
+
+
+def test_two_watched_components_of_one_name_are_refused() -> None:
+    """A service and a cache both called `app` would share (and overwrite) alarms."""
+    from gridops_infra import FargateCluster, Network, RedisCache, StatelessService
+
+    error: list[str] = []
+
+    def program() -> None:
+        net = Network("n", {"az_count": 2, "nat": "single"})
+        cluster = FargateCluster("c", {"network": net})
+        api = StatelessService("app", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+        cache = RedisCache("app", {"network": net})
+        try:
+            ObservabilityStack("obs", {"resources": [api, cache]})
+        except ValueError as exc:
+            error.append(str(exc))
+
+    plan = preview(program)
+    assert error and "resources=['app']" in error[0] and "own name" in error[0]
+    assert not [r for r in plan.resources if r.name.startswith("obs")]
