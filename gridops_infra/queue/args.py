@@ -23,6 +23,7 @@ MIN_RETENTION_SECONDS = 60
 MAX_RETENTION_SECONDS = 1_209_600  # 14 days, SQS's limit and the DLQ's retention
 MAX_STANDARD_RETENTION_SECONDS = MAX_RETENTION_SECONDS - 86_400  # 13 days
 VISIBILITY_PER_JOB_TIMEOUT = 6
+DEFAULT_SECONDS_PER_JOB = 10
 MAX_STOP_TIMEOUT_SECONDS = 120  # ECS on Fargate
 MIN_STOP_TIMEOUT_SECONDS = 2
 QUEUE_NAME = r"[A-Za-z0-9_-]{1,70}"
@@ -60,7 +61,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     (FargateCluster, EksCluster or SingleServer). Changing it moves the workers (new
     resources)."""
     image: pulumi.Input[str]
-    """Worker container image (required), e.g. `"ghcr.io/acme/worker:1.4.2"`."""
+    """Worker container image (required), e.g. `"ghcr.io/acme/worker:1.4.2"`: a
+    container image reference of at most 255 characters (ECS's limit)."""
     min_workers: int
     """Fewest worker tasks. Default: 0 (scale to zero when the queue is empty; one
     waiting message starts a worker). Allowed: 0..5000, at most `max_workers`."""
@@ -110,9 +112,10 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     `seconds_per_job`) and the oldest-message alarm threshold. Default: 300. Allowed:
     1 .. `message_retention_seconds`, at least `seconds_per_job`."""
     seconds_per_job: float
-    """Average seconds one worker task spends per message. Default: 10. Allowed: above 0,
-    at most `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
-    seconds_per_job (see gridops_infra.queue.scaling)."""
+    """Average seconds one worker task spends per message. Default: 10, or
+    `job_timeout_seconds` when that is shorter (a job never runs longer than its
+    timeout). Allowed: 0.001 .. `job_timeout_seconds`. Target backlog per task =
+    acceptable_latency_seconds / seconds_per_job (see gridops_infra.queue.scaling)."""
     scale_in_cooldown_seconds: int
     """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600."""
     scale_out_cooldown_seconds: int
@@ -154,7 +157,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     StatelessService: settings, secret references, IAM grants and a security-group rule.
     Default: none."""
     containers: list[SidecarArgs]
-    """Sidecar containers in the worker task. Default: none."""
+    """Sidecar containers in the worker task, as for StatelessService (names of at most 63
+    characters, images of at most 255). Default: none."""
     cpu_architecture: CpuArchitecture
     """`"ARM64"` or `"X86_64"`. Default: `"ARM64"`."""
     log_retention_days: int
@@ -166,7 +170,10 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     user: str
     """Run as `user`, `uid` or `uid:gid`. Default: the image's user."""
     task_statements: list[dict[str, Any]]
-    """Extra IAM statements for the worker's role, scoped to ARNs. Default: none."""
+    """Extra IAM statements for the worker's role, checked as for StatelessService:
+    `Action` (`service:Action` strings), `Resource` (ARNs, never `"*"`), optional `Sid`
+    (letters and digits), `Effect` (`Allow`/`Deny`) and `Condition` (operator -> {key:
+    value(s)}). Default: none."""
     image_pull_secret_arn: str
     """Secrets Manager secret for a private non-ECR registry. Default: none."""
     enable_execute_command: bool
@@ -373,7 +380,9 @@ def _scaling(a: ArgReader, job_timeout: int, retention: int) -> BacklogScaling:
     min_workers = a.integer("min_workers", 0, 0, MAX_TASKS)
     if min_workers > max_workers:
         raise a.fail("min_workers", min_workers, f"must not exceed max_workers={max_workers}")
-    seconds_per_job = a.number("seconds_per_job", 10, 0.001, float(job_timeout))
+    # The default never exceeds the job timeout: a 5 s timeout means jobs of at most 5 s.
+    default_seconds = min(DEFAULT_SECONDS_PER_JOB, job_timeout)
+    seconds_per_job = a.number("seconds_per_job", default_seconds, 0.001, float(job_timeout))
     latency = a.integer("acceptable_latency_seconds", 300, 1, retention)
     if latency < seconds_per_job:
         raise a.fail(

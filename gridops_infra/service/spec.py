@@ -41,9 +41,9 @@ from .spec_parts import (
     read_secrets,
     read_sidecars,
     read_spot,
-    read_statements,
     read_writable_paths,
 )
+from .spec_statements import read_statements
 
 MAX_TASKS = 5000
 STRATEGIES = ("rolling", "blue-green", "canary", "linear")

@@ -20,9 +20,12 @@ class SidecarArgs(TypedDict, total=False):
     """One extra container next to the app (log router, proxy, agent)."""
 
     name: str
-    """Container name (required): lowercase letters, digits, hyphens; unique in the task."""
+    """Container name (required): lowercase letters, digits and single hyphens, starting
+    with a letter, at most 63 characters (a Kubernetes DNS label, so the spec also runs on
+    EKS); unique in the task and different from the service's name."""
     image: str
-    """Image reference (required), same rules as the service's `image`."""
+    """Image reference (required), same rules as the service's `image` (at most 255
+    characters)."""
     cpu: int
     """CPU units reserved for it (1024 = 1 vCPU), taken from the task's `cpu`. Default: 0
     (shares what the app leaves)."""
@@ -57,14 +60,18 @@ class ScheduledScalingArgs(TypedDict, total=False):
     """One scheduled change of the autoscaling bounds (e.g. office hours)."""
 
     schedule: str
-    """When (required): `cron(0 8 ? * MON-FRI *)`, `rate(1 day)` or
-    `at(2025-12-24T18:00:00)`."""
+    """When (required), in Application Auto Scaling's syntax: `cron(0 8 ? * MON-FRI *)`
+    (6 fields: minutes hours day-of-month month day-of-week year; exactly one of the two
+    day fields is `?`), `rate(1 day)` (a positive whole number of minute(s), hour(s) or
+    day(s)) or `at(2025-12-24T18:00:00)` (a real date and time)."""
     min_count: int
     """New minimum task count (required)."""
     max_count: int
     """New maximum task count (required), at least `min_count`."""
     timezone: str
-    """IANA time zone of `schedule`, e.g. `"Europe/Berlin"`. Default: `"UTC"`."""
+    """IANA time zone of `schedule`, e.g. `"Europe/Berlin"`. Default: `"UTC"`. Allowed: a
+    name in the tz database (`zoneinfo.available_timezones()`; where this machine has no
+    tz database only the name's shape is checked)."""
 
 
 class SpotArgs(TypedDict, total=False):
@@ -84,8 +91,8 @@ class SpotArgs(TypedDict, total=False):
 class ServiceSpecArgs(TypedDict, total=False):
     image: pulumi.Input[str]
     """Container image reference (required), e.g. `"ghcr.io/acme/api:1.4.2"` or an ECR
-    image; a digest (`@sha256:...`) pins it. Changing it rolls out a new task definition
-    only."""
+    image; a digest (`@sha256:...`) pins it. At most 255 characters (ECS's limit).
+    Changing it rolls out a new task definition only."""
     port: int
     """Port the app listens on inside the container. Default: 8080. Allowed: 1..65535."""
     cpu: int
@@ -207,8 +214,13 @@ class ServiceSpecArgs(TypedDict, total=False):
     """TCP ports the tasks may reach on the internet through NAT. Default: `[443]`.
     Traffic inside the VPC (linked databases, caches) is always allowed."""
     task_statements: list[dict[str, Any]]
-    """Extra IAM statements for the app's own role, each with `Action` and `Resource`
-    scoped to ARNs (no `"*"` resources). Default: none."""
+    """Extra IAM statements for the app's own role. Each has `Action` (`"service:Action"`
+    or a list of them: lowercase service prefix; letters, digits, `*`, `?` in the action)
+    and `Resource` (an ARN or a list of ARNs; `"*"` is refused), optionally `Sid` (ASCII
+    letters and digits), `Effect` (`"Allow"`, the default, or `"Deny"`) and `Condition`
+    (operator -> {condition key: value or list of values}, e.g. `{"StringEquals":
+    {"aws:SourceVpc": "vpc-0abc"}}`). No Principal/NotAction/NotResource. Default:
+    none."""
     tracing: bool
     """Send OpenTelemetry traces to AWS X-Ray. On Fargate an AWS Distro for OpenTelemetry
     (ADOT) collector sidecar receives OTLP on localhost:4317 (gRPC) and 4318 (HTTP) and

@@ -14,10 +14,17 @@ import pulumi
 
 from .._validation import ArgError, ArgReader
 from .spec_args import ScheduledScalingArgs, SidecarArgs, SpotArgs
-from .spec_checks import ENV_NAME, SCHEDULE, SERVICE_NAME, image_error, secret_arn_error
+from .spec_checks import (
+    ENV_NAME,
+    MAX_CONTAINER_NAME,
+    SERVICE_NAME,
+    image_error,
+    schedule_error,
+    secret_arn_error,
+    timezone_error,
+)
 
 WRITABLE_PATH = r"/[A-Za-z0-9._/-]*"
-STATEMENT_KEYS = {"Sid", "Effect", "Action", "Resource", "Condition"}
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,13 @@ def read_sidecars(a: ArgReader, service: str, cpu: int, memory: int) -> tuple[Si
     for i, item in enumerate(a.sequence("containers")):
         s = NestedReader(a, f"containers[{i}]", item, SidecarArgs.__annotations__)
         name = s.string("name", None, SERVICE_NAME, "expected a lowercase DNS label")
+        if len(name) > MAX_CONTAINER_NAME:
+            raise s.fail(
+                "name",
+                name,
+                f"at most {MAX_CONTAINER_NAME} characters (it has {len(name)}): Kubernetes "
+                "container names are DNS labels, and the same spec runs on EKS",
+            )
         if name in names:
             raise s.fail("name", name, "container names must be unique and differ from the service")
         names.add(name)
@@ -202,12 +216,18 @@ def read_scheduled(a: ArgReader, max_tasks: int) -> tuple[ScheduledScaling, ...]
     out = []
     for i, item in enumerate(a.sequence("scheduled_scaling")):
         s = NestedReader(a, f"scheduled_scaling[{i}]", item, ScheduledScalingArgs.__annotations__)
-        schedule = s.string("schedule", None, SCHEDULE, "expected cron(...), rate(...) or at(...)")
+        schedule = s.string("schedule", None)
+        problem = schedule_error(schedule)
+        if problem:
+            raise s.fail("schedule", schedule, problem)
         lo = s.integer("min_count", None, 0, max_tasks)
         hi = s.integer("max_count", None, 1, max_tasks)
         if lo > hi:
             raise s.fail("min_count", lo, f"must not exceed max_count={hi}")
-        tz = s.string("timezone", "UTC", r"[A-Za-z][A-Za-z0-9_+\-/]*", "expected an IANA zone")
+        tz = s.string("timezone", "UTC")
+        problem = timezone_error(tz)
+        if problem:
+            raise s.fail("timezone", tz, problem)
         out.append(ScheduledScaling(schedule, lo, hi, tz))
     return tuple(out)
 
@@ -227,45 +247,6 @@ def read_spot(a: ArgReader) -> Spot | None:
     if spot.weight + spot.on_demand_weight == 0:
         raise s.fail("weight", 0, "weight and on_demand_weight cannot both be 0")
     return spot
-
-
-def read_statements(a: ArgReader, field: str) -> tuple[Mapping[str, Any], ...]:
-    out = []
-    for i, st in enumerate(a.sequence(field)):
-        where = f"{field}[{i}]"
-        if not isinstance(st, Mapping) or set(st) - STATEMENT_KEYS:
-            raise a.fail(
-                where,
-                st,
-                "expected a statement with Action, Resource (and Sid, "
-                "Effect, Condition); no Principal/NotAction/NotResource",
-            )
-        raw_actions = st.get("Action")
-        listed = [raw_actions] if isinstance(raw_actions, str) else raw_actions
-        if not isinstance(listed, list | tuple) or not listed:
-            raise a.fail(where, st, "Action must name service:Action strings")
-        actions = [x for x in listed if isinstance(x, str) and ":" in x]
-        if len(actions) != len(listed):
-            raise a.fail(where, st, "Action must name service:Action strings")
-        resources = st.get("Resource")
-        resources = [resources] if isinstance(resources, str | pulumi.Output) else resources
-        if not resources or any(
-            r == "*" or not isinstance(r, str | pulumi.Output) for r in resources
-        ):
-            raise a.fail(where, st, "Resource must list ARNs; '*' is refused (least privilege)")
-        if st.get("Effect", "Allow") not in ("Allow", "Deny"):
-            raise a.fail(where, st, "Effect must be Allow or Deny")
-        out.append(
-            MappingProxyType(
-                {
-                    **st,
-                    "Effect": st.get("Effect", "Allow"),
-                    "Action": sorted(set(actions)),
-                    "Resource": list(resources),
-                }
-            )
-        )
-    return tuple(out)
 
 
 __all__ = ["NestedReader", "ScheduledScaling", "Sidecar", "Spot"]

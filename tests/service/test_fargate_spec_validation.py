@@ -104,7 +104,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     (
         "svc",
         {"task_statements": [{"Action": "s3:GetObject", "Resource": "*"}]},
-        r"task_statements\[0\]=.*'\*' is refused",
+        r"task_statements\[0\]\.Resource='\*' .*'\*' is refused",
     ),
     (
         "svc",
