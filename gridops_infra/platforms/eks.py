@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -29,11 +29,13 @@ from .eks_args import EksClusterArgs, EksSettings, read_eks_args
 from .eks_compute import build_compute, node_security_group
 from .eks_control_plane import admin_access_entries, build_control_plane
 from .eks_helm import KARPENTER, kubeconfig
+from .eks_iam import irsa_trust
 from .eks_identity import (
     ClusterIdentity,
     PodIdentityRole,
     assumed_role,
     parented_maker,
+    path_role,
     workload_role,
 )
 from .eks_karpenter import (
@@ -45,7 +47,6 @@ from .eks_operators import install_operators
 from .fargate import CLOUDFRONT_PREFIX_LIST
 
 MAX_CLUSTER_NAME = 24  # keeps every autonamed IAM role within 64 characters
-AssumingOperator = Literal["external-secrets", "keda"]
 
 
 # Namespaces the cluster, its add-ons and gridops' own operators and stacks use: a
@@ -74,9 +75,11 @@ class EksCluster(GridopsComponent):
     reached through one Kubernetes provider (`provider`).
 
     Services (StatelessService, SqsWorkerQueue) get from it: `pod_identity_role` (a role
-    per service account), `secrets_reader_role` / `keda_scaler_role` (roles the External
-    Secrets and KEDA operators assume for one service), `alb_group_name` (all services
-    share one ALB), `workload_security_group_ids` (what linked resources admit).
+    per service account), `secrets_reader_role` / `secrets_reader_trust` (a role External
+    Secrets gets for one workload only with a token of that workload's reader
+    ServiceAccount), `keda_scaler_role` (a role the KEDA operator assumes for one queue),
+    `alb_group_name` (all services share one ALB), `workload_security_group_ids` (what
+    linked resources admit).
 
     Behind a CDN (`behind_cdn: True`, for CdnFrontend): the ALB is the Load Balancer
     Controller's, built from the services' Ingresses, so the cluster hands each Ingress the
@@ -375,14 +378,33 @@ class EksCluster(GridopsComponent):
     def secrets_reader_role(
         self,
         name: str,
+        namespace: str,
+        service_account: str,
         statements: Sequence[dict[str, Any]],
         *,
         parent: pulumi.Resource | None = None,
     ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
-        """A role only the External Secrets operator may assume, for one service's
-        SecretStore: `statements` should read exactly that service's secrets. Returns
+        """A role for one workload's SecretStore, which External Secrets gets with a token
+        of `namespace/service_account` (the store's `auth.jwt.serviceAccountRef`; that
+        ServiceAccount carries the role ARN): `statements` should read exactly that
+        workload's secrets. Resources are named `f"{name}-role"` / `-policy`. Returns
         (role, trust policy JSON, permissions policy JSON)."""
-        return self._assumed("external-secrets", name, statements, parent)
+        make = parented_maker(name, parent or self, self.tags)
+        return path_role(
+            make,
+            self.secrets_reader_trust(namespace, service_account),
+            self.assumed_role_path("external-secrets"),
+            statements,
+            description=f"external-secrets on EKS cluster {self.name}, for {name}",
+        )
+
+    def secrets_reader_trust(self, namespace: str, service_account: str) -> pulumi.Output[str]:
+        """The trust policy of a secrets reader role (see `secrets_reader_role`): only a
+        token of `namespace/service_account` from this cluster's OIDC issuer, audience
+        STS, through AssumeRoleWithWebIdentity. A namespaced SecretStore can only name a
+        ServiceAccount of its own namespace, so no other namespace can get the role."""
+        self._require_external_secrets()
+        return irsa_trust(self.oidc_provider_arn, self.oidc_issuer, namespace, service_account)
 
     def keda_scaler_role(
         self,
@@ -393,7 +415,19 @@ class EksCluster(GridopsComponent):
     ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
         """A role only the KEDA operator may assume, for one ScaledObject's
         TriggerAuthentication (e.g. `sqs:GetQueueAttributes` on one queue)."""
-        return self._assumed("keda", name, statements, parent)
+        if "keda" not in self.operators.role_arns:
+            raise ValueError(
+                f"EksCluster '{self.name}' was created with keda=False; keda is not "
+                "installed, so there is no operator to assume this role"
+            )
+        make = parented_maker(name, parent or self, self.tags)
+        return assumed_role(
+            make,
+            self.operators.role_arns["keda"],
+            self.assumed_role_path("keda"),
+            statements,
+            description=f"keda on EKS cluster {self.name}, for {name}",
+        )
 
     def check_namespace(self, namespace: str, owner: str) -> str | None:
         """Why `owner` may not have `namespace` (a workload's namespace is its name), or
@@ -481,33 +515,19 @@ class EksCluster(GridopsComponent):
         return f"{self.name}-nodes", self.node_security_group_id
 
     def assumed_role_path(self, operator: str) -> str:
-        """The IAM path of the roles `operator` may assume on this cluster."""
+        """The IAM path of the roles `operator` works through on this cluster: KEDA may
+        assume those under its path; External Secrets' reader roles sit under theirs but
+        each trusts only its own workload's ServiceAccount token."""
         return f"/gridops/{self.physical_name}/{operator}/"
 
     # -- construction ----------------------------------------------------------------
 
-    def _assumed(
-        self,
-        operator: AssumingOperator,
-        name: str,
-        statements: Sequence[dict[str, Any]],
-        parent: pulumi.Resource | None,
-    ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
-        role_arn = self.operators.role_arns.get(operator)
-        if role_arn is None:
-            flag = "external_secrets" if operator == "external-secrets" else "keda"
+    def _require_external_secrets(self) -> None:
+        if not self.settings.external_secrets:
             raise ValueError(
-                f"EksCluster '{self.name}' was created with {flag}=False; {operator} is not "
-                "installed, so there is no operator to assume this role"
+                f"EksCluster '{self.name}' was created with external_secrets=False; "
+                "External Secrets is not installed, so nothing would use a secrets reader role"
             )
-        make = parented_maker(name, parent or self, self.tags)
-        return assumed_role(
-            make,
-            role_arn,
-            self.assumed_role_path(operator),
-            statements,
-            description=f"{operator} on EKS cluster {self.name}, for {name}",
-        )
 
 
 def _issuer(identities: Any) -> str:

@@ -1,6 +1,6 @@
 """The Kubernetes side of EksCluster: the kubeconfig and Kubernetes provider every
 Kubernetes child uses, and the controllers installed with Helm, each with its own
-Pod Identity role.
+Pod Identity role where it calls AWS itself (External Secrets does not: see below).
 
 Why External Secrets Operator for secrets: the secrets stay in AWS Secrets Manager (one
 source of truth, rotation by Secrets Manager or RDS), ESO syncs each into a Kubernetes
@@ -9,8 +9,11 @@ ECS `secrets`, and a rotated value is picked up at the ExternalSecret's refresh 
 (pods see it at their next restart). The Secrets Store CSI driver would instead mount
 secrets as files through a volume in every pod (env vars only through an extra sync
 option), ties pod start-up to the CSI driver on the node, and does not run on Fargate.
-ESO reads through per-service roles it assumes (see `EksCluster.secrets_reader_role`), so
-its own role can read nothing by itself.
+ESO reads each workload's secrets through that workload's reader role, which it gets
+with a token of the workload's reader ServiceAccount (SecretStore `auth.jwt`, see
+`EksCluster.secrets_reader_role`); ESO itself has no AWS identity, so it can read
+nothing by itself. The chart's controller ClusterRole grants the `serviceaccounts/token`
+`create` (and `serviceaccounts` `get`) that this needs.
 """
 
 from __future__ import annotations

@@ -61,8 +61,9 @@ def irsa_trust(
     namespace: str,
     service_account: str,
 ) -> pulumi.Output[str]:
-    """Trust for IAM Roles for Service Accounts: one service account's projected token,
-    audience STS, through the cluster's OIDC provider."""
+    """Trust for one service account's token, audience STS, through the cluster's OIDC
+    provider: IRSA (a pod's projected token) and External Secrets' per-workload reader
+    roles (a token ESO requests for the workload's reader ServiceAccount)."""
 
     def build(args: list[str]) -> str:
         provider_arn, issuer = args
@@ -85,8 +86,9 @@ def irsa_trust(
 
 
 def role_trust(role_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Trust for a role one operator role assumes (External Secrets, KEDA): with the
-    session tags its Pod Identity credentials carry (sts:TagSession)."""
+    """Trust for a role one operator role assumes (KEDA, for one queue's backlog): with
+    the session tags its Pod Identity credentials carry (sts:TagSession). External
+    Secrets' reader roles do not chain: they trust one ServiceAccount token (`irsa_trust`)."""
     return _doc(
         [
             {
@@ -119,12 +121,12 @@ def cluster_kms_statements(key_arn: pulumi.Input[str]) -> list[dict[str, Any]]:
 
 
 # EKS Pod Identity's session tags are transitive: an operator that assumes another role
-# passes them on, which STS allows only with sts:TagSession on both sides.
+# (KEDA) passes them on, which STS allows only with sts:TagSession on both sides.
 CHAINED_ASSUME_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
 
 
 def assume_path_statements(path_arn: str) -> list[dict[str, Any]]:
-    """An operator may assume only the roles created for it under its own IAM path."""
+    """An operator (KEDA) may assume only the roles created for it under its own IAM path."""
     return [iam.statement(CHAINED_ASSUME_ACTIONS, [path_arn], sid="AssumeScopedRoles")]
 
 

@@ -111,9 +111,23 @@ def assumed_role(
     roles: tuple[str, str] = ("role", "role_policy"),
     description: str = "",
 ) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
-    """A role under `path` that only `operator_role_arn` may assume (External Secrets
-    reading one service's secrets, KEDA reading one queue's depth)."""
+    """A role under `path` that only `operator_role_arn` may assume (KEDA reading one
+    queue's depth)."""
     trust = role_trust(operator_role_arn)
+    return path_role(make, trust, path, statements, roles=roles, description=description)
+
+
+def path_role(
+    make: Make,
+    trust: pulumi.Output[str],
+    path: str,
+    statements: Sequence[dict[str, Any]],
+    *,
+    roles: tuple[str, str] = ("role", "role_policy"),
+    description: str = "",
+) -> tuple[aws.iam.Role, pulumi.Output[str], pulumi.Output[str] | None]:
+    """A role under `path` with `trust` and exactly `statements` as its inline policy.
+    Returns (role, trust policy JSON, permissions policy JSON or None)."""
     role = make(
         roles[0],
         aws.iam.Role,

@@ -64,6 +64,7 @@ CHILD_ROLES = (
     "pod_identity",
     "secrets_role",
     "secrets_role_policy",
+    "secrets_reader_account",
 )
 RESOURCE_CLASSES: dict[str, type] = {
     "namespace": k8s.core.v1.Namespace,

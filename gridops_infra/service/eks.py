@@ -57,6 +57,7 @@ CHILD_ROLES = (
     "pod_identity",
     "secrets_role",
     "secrets_role_policy",
+    "secrets_reader_account",
     *CERTIFICATE_ROLES,
 )
 # Top-level fields besides metadata (manifest key, Python argument); default: spec.

@@ -1,6 +1,8 @@
-"""The External Secrets objects of a StatelessService on EKS as Pulumi resources: the
-reader role External Secrets assumes for this service, a SecretStore per AWS service the
-secrets live in and an ExternalSecret per store (manifests from `eks_secrets`)."""
+"""The External Secrets objects of a StatelessService (or SqsWorkerQueue worker) on EKS
+as Pulumi resources: the reader role, the reader ServiceAccount whose token External
+Secrets exchanges for it (the role trusts that one token subject only), a SecretStore
+per AWS service the secrets live in and an ExternalSecret per store (manifests from
+`eks_secrets`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import pulumi_kubernetes as k8s
 
 from .._component import GridopsComponent
 from ..platforms.eks import EksCluster
-from ..platforms.eks_iam import role_trust
 from . import eks_secrets
 from .eks_checks import Prepared
 from .spec import ServiceSpec
@@ -30,8 +31,9 @@ def sync_secrets(
     documents: dict[str, pulumi.Output[str]],
     namespace: pulumi.Resource,
 ) -> tuple[aws.iam.Role | None, list[pulumi.Resource]]:
-    """The reader role External Secrets assumes, a SecretStore per AWS service used and
-    an ExternalSecret per store (plus the registry credentials, when given)."""
+    """The reader role and ServiceAccount External Secrets reads through, a SecretStore
+    per AWS service used and an ExternalSecret per store (plus the registry credentials,
+    when given)."""
     grant = prepared.grant
     value_froms = [
         *spec.secrets.values(),
@@ -51,11 +53,12 @@ def sync_secrets(
     )
     if any(not isinstance(v, str) for v in value_froms):
         stores = sorted({*stores, "secretsmanager"})  # Outputs are link secrets: Secrets Manager
+    reader = eks_secrets.reader_account_name(spec.name)
     role = service.child(
         "secrets_role",
         aws.iam.Role,
         {
-            "assume_role_policy": role_trust(cluster.operators.role_arns["external-secrets"]),
+            "assume_role_policy": cluster.secrets_reader_trust(prepared.namespace, reader),
             "path": cluster.assumed_role_path("external-secrets"),
             "description": f"External Secrets reads the secrets of {spec.name} on EKS "
             f"cluster {cluster.name}",
@@ -87,15 +90,31 @@ def sync_secrets(
         {"role": role.name, "policy": document},
         suffix="secrets-policy",
     )
+    account_manifest = role.arn.apply(
+        lambda arn: eks_secrets.reader_service_account(spec.name, prepared.namespace, arn)
+    )
+    account = service.child(
+        "secrets_reader_account",
+        k8s.core.v1.ServiceAccount,
+        {
+            "metadata": account_manifest.apply(lambda m: m["metadata"]),
+            "automount_service_account_token": account_manifest.apply(
+                lambda m: m["automountServiceAccountToken"]
+            ),
+        },
+        suffix="secrets-reader",
+        opts=pulumi.ResourceOptions(provider=cluster.provider, depends_on=[namespace]),
+        tag=False,
+    )
     opts = pulumi.ResourceOptions(
         provider=cluster.provider,
-        depends_on=[policy, cluster.releases["external-secrets"], namespace],
+        depends_on=[policy, account, cluster.releases["external-secrets"], namespace],
     )
     made: list[pulumi.Resource] = []
     refs = refs.apply(lambda rs: _in_stores(spec.name, rs, stores))
     for store in stores:
-        manifest = role.arn.apply(
-            lambda arn, st=store: eks_secrets.secret_store(st, prepared.namespace, region, arn)
+        manifest = pulumi.Output.from_input(
+            eks_secrets.secret_store(store, prepared.namespace, region, reader)
         )
         store_cr = _custom(service, "secret_store", f"store-{store}", manifest, opts)
         external = refs.apply(

@@ -6,6 +6,14 @@ alone (`EksCluster.secrets_reader_role`: it can read exactly these ARNs and noth
 else); an ExternalSecret per store syncs them into a Kubernetes Secret the Deployment
 reads with `secretKeyRef`. A rotated value reaches the Secret within
 `REFRESH_INTERVAL` and the pods at their next restart.
+
+How ESO gets that role (AWS provider JWT auth): the SecretStore names the service's
+reader ServiceAccount (`<name>-secrets-reader`, in the service's namespace, used by no
+pod), whose `eks.amazonaws.com/role-arn` annotation is the reader role. ESO requests a
+token for it (TokenRequest, audience `sts.amazonaws.com`) and calls
+AssumeRoleWithWebIdentity; the role trusts only that ServiceAccount's token from the
+cluster's OIDC issuer. A namespaced SecretStore can only name ServiceAccounts of its own
+namespace, so a SecretStore elsewhere cannot get the role, even naming its ARN.
 """
 
 from __future__ import annotations
@@ -26,6 +34,10 @@ STORES = {
 }
 PULL_SECRET = "registry-credentials"
 DOCKER_HUB = "https://index.docker.io/v1/"
+READER_SUFFIX = "-secrets-reader"
+# ESO's AWS JWT auth reads the role to get from this annotation of the referenced
+# ServiceAccount (the IRSA annotation; no pod uses the account, so nothing else reads it).
+ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
 @dataclass(frozen=True)
@@ -73,13 +85,43 @@ def secret_refs(
     return refs
 
 
-def secret_store(store: str, namespace: str, region: str, role_arn: str) -> dict[str, Any]:
+def reader_account_name(workload: str) -> str:
+    """The ServiceAccount whose token External Secrets exchanges for `workload`'s reader
+    role."""
+    return f"{workload}{READER_SUFFIX}"
+
+
+def reader_service_account(workload: str, namespace: str, role_arn: str) -> dict[str, Any]:
+    """The reader ServiceAccount: names the reader role for ESO and mounts no token (no
+    pod runs as it; only ESO requests short-lived tokens for it)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {
+            "name": reader_account_name(workload),
+            "namespace": namespace,
+            "labels": {
+                "app.kubernetes.io/name": workload,
+                "app.kubernetes.io/component": "secrets-reader",
+                "app.kubernetes.io/managed-by": "gridops",
+            },
+            "annotations": {ROLE_ARN_ANNOTATION: role_arn},
+        },
+        "automountServiceAccountToken": False,
+    }
+
+
+def secret_store(store: str, namespace: str, region: str, service_account: str) -> dict[str, Any]:
+    """A SecretStore reading through the role of `service_account` (same namespace). No
+    `role`: ESO would then chain an AssumeRole from the reader role, which its trust
+    does not allow."""
     name, service, _ = STORES[store]
+    auth = {"jwt": {"serviceAccountRef": {"name": service_account}}}
     return {
         "apiVersion": API_VERSION,
         "kind": "SecretStore",
         "metadata": {"name": name, "namespace": namespace},
-        "spec": {"provider": {"aws": {"service": service, "region": region, "role": role_arn}}},
+        "spec": {"provider": {"aws": {"service": service, "region": region, "auth": auth}}},
     }
 
 
@@ -184,9 +226,12 @@ def reader_statements(
 
 __all__ = [
     "PULL_SECRET",
+    "ROLE_ARN_ANNOTATION",
     "SecretRef",
     "external_secret",
     "pull_secret",
+    "reader_account_name",
+    "reader_service_account",
     "reader_statements",
     "secret_refs",
     "secret_store",

@@ -242,15 +242,19 @@ def test_helm_releases_use_the_cluster_provider_and_wait_for_their_identity(plan
         assert release.provider and release.provider.startswith(provider.urn + "::")
         assert release.inputs["version"] == CHART_VERSIONS[chart]
         assert release.inputs["atomic"] is True
+        assert plan.one(ADDON, "prod-coredns").urn in release.dependencies
+        if chart == "external-secrets":
+            # No AWS identity: ESO reads through each workload's reader ServiceAccount.
+            assert "external-secrets" not in associations
+            assert not [a for a in associations.values() if a.urn in release.dependencies]
+            continue
         sa = {
             "aws-load-balancer-controller": "aws-load-balancer-controller",
             "keda": "keda-operator",
-            "external-secrets": "external-secrets",
             "cluster-autoscaler": "cluster-autoscaler",
         }[chart]
         assert associations[sa].urn in release.dependencies
         assert associations[sa].inputs["namespace"] == release.inputs["namespace"]
-        assert plan.one(ADDON, "prod-coredns").urn in release.dependencies
     lbc = releases["aws-load-balancer-controller"].inputs
     assert lbc["repositoryOpts"] == {"repo": "https://aws.github.io/eks-charts"}
     assert lbc["values"]["clusterName"] == "prod-prod"
@@ -303,7 +307,7 @@ def test_platform_protocol_and_service_helpers():
         job = cluster.pod_identity_role("job", "jobs", "worker", [])
         seen["job_association"] = job.association
         seen["job_annotations"] = list(job.service_account_annotations)
-        cluster.secrets_reader_role("api-secrets", [])
+        cluster.secrets_reader_role("api-secrets", "shop", "api-secrets-reader", [])
 
     plan = preview(program, stack="t")
     assert seen["platform"] is True and seen["group"] == "p-t" and seen["sgs"] == 2
@@ -332,14 +336,30 @@ def test_platform_protocol_and_service_helpers():
 
     reader = plan.one("aws:iam/role:Role", "api-secrets-role")
     assert reader.inputs["path"] == "/gridops/p-t/external-secrets/"
-    eso_role = plan.one("aws:iam/role:Role", "p-eso-role")
-    reader_trust = json.loads(reader.inputs["assumeRolePolicy"])["Statement"][0]
-    assert reader_trust["Principal"] == {"AWS": eso_role.outputs["arn"]}
-    eso_policy = json.loads(
-        plan.one("aws:iam/rolePolicy:RolePolicy", "p-eso-policy").inputs["policy"]
-    )
-    assert eso_policy["Statement"][0]["Resource"] == [
-        "arn:aws:iam::123456789012:role/gridops/p-t/external-secrets/*"
+    outputs = plan.one("gridops:aws:EksCluster").outputs
+    host = outputs["oidc_issuer"].removeprefix("https://")
+    reader_trust = json.loads(reader.inputs["assumeRolePolicy"])["Statement"]
+    assert reader_trust == [
+        {
+            "Sid": "ServiceAccountToken",
+            "Effect": "Allow",
+            "Principal": {"Federated": outputs["oidc_provider_arn"]},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    f"{host}:aud": "sts.amazonaws.com",
+                    f"{host}:sub": "system:serviceaccount:shop:api-secrets-reader",
+                }
+            },
+        }
+    ]
+    # The same IRSA trust builder as the VPC CNI's role (kube-system/aws-node).
+    cni_trust = json.loads(plan.one("aws:iam/role:Role", "p-cni-role").inputs["assumeRolePolicy"])
+    assert cni_trust["Statement"][0]["Principal"] == reader_trust[0]["Principal"]
+    # External Secrets has no role of its own any more, so nothing may chain into readers.
+    assert not [r for r in plan.of_type("aws:iam/role:Role") if r.name == "p-eso-role"]
+    assert not [
+        p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "p-eso-policy"
     ]
 
 
@@ -347,7 +367,7 @@ def test_roles_for_an_operator_that_is_not_installed_are_refused():
     def program() -> None:
         net = Network("q", {"az_count": 2})
         cluster = EksCluster("q", {"network": net, "external_secrets": False})
-        cluster.secrets_reader_role("x", [])
+        cluster.secrets_reader_role("x", "x", "x-secrets-reader", [])
 
     with pytest.raises(ValueError, match="external_secrets=False"):
         preview(program)

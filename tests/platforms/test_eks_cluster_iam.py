@@ -13,9 +13,12 @@ Accepted findings, each limited to the document and the exact detail it concerns
   - RESOURCE_MISMATCH where every missing format is a `/net/` (NLB) ARN: the service
     authorization reference lists `listener/app*` and `listener/net*` as alternatives,
     parliament requires both; the policy is ALB-only on purpose.
-- KEDA / External Secrets policies: CREDENTIALS_EXPOSURE for sts:AssumeRole. Assuming the
-  per-service roles is these operators' whole job; the Resource is limited to the IAM
-  path of roles created for them on this cluster (asserted below).
+- KEDA policy: CREDENTIALS_EXPOSURE for sts:AssumeRole. Assuming the per-queue roles is
+  this operator's whole job; the Resource is limited to the IAM path of roles created for
+  it on this cluster (asserted below).
+
+External Secrets has no role: it reads through per-workload reader roles trusted only for
+one ServiceAccount token (asserted below; their trust passes like every IRSA trust).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from gridops_infra.platforms.eks import EksCluster
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.validators import iam_findings
 
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/flags"
+
 
 def _program() -> None:
     net = Network("iam", {"az_count": 2, "nat": "single"})
@@ -37,6 +42,12 @@ def _program() -> None:
     cluster.pod_identity_role("api", "shop", "api", [])
     cluster.pod_identity_role("job", "batch", "worker", [])
     cluster.keda_scaler_role("jobs-scaler", [])
+    cluster.secrets_reader_role(
+        "api-secrets",
+        "shop",
+        "api-secrets-reader",
+        [{"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": [PARAMETER]}],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +84,8 @@ def test_inline_policies_pass(plan):
         for r in _eks_records(plan, "aws:iam/rolePolicy:RolePolicy")
     }
     assert set(policies) == {
-        "iam-cluster-role-kms", "iam-lbc-policy", "iam-keda-policy", "iam-eso-policy",
-        "iam-autoscaler-policy",
+        "iam-cluster-role-kms", "iam-lbc-policy", "iam-keda-policy", "iam-autoscaler-policy",
+        "api-secrets-policy",
     }  # fmt: skip
     for name, doc in policies.items():
         findings = iam_findings(doc)
@@ -90,7 +101,7 @@ def test_inline_policies_pass(plan):
                     or (f.startswith("RESOURCE_MISMATCH") and _only_net_formats(f))
                 )
             ]  # fmt: skip
-        if name in ("iam-keda-policy", "iam-eso-policy"):
+        if name == "iam-keda-policy":
             findings = [f for f in findings if f != "CREDENTIALS_EXPOSURE: "]
         assert findings == [], (name, findings)
 
@@ -114,17 +125,48 @@ def test_accepted_exceptions_stay_narrow(plan):
             },
         }
     ]
-    for name, operator in (("iam-keda-policy", "keda"), ("iam-eso-policy", "external-secrets")):
-        doc = json.loads(reveal(plan.one("aws:iam/rolePolicy:RolePolicy", name).inputs["policy"]))
-        assert doc["Statement"] == [
-            {
-                "Sid": "AssumeScopedRoles",
-                "Effect": "Allow",
-                # Pod Identity's session tags are transitive: chaining needs TagSession.
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-                "Resource": [f"arn:aws:iam::123456789012:role/gridops/iam-prod/{operator}/*"],
-            }
-        ]
+    keda = json.loads(
+        reveal(plan.one("aws:iam/rolePolicy:RolePolicy", "iam-keda-policy").inputs["policy"])
+    )
+    assert keda["Statement"] == [
+        {
+            "Sid": "AssumeScopedRoles",
+            "Effect": "Allow",
+            # Pod Identity's session tags are transitive: chaining needs TagSession.
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Resource": ["arn:aws:iam::123456789012:role/gridops/iam-prod/keda/*"],
+        }
+    ]
+
+
+def test_no_operator_may_assume_the_secrets_reader_roles(plan):
+    """The reader roles are not chained into: External Secrets has no role or Pod
+    Identity association, no policy grants any sts: action on their path, and a reader's
+    trust admits one ServiceAccount token through the cluster's OIDC provider only (no
+    AWS principal, no sts:AssumeRole, no sts:TagSession)."""
+    roles = {r.name: r for r in plan.of_type("aws:iam/role:Role")}
+    assert "iam-eso-role" not in roles and "iam-keda-role" in roles
+    assert not [
+        a
+        for a in plan.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        if a.inputs["namespace"] == "external-secrets"
+    ]
+    for record in plan.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for st in json.loads(reveal(record.inputs["policy"]))["Statement"]:
+            if any(a.startswith("sts:") for a in st["Action"]):
+                assert not [r for r in st["Resource"] if "/external-secrets/" in r], record.name
+    reader = roles["api-secrets-role"]
+    assert reader.inputs["path"] == "/gridops/iam-prod/external-secrets/"
+    provider = plan.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").outputs["arn"]
+    trust = json.loads(reveal(reader.inputs["assumeRolePolicy"]))["Statement"]
+    assert [(st["Principal"], st["Action"]) for st in trust] == [
+        ({"Federated": provider}, "sts:AssumeRoleWithWebIdentity")
+    ]
+    (condition,) = trust[0]["Condition"].values()
+    assert sorted(condition.values()) == [
+        "sts.amazonaws.com",
+        "system:serviceaccount:shop:api-secrets-reader",
+    ]
 
 
 def test_load_balancer_controller_is_scoped_to_this_cluster(plan):

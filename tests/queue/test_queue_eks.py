@@ -228,7 +228,7 @@ def test_pod_role_consumes_its_own_queue_only(plan):
 
 
 def test_fargate_namespace_worker_uses_irsa(plan):
-    account = _one(plan, "batch", "kubernetes:core/v1:ServiceAccount")
+    account = plan.one("kubernetes:core/v1:ServiceAccount", "batch-service-account")
     role = plan.one(ROLE, "batch-pod-role")
     assert account.inputs["metadata"]["annotations"] == {
         "eks.amazonaws.com/role-arn": role.outputs["arn"]
@@ -327,7 +327,9 @@ def test_linked_database_and_cache_secrets_sync_as_for_a_service(plan):
     reader = plan.one(ROLE, "jobs-secrets-role")
     assert reader.inputs["path"] == "/gridops/prod-prod/external-secrets/"
     store = _one(plan, "jobs", "kubernetes:external-secrets.io/v1:SecretStore")
-    assert store.inputs["spec"]["provider"]["aws"]["role"] == reader.outputs["arn"]
+    assert store.inputs["spec"]["provider"]["aws"]["auth"] == {
+        "jwt": {"serviceAccountRef": {"name": "jobs-secrets-reader"}}
+    }
     policy = doc(plan.one(ROLE_POLICY, "jobs-secrets-policy").inputs["policy"])
     read = next(s for s in policy["Statement"] if s["Sid"] == "ReadSecrets")
     assert TOKEN in read["Resource"] and len(read["Resource"]) == 3  # token, db, cache
@@ -427,3 +429,39 @@ def test_refused_workers_register_nothing(refused):
     names = tuple(f"{b[0]}-" for b in BAD)
     assert [r.name for r in plan.resources if r.name.startswith(names)] == []
     assert plan.of_type(SCALED_OBJECT) == [] and plan.of_type(DEPLOYMENT) == []
+
+
+@pytest.mark.parametrize("worker", ["jobs", "batch"])  # on nodes, and in a Fargate namespace
+def test_secrets_reader_role_trusts_only_the_workers_reader_account(plan, worker):
+    """ESO gets the reader role with a token of the worker's reader ServiceAccount, never
+    by assuming it from its own role: the trust is the cluster's OIDC provider, for that
+    namespace and ServiceAccount only."""
+    cluster = plan.one("gridops:aws:EksCluster").outputs
+    reader = plan.one(ROLE, f"{worker}-secrets-role")
+    host = cluster["oidc_issuer"].removeprefix("https://")
+    assert json.loads(reader.inputs["assumeRolePolicy"])["Statement"] == [
+        {
+            "Sid": "ServiceAccountToken",
+            "Effect": "Allow",
+            "Principal": {"Federated": cluster["oidc_provider_arn"]},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    f"{host}:aud": "sts.amazonaws.com",
+                    f"{host}:sub": f"system:serviceaccount:{worker}:{worker}-secrets-reader",
+                }
+            },
+        }
+    ]
+    account = plan.one("kubernetes:core/v1:ServiceAccount", f"{worker}-secrets-reader")
+    assert account.parent == next(r for r in plan.of_type(COMPONENT) if r.name == worker).urn
+    assert account.inputs["automountServiceAccountToken"] is False
+    assert account.inputs["metadata"]["namespace"] == worker
+    assert account.inputs["metadata"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": reader.outputs["arn"]
+    }
+    store = _one(plan, worker, "kubernetes:external-secrets.io/v1:SecretStore")
+    assert account.urn in store.dependencies
+    assert "role" not in store.inputs["spec"]["provider"]["aws"]
+    # No pod runs as the reader account.
+    assert _pod(plan, worker)["serviceAccountName"] == worker

@@ -4,11 +4,18 @@ Kubernetes framework on the workload manifests, plus the shapes the brief asks f
 
 kubernetes-validate ships schemas for built-in kinds only: the External Secrets objects
 (ExternalSecret, SecretStore) are CRDs it cannot check (it raises SchemaNotFoundError,
-asserted below), so their structure is asserted here instead.
+asserted below). They are validated against External Secrets' API schemas as published
+on npm in `@kubernetes-models/external-secrets` 2.0.0 (validators generated from ESO's
+`external-secrets.io/v1` types; `scripts/setup-dev` installs it into
+`.venv/npm/external-secrets`), run with Node.js. Those validators check required
+fields, types and enums but not unknown keys, so the exact structure is asserted here
+too. The reader ServiceAccount the SecretStores name is a built-in kind: it goes through
+kubernetes-validate and checkov with the workload manifests.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -28,6 +35,10 @@ CHECKOV = Path(sys.executable).parent / "checkov"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf"
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/shop/flags"
 CDN = CdnLock("pl-3b927c52", "Q7xw2Ld9" * 6)  # behind a CDN: prefix list, origin secret
+STORES = ("secretsmanager", "ssm")
+READER_ROLE = (
+    "arn:aws:iam::123456789012:role/gridops/prod-prod/external-secrets/api-secrets-role-1a"
+)
 
 # checkov findings accepted for the workload manifests, each for a stated reason:
 SKIPPED_CHECKS = {
@@ -91,6 +102,11 @@ def manifests():
     return workload_manifests(_spec(), _resolved())
 
 
+@pytest.fixture(scope="module")
+def reader_account():
+    return _reader_account()
+
+
 @pytest.mark.parametrize("version", sorted(KUBERNETES_VERSIONS))
 def test_every_manifest_passes_kubernetes_validate_strict(manifests, version):
     # kubernetes-validate ships 1.25-1.37 schemas, so every accepted EKS version has its own.
@@ -114,6 +130,18 @@ def test_fargate_and_single_replica_variants_validate():
         kubernetes_validate.validate(manifest, "1.35.0", strict=True)
 
 
+@pytest.mark.parametrize("version", sorted(KUBERNETES_VERSIONS))
+def test_reader_service_account_passes_kubernetes_validate_strict(reader_account, version):
+    kubernetes_validate.validate(reader_account, f"{version}.0", strict=True)
+
+
+def test_reader_service_account_names_the_role_and_mounts_no_token(reader_account):
+    assert reader_account["metadata"]["name"] == "api-secrets-reader"
+    assert reader_account["metadata"]["namespace"] == "api"
+    assert reader_account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": READER_ROLE}
+    assert reader_account["automountServiceAccountToken"] is False
+
+
 def test_a_wrong_manifest_is_caught_by_the_validator(manifests):
     broken = json.loads(json.dumps(manifests["deployment"]))
     broken["spec"]["template"]["spec"]["containers"][0]["resources"]["limit"] = {}
@@ -125,6 +153,10 @@ def test_external_secrets_crds_are_not_in_kubernetes_validate():
     manifest = eks_secrets.external_secret("secretsmanager", "api", [])
     with pytest.raises(kubernetes_validate.SchemaNotFoundError):
         kubernetes_validate.validate(manifest, "1.35.0", strict=True)
+
+
+def _reader_account() -> dict:
+    return eks_secrets.reader_service_account("api", "api", READER_ROLE)
 
 
 def _high_uid_manifests() -> dict:
@@ -141,7 +173,7 @@ def checkov_findings(manifests, tmp_path_factory) -> dict[str, dict[str, list[st
     """
     folder = tmp_path_factory.mktemp("checkov")
     sets = {
-        "default": manifests,
+        "default": {**manifests, "secrets_reader": _reader_account()},
         "high-uid": _high_uid_manifests(),
         "cdn": workload_manifests(_spec(), _resolved(cdn=CDN)),
     }
@@ -291,10 +323,14 @@ def test_external_secret_references_and_store():
     assert parameters["spec"]["data"] == [
         {"secretKey": "FLAGS", "remoteRef": {"key": "/shop/flags"}}
     ]
-    store = eks_secrets.secret_store("ssm", "api", "us-east-1", "arn:aws:iam::123456789012:role/r")
+    store = eks_secrets.secret_store("ssm", "api", "us-east-1", "api-secrets-reader")
+    assert store["metadata"] == {"name": "aws-parameter-store", "namespace": "api"}
+    # JWT auth through the reader ServiceAccount (same namespace); no `role` to chain to.
     assert store["spec"]["provider"]["aws"] == {
-        "service": "ParameterStore", "region": "us-east-1", "role": "arn:aws:iam::123456789012:role/r",
-    }  # fmt: skip
+        "service": "ParameterStore",
+        "region": "us-east-1",
+        "auth": {"jwt": {"serviceAccountRef": {"name": "api-secrets-reader"}}},
+    }
 
 
 def test_registry_credentials_template():
@@ -348,3 +384,46 @@ def test_without_a_cdn_the_ingress_has_no_lock(manifests):
     assert {k: v for k, v in locked.items() if k != "ingress"} == {
         k: v for k, v in manifests.items() if k != "ingress"
     }
+
+
+# --- External Secrets' schemas -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eso_results(kubernetes_models):
+    """One Node.js run over every External Secrets object the EKS backends render, then
+    deliberately broken copies (npm `@kubernetes-models/external-secrets` 2.0.0)."""
+    errors = kubernetes_models(
+        "external-secrets", "2.0.0", {"external-secrets.io/v1": "external-secrets.io/v1/index.js"}
+    )
+    refs = eks_secrets.secret_refs(
+        {"STRIPE_KEY": f"{SECRET}:key::", "FLAGS": PARAMETER}, [("proxy", {"TOKEN": SECRET})]
+    )
+    good = [
+        *(eks_secrets.secret_store(s, "api", "us-east-1", "api-secrets-reader") for s in STORES),
+        *(eks_secrets.external_secret(s, "api", refs) for s in STORES),
+        eks_secrets.pull_secret("api", "registry.acme.io/team/api:1", SECRET),
+    ]
+    store = good[0]
+    no_account = copy.deepcopy(store)
+    no_account["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"] = {}
+    no_region = copy.deepcopy(store)
+    del no_region["spec"]["provider"]["aws"]["region"]
+    wrong_service = copy.deepcopy(store)
+    wrong_service["spec"]["provider"]["aws"]["service"] = "Secrets"
+    broken = [no_account, no_region, wrong_service]
+    results = errors([*good, *broken])
+    return results[: len(good)], results[len(good) :]
+
+
+def test_secret_stores_and_external_secrets_pass_eso_schemas(eso_results):
+    good, _ = eso_results
+    assert good == [None] * 5
+
+
+def test_eso_schemas_catch_broken_stores(eso_results):
+    _, broken = eso_results
+    assert all(broken), broken
+    assert "serviceAccountRef must have required property name" in broken[0]
+    assert "must have required property region" in broken[1]
+    assert "service must be equal to one of the allowed values" in broken[2]

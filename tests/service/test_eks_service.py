@@ -216,15 +216,10 @@ def test_pod_identity_role_carries_exactly_the_link_grants(plan):
 
 def test_secrets_reader_role_reads_exactly_the_service_secrets(plan):
     reader = plan.one("aws:iam/role:Role", "api-secrets-role")
-    eso = plan.one("aws:iam/role:Role", "prod-eso-role")
     assert reader.inputs["path"] == "/gridops/prod-prod/external-secrets/"
     assert reader.outputs["arn"].startswith(
         "arn:aws:iam::123456789012:role/gridops/prod-prod/external-secrets/"
     )
-    trust = json.loads(reader.inputs["assumeRolePolicy"])["Statement"][0]
-    assert trust["Principal"] == {"AWS": eso.outputs["arn"]}
-    # External Secrets holds Pod Identity credentials, whose session tags are transitive.
-    assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     policy = json.loads(
         plan.one("aws:iam/rolePolicy:RolePolicy", "api-secrets-policy").inputs["policy"]
     )
@@ -235,7 +230,9 @@ def test_secrets_reader_role_reads_exactly_the_service_secrets(plan):
     decrypt = next(s for s in policy["Statement"] if s["Sid"] == "DecryptSecrets")
     assert decrypt["Resource"] == [KEY]
     store = plan.one("kubernetes:external-secrets.io/v1:SecretStore", "api-store-secretsmanager")
-    assert store.inputs["spec"]["provider"]["aws"]["role"] == reader.outputs["arn"]
+    assert store.inputs["spec"]["provider"]["aws"]["auth"]["jwt"] == {
+        "serviceAccountRef": {"name": "api-secrets-reader"}
+    }
     synced = plan.one(
         "kubernetes:external-secrets.io/v1:ExternalSecret", "api-secrets-secretsmanager"
     )
@@ -243,6 +240,89 @@ def test_secrets_reader_role_reads_exactly_the_service_secrets(plan):
     assert {"STRIPE_KEY", "JOBS_TOKEN"} <= set(keys)
     eso_release = plan.one("kubernetes:helm.sh/v3:Release", "prod-external-secrets")
     assert eso_release.urn in store.dependencies
+
+
+@pytest.mark.parametrize(("service", "namespace"), [("api", "api"), ("batch", "batch")])
+def test_secrets_reader_role_trusts_only_its_namespaces_reader_account(plan, service, namespace):
+    """AWS enforces the namespace: the reader role is federated to the cluster's OIDC
+    provider for exactly `system:serviceaccount:<namespace>:<service>-secrets-reader`
+    (audience STS), on nodes and in a Fargate namespace alike."""
+    cluster = plan.one("gridops:aws:EksCluster").outputs
+    host = cluster["oidc_issuer"].removeprefix("https://")
+    reader = plan.one("aws:iam/role:Role", f"{service}-secrets-role")
+    assert json.loads(reader.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ServiceAccountToken",
+                "Effect": "Allow",
+                "Principal": {"Federated": cluster["oidc_provider_arn"]},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{host}:aud": "sts.amazonaws.com",
+                        f"{host}:sub": (
+                            f"system:serviceaccount:{namespace}:{service}-secrets-reader"
+                        ),
+                    }
+                },
+            }
+        ],
+    }
+    assert (
+        cluster["oidc_provider_arn"]
+        == plan.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").outputs["arn"]
+    )
+
+
+def test_secret_stores_read_through_the_reader_account_in_their_namespace(plan):
+    reader = plan.one("aws:iam/role:Role", "api-secrets-role")
+    account = plan.one("kubernetes:core/v1:ServiceAccount", "api-secrets-reader")
+    service = next(r for r in plan.of_type("gridops:aws:StatelessService") if r.name == "api")
+    assert account.parent == service.urn
+    assert account.inputs["metadata"]["name"] == "api-secrets-reader"
+    assert account.inputs["metadata"]["namespace"] == "api"
+    assert account.inputs["metadata"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": reader.outputs["arn"]
+    }
+    assert account.inputs["automountServiceAccountToken"] is False
+    namespace = plan.one("kubernetes:core/v1:Namespace", "api-namespace")
+    assert namespace.urn in account.dependencies
+    stores = [
+        r
+        for r in plan.of_type("kubernetes:external-secrets.io/v1:SecretStore")
+        if r.name.startswith("api-")
+    ]
+    assert stores
+    for store in stores:
+        assert store.inputs["metadata"]["namespace"] == "api"
+        aws_provider = store.inputs["spec"]["provider"]["aws"]
+        # no `role`: ESO would chain an AssumeRole from the reader role, which is not trusted
+        assert aws_provider == {
+            "service": aws_provider["service"],
+            "region": "us-east-1",
+            "auth": {"jwt": {"serviceAccountRef": {"name": "api-secrets-reader"}}},
+        }
+        assert account.urn in store.dependencies
+    # No pod runs as the reader account: the Deployment uses the service's own.
+    deployment = plan.one("kubernetes:apps/v1:Deployment", "api-deployment")
+    assert deployment.inputs["spec"]["template"]["spec"]["serviceAccountName"] == "api"
+
+
+def test_external_secrets_operator_has_no_aws_identity(plan):
+    """ESO's own pods hold no AWS credentials: no role, no Pod Identity association, and
+    no policy on the cluster that may assume the reader roles (KEDA keeps its own)."""
+    roles = {r.name for r in plan.of_type("aws:iam/role:Role")}
+    assert "prod-keda-role" in roles and "prod-eso-role" not in roles
+    namespaces = {
+        r.inputs["namespace"]
+        for r in plan.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    }
+    assert "keda" in namespaces and "external-secrets" not in namespaces
+    for policy in plan.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for st in json.loads(reveal(policy.inputs["policy"]))["Statement"]:
+            if any(a.startswith("sts:") for a in st["Action"]):
+                assert all("/external-secrets/" not in r for r in st["Resource"]), policy.name
 
 
 def test_links_open_network_access_once_per_cluster(plan):
