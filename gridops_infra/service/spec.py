@@ -159,7 +159,7 @@ class ServiceSpec:
         both = sorted(set(env) & set(secrets))
         if both:
             raise a.fail("environment", both, "these names are already in secrets")
-        containers = read_sidecars(a, name, cpu, memory)
+        containers = read_sidecars(a, name, cpu, memory, port)
         routing = _routing(a, name)
         strategy = a.choice("deployment_strategy", "rolling", STRATEGIES)
         return cls(

@@ -35,7 +35,8 @@ class SidecarArgs(TypedDict, total=False):
     essential: bool
     """Stop the whole task when this container stops. Default: false."""
     port: int
-    """A port it listens on (1..65535). Default: none."""
+    """A port it listens on (1..65535), not the app's nor another sidecar's: containers of
+    one task or pod share its network. Default: none."""
     environment: dict[str, str]
     """Plain settings. Default: none. Never secrets (use `secrets`)."""
     secrets: dict[str, str]

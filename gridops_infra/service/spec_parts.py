@@ -162,9 +162,13 @@ def read_writable_paths(a: ArgReader, field: str) -> tuple[str, ...]:
     return tuple(paths)
 
 
-def read_sidecars(a: ArgReader, service: str, cpu: int, memory: int) -> tuple[Sidecar, ...]:
+def read_sidecars(
+    a: ArgReader, service: str, cpu: int, memory: int, app_port: int | None = None
+) -> tuple[Sidecar, ...]:
     sidecars = []
     names = {service}
+    # Containers of one task or pod share its network namespace: one port, one container.
+    ports = {app_port: service} if app_port is not None else {}
     for i, item in enumerate(a.sequence("containers")):
         s = NestedReader(a, f"containers[{i}]", item, SidecarArgs.__annotations__)
         name = s.string("name", None, SERVICE_NAME, "expected a lowercase DNS label")
@@ -185,6 +189,11 @@ def read_sidecars(a: ArgReader, service: str, cpu: int, memory: int) -> tuple[Si
         if waits == "healthy" and not health:
             raise s.fail("app_waits_for", waits, "'healthy' needs a health_check_command")
         env, secrets = read_env(s, "environment"), read_secrets(s, "secrets")
+        port = s.optional_integer("port", 1, 65535)
+        if port is not None and port in ports:
+            raise s.fail("port", port, f"already used by container {ports[port]!r} of this task")
+        if port is not None:
+            ports[port] = name
         sidecars.append(
             Sidecar(
                 name=name,
@@ -192,7 +201,7 @@ def read_sidecars(a: ArgReader, service: str, cpu: int, memory: int) -> tuple[Si
                 cpu=s.integer("cpu", 0, 0, cpu - 1),
                 memory=s.optional_integer("memory", 6, memory - 1),
                 essential=s.boolean("essential", False),
-                port=s.optional_integer("port", 1, 65535),
+                port=port,
                 environment=MappingProxyType(env),
                 secrets=MappingProxyType(secrets),
                 command=tuple(s.string_list("command")),

@@ -299,3 +299,34 @@ def test_eks_runs_a_63_character_sidecar(on_eks):
     deployment = plan.one("kubernetes:apps/v1:Deployment", "edge-deployment")
     names = [c["name"] for c in deployment.inputs["spec"]["template"]["spec"]["containers"]]
     assert EDGE_SIDECAR in names
+
+
+@pytest.mark.parametrize(
+    ("containers", "clash"),
+    [
+        ([{"name": "proxy", "image": IMAGE, "port": 8080}], "'api'"),
+        (
+            [
+                {"name": "proxy", "image": IMAGE, "port": 9000},
+                {"name": "metrics", "image": IMAGE, "port": 9000},
+            ],
+            "'proxy'",
+        ),
+    ],
+)
+def test_sidecar_ports_must_not_clash(containers: list[dict[str, Any]], clash: str) -> None:
+    """Containers of one task or pod share one network namespace."""
+    with pytest.raises(
+        ValueError, match=rf"containers\[\d\]\.port=\d+ .*already used by container {clash}"
+    ):
+        preview(
+            lambda: StatelessService(
+                "api",
+                {
+                    "platform": FargateCluster("prod", {"network": Network("prod", {})}),
+                    "image": IMAGE,
+                    "port": 8080,
+                    "containers": containers,
+                },
+            )
+        )
