@@ -35,7 +35,8 @@ class NetworkArgs(TypedDict, total=False):
     NAT gateway for all AZs (cheaper, a single-AZ point of failure). `"none"`: private
     subnets have no internet route (only the S3 gateway endpoint)."""
     availability_zones: list[str]
-    """Exact AZ names to use. Default: the first `az_count` available AZs of the region."""
+    """Exact AZ names to use (`az_count` of them, each an available AZ of the stack's
+    region). Default: the first `az_count` available AZs of the region."""
     flow_log_retention_days: int
     """Days VPC flow logs stay in CloudWatch Logs. Default: 30. Allowed: a CloudWatch
     retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653)."""
@@ -337,17 +338,25 @@ class Network(GridopsComponent):
 
     @staticmethod
     def _zones(a: ArgReader, az_count: int, opts: pulumi.ResourceOptions | None) -> list[str]:
+        invoke_opts = (
+            pulumi.InvokeOptions(provider=opts.provider) if opts and opts.provider else None
+        )
+        available = aws.get_availability_zones(state="available", opts=invoke_opts).names
         if a.has("availability_zones"):
             zones = a.string_list("availability_zones")
             if len(zones) != az_count or len(set(zones)) != len(zones):
                 raise a.fail(
                     "availability_zones", zones, f"expected {az_count} distinct AZ names (az_count)"
                 )
+            unknown = [z for z in zones if z not in available]
+            if unknown:
+                raise a.fail(
+                    "availability_zones",
+                    zones,
+                    f"{', '.join(unknown)} is not an available AZ of this region; "
+                    f"available: {', '.join(available)}",
+                )
             return zones
-        invoke_opts = (
-            pulumi.InvokeOptions(provider=opts.provider) if opts and opts.provider else None
-        )
-        available = aws.get_availability_zones(state="available", opts=invoke_opts).names
         if az_count > len(available):
             raise ArgError(
                 f"Network '{a.name}': az_count={az_count} is not allowed; the region has "

@@ -156,6 +156,11 @@ BAD_ARGS = [
     ({"nat": "per-region"}, "nat"),
     ({"flow_log_retention_days": 10}, "flow_log_retention_days"),
     ({"availability_zones": ["us-east-1a"], "az_count": 2}, "availability_zones"),
+    ({"availability_zones": ["x", "y"], "az_count": 2}, "x, y is not an available AZ"),
+    (
+        {"availability_zones": ["us-east-1a", "eu-west-1b"], "az_count": 2},
+        "eu-west-1b is not an available AZ of this region",
+    ),
     ({"az_cuont": 2}, "az_cuont"),
     ({"transforms": {"no_such_child": {}}}, "no_such_child"),
 ]
