@@ -33,6 +33,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_kubernetes,
     rules_logs,
     rules_network,
+    rules_plain_http,
     rules_queue,
     rules_rds,
     rules_s3,

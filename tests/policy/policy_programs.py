@@ -122,6 +122,35 @@ def _distribution(
     )
 
 
+def _web_host(name: str, ports: tuple[int, ...]) -> None:
+    """A host's security group opening `ports` to the internet."""
+    group = aws.ec2.SecurityGroup(name, vpc_id="vpc-0123456789abcdef0")
+    for port in ports:
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-{port}",
+            security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            cidr_ipv4="0.0.0.0/0",
+        )
+
+
+def _ingress(name: str, listen_ports: str | None) -> None:
+    """An internet-facing Ingress of the AWS Load Balancer Controller."""
+    annotations = {"alb.ingress.kubernetes.io/scheme": "internet-facing"}
+    if listen_ports:
+        annotations["alb.ingress.kubernetes.io/listen-ports"] = listen_ports
+    k8s.networking.v1.Ingress(
+        name,
+        metadata={"name": name, "annotations": annotations},
+        spec={
+            "ingress_class_name": "alb",
+            "default_backend": {"service": {"name": name, "port": {"number": 80}}},
+        },
+    )
+
+
 def _containers(*containers: dict[str, Any]) -> str:
     return json.dumps([{"image": "ghcr.io/acme/api:1.4.2", "memory": 256, **c} for c in containers])
 
@@ -343,6 +372,8 @@ def good_program() -> None:
     aws.iam.RolePolicy("task-policy", role=role.id, policy=SCOPED_POLICY)
     aws.iam.Policy("deploy", policy=SCOPED_POLICY)
 
+    _web_host("host-sg", (80, 443))
+    _ingress("web", '[{"HTTP": 80}, {"HTTPS": 443}]')
     aws.ec2.Instance(
         "host",
         ami="ami-0abcdef1234567890",
@@ -456,6 +487,8 @@ def bad_program() -> None:
         instance_type="t3.small",
         associate_public_ip_address=True,
     )
+    _web_host("host-sg", (80,))
+    _ingress("web", None)
     aws.ebs.Volume("vol", availability_zone="us-east-1a", size=10)
     aws.efs.FileSystem("fs")
     k8s.apps.v1.Deployment(

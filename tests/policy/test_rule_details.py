@@ -512,3 +512,64 @@ def test_inline_logging_target_needs_no_access_log_of_its_own() -> None:
     logs = record(BUCKET, "logs", {}, outputs={"bucket": "logs-123"})
     app = record(BUCKET, "app", {"logging": {"targetBucket": "logs-123", "targetPrefix": "app/"}})
     assert found("s3-access-logging", logs, app) == []
+
+
+# --- plain HTTP outside load balancer listeners ----------------------------------------------
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+
+def _group(name: str = "web", **inputs: Any) -> ResourceRecord:
+    return record(SG, name, inputs, outputs={"id": f"sg-{name}"})
+
+
+def _opening(port: int, group: str = "web", **inputs: Any) -> ResourceRecord:
+    fields = {"securityGroupId": f"sg-{group}", "ipProtocol": "tcp", "fromPort": port}
+    return record(SG_INGRESS, f"{group}-{port}", {**fields, "toPort": port, **inputs})
+
+
+def test_a_group_serving_http_only_to_everyone_is_advised() -> None:
+    assert "'web' opens port 80" in messages(
+        "public-http-without-tls", _group(), _opening(80, cidrIpv4="0.0.0.0/0")
+    )
+    ipv6 = _opening(80, cidrIpv6="::/0")
+    assert found("public-http-without-tls", _group(), ipv6)
+    inline = _group(
+        ingress=[{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["0.0.0.0/0"]}]
+    )
+    assert found("public-http-without-tls", inline)
+
+
+def test_https_beside_http_or_a_closed_80_passes() -> None:
+    both = (_opening(80, cidrIpv4="0.0.0.0/0"), _opening(443, cidrIpv4="0.0.0.0/0"))
+    assert found("public-http-without-tls", _group(), *both) == []
+    office = _opening(80, cidrIpv4="203.0.113.0/24")
+    assert found("public-http-without-tls", _group(), office) == []
+
+
+def test_load_balancer_groups_are_left_to_the_listener_rule() -> None:
+    lb = record("aws:lb/loadBalancer:LoadBalancer", "alb", {"securityGroups": ["sg-web"]})
+    assert found("public-http-without-tls", _group(), _opening(80, cidrIpv4="0.0.0.0/0"), lb) == []
+
+
+INGRESS_TYPE = "kubernetes:networking.k8s.io/v1:Ingress"
+
+
+def _ingress(**annotations: str) -> ResourceRecord:
+    prefixed = {
+        f"alb.ingress.kubernetes.io/{k.replace('_', '-')}": v for k, v in annotations.items()
+    }
+    return record(INGRESS_TYPE, "web", {"metadata": {"annotations": prefixed}})
+
+
+def test_internet_facing_ingress_without_https_is_advised() -> None:
+    assert found("ingress-http-without-tls", _ingress(scheme="internet-facing"))  # default HTTP:80
+    http = _ingress(scheme="internet-facing", listen_ports='[{"HTTP": 80}]')
+    assert "listens on" in messages("ingress-http-without-tls", http)
+
+
+def test_https_or_internal_ingress_passes() -> None:
+    https = _ingress(scheme="internet-facing", listen_ports='[{"HTTPS": 443}]')
+    assert found("ingress-http-without-tls", https) == []
+    assert found("ingress-http-without-tls", _ingress(scheme="internal")) == []

@@ -39,6 +39,8 @@ def test_the_pack_has_the_rules_the_issue_asks_for() -> None:
         "cloudfront-minimum-tls",
         "cloudfront-security-headers",
         "cloudfront-origin-https",
+        "public-http-without-tls",
+        "ingress-http-without-tls",
         "ecs-deployment-circuit-breaker",
         "ecs-alarm-rollback",
         "ecs-no-public-ip",
@@ -66,12 +68,14 @@ def test_every_rule_has_metadata() -> None:
 
 
 def test_advisory_defaults_are_the_ones_the_issue_names() -> None:
-    """Those the policy issue named, and the origin rule that the no-domain stages trip."""
+    """Those the policy issue named, and the plain-HTTP rules the no-domain stages trip."""
     advisory = {r.name for r in all_rules() if r.severity == "advisory"}
     assert advisory == {
         "rds-multi-az",
         "alb-http-without-tls",
         "cloudfront-origin-https",
+        "public-http-without-tls",
+        "ingress-http-without-tls",
         "s3-access-logging",
         "ecs-alarm-rollback",
         "ecs-readonly-root-sidecar",
