@@ -11,9 +11,17 @@ def sqs_queue(rec: ResourceRecord, ctx: PricingContext) -> Price:
     fifo = bool(rec.inputs.get("fifoQueue"))
     rate = ctx.rate("sqs", "fifo_requests_million" if fifo else "standard_requests_million")
     dead_letter = _is_dead_letter_queue(rec, ctx)
-    key = "sqs_dlq_requests_million" if dead_letter else "sqs_requests_million"
+    events = not dead_letter and _is_event_queue(rec, ctx)
+    key = (
+        "sqs_dlq_requests_million"
+        if dead_letter
+        else "sqs_event_requests_million"
+        if events
+        else "sqs_requests_million"
+    )
     m = ctx.usage(rec, key) or 0.0
-    kind = f"{' (FIFO)' if fifo else ''}{' (dead-letter queue)' if dead_letter else ''}"
+    role = " (dead-letter queue)" if dead_letter else " (event queue)" if events else ""
+    kind = f"{' (FIFO)' if fifo else ''}{role}"
     return Price(m * rate, f"{m:g}M requests x {money(rate)}/M{kind}", m * rate)
 
 
@@ -27,6 +35,15 @@ def _is_dead_letter_queue(rec: ResourceRecord, ctx: PricingContext) -> bool:
         if isinstance(policy, str) and arn in policy:
             return True
     return False
+
+
+def _is_event_queue(rec: ResourceRecord, ctx: PricingContext) -> bool:
+    """Whether EventBridge rules deliver to `rec` (an interruption or event queue)."""
+    arn = rec.outputs.get("arn")
+    if not isinstance(arn, str):
+        return False
+    targets = ctx.plan.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    return any(t.inputs.get("arn") == arn for t in targets)
 
 
 def sns_topic(rec: ResourceRecord, ctx: PricingContext) -> Price:

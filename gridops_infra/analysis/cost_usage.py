@@ -23,6 +23,11 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         0.1,
         "API requests per dead-letter queue (another queue's redrive target), millions/month",
     ),
+    "sqs_event_requests_million": (
+        0.2,
+        "API requests per event queue (fed by EventBridge rules, read by one long-polling "
+        "controller such as Karpenter: a receive every 20 s is 0.13M), millions/month",
+    ),
     "sns_publishes_million": (1.0, "publishes per topic, millions/month"),
     "s3_storage_gb": (10.0, "GB stored per bucket (S3 Standard)"),
     "s3_put_thousand": (10.0, "PUT/POST/LIST requests per bucket, thousands/month"),

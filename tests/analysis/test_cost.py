@@ -361,3 +361,21 @@ def test_a_dead_letter_queue_is_priced_at_its_own_small_request_volume():
     assert report.line("dlq").monthly_usd == pytest.approx(dlq_m * standard)
     assert "dead-letter queue" in report.line("dlq").formula
     assert report.line("work").monthly_usd == pytest.approx(work_m * standard)
+
+
+def test_a_queue_fed_by_eventbridge_is_priced_as_an_event_queue():
+    """Karpenter's interruption queue: a long poll every 20 s, not a work queue's volume."""
+
+    def program() -> None:
+        events = aws.sqs.Queue("events")
+        rule = aws.cloudwatch.EventRule("spot", event_pattern='{"source": ["aws.ec2"]}')
+        aws.cloudwatch.EventTarget("spot-target", rule=rule.name, arn=events.arn)
+        aws.sqs.Queue("work")
+
+    report = estimate_cost(preview(program))
+    standard = PRICES.rate("sqs", "standard_requests_million")
+    event_m = USAGE_DEFAULTS["sqs_event_requests_million"][0]
+    assert event_m is not None and event_m < USAGE_DEFAULTS["sqs_requests_million"][0]
+    assert report.line("events").monthly_usd == pytest.approx(event_m * standard)
+    assert "(event queue)" in report.line("events").formula
+    assert "(event queue)" not in report.line("work").formula
