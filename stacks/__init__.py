@@ -6,7 +6,8 @@ import importlib
 
 import pulumi
 
-from .config import StageConfig, StageConfigError
+from .config import StageConfig, StageConfigError, given_keys
+from .config_keys import key_problems
 
 STAGE_MODULES = {"single-server": "single_server", "fargate": "fargate", "eks": "eks"}
 
@@ -24,5 +25,8 @@ def run_stage() -> None:
         raise StageConfigError(
             f"unknown stage {stage!r} in gridops:stage; choose one of {', '.join(STAGE_MODULES)}"
         )
+    problems = key_problems(stage, given_keys())
+    if problems:
+        raise StageConfigError("; ".join(problems))
     module = importlib.import_module(f"{__name__}.{STAGE_MODULES[stage]}")
     module.build(StageConfig(stage))

@@ -20,7 +20,7 @@ from gridops_infra import (
     StatelessService,
 )
 
-from .config import StageConfig
+from .config import StageConfig, StageConfigError
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,24 @@ class App:
     """What serves the API to the internet, when the stage has one (a CdnFrontend)."""
 
 
-def api_args(cfg: StageConfig, platform: Any, links: list[Any], **extra: Any) -> dict[str, Any]:
-    """The API's spec from stage config; `platform` is the only platform-specific part."""
+def api_args(
+    cfg: StageConfig,
+    platform: Any,
+    links: list[Any],
+    *,
+    counts: tuple[int, int] = (2, 20),
+    **extra: Any,
+) -> dict[str, Any]:
+    """The API's spec from stage config; `platform` is the only platform-specific part.
+    `counts`: the default (min, max) tasks or replicas."""
     return {
         "platform": platform,
         "image": cfg.require_str("api_image"),
         "port": cfg.integer("api_port", 8080),
         "cpu": cfg.integer("api_cpu", 512),
         "memory": cfg.integer("api_memory", 1024),
-        "min_count": cfg.integer("api_min_count", 2),
-        "max_count": cfg.integer("api_max_count", 20),
+        "min_count": cfg.integer("api_min_count", counts[0]),
+        "max_count": cfg.integer("api_max_count", counts[1]),
         "health_check_path": cfg.text("api_health_check_path", "/healthz"),
         "links": links,
         "tracing": cfg.flag("api_tracing", False),
@@ -64,6 +72,13 @@ def build_app(
     """Postgres with replicas, Redis, the jobs queue and its workers (linked to both), the
     API linked to all three, SLO alerting, and, when
     `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
+    drills = cfg.flag("resilience_drills", False)
+    for key, default in (("db_replicas", 2), ("cache_replicas", 1)):
+        if drills and cfg.integer(key, default) == 0:
+            raise StageConfigError(
+                f"config gridops:{key}=0: gridops:resilience_drills fails over to a replica, "
+                f"so it needs gridops:{key} >= 1 (or set gridops:resilience_drills: false)"
+            )
     db = ManagedPostgresWithReplicas(
         "db",
         {
@@ -97,11 +112,11 @@ def build_app(
         {
             "resources": [api, db, cache, jobs, *links, *([edge] if edge else [])],
             "slos": [
-                Slo.availability(api, objective=float(cfg.text("slo_availability", "0.999"))),
+                Slo.availability(api, objective=cfg.fraction("slo_availability", 0.999)),
                 Slo.latency(
                     api,
-                    threshold_ms=cfg.integer("slo_latency_threshold_ms", 300),
-                    objective=float(cfg.text("slo_latency_objective", "0.99")),
+                    threshold_ms=cfg.integer("slo_latency_threshold_ms", 300, lo=1),
+                    objective=cfg.fraction("slo_latency_objective", 0.99),
                 ),
             ],
             "alert_emails": cfg.items("alert_emails"),
@@ -109,7 +124,9 @@ def build_app(
         },
     )
     app = App(api, db, cache, jobs, stack, edge)
-    if cfg.flag("resilience_drills", False):
-        drills = ResilienceDrills("drills", {"targets": [api, db, cache], "observability": stack})
-        pulumi.export("drill_template_ids", drills.experiment_template_ids)
+    if drills:
+        drills_component = ResilienceDrills(
+            "drills", {"targets": [api, db, cache], "observability": stack}
+        )
+        pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
     return app

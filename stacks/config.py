@@ -6,15 +6,26 @@ names it, a wrong type names the key and what is expected.
 
 from __future__ import annotations
 
-import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import yaml
+from pulumi.runtime import config as runtime_config
+
+NAMESPACE = "gridops:"
 
 
 class StageConfigError(ValueError):
     """A stage config key that is missing or malformed (one line for the user)."""
+
+
+def given_keys() -> set[str]:
+    """The `gridops:` keys this stack sets (from the stack file and `-c`), without the
+    namespace: what the engine passed to the program, in memory or in PULUMI_CONFIG."""
+    keys = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    return {k[len(NAMESPACE) :] for k in keys if k.startswith(NAMESPACE)}
 
 
 @dataclass(frozen=True)
@@ -53,16 +64,35 @@ class StageConfig:
     def optional_str(self, key: str) -> str | None:
         return self._raw(key) or None
 
-    def integer(self, key: str, default: int) -> int:
+    def integer(self, key: str, default: int, lo: int | None = None) -> int:
         value = self._raw(key)
         if value is None:
             return default
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise StageConfigError(
                 f"config gridops:{key}={value!r}: expected a whole number"
             ) from None
+        if lo is not None and number < lo:
+            raise StageConfigError(f"config gridops:{key}={value!r}: expected at least {lo}")
+        return number
+
+    def fraction(self, key: str, default: float) -> float:
+        """A share strictly between 0 and 1 (`0.999`, not `99.9`)."""
+        value = self._raw(key)
+        if value is None:
+            return default
+        try:
+            share = float(value)
+        except ValueError:
+            share = math.nan
+        if not 0 < share < 1:
+            raise StageConfigError(
+                f"config gridops:{key}={value!r}: expected a fraction between 0 and 1 "
+                "(0.999 for 99.9%)"
+            )
+        return share
 
     def flag(self, key: str, default: bool) -> bool:
         value = self._raw(key)
@@ -77,11 +107,14 @@ class StageConfig:
         if value is None:
             return list(default or [])
         try:
-            parsed = json.loads(value)
-        except json.JSONDecodeError:
-            raise StageConfigError(f"config gridops:{key}: expected a YAML list") from None
+            # The stack file's lists arrive as JSON; on `-c` a YAML flow list works too.
+            parsed = yaml.safe_load(value)
+        except yaml.YAMLError:
+            parsed = None
         if not isinstance(parsed, list):
-            raise StageConfigError(f"config gridops:{key}: expected a YAML list")
+            raise StageConfigError(
+                f"config gridops:{key}={value!r}: expected a list, e.g. [a@example.com, b@example.com]"
+            )
         return parsed
 
     def secret(self, key: str) -> pulumi.Output[str] | None:

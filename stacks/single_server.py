@@ -42,7 +42,7 @@ def build(cfg: StageConfig) -> None:
             "links": [server.database],
         },
     )
-    api = StatelessService("api", api_args(cfg, server, [server.database, jobs]))
+    api = StatelessService("api", api_args(cfg, server, [server.database, jobs], counts=(1, 1)))
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)

@@ -1,0 +1,81 @@
+"""Which `gridops:` config keys each stage reads (documented in stacks/README.md, which a
+test keeps in step with this table). A key a stage does not read is refused before
+anything is built, so a typo (`db_replica`) cannot pass as a setting that did nothing."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+ALL = frozenset({"single-server", "fargate", "eks"})
+CLUSTERS = frozenset({"fargate", "eks"})
+SINGLE = frozenset({"single-server"})
+EKS = frozenset({"eks"})
+
+STAGE_KEYS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        (
+            "stage",
+            "api_image",
+            "domain",
+            "zone_id",
+            "network_name",
+            "az_count",
+            "nat",
+            "api_port",
+            "api_cpu",
+            "api_memory",
+            "api_min_count",
+            "api_max_count",
+            "api_health_check_path",
+            "worker_image",
+            "worker_max_count",
+        ),
+        ALL,
+    ),
+    **dict.fromkeys(("server_name", "instance_type", "data_volume_gb"), SINGLE),
+    **dict.fromkeys(
+        (
+            "cluster_name",
+            "api_tracing",
+            "db_engine_mode",
+            "db_instance_class",
+            "db_replicas",
+            "cache_node_type",
+            "cache_replicas",
+            "slo_availability",
+            "slo_latency_threshold_ms",
+            "slo_latency_objective",
+            "resilience_drills",
+            "alert_emails",
+        ),
+        CLUSTERS,
+    ),
+    **dict.fromkeys(
+        (
+            "eks_node_autoscaler",
+            "eks_public_access_cidrs",
+            "gitops_repo_url",
+            "gitops_path",
+            "gitops_revision",
+            "prometheus_retention_days",
+        ),
+        EKS,
+    ),
+}
+
+
+def key_problems(stage: str, keys: Iterable[str]) -> list[str]:
+    """Why each of `keys` (without the `gridops:` namespace) cannot be used on `stage`."""
+    problems = []
+    for key in sorted(set(keys)):
+        stages = STAGE_KEYS.get(key)
+        if stages is None:
+            close = difflib.get_close_matches(key, STAGE_KEYS, n=1)
+            hint = f"; did you mean gridops:{close[0]}?" if close else ""
+            problems.append(f"gridops:{key} is not a stage config key{hint}")
+        elif stage not in stages:
+            problems.append(
+                f"gridops:{key} is not read by stage {stage} (only {', '.join(sorted(stages))})"
+            )
+    return problems
