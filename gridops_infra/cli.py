@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -11,19 +12,26 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+HELP = (
+    "Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI.\n\n"
+    "A mistake in what you pass ends in one line on stderr (error: ...) and exit code 2; "
+    "set GRIDOPS_DEBUG=1 to see the traceback behind any error."
+)
 
 app = typer.Typer(
     name="gridops",
-    help="Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI.",
+    help=HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 
-@app.callback()
+@app.callback(help=HELP)
 def _root() -> None:
-    """Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI."""
+    """The command group; `help` above is what --help shows."""
 
 
 console = Console()
@@ -32,6 +40,12 @@ err_console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 USER_ERROR_EXIT = 2
+DEBUG_ENV = "GRIDOPS_DEBUG"
+
+
+def debugging() -> bool:
+    """GRIDOPS_DEBUG=1: every error keeps its traceback."""
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def user_error_message(exc: BaseException) -> str | None:
@@ -39,11 +53,15 @@ def user_error_message(exc: BaseException) -> str | None:
     import pulumi
 
     from ._validation import ArgError
+    from .commands.loading import ProgramError
+    from .commands.options import OptionError
     from .targets import TargetError
     from .testing.mocks import StackReferenceError
     from .testing.project import ProjectError
 
-    if isinstance(exc, TargetError | ProjectError | ArgError | StackReferenceError):
+    if isinstance(exc, ProgramError):
+        return f"{exc} (set {DEBUG_ENV}=1 for the traceback)"
+    if isinstance(exc, TargetError | ProjectError | ArgError | StackReferenceError | OptionError):
         return str(exc)
     if isinstance(exc, pulumi.ConfigMissingError):
         return f"missing required configuration key {exc.key!r} (set it in the stack file or with --config)"
@@ -58,6 +76,10 @@ def user_error_message(exc: BaseException) -> str | None:
     return None
 
 
+def one_line(message: str) -> str:
+    return " ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
 def friendly_errors(fn: F) -> F:
     """User mistakes end in one clear line on stderr and exit code 2, never a traceback."""
 
@@ -68,10 +90,12 @@ def friendly_errors(fn: F) -> F:
         except typer.Exit:
             raise
         except Exception as exc:
-            message = user_error_message(exc)
+            message = None if debugging() else user_error_message(exc)
             if message is None:
                 raise
-            err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(one_line(message))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(USER_ERROR_EXIT) from None
 
     return wrapper  # type: ignore[return-value]

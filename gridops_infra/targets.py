@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from .testing import Plan, preview
 from .testing.project import ProjectError, available_stacks
 
 STAGES = ("single-server", "fargate", "eks")
@@ -66,40 +64,3 @@ def _default_stack(directory: Path) -> str:
     except ProjectError:
         stacks = []
     return "dev" if "dev" in stacks or not stacks else stacks[0]
-
-
-def parse_config_pairs(pairs: list[str] | None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise TargetError(f"--config {pair!r}: expected key=value")
-        out[key] = value
-    return out
-
-
-def parse_references(pairs: list[str] | None) -> dict[str, Plan]:
-    """`--reference org/project/stack=DIR[:STACK]`: preview DIR and answer the
-    StackReference `org/project/stack` with its outputs."""
-    out: dict[str, Plan] = {}
-    for pair in pairs or []:
-        name, sep, where = pair.partition("=")
-        if not sep or not name or not where:
-            raise TargetError(f"--reference {pair!r}: expected NAME=DIR or NAME=DIR:STACK")
-        directory, _, ref_stack = where.partition(":")
-        _, out[name] = load_plan(directory, ref_stack or None)
-    return out
-
-
-def load_plan(
-    target: str,
-    stack: str | None = None,
-    config: dict[str, Any] | None = None,
-    references: dict[str, Plan] | None = None,
-) -> tuple[Target, Plan]:
-    """Preview `target` offline: the one way every command reads a program."""
-    resolved = resolve(target, stack)
-    plan = preview(
-        resolved.directory, stack=resolved.stack, config=config, stack_references=references
-    )
-    return resolved, plan

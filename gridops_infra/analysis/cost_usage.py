@@ -3,6 +3,8 @@ and the check of what a caller passes instead."""
 
 from __future__ import annotations
 
+import difflib
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -73,11 +75,18 @@ def check_usage(
     return flat, per
 
 
-def _usage_number(key: str, value: Any) -> float:
+def _usage_number(key: Any, value: Any) -> float:
     if key not in USAGE_DEFAULTS:
+        close = difflib.get_close_matches(str(key), list(USAGE_DEFAULTS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
-            f"usage key {key!r} is not known; allowed: {', '.join(sorted(USAGE_DEFAULTS))}"
+            f"usage key {key!r} is not known{hint}; allowed: {', '.join(sorted(USAGE_DEFAULTS))}"
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ValueError(f"usage[{key!r}]={value!r} is not allowed; expected a number >= 0")
     return float(value)

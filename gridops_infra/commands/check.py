@@ -4,15 +4,41 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..cli import console, friendly_errors
-from ..targets import load_plan, parse_config_pairs
-from .options import ConfigOpt, StackOpt, TargetArg
+from .loading import load_target_plan
+from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg, read_option_file
 
 POLICY_FAILED_EXIT = 1
+POLICY_CONFIG_FLAG = "--policy-config"
+
+
+def load_enforcement(path: Path | None) -> dict[str, Any] | None:
+    """The policy config file (JSON, as for `pulumi preview --policy-pack-config`), checked
+    against the rules before anything is previewed."""
+    if path is None:
+        return None
+    from ..policy import resolve_enforcement
+
+    where = f"{POLICY_CONFIG_FLAG} {path}"
+    try:
+        data = json.loads(read_option_file(POLICY_CONFIG_FLAG, path))
+    except json.JSONDecodeError as exc:
+        raise OptionError(
+            f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(data, dict):
+        raise OptionError(
+            f'{where}: expected a JSON object of rule name (or "all") -> level or settings'
+        )
+    try:
+        resolve_enforcement(data)
+    except ValueError as exc:
+        raise OptionError(f"{where}: {exc}") from None
+    return data
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +51,9 @@ def register(app: typer.Typer) -> None:
         policy_config: Annotated[
             Path | None,
             typer.Option(
-                "--policy-config",
-                help="Enforcement levels/settings as for `pulumi preview --policy-pack-config`.",
+                POLICY_CONFIG_FLAG,
+                help="Enforcement levels/settings (JSON) as for "
+                "`pulumi preview --policy-pack-config`.",
             ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -34,9 +61,10 @@ def register(app: typer.Typer) -> None:
         """Run the gridops policy pack on TARGET; exit 1 on a mandatory violation."""
         from ..policy import check_plan
 
-        enforcement = json.loads(policy_config.read_text()) if policy_config else None
+        overrides = Overrides.parse(config)
+        enforcement = load_enforcement(policy_config)
         with console.status("Previewing and checking...", spinner="dots"):
-            _, plan = load_plan(target, stack, parse_config_pairs(config))
+            _, plan = load_target_plan(target, stack, overrides)
             report = check_plan(plan, enforcement=enforcement)
         typer.echo(report.dumps() if as_json else report.render_text().rstrip("\n"))
         if not report.passed:

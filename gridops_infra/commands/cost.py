@@ -10,19 +10,40 @@ import typer
 import yaml
 
 from ..cli import console, friendly_errors
-from ..targets import TargetError, load_plan, parse_config_pairs
-from .options import ConfigOpt, StackOpt, TargetArg
+from ..targets import TargetError
+from ..testing.project import ProjectError
+from .loading import check_target, load_target_plan
+from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg, read_option_file
+
+USAGE_FLAG = "--usage"
 
 
 def load_usage(path: Path | None) -> dict[str, Any] | None:
+    """The usage assumptions file, checked (keys known, values numbers >= 0) before anything
+    is previewed."""
     if path is None:
         return None
-    if not path.is_file():
-        raise TargetError(f"--usage {path}: no such file")
-    data = yaml.safe_load(path.read_text()) or {}
+    from ..analysis.cost_usage import check_usage
+
+    where = f"{USAGE_FLAG} {path}"
+    try:
+        data = yaml.safe_load(read_option_file(USAGE_FLAG, path)) or {}
+    except yaml.YAMLError as exc:
+        raise OptionError(f"{where}: not valid YAML ({_yaml_problem(exc)})") from None
     if not isinstance(data, dict):
-        raise TargetError(f"--usage {path}: expected a mapping of usage keys to numbers")
+        raise OptionError(f"{where}: expected a mapping of usage keys to numbers")
+    try:
+        check_usage(data)
+    except ValueError as exc:
+        raise OptionError(f"{where}: {exc}") from None
     return data
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+    return exc.__class__.__name__
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +55,7 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         usage: Annotated[
             Path | None,
-            typer.Option("--usage", help="YAML of usage assumptions (GB, requests...)."),
+            typer.Option(USAGE_FLAG, help="YAML of usage assumptions (GB, requests...)."),
         ] = None,
         versus: Annotated[
             str | None, typer.Option("--vs", help="Another stage or project to compare with.")
@@ -44,12 +65,18 @@ def register(app: typer.Typer) -> None:
         """Monthly cost of TARGET from the shipped, dated price table."""
         from ..analysis import compare, estimate_cost
 
+        overrides = Overrides.parse(config)
         usage_data = load_usage(usage)
+        if versus is not None:
+            try:
+                check_target(versus)
+            except (TargetError, ProjectError, OptionError) as exc:
+                raise OptionError(f"--vs {versus}: {exc}") from None
         with console.status("Previewing and pricing...", spinner="dots"):
-            _, plan = load_plan(target, stack, parse_config_pairs(config))
+            _, plan = load_target_plan(target, stack, overrides)
             report = estimate_cost(plan, usage_data)
             if versus is not None:
-                _, other_plan = load_plan(versus)
+                _, other_plan = load_target_plan(versus)
                 result: Any = compare(report, estimate_cost(other_plan, usage_data))
             else:
                 result = report

@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 
 from ..cli import console, friendly_errors
-from ..targets import TargetError, load_plan, parse_config_pairs
-from .options import ConfigOpt, StackOpt, TargetArg
+from .loading import load_target_plan
+from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg
+from .paths import check_output_file, write_error
+
+OUTPUT_FLAG = "--output"
 
 
 class Format(StrEnum):
@@ -39,27 +42,34 @@ def register(app: typer.Typer) -> None:
             typer.Option("--level", help="component (one box per component) or resource."),
         ] = None,
         output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="Write here (required for png).")
+            Path | None, typer.Option(OUTPUT_FLAG, "-o", help="Write here (required for png).")
         ] = None,
     ) -> None:
         """Draw TARGET grouped by component, edges from the dependency graph."""
         from ..analysis import to_dot, to_mermaid, to_png
 
         chosen = level.value if level else None
+        overrides = Overrides.parse(config)
+        if fmt is Format.png and output is None:
+            raise OptionError("--format png needs --output FILE.png")
+        if output is not None:
+            check_output_file(OUTPUT_FLAG, output)
         with console.status("Previewing...", spinner="dots"):
-            _, plan = load_plan(target, stack, parse_config_pairs(config))
+            _, plan = load_target_plan(target, stack, overrides)
         if fmt is Format.png:
-            if output is None:
-                raise TargetError("--format png needs --output FILE.png")
+            assert output is not None
             try:
                 written = to_png(plan, output, level=chosen)  # type: ignore[arg-type]
             except RuntimeError as exc:
-                raise TargetError(str(exc)) from None
+                raise OptionError(str(exc)) from None
             typer.echo(f"wrote {written}")
             return
         text = to_dot(plan, level=chosen) if fmt is Format.dot else to_mermaid(plan, level=chosen)  # type: ignore[arg-type]
         if output is not None:
-            output.write_text(text)
+            try:
+                output.write_text(text)
+            except OSError as exc:
+                raise write_error(OUTPUT_FLAG, output, exc) from None
             typer.echo(f"wrote {output}")
         else:
             typer.echo(text)

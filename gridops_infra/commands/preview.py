@@ -8,9 +8,12 @@ from typing import Annotated
 import typer
 
 from ..cli import console, friendly_errors
-from ..targets import load_plan, parse_config_pairs, parse_references
-from .options import ConfigOpt, ReferenceOpt, StackOpt, TargetArg
+from .loading import load_references, load_target_plan
+from .options import ConfigOpt, Overrides, ReferenceOpt, StackOpt, TargetArg
+from .paths import check_output_dir, write_error
 from .render import print_plan
+
+OUTPUT_DIR_FLAG = "--output-dir"
 
 
 def register(app: typer.Typer) -> None:
@@ -25,17 +28,21 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--json", help="Print the Plan as JSON instead of the tree.")
         ] = False,
         output_dir: Annotated[
-            Path | None, typer.Option("--output-dir", "-o", help="Also write plan.json here.")
+            Path | None, typer.Option(OUTPUT_DIR_FLAG, "-o", help="Also write plan.json here.")
         ] = None,
     ) -> None:
         """Show the resource tree, counts by type and stack exports of TARGET."""
-        with console.status("Running the program under the offline engine...", spinner="dots"):
-            resolved, plan = load_plan(
-                target, stack, parse_config_pairs(config), parse_references(reference)
-            )
+        overrides = Overrides.parse(config)
         if output_dir is not None:
-            output_dir.mkdir(parents=True, exist_ok=True)
-            (output_dir / "plan.json").write_text(plan.dumps())
+            check_output_dir(OUTPUT_DIR_FLAG, output_dir)
+        with console.status("Running the program under the offline engine...", spinner="dots"):
+            resolved, plan = load_target_plan(target, stack, overrides, load_references(reference))
+        if output_dir is not None:
+            try:
+                output_dir.mkdir(parents=True, exist_ok=True)
+                (output_dir / "plan.json").write_text(plan.dumps())
+            except OSError as exc:
+                raise write_error(OUTPUT_DIR_FLAG, output_dir, exc) from None
         if json_output:
             typer.echo(plan.dumps())
             return

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from ..cli import console, friendly_errors
-from ..targets import load_plan, parse_config_pairs
-from .options import ConfigOpt, StackOpt, TargetArg
+from .loading import check_target, load_target_plan
+from .options import ConfigOpt, Overrides, StackOpt, TargetArg
+
+UPDATE_FLAG = "--update"
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +24,7 @@ def register(app: typer.Typer) -> None:
         update: Annotated[
             list[str] | None,
             typer.Option(
-                "--update",
+                UPDATE_FLAG,
                 help="Estimate an update instead: config key=value changed (e.g. api_image=...).",
             ),
         ] = None,
@@ -31,11 +33,14 @@ def register(app: typer.Typer) -> None:
         """Critical path through the dependency graph vs the slowest single resource."""
         from ..analysis import estimate_timing, estimate_update
 
-        base_config = parse_config_pairs(config)
+        base = Overrides.parse(config)
+        changed = Overrides.parse(update, UPDATE_FLAG)
+        check_target(target, stack, base)
+        check_target(target, stack, base.merged(changed))
         with console.status("Previewing...", spinner="dots"):
-            _, plan = load_plan(target, stack, base_config)
+            _, plan = load_target_plan(target, stack, base)
             if update:
-                _, after = load_plan(target, stack, {**base_config, **parse_config_pairs(update)})
+                _, after = load_target_plan(target, stack, base.merged(changed))
                 report = estimate_update(plan, after)
             else:
                 report = estimate_timing(plan)

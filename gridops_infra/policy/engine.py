@@ -8,6 +8,8 @@ as it does inside `pulumi preview --policy-pack`.
 
 from __future__ import annotations
 
+import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -80,17 +82,36 @@ def _check_setting(rule: Rule, key: str, value: Any) -> None:
     if schema is None:
         allowed = ", ".join(["enforcementLevel", *rule.config_schema]) or "enforcementLevel"
         raise ValueError(
-            f"policy enforcement for {rule.name!r}: unknown setting {key!r}; allowed: {allowed}"
+            f"policy enforcement for {rule.name!r}: unknown setting {key!r}"
+            f"{_did_you_mean(key, ['enforcementLevel', *rule.config_schema])}; allowed: {allowed}"
         )
     kind = schema.get("type")
     ok = {
-        "integer": isinstance(value, int | float) and not isinstance(value, bool),
+        "integer": _is_whole_number(value),
         "array": isinstance(value, list | tuple) and all(isinstance(v, str) for v in value),
     }.get(str(kind), True)
     if not ok:
         raise ValueError(
             f"policy enforcement for {rule.name!r}: setting {key!r} must be {kind}, got {value!r}"
         )
+    minimum = schema.get("minimum")
+    if minimum is not None and _is_whole_number(value) and value < minimum:
+        raise ValueError(
+            f"policy enforcement for {rule.name!r}: setting {key!r} must be at least {minimum}, "
+            f"got {value!r}"
+        )
+
+
+def _is_whole_number(value: Any) -> bool:
+    """JSON schema's integer: 7 or 7.0, not 7.5, true or "7"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def resolve_enforcement(enforcement: Enforcement | None = None) -> list[RuleSetting]:
@@ -100,12 +121,19 @@ def resolve_enforcement(enforcement: Enforcement | None = None) -> list[RuleSett
     given = dict(enforcement or {})
     unknown = sorted(k for k in given if k != "all" and k not in rules)
     if unknown:
+        hint = _did_you_mean(unknown[0], list(rules)) if len(unknown) == 1 else ""
         raise ValueError(
-            f"policy enforcement: unknown rule(s) {', '.join(map(repr, unknown))}; "
+            f"policy enforcement: unknown rule(s) {', '.join(map(repr, unknown))}{hint}; "
             f"known rules: {', '.join(rules)} (or 'all')"
         )
     base = given.get("all")
     if isinstance(base, Mapping):
+        extra = sorted(str(k) for k in base if k != "enforcementLevel")
+        if extra:
+            raise ValueError(
+                f"policy enforcement for 'all': unknown setting(s) {', '.join(map(repr, extra))}; "
+                "allowed: enforcementLevel (settings belong to one rule)"
+            )
         base = base.get("enforcementLevel")
     base_level = _level("all", base) if base is not None else None
 

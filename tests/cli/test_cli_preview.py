@@ -63,7 +63,7 @@ def test_config_override(monkeypatch: pytest.MonkeyPatch) -> None:
         (["preview", "fargate", "--config", "az_count=9"], "az_count=9 is not allowed"),
         (["preview", "fargate", "--config", "stage=mars"], "unknown stage 'mars'"),
         (["preview", "fargate", "--config", "broken"], "expected key=value"),
-        (["preview", "fargate", "--stack", "nosuch"], "missing required config key gridops:stage"),
+        (["preview", "fargate", "--stack", "nosuch"], "stacks/Pulumi.nosuch.yaml does not exist"),
     ],
 )
 def test_user_mistakes_are_one_line_and_exit_2(
