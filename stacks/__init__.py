@@ -19,7 +19,8 @@ def run_stage() -> None:
     if not stage:
         raise StageConfigError(
             "missing required config key gridops:stage "
-            f"(one of {', '.join(STAGE_MODULES)}); set it in stacks/Pulumi.<stack>.yaml"
+            f"(one of {', '.join(STAGE_MODULES)}); set it in "
+            f"stacks/Pulumi.{pulumi.get_stack()}.yaml"
         )
     if stage not in STAGE_MODULES:
         raise StageConfigError(
