@@ -66,9 +66,14 @@ MAX_RULE_VALUES = 5
 
 
 def fargate_size_error(cpu: int, memory: int) -> str | None:
-    """Why Fargate refuses this task size, or None when it accepts it."""
+    """Why Fargate refuses this task size, or None when it accepts it. Checked on every
+    platform, so one spec moves between Fargate, EKS and a single server unchanged."""
     if cpu not in FARGATE_SIZES:
-        return "Fargate task cpu must be one of " + ", ".join(str(c) for c in FARGATE_SIZES)
+        return (
+            "Fargate task cpu must be one of "
+            + ", ".join(str(c) for c in FARGATE_SIZES)
+            + " (on every platform, so the spec can move to Fargate unchanged)"
+        )
     allowed = FARGATE_SIZES[cpu]
     if memory not in allowed:
         step = allowed[1] - allowed[0]
