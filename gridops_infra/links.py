@@ -42,3 +42,19 @@ class Linkable(Protocol):
     def allow_from(self, consumer_name: str, security_group_id: pulumi.Input[str]) -> Any:
         """Open this resource's port to one consumer security group (one ingress rule)."""
         ...
+
+
+def link_network_problem(platform: Any, link: Any) -> str | None:
+    """Why `link` cannot be reached from workloads on `platform`, or None. Only two
+    distinct Network components are compared (a referenced network may be the same VPC)."""
+    from .network import Network
+
+    ours = getattr(platform, "network", None)
+    theirs = getattr(getattr(link, "settings", None), "network", None)
+    if not (isinstance(ours, Network) and isinstance(theirs, Network)) or ours is theirs:
+        return None
+    return (
+        f"{type(link).__name__} '{getattr(link, 'name', '?')}' is on Network "
+        f"'{theirs.name}' and the platform on Network '{ours.name}': a security group "
+        "cannot admit a group of another VPC; put both on one Network"
+    )

@@ -427,7 +427,10 @@ def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec
             "on_demand_weight": 0,
             "on_demand_base": settings.on_demand_base,
         }
-    return ServiceSpec.from_args(name, forwarded, component="SqsWorkerQueue")
+    forwarded["platform"] = a.raw("platform")  # links must share the platform's network
+    return ServiceSpec.from_args(
+        name, forwarded, component="SqsWorkerQueue", extra_fields=("platform",)
+    )
 
 
 def env_prefix(name: str) -> str:

@@ -47,6 +47,13 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             len(spec.scheduled_scaling),
             "the HorizontalPodAutoscaler has no schedules (not built yet on EKS)",
         )
+    if spec.enable_execute_command:
+        raise refuse(
+            "enable_execute_command",
+            True,
+            "ECS Exec is Fargate's; on EKS use `kubectl exec` (granted through the cluster's "
+            "access entries)",
+        )
     if spec.requests_per_target:
         raise refuse(
             "requests_per_target",

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 
 from .._validation import ArgError, ArgReader
-from ..links import Linkable
+from ..links import Linkable, link_network_problem
 from ..logs import retention_days
 from ..platforms.dns import check_domain
 from .spec_args import ServiceSpecArgs
@@ -233,6 +233,9 @@ def _links(a: ArgReader) -> tuple[Linkable, ...]:
                 type(link).__name__,
                 "expected components with link_grant() and allow_from() (Postgres, Redis, queues)",
             )
+        problem = link_network_problem(a.raw("platform"), link)
+        if problem:
+            raise a.fail("links", type(link).__name__, problem)
     return tuple(links)
 
 
