@@ -139,6 +139,7 @@ class ObservabilityStack(GridopsComponent):
                     "slos", slo, "expected Slo objects (Slo.availability(...), Slo.latency(...))"
                 )
         _check_unique_slo_names(a, slos)
+        rollback_targets = _check_rollback_owner(a, name, slos)
         emails = a.string_list("alert_emails")
         for email in emails:
             if not EMAIL.fullmatch(email):
@@ -213,6 +214,8 @@ class ObservabilityStack(GridopsComponent):
                     f"({', '.join(regions)}); a CloudWatch alarm reads one",
                 )
 
+        for target in rollback_targets:
+            target._slo_rollback_owner = name  # one stack owns the rollback alarm
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
         self._region = region
         self._emails, self._webhooks_list = emails, webhooks
@@ -491,6 +494,30 @@ def _finite_number(value: Any) -> float | None:
 def _alarm_name_key(key: str) -> str:
     """The part of the alarm's resource and CloudWatch name an alarm key becomes."""
     return key.replace(".", "-")
+
+
+def _check_rollback_owner(a: ArgReader, name: str, slos: list[Slo]) -> list[Any]:
+    """The services whose deployment-rollback alarm this stack will own. That alarm has one
+    fixed name per service, so a second ObservabilityStack alarming on the same service's
+    SLOs would manage the same CloudWatch alarm."""
+    targets = []
+    for slo in slos:
+        target: Any = slo.target
+        alarm_name = getattr(target, "slo_alarm_name", None)
+        if not isinstance(alarm_name, str):
+            continue
+        owner = getattr(target, "_slo_rollback_owner", None)
+        if owner is not None and owner != name:
+            raise a.fail(
+                "slos",
+                slo.name,
+                f"ObservabilityStack '{owner}' already alarms on the SLOs of "
+                f"'{slo.service_name}', and their rollback alarm "
+                f"{alarm_name!r} can have one owner: give all of this "
+                "service's SLOs to one ObservabilityStack",
+            )
+        targets.append(target)
+    return targets
 
 
 def _check_unique_slo_names(a: ArgReader, slos: Sequence[Slo]) -> None:

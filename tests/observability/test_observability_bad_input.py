@@ -162,3 +162,23 @@ def test_two_watched_components_of_one_name_are_refused() -> None:
     plan = preview(program)
     assert error and "resources=['app']" in error[0] and "own name" in error[0]
     assert not [r for r in plan.resources if r.name.startswith("obs")]
+
+
+def test_a_second_stack_on_the_same_services_slos_is_refused() -> None:
+    """Both would manage the service's one deployment-rollback alarm."""
+    from gridops_infra import FargateCluster, Network, StatelessService
+
+    error: list[str] = []
+
+    def program() -> None:
+        cluster = FargateCluster("c", {"network": Network("n", {})})
+        api = StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+        ObservabilityStack("obs", {"resources": [api], "slos": [Slo.availability(api)]})
+        try:
+            ObservabilityStack("obs2", {"resources": [api], "slos": [Slo.availability(api)]})
+        except ValueError as exc:
+            error.append(str(exc))
+
+    plan = preview(program)
+    assert error and "ObservabilityStack 'obs' already alarms on the SLOs of 'api'" in error[0]
+    assert not [r for r in plan.resources if r.name.startswith("obs2")]
