@@ -56,13 +56,15 @@ def user_error_message(exc: BaseException) -> str | None:
     from .commands.loading import ProgramError
     from .commands.options import OptionError
     from .targets import TargetError
-    from .testing.mocks import StackReferenceError
+    from .testing.mocks import DuplicateResourceError, StackReferenceError
     from .testing.project import ProjectError
 
     if isinstance(exc, ProgramError):
         return f"{exc} (set {DEBUG_ENV}=1 for the traceback)"
     if isinstance(exc, TargetError | ProjectError | ArgError | StackReferenceError | OptionError):
         return str(exc)
+    if isinstance(exc, DuplicateResourceError):
+        return str(exc)  # two resources of one type and name in the user's program
     if isinstance(exc, pulumi.ConfigMissingError):
         return f"missing required configuration key {exc.key!r} (set it in the stack file or with --config)"
     if isinstance(exc, pulumi.ConfigTypeError):

@@ -70,15 +70,29 @@ class NetworkReference(Network):
         self.vpc_id = pulumi.Output.from_input(vpc_id)
         self.public_subnet_ids = pulumi.Output.from_input(public_subnet_ids)
         self.private_subnet_ids = pulumi.Output.from_input(private_subnet_ids)
+
+        def pick(kind: str, ids: list[str], i: int) -> str:
+            if len(ids) != self.az_count:
+                raise ArgError(
+                    f"NetworkReference '{name}': availability_zones={self.availability_zones!r} "
+                    f"is not allowed; the referenced network has {len(ids)} {kind} subnets, "
+                    "so give its zones, in its order"
+                )
+            return ids[i]
+
         self.public_subnets = [  # type: ignore[assignment]
             SubnetReference(
-                self.public_subnet_ids.apply(lambda ids, i=i: ids[i]), str(layout.public[i]), zone
+                self.public_subnet_ids.apply(lambda ids, i=i: pick("public", ids, i)),
+                str(layout.public[i]),
+                zone,
             )
             for i, zone in enumerate(self.availability_zones)
         ]
         self.private_subnets = [  # type: ignore[assignment]
             SubnetReference(
-                self.private_subnet_ids.apply(lambda ids, i=i: ids[i]), str(layout.private[i]), zone
+                self.private_subnet_ids.apply(lambda ids, i=i: pick("private", ids, i)),
+                str(layout.private[i]),
+                zone,
             )
             for i, zone in enumerate(self.availability_zones)
         ]

@@ -266,3 +266,27 @@ def test_enforcement_file_that_is_valid_is_used(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["rules_disabled"] > 0
+
+
+# Mistakes inside the user's own program ------------------------------------------------------
+
+
+def test_two_resources_of_one_name_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(
+        'import pulumi_aws as aws\naws.sqs.Queue("jobs")\naws.sqs.Queue("jobs")\n'
+    )
+    line = user_error("preview", str(tmp_path))
+    assert "Duplicate resource URN" in line and "Queue::jobs" in line
+
+
+def test_a_network_reference_with_the_wrong_zones_is_one_line() -> None:
+    line = user_error(
+        "preview",
+        "examples/stack-references/app",
+        "--reference",
+        "organization/platform/dev=examples/stack-references/platform",
+        "--config",
+        'availability_zones=["us-east-1a","us-east-1b","us-east-1c"]',
+    )
+    assert "availability_zones=" in line and "the referenced network has 2 public subnets" in line
