@@ -224,7 +224,13 @@ class CdnFrontend(GridopsComponent):
 
     def metric_cache_hit_rate(self) -> Metric:
         """Percent of cacheable requests served from the cache (`CacheHitRate`, Average;
-        us-east-1; needs `additional_metrics`)."""
+        us-east-1; needs `additional_metrics`, which is on by default)."""
+        if not self.settings.additional_metrics:
+            raise ValueError(
+                f"CdnFrontend '{self.name}': metric_cache_hit_rate() needs "
+                "additional_metrics=True; CloudFront publishes CacheHitRate only then, so an "
+                "alarm on it would never see data"
+            )
         return self._metric("CacheHitRate", "cache hit rate")
 
 

@@ -200,3 +200,17 @@ def test_policy_pack_finds_nothing_wrong_with_the_cdn(plan):
         "cloudfront-security-headers",
     ):
         assert report.of_rule(rule) == []
+
+
+def test_cache_hit_rate_needs_additional_metrics():
+    """Without them CloudFront never publishes the metric: an alarm on it would stay empty."""
+    seen: dict[str, CdnFrontend] = {}
+
+    def program() -> None:
+        seen["cdn"] = CdnFrontend("docs", {"static_site": True, "additional_metrics": False})
+
+    preview(program)
+    with pytest.raises(
+        ValueError, match="metric_cache_hit_rate\\(\\) needs additional_metrics=True"
+    ):
+        seen["cdn"].metric_cache_hit_rate()
