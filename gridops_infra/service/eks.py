@@ -36,6 +36,7 @@ from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
 from .eks_secret_sync import sync_secrets
 from .eks_values import pod_values, secret_refs
+from .fargate_routing import path_prefix
 from .spec import ServiceSpec
 
 KUBERNETES_ROLES = (
@@ -262,11 +263,16 @@ def _cdn_locked_ingress(
 
 
 def _url(spec: ServiceSpec, ingress: k8s.networking.v1.Ingress) -> pulumi.Output[str]:
+    """The rules of Fargate's service url: `https://<domain>`, else the first host without
+    wildcards, else the ALB's DNS name; each followed by the first path pattern's fixed
+    prefix (`path_prefix`). Without a `domain` the Ingress listens on HTTP only."""
+    prefix = path_prefix(spec)
     if spec.domain:
-        return pulumi.Output.from_input(f"https://{spec.domain}")
-    path = spec.path_patterns[0].rstrip("*").rstrip("/") if spec.path_patterns else ""
-    host = ingress.status.apply(_hostname)
-    return host.apply(lambda h: f"http://{h}{path}")
+        return pulumi.Output.from_input(f"https://{spec.domain}{prefix}")
+    plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
+    if plain_hosts:
+        return pulumi.Output.from_input(f"http://{plain_hosts[0]}{prefix}")
+    return ingress.status.apply(_hostname).apply(lambda h: f"http://{h}{prefix}")
 
 
 def _hostname(status: Any) -> str:

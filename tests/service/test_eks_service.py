@@ -387,7 +387,7 @@ def test_ingress_certificate_alias_and_urls(plan):
     hostname = plan.one("kubernetes:networking.k8s.io/v1:Ingress", "web-ingress").outputs["status"][
         "loadBalancer"
     ]["ingress"][0]["hostname"]
-    assert SEEN["web_url"] == f"http://{hostname}/web"
+    assert SEEN["web_url"] == f"http://{hostname}/web/"
 
 
 def test_metrics_point_at_the_controller_made_alb_and_container_insights(plan):
