@@ -465,14 +465,26 @@ class EksCluster(GridopsComponent):
             )
 
     def check_listener(self, service_name: str, domain: str | None) -> None:
-        """Behind a CDN, refuse a service whose Ingress would use another port than the
-        services before it: CloudFront's prefix list counts as 55 rules per port against
-        the ALB security group's 60, so all of them share one (443 with a `domain`, else
-        80). Checks only; `claim_listener` records the service once it is accepted."""
-        if not self.behind_cdn:
-            return
+        """Refuse a service whose Ingress would need other listeners than the services
+        before it. Behind a CDN, CloudFront's prefix list counts as 55 rules per port
+        against the ALB security group's 60, so all of them share one port (443 with a
+        `domain`, else 80). Without a CDN, a service with a `domain` sets the controller's
+        `ssl-redirect`, which leaves the shared load balancer's port 80 only a redirect,
+        so a service without a domain would be unreachable. Checks only;
+        `claim_listener` records the service once it is accepted."""
         for other, other_domain in self._listener_domains.items():
-            if other != service_name and bool(other_domain) != bool(domain):
+            if other == service_name or bool(other_domain) == bool(domain):
+                continue
+            if not self.behind_cdn:
+                with_domain, without = (service_name, other) if domain else (other, service_name)
+                raise ArgError(
+                    f"StatelessService '{service_name}': domain={domain!r} is not allowed on "
+                    f"EksCluster '{self.name}': service '{with_domain}' has a domain, whose "
+                    "HTTPS redirect takes over the shared load balancer's port 80, so service "
+                    f"'{without}' (HTTP only) would be unreachable. Give every service on "
+                    "this cluster a domain, or none"
+                )
+            else:
                 port, other_port = (443, 80) if domain else (80, 443)
                 raise ArgError(
                     f"StatelessService '{service_name}': domain={domain!r} is not allowed on "

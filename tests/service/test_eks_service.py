@@ -82,6 +82,9 @@ def _program() -> None:
             "image": "ghcr.io/acme/web:2.0.0",
             "path_patterns": ["/web/*"],
             "links": [db],
+            # Without a CDN, services sharing the load balancer all have a domain or none.
+            "domain": "web.example.com",
+            "zone_id": "Z0123456789ABC",
         },
     )
     batch = StatelessService(
@@ -91,6 +94,8 @@ def _program() -> None:
             "image": "ghcr.io/acme/batch:1.0.0",
             "cpu_architecture": "X86_64",
             "links": [db],
+            "domain": "batch.example.com",
+            "zone_id": "Z0123456789ABC",
         },
     )
     SEEN.update(queue=queue, cluster=cluster, api=api, web=web, batch=batch)
@@ -379,15 +384,18 @@ def test_ingress_certificate_alias_and_urls(plan):
     web_notes = plan.one("kubernetes:networking.k8s.io/v1:Ingress", "web-ingress").inputs[
         "metadata"
     ]["annotations"]
-    assert "alb.ingress.kubernetes.io/certificate-arn" not in web_notes
+    web_validation = plan.one(
+        "aws:acm/certificateValidation:CertificateValidation", "web-cert-validation"
+    )
+    assert (
+        web_notes["alb.ingress.kubernetes.io/certificate-arn"]
+        == web_validation.outputs["certificateArn"]
+    )
     assert web_notes["alb.ingress.kubernetes.io/group.order"] == "0"
     alias = plan.one("aws:route53/record:Record", "api-alias")
     assert alias.inputs["name"] == "api.example.com" and alias.inputs["type"] == "A"
     assert SEEN["api_url"] == "https://api.example.com"
-    hostname = plan.one("kubernetes:networking.k8s.io/v1:Ingress", "web-ingress").outputs["status"][
-        "loadBalancer"
-    ]["ingress"][0]["hostname"]
-    assert SEEN["web_url"] == f"http://{hostname}/web/"
+    assert SEEN["web_url"] == "https://web.example.com/web/"
 
 
 def test_metrics_point_at_the_controller_made_alb_and_container_insights(plan):

@@ -40,18 +40,22 @@ EXPECTED = {
     "wild": "{base}/docs/",
 }
 
-PLATFORMS: dict[str, Callable[[Network], Any]] = {
-    "fargate": lambda net: FargateCluster("c", {"network": net}),
-    "eks": lambda net: EksCluster("c", {"network": net}),
+PLATFORMS: dict[str, Callable[[Network, str], Any]] = {
+    "fargate": lambda net, name: FargateCluster(name, {"network": net}),
+    "eks": lambda net, name: EksCluster(name, {"network": net}),
 }
 
 
 def _program(kind: str) -> Callable[[], None]:
     def program() -> None:
         net = Network("n", {"az_count": 2, "nat": "single"})
-        cluster = PLATFORMS[kind](net)
+        cluster = PLATFORMS[kind](net, "c")
+        # Without a CDN, services on one EKS load balancer all have a domain or none:
+        # the service with a domain gets a cluster of its own, on both platforms.
+        own = PLATFORMS[kind](net, "d")
         for name, route in ROUTES.items():
-            service = StatelessService(name, {"platform": cluster, "image": IMAGE, **route})
+            platform = own if "domain" in route else cluster
+            service = StatelessService(name, {"platform": platform, "image": IMAGE, **route})
             pulumi.export(f"{name}_url", service.url)
 
     return program
@@ -69,9 +73,11 @@ def _component_urls(plan: Plan) -> dict[str, str]:
 def _alb_base(kind: str, plan: Plan) -> str:
     """`http://` and the DNS name clients reach the platform's shared ALB at."""
     if kind == "fargate":
-        return f"http://{plan.one('aws:lb/loadBalancer:LoadBalancer').outputs['dnsName']}"
+        return f"http://{plan.one('aws:lb/loadBalancer:LoadBalancer', 'c-alb').outputs['dnsName']}"
     hostnames = {
-        r.outputs["status"]["loadBalancer"]["ingress"][0]["hostname"] for r in plan.of_type(INGRESS)
+        r.outputs["status"]["loadBalancer"]["ingress"][0]["hostname"]
+        for r in plan.of_type(INGRESS)
+        if not r.name.startswith("domained")
     }
     assert len(hostnames) == 1, hostnames  # every Ingress joins the one grouped ALB
     return f"http://{hostnames.pop()}"
