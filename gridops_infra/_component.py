@@ -122,6 +122,11 @@ class GridopsComponent(pulumi.ComponentResource):
         if tag and _accepts_tags(cls):
             args["tags"] = {**self.tags, **(args.get("tags") or {})}
         args, child_opts = self._apply_transform(role, args, child_opts)
+        if suffix in self._nodes:
+            raise AssertionError(
+                f"{type(self).__name__} '{self._name}': two children share the suffix "
+                f"{suffix!r}; `nodes` would keep only one"
+            )
         resource = cls(f"{self._name}-{suffix}", opts=child_opts, **args)
         self._nodes[suffix] = resource
         return resource

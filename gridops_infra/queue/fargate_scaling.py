@@ -172,7 +172,9 @@ def autoscaling(
             ],
             "alarm_actions": [wake.arn],
         },
-        suffix="wake-from-zero",
+        suffix="wake-from-zero-alarm",
+        # It shared its name with the step policy (another type), which `nodes` could not hold.
+        opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{owner.name}-wake-from-zero")]),
     )
     return WorkerScaling(target, backlog, wake, alarm)
 

@@ -220,7 +220,7 @@ class RecordingMonitor(MockMonitor):
             delete_before_replace=bool(request.deleteBeforeReplace),
             ignore_changes=list(request.ignoreChanges),
             provider=request.provider or None,
-            aliases=list(request.aliasURNs),
+            aliases=[*request.aliasURNs, *(_alias_text(a) for a in request.aliases)],
         )
         with self._lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, id_ or "", state)
@@ -272,3 +272,17 @@ class DiagnosticsLogger(logging.Logger):
 
     def handle(self, record: logging.LogRecord) -> None:
         self.messages.append((record.levelname.lower(), record.getMessage()))
+
+
+def _alias_text(alias: Any) -> str:
+    """An alias the SDK sent as a spec (the monitor supports alias specs), as one string:
+    its URN, or its given parts (`name=old-name`, `type=...`)."""
+    if alias.urn:
+        return str(alias.urn)
+    spec = alias.spec
+    parts = [f"{key}={getattr(spec, key)}" for key in ("name", "type", "stack", "project")]
+    if spec.parentUrn:
+        parts.append(f"parentUrn={spec.parentUrn}")
+    if spec.noParent:
+        parts.append("noParent=true")
+    return ", ".join(p for p in parts if not p.endswith("="))

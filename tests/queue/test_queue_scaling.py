@@ -115,7 +115,9 @@ def test_one_waiting_message_wakes_a_worker_from_zero(plan, target):
     step = wake.inputs["stepScalingPolicyConfiguration"]
     assert step["adjustmentType"] == "ChangeInCapacity"
     assert step["stepAdjustments"] == [{"metricIntervalLowerBound": "0", "scalingAdjustment": 1}]
-    alarm = plan.one(ALARM, "jobs-wake-from-zero")
+    alarm = plan.one(ALARM, "jobs-wake-from-zero-alarm")
+    # Renamed so `nodes` holds both; the alias keeps the deployed alarm in place.
+    assert alarm.aliases and "jobs-wake-from-zero" in str(alarm.aliases)
     assert alarm.inputs["alarmActions"] == [wake.outputs["arn"]]
     assert alarm.inputs["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert alarm.inputs["threshold"] == 1 and alarm.inputs["evaluationPeriods"] == 1
