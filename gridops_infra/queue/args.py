@@ -191,8 +191,11 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
     Default: none."""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (see `SqsWorkerQueue.CHILD_ROLES`). Default:
-    none."""
+    """Per-child escape hatch, keyed by role. Default: none. Allowed: the queue's roles
+    (`queue.QUEUE_ROLES`, `"send_policy"`) and those of the platform the workers run on
+    (`CHILD_ROLES` of `queue.fargate`, `queue.eks` or `queue.single_server`);
+    `SqsWorkerQueue.CHILD_ROLES` lists every platform's, a transform for another
+    platform's role is refused."""
 
 
 @dataclass(frozen=True)

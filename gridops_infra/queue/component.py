@@ -187,7 +187,7 @@ class SqsWorkerQueue(GridopsComponent):
         settings = read_settings(a, platform)
         spec = worker_spec(name, a, settings)
         backend = worker_backend_for(name, platform)
-        roles = (*QUEUE_ROLES, "send_policy", *backend.CHILD_ROLES)
+        roles = tuple(dict.fromkeys((*QUEUE_ROLES, "send_policy", *backend.CHILD_ROLES)))
         transforms = check_transforms(COMPONENT, name, a.raw("transforms"), roles)
         prepared = backend.check(spec, platform, settings)
 
