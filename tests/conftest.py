@@ -101,3 +101,32 @@ def kubernetes_models(tmp_path_factory) -> Callable[[str, str, Mapping[str, str]
         return errors
 
     return validator
+
+
+Refusals = tuple[Any, dict[int, str]]
+
+
+@pytest.fixture(scope="session")
+def preview_refusals() -> Callable[..., Refusals]:
+    """`run(setup, make, cases)`: one preview in which `make(context, i, case)` is tried for
+    every case (`context` is what `setup()` built once); returns the Plan and the message
+    of each case refused with a ValueError, by index, so a test can check both the
+    message and that the refused components registered nothing."""
+    from gridops_infra.testing import preview
+
+    def run(
+        setup: Callable[[], Any], make: Callable[[Any, int, Any], None], cases: list[Any]
+    ) -> Refusals:
+        errors: dict[int, str] = {}
+
+        def program() -> None:
+            context = setup()
+            for i, case in enumerate(cases):
+                try:
+                    make(context, i, case)
+                except ValueError as exc:
+                    errors[i] = str(exc)
+
+        return preview(program), errors
+
+    return run

@@ -57,18 +57,14 @@ BAD: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.fixture(scope="module")
-def refused():
-    errors: dict[int, str] = {}
-
-    def program() -> None:
-        cluster = FargateCluster("prod", {"network": Network("prod", {})})
-        for i, (extra, _) in enumerate(BAD):
-            try:
-                SqsWorkerQueue(f"jobs{i}", {"platform": cluster, "image": WORKER_IMAGE, **extra})
-            except ValueError as exc:
-                errors[i] = str(exc)
-
-    return preview(program), errors
+def refused(preview_refusals):
+    return preview_refusals(
+        lambda: FargateCluster("prod", {"network": Network("prod", {})}),
+        lambda cluster, i, case: SqsWorkerQueue(
+            f"jobs{i}", {"platform": cluster, "image": WORKER_IMAGE, **case[0]}
+        ),
+        BAD,
+    )
 
 
 @pytest.mark.parametrize("index", range(len(BAD)), ids=[b[1][:50] for b in BAD])

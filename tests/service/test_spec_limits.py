@@ -126,18 +126,14 @@ BAD: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.fixture(scope="module")
-def refused():
-    errors: dict[int, str] = {}
-
-    def program() -> None:
-        cluster = FargateCluster("prod", {"network": Network("prod", {})})
-        for i, (extra, _) in enumerate(BAD):
-            try:
-                StatelessService(f"svc{i}", {"platform": cluster, "image": IMAGE, **extra})
-            except ValueError as exc:
-                errors[i] = str(exc)
-
-    return preview(program), errors
+def refused(preview_refusals):
+    return preview_refusals(
+        lambda: FargateCluster("prod", {"network": Network("prod", {})}),
+        lambda cluster, i, case: StatelessService(
+            f"svc{i}", {"platform": cluster, "image": IMAGE, **case[0]}
+        ),
+        BAD,
+    )
 
 
 @pytest.mark.parametrize("index", range(len(BAD)), ids=[b[1][:50] for b in BAD])
