@@ -179,3 +179,24 @@ def read_identifier(a: Any, component: str, name: str, max_length: int, rules: s
     if problem:
         raise a.fail("identifier", value, rules.format(problem=problem))
     return value
+
+
+KMS_KEY_ARN = r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+"
+
+
+def read_encryption_key(a: Any) -> tuple[Any, bool]:
+    """(`kms_key_arn`, `customer_managed_key`): a key of your own (an ARN or an Output of
+    one), or a key the component creates, never both; neither means the AWS managed key."""
+    kms_key_arn = a.raw("kms_key_arn")
+    if kms_key_arn is not None and not isinstance(kms_key_arn, str | pulumi.Output):
+        raise a.fail("kms_key_arn", kms_key_arn, "expected a KMS key ARN (a string or Output)")
+    if isinstance(kms_key_arn, str) and not re.fullmatch(KMS_KEY_ARN, kms_key_arn):
+        raise a.fail(
+            "kms_key_arn", kms_key_arn, "expected 'arn:aws:kms:<region>:<account>:key/<id>'"
+        )
+    customer_key = a.boolean("customer_managed_key", False)
+    if customer_key and kms_key_arn is not None:
+        raise a.fail(
+            "customer_managed_key", True, "give either kms_key_arn or customer_managed_key"
+        )
+    return kms_key_arn, customer_key

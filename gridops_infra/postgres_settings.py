@@ -143,20 +143,7 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         "expected a snapshot name or ARN, e.g. 'db-prod-final' or "
         "'arn:aws:rds:us-east-1:123456789012:snapshot:db-prod-final'",
     )
-    kms_key_arn = a.raw("kms_key_arn")
-    if kms_key_arn is not None and not isinstance(kms_key_arn, str | pulumi.Output):
-        raise a.fail("kms_key_arn", kms_key_arn, "expected a KMS key ARN (a string or Output)")
-    if isinstance(kms_key_arn, str) and not re.fullmatch(
-        r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+", kms_key_arn
-    ):
-        raise a.fail(
-            "kms_key_arn", kms_key_arn, "expected 'arn:aws:kms:<region>:<account>:key/<id>'"
-        )
-    customer_key = a.boolean("customer_managed_key", False)
-    if customer_key and kms_key_arn is not None:
-        raise a.fail(
-            "customer_managed_key", True, "give either kms_key_arn or customer_managed_key"
-        )
+    kms_key_arn, customer_key = fam.read_encryption_key(a)
     autoscaling = _reader_autoscaling(a) if a.has("reader_autoscaling") else None
     if autoscaling and not aurora:
         raise a.fail(

@@ -91,22 +91,7 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         "ElastiCache replication group id rules: {problem}",
     )
     final_snapshot = a.boolean("final_snapshot", True)
-    kms_key_arn = a.raw("kms_key_arn")
-    if kms_key_arn is not None and not (
-        isinstance(kms_key_arn, pulumi.Output)
-        or (
-            isinstance(kms_key_arn, str)
-            and re.fullmatch(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+", kms_key_arn)
-        )
-    ):
-        raise a.fail(
-            "kms_key_arn", kms_key_arn, "expected 'arn:aws:kms:<region>:<account>:key/<id>'"
-        )
-    customer_key = a.boolean("customer_managed_key", False)
-    if customer_key and kms_key_arn is not None:
-        raise a.fail(
-            "customer_managed_key", True, "give either kms_key_arn or customer_managed_key"
-        )
+    kms_key_arn, customer_key = fam.read_encryption_key(a)
     snapshot_window, maintenance_window = _windows(a)
     settings = CacheSettings(
         network=network,
