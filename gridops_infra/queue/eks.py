@@ -35,9 +35,10 @@ from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
 from ..service import eks_secrets
-from ..service.eks import pod_maker
+from ..service.eks import POD_IDENTITY_ROLES, pod_maker
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
+from ..service.eks_secret_sync import ROLES as SECRET_SYNC_ROLES
 from ..service.eks_secret_sync import sync_secrets
 from ..service.eks_values import pod_values, secret_refs
 from ..service.spec import ServiceSpec
@@ -55,17 +56,7 @@ KUBERNETES_ROLES = (
     "trigger_authentication",
     "scaled_object",
 )
-CHILD_ROLES = (
-    *KUBERNETES_ROLES,
-    "secret_store",
-    "external_secret",
-    "pod_role",
-    "pod_role_policy",
-    "pod_identity",
-    "secrets_role",
-    "secrets_role_policy",
-    "secrets_reader_account",
-)
+CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES)
 RESOURCE_CLASSES: dict[str, type] = {
     "namespace": k8s.core.v1.Namespace,
     "service_account": k8s.core.v1.ServiceAccount,

@@ -23,7 +23,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from ..service.eks_manifests import Resolved, labels, pod_spec, selector, service_account
+from ..service.eks_manifests import (
+    RESTRICTED_PODS,
+    Resolved,
+    labels,
+    pod_spec,
+    selector,
+    service_account,
+)
 from ..service.eks_pods import app_container, exec_command, split_resources
 from ..service.spec import ServiceSpec
 from .args import QueueSettings
@@ -78,9 +85,7 @@ def namespace(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
             "name": r.namespace,
             "labels": {
                 **worker_labels(spec),
-                "pod-security.kubernetes.io/enforce": "restricted",
-                "pod-security.kubernetes.io/audit": "restricted",
-                "pod-security.kubernetes.io/warn": "restricted",
+                **RESTRICTED_PODS,
             },
         },
     }

@@ -34,6 +34,7 @@ from .eks_checks import Prepared
 from .eks_manifests import CdnLock, Resolved, workload_manifests
 from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
+from .eks_secret_sync import ROLES as SECRET_SYNC_ROLES
 from .eks_secret_sync import sync_secrets
 from .eks_values import pod_values, secret_refs
 from .fargate_routing import path_prefix
@@ -49,18 +50,9 @@ KUBERNETES_ROLES = (
     "network_policy",
     "ingress",
 )
-CHILD_ROLES = (
-    *KUBERNETES_ROLES,
-    "secret_store",
-    "external_secret",
-    "pod_role",
-    "pod_role_policy",
-    "pod_identity",
-    "secrets_role",
-    "secrets_role_policy",
-    "secrets_reader_account",
-    *CERTIFICATE_ROLES,
-)
+POD_IDENTITY_ROLES = ("pod_role", "pod_role_policy", "pod_identity")
+"""The child roles `pod_maker` creates, on services and workers."""
+CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES, *CERTIFICATE_ROLES)
 # Top-level fields besides metadata (manifest key, Python argument); default: spec.
 TOP_LEVEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "namespace": (),

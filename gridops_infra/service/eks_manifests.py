@@ -77,6 +77,12 @@ def _meta(spec: ServiceSpec, r: Resolved, **extra: Any) -> dict[str, Any]:
     return {"name": spec.name, "namespace": r.namespace, "labels": labels(spec), **extra}
 
 
+RESTRICTED_PODS = {
+    f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")
+}
+"""Namespace labels: Pod Security Admission enforces (and audits, warns) "restricted"."""
+
+
 def namespace(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     """Pod Security Admission enforces "restricted"; the AWS Load Balancer Controller
     injects readiness gates, so a rolling update waits for ALB health before it stops
@@ -88,9 +94,7 @@ def namespace(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
             "name": r.namespace,
             "labels": {
                 **labels(spec),
-                "pod-security.kubernetes.io/enforce": "restricted",
-                "pod-security.kubernetes.io/audit": "restricted",
-                "pod-security.kubernetes.io/warn": "restricted",
+                **RESTRICTED_PODS,
                 "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
             },
         },

@@ -19,6 +19,15 @@ from . import eks_secrets
 from .eks_checks import Prepared
 from .spec import ServiceSpec
 
+ROLES = (
+    "secret_store",
+    "external_secret",
+    "secrets_role",
+    "secrets_role_policy",
+    "secrets_reader_account",
+)
+"""The child roles `sync_secrets` creates (for `transforms`), on services and workers."""
+
 
 def sync_secrets(
     service: GridopsComponent,
