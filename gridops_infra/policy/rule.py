@@ -47,6 +47,9 @@ class Rule:
     """Non-empty when the real pack cannot run the rule: the reason why."""
     awsguard: str = ""
     """The equivalent Pulumi AWSGuard policy, when there is one."""
+    aws_rule: str = ""
+    """Id of the AWS create-time rule it enforces (`gridops_infra.core.aws_rules`), when the
+    rule guards deployability rather than a practice: such a rule is mandatory."""
 
     def validate(self, args: Any, report_violation: ReportViolation) -> None:
         """Run the check (resource rules skip resource types they do not cover)."""
@@ -66,6 +69,8 @@ def _register(rule: Rule) -> None:
         raise ValueError(f"policy rule {rule.name!r} is registered twice")
     if rule.kind == "resource" and not rule.resource_types:
         raise ValueError(f"resource rule {rule.name!r} names no resource types")
+    if rule.aws_rule and rule.severity != MANDATORY:
+        raise ValueError(f"policy rule {rule.name!r} guards an AWS rule, so it must be mandatory")
     _REGISTRY[rule.name] = rule
 
 
@@ -79,6 +84,7 @@ def resource_rule(
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     offline_only: str = "",
     awsguard: str = "",
+    aws_rule: str = "",
 ) -> Callable[[Check], Check]:
     """Register `check` as a rule run once per resource of `types`."""
 
@@ -95,6 +101,7 @@ def resource_rule(
                 config_schema=dict(config_schema or {}),
                 offline_only=offline_only,
                 awsguard=awsguard,
+                aws_rule=aws_rule,
             )
         )
         return check
@@ -111,6 +118,7 @@ def stack_rule(
     types: tuple[str, ...],
     config_schema: Mapping[str, Mapping[str, Any]] | None = None,
     awsguard: str = "",
+    aws_rule: str = "",
 ) -> Callable[[Check], Check]:
     """Register `check` as a rule run once on the whole list of resources."""
 
@@ -126,6 +134,7 @@ def stack_rule(
                 resource_types=types,
                 config_schema=dict(config_schema or {}),
                 awsguard=awsguard,
+                aws_rule=aws_rule,
             )
         )
         return check
