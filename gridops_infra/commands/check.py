@@ -11,6 +11,7 @@ import typer
 from ..cli import console, friendly_errors
 from .loading import load_target_plan
 from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg, read_option_file
+from .warnings import with_warnings
 
 POLICY_FAILED_EXIT = 1
 POLICY_CONFIG_FLAG = "--policy-config"
@@ -66,6 +67,9 @@ def register(app: typer.Typer) -> None:
         with console.status("Previewing and checking...", spinner="dots"):
             _, plan = load_target_plan(target, stack, overrides)
             report = check_plan(plan, enforcement=enforcement)
-        typer.echo(report.dumps() if as_json else report.render_text().rstrip("\n"))
+        if as_json:
+            typer.echo(json.dumps(with_warnings(report.to_json(), plan), indent=2))
+        else:
+            typer.echo(report.render_text().rstrip("\n"))
         if not report.passed:
             raise typer.Exit(POLICY_FAILED_EXIT)

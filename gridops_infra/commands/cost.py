@@ -14,6 +14,7 @@ from ..targets import TargetError
 from ..testing.project import ProjectError
 from .loading import check_target, load_target_plan
 from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg, read_option_file
+from .warnings import announce, with_warnings
 
 USAGE_FLAG = "--usage"
 
@@ -75,11 +76,19 @@ def register(app: typer.Typer) -> None:
         with console.status("Previewing and pricing...", spinner="dots"):
             _, plan = load_target_plan(target, stack, overrides)
             report = estimate_cost(plan, usage_data)
+            plans = [plan]
             if versus is not None:
                 _, other_plan = load_target_plan(versus)
-                result: Any = compare(report, estimate_cost(other_plan, usage_data))
+                plans.append(other_plan)
+                other = estimate_cost(other_plan, usage_data)
+                result: Any = compare(report, other)
+                own_warnings = [*report.warnings, *other.warnings]
             else:
                 result = report
-        typer.echo(
-            json.dumps(result.to_json(), indent=2) if as_json else result.render_text().rstrip("\n")
-        )
+                own_warnings = report.warnings
+        if not as_json:
+            typer.echo(result.render_text().rstrip("\n"))
+            return
+        announce(own_warnings)
+        payload = with_warnings({**result.to_json(), "warnings": own_warnings}, *plans)
+        typer.echo(json.dumps(payload, indent=2))

@@ -11,6 +11,7 @@ from ..targets import STAGES, Target, TargetError, resolve
 from ..testing import Plan, preview
 from ..testing.project import ProjectError, available_stacks, load_project, qualify
 from .options import OptionError, Overrides
+from .warnings import announce
 
 STAGE_KEY = "gridops:stage"
 ENGINE_DIR = Path(testing.__file__).resolve().parent
@@ -42,6 +43,7 @@ def load_target_plan(
         if program_error is None:
             raise
         raise program_error from exc
+    announce(plan.warnings)
     return resolved, plan
 
 

@@ -68,6 +68,4 @@ def print_plan(console: Console, plan: Plan, label: str) -> None:
     console.print(counts_table(plan))
     if plan.outputs:
         console.print(outputs_table(plan))
-    for severity, message in plan.diagnostics:
-        if severity in ("warning", "error"):
-            console.print(f"[yellow]{severity}:[/] {message}")
+    # The plan's warnings went to stderr when it was read (commands/warnings.py).

@@ -10,6 +10,7 @@ import typer
 from ..cli import console, friendly_errors
 from .loading import check_target, load_target_plan
 from .options import ConfigOpt, Overrides, StackOpt, TargetArg
+from .warnings import with_warnings
 
 UPDATE_FLAG = "--update"
 
@@ -44,6 +45,9 @@ def register(app: typer.Typer) -> None:
                 report = estimate_update(plan, after)
             else:
                 report = estimate_timing(plan)
+        plans = (plan, after) if update else (plan,)
         typer.echo(
-            json.dumps(report.to_json(), indent=2) if as_json else report.render_text().rstrip("\n")
+            json.dumps(with_warnings(report.to_json(), *plans), indent=2)
+            if as_json
+            else report.render_text().rstrip("\n")
         )

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from .mocks import DiagnosticsLogger, GridopsMocks, RecordingMonitor
+from .mocks import DiagnosticsLogger, GridopsMocks, ProgramOutput, RecordingMonitor
 from .outputs import DEFAULT_REGION
 from .plan import Plan
 from .project import ProjectSpec, load_project, normalize_config
@@ -252,8 +252,13 @@ def preview(
     def in_fresh_context() -> None:
         _run(run, monitor, logger, project, stack, raw_config, secret_keys, timeout_seconds)
 
+    printed = ProgramOutput(logger)
     with _project_process_state(spec), _collect_garbage_sparingly():
-        contextvars.Context().run(in_fresh_context)
+        # A project's prints become diagnostics (Pulumi shows them the same way); a
+        # callable's go where the caller's do, so print-debugging a test still works.
+        with redirect_stdout(printed) if spec is not None else nullcontext():
+            contextvars.Context().run(in_fresh_context)
+        printed.flush()
 
     plan = Plan(
         project=project,

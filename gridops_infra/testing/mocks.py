@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 from collections.abc import Mapping
@@ -272,6 +273,28 @@ class DiagnosticsLogger(logging.Logger):
 
     def handle(self, record: logging.LogRecord) -> None:
         self.messages.append((record.levelname.lower(), record.getMessage()))
+
+
+class ProgramOutput(io.TextIOBase):
+    """What a project's program prints, kept as info diagnostics, as the Pulumi engine keeps
+    a program's stdout: `gridops ... --json` then prints only JSON on stdout."""
+
+    def __init__(self, logger: DiagnosticsLogger) -> None:
+        self.logger = logger
+        self.pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        self.logger.messages.extend(("info", line) for line in lines if line.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending.strip():
+            self.logger.messages.append(("info", self.pending))
+        self.pending = ""
 
 
 def _alias_text(alias: Any) -> str:

@@ -12,6 +12,8 @@ import pulumi
 
 SECRET_PLACEHOLDER = "[secret]"
 UNKNOWN_PLACEHOLDER = "[computed]"
+WARNING_LEVELS = ("warning", "error")
+"""Diagnostic severities a user must see (Pulumi's `log.warn` and `log.error`)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,11 @@ class Plan:
     def __len__(self) -> int:
         return len(self.resources)
 
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings and errors the program or the engine logged, one line each."""
+        return [message for severity, message in self.diagnostics if severity in WARNING_LEVELS]
+
     def of_type(self, token: str) -> list[ResourceRecord]:
         """All resources whose type token is exactly `token`."""
         return [r for r in self.resources if r.type == token]
@@ -164,6 +171,7 @@ class Plan:
             "counts_by_type": self.counts_by_type(),
             "outputs": to_jsonable(self.outputs),
             "resources": [r.to_json() for r in self.resources],
+            "warnings": self.warnings,
         }
 
     def dumps(self, indent: int | None = 2) -> str:
