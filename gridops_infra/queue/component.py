@@ -3,7 +3,7 @@ drain it on the same platform as the services, scaled on backlog per task."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -11,13 +11,11 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader
+from ..core.lazy import LazyModules
 from ..links import LinkGrant
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
 from ..service.spec import ServiceSpec, check_service_name
-from . import eks as eks_worker
-from . import fargate as fargate_worker
-from . import single_server as single_server_worker
 from .args import QueueSettings, SqsWorkerQueueArgs, env_prefix, read_settings, worker_spec
 from .backend import QueueRefs, WorkerBackend
 from .iam import send_statements
@@ -27,13 +25,12 @@ from .sqs import build_queues, queue_alarms
 
 COMPONENT = "SqsWorkerQueue"
 
-# Platform kind -> the backend that runs the worker there (`CHILD_ROLES` / `check` /
-# `build`, see backend.py).
-WORKER_BACKENDS: dict[str, WorkerBackend] = {
-    "fargate": cast(WorkerBackend, fargate_worker),
-    "eks": cast(WorkerBackend, eks_worker),
-    "single-server": cast(WorkerBackend, single_server_worker),
-}
+# Platform kind -> the backend module that runs the worker there (`CHILD_ROLES` / `check`
+# / `build`, see backend.py), imported when a worker first runs on that kind.
+WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
+    __package__ or "gridops_infra.queue",
+    {"fargate": ".fargate", "eks": ".eks", "single-server": ".single_server"},
+)
 
 
 if set(WORKER_BACKENDS) != set(PLATFORM_KINDS):

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import pulumi
 
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgError, ArgReader
+from ..core.lazy import LazyModules
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
-from . import eks as eks_backend
-from . import fargate as fargate_backend
-from . import single_server as single_server_backend
 from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
 from .spec import ServiceSpec
 from .spec_args import ServiceSpecArgs
@@ -32,13 +30,12 @@ class StatelessServiceArgs(ServiceSpecArgs, total=False):
 
 COMPONENT_FIELDS = ("platform", "tags", "transforms")
 
-# Platform kind -> the backend that builds a ServiceSpec there (`CHILD_ROLES` / `check`
-# / `build`, see backend.py).
-BACKENDS: dict[str, ServiceBackend] = {
-    "fargate": cast(ServiceBackend, fargate_backend),
-    "eks": cast(ServiceBackend, eks_backend),
-    "single-server": cast(ServiceBackend, single_server_backend),
-}
+# Platform kind -> the backend module that builds a ServiceSpec there (`CHILD_ROLES` /
+# `check` / `build`, see backend.py), imported when a service first runs on that kind.
+BACKENDS: LazyModules[ServiceBackend] = LazyModules(
+    __package__ or "gridops_infra.service",
+    {"fargate": ".fargate", "eks": ".eks", "single-server": ".single_server"},
+)
 if set(BACKENDS) != set(PLATFORM_KINDS):
     raise ImportError("StatelessService: BACKENDS must cover every platform kind")
 
