@@ -273,6 +273,23 @@ class Diagram:
     clusters: dict[str, _Cluster]
     edges: list[tuple[str, str]]
     """(dependent, dependency) node ids."""
+    implied_edges: int = 0
+    """Arrows left out because a longer path already implies them (transitive reduction)."""
+
+    @property
+    def legend(self) -> list[str]:
+        """What the picture's shapes mean, and what was left out."""
+        box = (
+            "box: a gridops component, with its main resource types"
+            if self.level == "component"
+            else "box: a resource (name, type); frame: the component that owns it"
+        )
+        lines = [box, "arrow A -> B: A uses B, so B is created first"]
+        if self.implied_edges:
+            lines.append(
+                f"{self.implied_edges} arrow(s) not drawn: a longer path already implies them"
+            )
+        return lines
 
 
 def choose_level(plan: Plan, level: Level | None) -> Level:
@@ -300,7 +317,10 @@ def build_diagram(
     if level == "resource":
         visible = [r for r in resources if include_noise or r.type not in NOISE_TYPES]
         shown = contract(graph, {r.urn for r in visible})
-        return _resource_diagram(index, visible, transitive_reduction(shown), title)
+        reduced = transitive_reduction(shown)
+        diagram = _resource_diagram(index, visible, reduced, title)
+        diagram.implied_edges = _edge_count(shown) - _edge_count(reduced)
+        return diagram
     # A component box stands for all its resources, glue included (an ingress rule is
     # what ties a service to its database); only glue outside components is hidden.
     members = [
@@ -380,11 +400,17 @@ def _component_diagram(
     for a, b in primary | {(a, b) for a, b in glue if (b, a) not in primary}:
         unit_graph[a].add(b)
     # Components may use each other both ways (a cycle): then every arrow is drawn.
+    drawn = unit_graph
     with contextlib.suppress(ValueError):
-        unit_graph = transitive_reduction(unit_graph)
-    edges = sorted((a, b) for a, deps in unit_graph.items() for b in deps)
+        drawn = transitive_reduction(unit_graph)
+    edges = sorted((a, b) for a, deps in drawn.items() for b in deps)
     node_cluster: dict[str, str | None] = dict.fromkeys(labels)
-    return Diagram(title, "component", labels, node_cluster, {}, edges)
+    implied = _edge_count(unit_graph) - len(edges)
+    return Diagram(title, "component", labels, node_cluster, {}, edges, implied)
+
+
+def _edge_count(graph: dict[str, set[str]]) -> int:
+    return sum(len(deps) for deps in graph.values())
 
 
 def _type_summary(records: Iterable[ResourceRecord], limit: int = 4) -> str:
@@ -406,9 +432,12 @@ def _dot_quote(text: str) -> str:
 def to_dot(plan: Plan, level: Level | None = None, include_noise: bool | None = None) -> str:
     """Graphviz DOT of the plan: clusters named after gridops components."""
     d = build_diagram(plan, level, include_noise)
+    # Top to bottom: a stack is a few layers deep and several components wide, so rows
+    # and columns fit a screen where left-to-right drew one long strip.
     out = [
         f"digraph {_dot_quote('gridops')} {{",
-        f"  graph [rankdir=LR, fontname=Helvetica, labelloc=t, label={_dot_quote(d.title)}];",
+        f"  graph [rankdir=TB, nodesep=0.3, ranksep=0.45, fontname=Helvetica, labelloc=t, "
+        f"label={_dot_quote(d.title)}];",
         '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fa", '
         "fontname=Helvetica, fontsize=10];",
         '  edge [color="#5b6b82", arrowsize=0.7];',
@@ -432,6 +461,8 @@ def to_dot(plan: Plan, level: Level | None = None, include_noise: bool | None = 
             emit_cluster(key, "  ")
     for a, b in d.edges:
         out.append(f"  {_dot_quote(a)} -> {_dot_quote(b)};")
+    legend = "Legend\\l" + "".join(_dot_quote(line)[1:-1] + "\\l" for line in d.legend)
+    out.append(f'  "legend" [shape=note, fillcolor="#fffbe6", fontsize=9, label="{legend}"];')
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -443,7 +474,8 @@ def _mermaid_text(text: str) -> str:
 def to_mermaid(plan: Plan, level: Level | None = None, include_noise: bool | None = None) -> str:
     """Mermaid flowchart of the plan: subgraphs named after gridops components."""
     d = build_diagram(plan, level, include_noise)
-    out = ["---", f"title: {_mermaid_text(d.title)}", "---", "flowchart LR"]
+    out = ["---", f"title: {_mermaid_text(d.title)}", "---", "flowchart TB"]
+    out += [f"  %% {line}" for line in d.legend]
 
     def node(nid: str, indent: str) -> None:
         label = "<br/>".join(_mermaid_text(line) for line in d.labels[nid])
@@ -484,9 +516,23 @@ def to_png(
             "`graphviz` (apt-get install graphviz) or use --format dot|mermaid"
         )
     target = Path(path)
+    source = to_dot(plan, level, include_noise)
+    # Graphviz's unflatten staggers a rank of many leaves (a bucket's dozen settings) over
+    # a few rows, so the picture stays near screen proportions.
+    unflatten = shutil.which("unflatten")
+    if unflatten is not None:
+        staggered = subprocess.run(
+            [unflatten, "-l", "3", "-f", "-c", "4"],
+            input=source,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if staggered.returncode == 0:
+            source = staggered.stdout
     result = subprocess.run(
         [dot, "-Tpng", "-o", str(target)],
-        input=to_dot(plan, level, include_noise),
+        input=source,
         capture_output=True,
         text=True,
         check=False,

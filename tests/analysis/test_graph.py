@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -17,6 +19,8 @@ from gridops_infra.analysis import graph as graph_module
 from gridops_infra.analysis.graph import COMPONENT_LEVEL_ABOVE, PlanIndex
 from gridops_infra.network import Network
 from gridops_infra.testing import preview
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SMALL_NET = {"az_count": 2, "nat": "single", "flow_logs": False}
 
@@ -217,3 +221,28 @@ def test_png_without_graphviz_names_the_package(plan, tmp_path, monkeypatch):
     monkeypatch.setattr(graph_module.shutil, "which", lambda _name: None)
     with pytest.raises(RuntimeError, match="graphviz"):
         to_png(plan, tmp_path / "arch.png")
+
+
+@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+def test_stage_pictures_fit_a_screen_and_carry_a_legend(stage, tmp_path):
+    """Rows and columns, not a strip: every stage's PNG is at most 3 times wider than tall
+    (the fargate stage drew 12:1 left to right), with the legend's lines in it."""
+    _require_dot()
+    stage_plan = preview(ROOT, stack=stage)
+    out = to_png(stage_plan, tmp_path / f"{stage}.png")
+    width, height = struct.unpack(">II", out.read_bytes()[16:24])
+    assert width <= 3 * height, (width, height)
+    dot = to_dot(stage_plan)
+    assert "Legend" in dot and "A uses B, so B is created first" in dot
+
+
+def test_the_picture_says_how_many_arrows_the_reduction_left_out(plan):
+    index = PlanIndex(plan)
+    full = graph_module.contract(index.dependency_graph(), {r.urn for r in index.nodes})
+    reduced = graph_module.transitive_reduction(full)
+    left_out = sum(map(len, full.values())) - sum(map(len, reduced.values()))
+    assert left_out > 0, "the test program must have an implied arrow"
+    diagram = graph_module.build_diagram(plan, level="resource")
+    assert diagram.implied_edges == left_out
+    assert f"{left_out} arrow(s) not drawn" in to_dot(plan, level="resource")
+    assert f"%% {left_out} arrow(s) not drawn" in to_mermaid(plan, level="resource")
