@@ -1,7 +1,8 @@
 """Can a Fargate task start in its network? Without a NAT route its private subnets reach
 only the Network's VPC endpoints, so every image must come from this Region's private ECR
 and the endpoints must cover what the task calls to start: ECR (api, dkr), CloudWatch Logs
-(the awslogs driver), Secrets Manager / SSM (its secrets) and SQS (its queue). Refused here,
+(the awslogs driver), Secrets Manager / SSM (its secrets), SQS (its queue) and, with ECS
+Exec on, ssmmessages. Refused here,
 before anything is registered, naming the field and every endpoint missing."""
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def check_reachability(
         needs.setdefault("sqs", (SERVICE_API_ENDPOINT, "platform"))
     if _calls_sqs(grant):
         needs.setdefault("sqs", (SERVICE_API_ENDPOINT, "links"))
+    if spec.enable_execute_command:
+        # ECS Exec opens its channel through Systems Manager's message service.
+        needs.setdefault("ssmmessages", (SERVICE_API_ENDPOINT, "enable_execute_command"))
 
     missing = [name for name in needs if name not in network.vpc_endpoint_services]
     if not missing:

@@ -123,6 +123,14 @@ REFUSED: dict[str, tuple[list[str], dict[str, Any], Any, str, str]] = {
         "secrets",
         "secretsmanager",
     ),
+    # vpce-service-api-endpoint: ECS Exec works only through ssmmessages
+    "exec without ssmmessages": (
+        ["fargate"],
+        {"enable_execute_command": True},
+        SERVICE_API_ENDPOINT,
+        "enable_execute_command",
+        "ssmmessages",
+    ),
 }
 
 
@@ -243,7 +251,8 @@ def test_a_reference_refuses_a_nat_or_endpoint_it_does_not_know() -> None:
 @pytest.fixture(scope="module")
 def isolated() -> Plan:
     def program() -> None:
-        net = Network("iso", {"az_count": 2, "nat": "none", "vpc_endpoints": ["fargate", "kms"]})
+        endpoints = ["fargate", "kms", "ssmmessages"]
+        net = Network("iso", {"az_count": 2, "nat": "none", "vpc_endpoints": endpoints})
         cluster = FargateCluster("iso", {"network": net})
         service(
             "api",
@@ -251,7 +260,7 @@ def isolated() -> Plan:
             secrets={"TOKEN": SSM_PARAMETER, "DB": SECRET},
             containers=[{"name": "proxy", "image": ECR}],
         )
-        SqsWorkerQueue("jobs", {"platform": cluster, "image": ECR})
+        SqsWorkerQueue("jobs", {"platform": cluster, "image": ECR, "enable_execute_command": True})
 
     return preview(program)
 
@@ -261,7 +270,7 @@ def test_an_isolated_network_creates_the_endpoints_asked_for(isolated: Plan) -> 
         r.inputs["serviceName"].removeprefix("com.amazonaws.us-east-1."): r
         for r in isolated.of_type(ENDPOINT)
     }
-    assert set(endpoints) == {*BUNDLES["fargate"], "kms", "s3"}
+    assert set(endpoints) == {*BUNDLES["fargate"], "kms", "ssmmessages", "s3"}
     private = [r for r in isolated.of_type("aws:ec2/subnet:Subnet") if "private" in r.name]
     for name, endpoint in endpoints.items():
         if name == "s3":
@@ -284,7 +293,7 @@ def test_the_endpoints_admit_https_from_the_vpc_only(isolated: Plan) -> None:
 def test_gridops_cost_prices_every_interface_endpoint_per_az(isolated: Plan) -> None:
     lines = [line for line in estimate_cost(isolated).lines if line.type == ENDPOINT]
     interface = [line for line in lines if line.monthly_usd > 0]
-    assert len(interface) == len(BUNDLES["fargate"]) + 1
+    assert len(interface) == len(BUNDLES["fargate"]) + 2
     for line in interface:
         # $0.01 per endpoint-AZ-hour, 2 AZs, 730 hours
         assert line.monthly_usd == pytest.approx(0.01 * 2 * 730, rel=0.01)
