@@ -78,8 +78,9 @@ class Reach:
     """A default route to NAT, a transit gateway, ... (or to an internet gateway, when the
     workload gets a public IP)."""
     endpoints: frozenset[str]
-    """Interface endpoint services in its VPC, plus `s3` when the S3 gateway endpoint is on
-    its route table."""
+    """Interface endpoint services in its VPC with private DNS on (without it, clients still
+    resolve the public names), plus `s3` when the S3 gateway endpoint is on its route
+    table."""
 
 
 class Routes:
@@ -114,7 +115,12 @@ class Routes:
                 continue
             service = endpoint_service(endpoint)
             kind = text(peek(endpoint.props, "vpcEndpointType")) or "Gateway"
-            if kind == "Interface" or any(points_at(endpoint, "routeTableIds", t) for t in tables):
+            if kind == "Interface":
+                # Without private DNS, SDKs and agents still resolve the public names.
+                dns = peek(endpoint.props, "privateDnsEnabled")
+                if dns is UNKNOWN or is_true(dns):
+                    found.add(service)
+            elif any(points_at(endpoint, "routeTableIds", t) for t in tables):
                 found.add(service)
         return Reach(internet=internet, endpoints=frozenset(found))
 

@@ -405,8 +405,25 @@ def test_policy_your_own_service_with_the_endpoints_or_a_nat_route_passes() -> N
         net = Network("n", {"az_count": 2, "nat": "single"})
         _raw_workloads(net, "ghcr.io/acme/api:1.4.2", SSM_PARAMETER)
 
+    def without_private_dns() -> None:
+        net = Network(
+            "n",
+            {
+                "nat": "none",
+                "vpc_endpoints": ["fargate"],
+                "transforms": {"interface_endpoint": {"private_dns_enabled": False}},
+            },
+        )
+        _raw_workloads(net, ECR, SSM_PARAMETER)
+
     assert _violations(preview(program)) == {}
     assert _violations(preview(with_nat)) == {}
+    # Endpoints without private DNS do not answer the names the agents call.
+    assert set(_violations(preview(without_private_dns))) == {
+        "workload-image-pull-path",
+        "workload-log-path",
+        "workload-secrets-path",
+    }
 
 
 def test_policy_an_image_given_as_an_output_is_judged_on_the_plan() -> None:
