@@ -13,7 +13,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ._props import UNKNOWN, as_list, is_true, number, of_type, parse_json, peek, text
+from ._props import (
+    UNKNOWN,
+    as_list,
+    depends_on,
+    is_true,
+    number,
+    of_type,
+    parse_json,
+    peek,
+    text,
+)
 from ._routes import (
     TYPES as NETWORK_TYPES,
 )
@@ -30,6 +40,7 @@ from .rule import MANDATORY, ReportViolation, stack_rule
 ECS_SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS_RULES = (
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -191,28 +202,47 @@ def secrets_path(args: Any, report: ReportViolation) -> None:
 @stack_rule(
     name="eks-nodes-join-path",
     description="An EKS node group whose subnets have no route to the internet has the "
-    "endpoints its nodes need to join (ec2, ecr.api, ecr.dkr, sts, S3).",
+    "endpoints its nodes need to join (ec2, ecr.api, ecr.dkr, sts, S3) and a cluster with "
+    "private endpoint access.",
     severity=MANDATORY,
     remediation='Give the Network nat="single" or nat="per-az" (EksCluster requires it).',
-    types=(NODE_GROUP, *NETWORK_TYPES),
+    types=(NODE_GROUP, EKS_CLUSTER, *NETWORK_TYPES),
     aws_rule="vpce-eks-private-cluster",
 )
 def nodes_join_path(args: Any, report: ReportViolation) -> None:
     routes = Routes(args.resources)
+    clusters = of_type(args.resources, EKS_CLUSTER)
     for group in of_type(args.resources, NODE_GROUP):
         for subnet in routes.subnets_of(group, "subnetIds"):
             reach = routes.reach(subnet, public_ip_on_launch(subnet))
             if reach is None or reach.internet:
                 continue
+            problems = []
             missing = _missing(reach, NODE_JOIN)
             if missing:
+                problems.append(f"its VPC lacks the {', '.join(missing)} endpoint(s)")
+            cluster = _cluster_of(group, clusters)
+            if cluster is not None:
+                private = peek(cluster.props, "vpcConfig", "endpointPrivateAccess")
+                if private is not UNKNOWN and not is_true(private):
+                    problems.append(f"cluster {cluster.name} has no private endpoint access")
+            if problems:
                 report(
                     f"EKS node group {group.name} runs in subnets without a route to the "
-                    f"internet and its VPC lacks the {', '.join(missing)} endpoint(s): its "
-                    "nodes cannot join the cluster.",
+                    f"internet and {' and '.join(problems)}: its nodes cannot join the cluster.",
                     group.urn,
                 )
             break
+
+
+def _cluster_of(group: Any, clusters: list[Any]) -> Any | None:
+    name = peek(group.props, "clusterName")
+    for cluster in clusters:
+        if depends_on(group, "clusterName", cluster) or (
+            isinstance(name, str) and peek(cluster.props, "name") == name
+        ):
+            return cluster
+    return None
 
 
 def _interface_endpoints(resources: list[Any]) -> list[Any]:

@@ -438,22 +438,34 @@ def test_policy_an_image_given_as_an_output_is_judged_on_the_plan() -> None:
     assert "quay.io/acme/api:1.4.2" in found["workload-image-registry"][0]
 
 
-def _isolated_node_group(endpoints: list[str]) -> None:
+def _isolated_node_group(endpoints: list[str], private_api: bool = True) -> None:
     net = Network("n", {"az_count": 2, "nat": "none", "vpc_endpoints": endpoints})
+    cluster = aws.eks.Cluster(
+        "prod",
+        role_arn="arn:aws:iam::123456789012:role/cluster",
+        vpc_config={
+            "subnet_ids": net.private_subnet_ids,
+            "endpoint_private_access": private_api,
+            "endpoint_public_access": not private_api,
+        },
+    )
     aws.eks.NodeGroup(
         "nodes",
-        cluster_name="prod",
+        cluster_name=cluster.name,
         node_role_arn="arn:aws:iam::123456789012:role/nodes",
         subnet_ids=net.private_subnet_ids,
         scaling_config={"desired_size": 2, "min_size": 2, "max_size": 3},
     )
 
 
-def test_policy_an_isolated_node_group_without_join_endpoints_is_refused() -> None:
-    # vpce-eks-private-cluster: a node group of your own, beside no EksCluster.
+def test_policy_an_isolated_node_group_that_cannot_join_is_refused() -> None:
+    # vpce-eks-private-cluster: a cluster and node group of your own, not an EksCluster.
     found = _violations(preview(lambda: _isolated_node_group(["fargate"])))
     assert list(found) == ["eks-nodes-join-path"]
-    assert "ec2" in found["eks-nodes-join-path"][0]
+    assert "lacks the ec2 endpoint" in found["eks-nodes-join-path"][0]
+    public_only = _violations(preview(lambda: _isolated_node_group(["fargate", "ec2"], False)))
+    assert list(public_only) == ["eks-nodes-join-path"]
+    assert "no private endpoint access" in public_only["eks-nodes-join-path"][0]
     assert _violations(preview(lambda: _isolated_node_group(["fargate", "ec2"]))) == {}
 
 

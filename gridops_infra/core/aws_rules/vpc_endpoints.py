@@ -101,8 +101,8 @@ EKS_PRIVATE_CLUSTER = aws_rule(
     service=_SERVICE,
     rule=(
         "An EKS cluster without outbound internet access must pull every image from a "
-        "registry in its VPC, and its nodes need the ec2, ecr.api, ecr.dkr, sts and S3 "
-        "endpoints to join."
+        "registry in its VPC and have endpoint private access, and its nodes need the ec2, "
+        "ecr.api, ecr.dkr, sts and S3 endpoints to join."
     ),
     source="https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html",
     fix=(
