@@ -72,7 +72,7 @@ def check_reachability(
     raise rule.refuse(
         where,
         field,
-        f"the task needs the {', '.join(missing)} endpoint(s) to start, and {on} and "
+        f"the task needs the {', '.join(missing)} endpoint(s) to start and run, and {on} and "
         f"interface endpoints: {listed}",
         fix=(
             f'add {missing!r} to the Network\'s vpc_endpoints ("fargate" covers ecr.api, '
