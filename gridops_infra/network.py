@@ -14,6 +14,7 @@ from . import iam
 from ._component import GridopsComponent, Transform, check_transforms
 from ._validation import ArgError, ArgReader, check_name, check_opts
 from .logs import LOG_RETENTION_DAYS, retention_days
+from .network_endpoints import GATEWAY_ENDPOINTS, interface_endpoints, read_vpc_endpoints
 
 NatStrategy = Literal["per-az", "single", "none"]
 NAT_STRATEGIES: tuple[NatStrategy, ...] = ("per-az", "single", "none")
@@ -33,7 +34,19 @@ class NetworkArgs(TypedDict, total=False):
     """How private subnets reach the internet. Default: `"per-az"`, one NAT gateway per AZ,
     so losing an AZ never cuts the others off (about $33/month each). `"single"`: one
     NAT gateway for all AZs (cheaper, a single-AZ point of failure). `"none"`: private
-    subnets have no internet route (only the S3 gateway endpoint)."""
+    subnets have no internet route: workloads there reach only the S3 gateway endpoint and
+    the interface endpoints in `vpc_endpoints`, so FargateCluster services and workers need
+    those and an image in this Region's ECR, and EksCluster is refused (its add-ons pull from
+    public registries). SingleServer needs no NAT (it has a public IP)."""
+    vpc_endpoints: list[str]
+    """Interface VPC endpoints (AWS PrivateLink) to create in the private subnets, with
+    private DNS and a security group admitting HTTPS from the VPC only. Default: none.
+    Allowed: `"fargate"` (ecr.api, ecr.dkr, logs, secretsmanager, ssm, sqs, sts: what a
+    Fargate task needs to start without NAT) and/or service names from
+    `INTERFACE_ENDPOINTS` (e.g. `"kms"`, `"xray"`). Cost: each endpoint is billed per AZ-hour
+    (about $7.30/month per AZ in us-east-1) plus data processed, so the `"fargate"` bundle
+    over 2 AZs is about $100/month, three NAT gateways' worth; `gridops cost` prices them.
+    Example: `["fargate"]` with `nat: "none"`."""
     availability_zones: list[str]
     """Exact AZ names to use (`az_count` of them, each an available AZ of the stack's
     region). Default: the first `az_count` available AZs of the region."""
@@ -49,7 +62,8 @@ class NetworkArgs(TypedDict, total=False):
     """Per-child escape hatch, keyed by role: vpc, public_subnet, private_subnet,
     internet_gateway, nat_eip, nat_gateway, public_route_table, private_route_table,
     route, route_table_association, default_security_group, flow_log_group,
-    flow_log_role, flow_log_policy, flow_log, s3_endpoint. Default: none."""
+    flow_log_role, flow_log_policy, flow_log, s3_endpoint, endpoint_security_group,
+    endpoint_ingress_rule, interface_endpoint. Default: none."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +99,10 @@ _ALLOWED_RANGES = [
 
 
 class Network(GridopsComponent):
-    """A VPC over `az_count` AZs with public and private subnets, NAT, flow logs and an S3
-    gateway endpoint. Workloads live in the private subnets; only load balancers, NAT
-    gateways and the single server's Elastic IP use the public ones.
+    """A VPC over `az_count` AZs with public and private subnets, NAT, flow logs, an S3
+    gateway endpoint and the interface endpoints listed in `vpc_endpoints`. Workloads live
+    in the private subnets; only load balancers, NAT gateways and the single server's
+    Elastic IP use the public ones.
 
     Example: `Network("prod", {"az_count": 3, "nat": "per-az"})`
     """
@@ -110,6 +125,9 @@ class Network(GridopsComponent):
         "flow_log_policy",
         "flow_log",
         "s3_endpoint",
+        "endpoint_security_group",
+        "endpoint_ingress_rule",
+        "interface_endpoint",
     )
 
     vpc_id: pulumi.Output[str]
@@ -124,6 +142,16 @@ class Network(GridopsComponent):
     """The VPC's IPv4 block."""
     nat: NatStrategy
     """The NAT strategy in force."""
+    vpc_endpoint_services: frozenset[str]
+    """Every endpoint service the private subnets reach: `"s3"` (gateway) and the interface
+    endpoints of `vpc_endpoints`."""
+    interface_endpoints: dict[str, aws.ec2.VpcEndpoint]
+    """The interface endpoints, by service short name (`"ecr.dkr"`)."""
+
+    @property
+    def internet_egress(self) -> bool:
+        """Whether the private subnets route to the internet (through NAT)."""
+        return self.nat != "none"
 
     def __init__(
         self,
@@ -150,6 +178,7 @@ class Network(GridopsComponent):
         except ValueError as exc:
             raise a.fail("cidr_block", str(vpc_block), str(exc)) from None
         nat = a.choice("nat", "per-az", NAT_STRATEGIES)
+        endpoint_services = read_vpc_endpoints(a)
         flow_logs = a.boolean("flow_logs", True)
         retention = retention_days(a, "flow_log_retention_days", 30)
         tags = a.mapping("tags")
@@ -160,6 +189,7 @@ class Network(GridopsComponent):
         self.availability_zones = zones
         self.cidr_block = str(vpc_block)
         self.nat = nat
+        self.vpc_endpoint_services = GATEWAY_ENDPOINTS | frozenset(endpoint_services)
         self.az_count = az_count
         self.layout = layout
 
@@ -319,6 +349,15 @@ class Network(GridopsComponent):
                 "route_table_ids": [public_rt.id, *[rt.id for rt in private_rts]],
                 "tags": {"Name": f"{name}-s3"},
             },
+        )
+
+        self.interface_endpoints = interface_endpoints(
+            self,
+            endpoint_services,
+            region=region,
+            vpc_id=vpc.id,
+            vpc_cidr=str(vpc_block),
+            subnet_ids=[s.id for s in private_subnets],
         )
 
         if flow_logs:

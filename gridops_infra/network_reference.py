@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pulumi
 
 from ._validation import ArgError, check_name
-from .network import MAX_AZ_COUNT, Network, plan_subnets
+from .network import MAX_AZ_COUNT, NAT_STRATEGIES, NatStrategy, Network, plan_subnets
+from .network_endpoints import GATEWAY_ENDPOINTS, expand_endpoints
 
 OUTPUT_KEYS = ("vpc_id", "public_subnet_ids", "private_subnet_ids")
 
@@ -31,7 +32,10 @@ class NetworkReference(Network):
     The other stack exports `vpc_id`, `public_subnet_ids` and `private_subnet_ids`
     (as the `network` stage and examples/stack-references/platform do). Zones and the
     block are plain values in this stack's config: a component needs them while the
-    program runs, before any output resolves.
+    program runs, before any output resolves. So are `nat` and `vpc_endpoints`, as the other
+    stack set them: they decide what its private subnets reach (with `nat="none"`, Fargate
+    services need the endpoints and an ECR image, and EksCluster is refused). They default
+    to `Network`'s defaults (`"per-az"`, no interface endpoints).
 
     Example:
         ref = pulumi.StackReference("acme/platform/prod")
@@ -47,6 +51,8 @@ class NetworkReference(Network):
         private_subnet_ids: pulumi.Input[list[str]],
         availability_zones: list[str],
         cidr_block: str = "10.0.0.0/16",
+        nat: NatStrategy = "per-az",
+        vpc_endpoints: list[str] | None = None,
     ) -> None:
         # Deliberately not Network.__init__: this registers no resource.
         check_name("NetworkReference", name)
@@ -62,7 +68,21 @@ class NetworkReference(Network):
             raise ArgError(
                 f"NetworkReference '{name}': cidr_block={cidr_block!r} is not allowed; {exc}"
             ) from None
+        if nat not in NAT_STRATEGIES:
+            raise ArgError(
+                f"NetworkReference '{name}': nat={nat!r} is not allowed; expected one of "
+                f"{', '.join(NAT_STRATEGIES)}, as the other stack's Network sets it"
+            )
+        endpoints = expand_endpoints(
+            list(vpc_endpoints or []),
+            lambda value, allowed: ArgError(
+                f"NetworkReference '{name}': vpc_endpoints={value!r} is not allowed; {allowed}"
+            ),
+        )
         self._name = name
+        self.nat = nat
+        self.vpc_endpoint_services = GATEWAY_ENDPOINTS | frozenset(endpoints)
+        self.interface_endpoints = {}
         self.availability_zones = list(availability_zones)
         self.az_count = len(availability_zones)
         self.cidr_block = str(block)
@@ -106,6 +126,8 @@ class NetworkReference(Network):
         availability_zones: list[str],
         cidr_block: str = "10.0.0.0/16",
         name: str = "shared",
+        nat: NatStrategy = "per-az",
+        vpc_endpoints: list[str] | None = None,
     ) -> NetworkReference:
         return cls(
             name,
@@ -114,4 +136,6 @@ class NetworkReference(Network):
             private_subnet_ids=reference.require_output("private_subnet_ids"),
             availability_zones=availability_zones,
             cidr_block=cidr_block,
+            nat=nat,
+            vpc_endpoints=vpc_endpoints,
         )

@@ -10,6 +10,7 @@ from typing import Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgReader
+from ..core.aws_rules.vpc_endpoints import EKS_PRIVATE_CLUSTER
 from ..logs import retention_days
 from ..network import Network
 from .eks_catalog import (
@@ -37,7 +38,10 @@ from .eks_catalog import (
 class EksClusterArgs(TypedDict, total=False):
     network: Network
     """The Network to run in (required): control plane ENIs, nodes and Fargate pods go in
-    its private subnets; the ALB the services share goes in its public subnets."""
+    its private subnets; the ALB the services share goes in its public subnets. Its
+    private subnets need a NAT route (`nat` "single" or "per-az"): a network with
+    `nat: "none"` is refused, since the cluster's add-ons pull images from public
+    registries."""
     kubernetes_version: str
     """Kubernetes minor version. Default: `"1.35"`. Allowed: 1.32-1.36 (see
     `KUBERNETES_VERSIONS`); 1.32 and 1.33 are past EKS standard support and need
@@ -195,6 +199,17 @@ class EksSettings:
 def read_eks_args(a: ArgReader) -> EksSettings:
     """Every EksCluster argument, checked; raises ArgError naming the field."""
     network = a.instance_of("network", (Network,))
+    if not network.internet_egress:
+        # A private cluster needs every image in an ECR of its own; the add-on charts
+        # installed here run images from public.ecr.aws, ghcr.io and registry.k8s.io.
+        raise EKS_PRIVATE_CLUSTER.refuse(
+            f"EksCluster '{a.name}'",
+            "network",
+            f"Network '{network.name}' has nat='none', so nodes and pods have no route to "
+            "the internet, and the cluster's add-ons pull their images from public.ecr.aws "
+            "(AWS Load Balancer Controller, Karpenter), ghcr.io (KEDA, External Secrets) and "
+            "registry.k8s.io (Cluster Autoscaler)",
+        )
     version = a.choice("kubernetes_version", DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS)
     support = a.choice("support_type", "STANDARD", SUPPORT_TYPES)
     standard_end = KUBERNETES_VERSIONS[version][0]

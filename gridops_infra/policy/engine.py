@@ -38,6 +38,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_plain_http,
     rules_queue,
     rules_rds,
+    rules_reachability,
     rules_s3,
     rules_security,
     rules_stateful,

@@ -24,6 +24,7 @@ from ..links import LinkGrant
 from ..platforms.fargate import FargateCluster
 from ..service import fargate as fargate_service
 from ..service import fargate_iam, fargate_routing
+from ..service.fargate_reachability import check_reachability
 from ..service.spec import ServiceSpec
 from .args import QueueSettings
 from .backend import QueueRefs, WorkerOutputs
@@ -45,9 +46,14 @@ FAMILY_SUFFIX = "-worker"
 
 
 def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> LinkGrant:
-    """A FargateCluster, at most 10 containers, link grants without clashing names."""
+    """A FargateCluster, at most 10 containers, link grants without clashing names, and a
+    network the worker can start in (it polls its queue, so it also needs SQS)."""
     fargate_service.check_task(spec, platform, component="SqsWorkerQueue")
-    return fargate_service.merge_grants(spec, component="SqsWorkerQueue")
+    grant = fargate_service.merge_grants(spec, component="SqsWorkerQueue")
+    check_reachability(
+        spec, grant, platform.network, iam.region_name(), "SqsWorkerQueue", polls_queue=True
+    )
+    return grant
 
 
 def queue_grant(queue: QueueRefs, settings: QueueSettings, cluster: FargateCluster) -> LinkGrant:

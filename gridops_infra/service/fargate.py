@@ -18,6 +18,7 @@ from ..platforms.fargate import FargateCluster
 from . import fargate_alarms, fargate_iam, fargate_routing, fargate_scaling
 from .backend import ServiceOutputs, slo_alarm_name
 from .fargate_containers import STOP_TIMEOUT_SECONDS, container_definitions_json, task_volumes
+from .fargate_reachability import check_reachability
 from .fargate_tracing import tracing_statements, with_tracing
 from .spec import ServiceSpec
 from .spec_checks import MAX_RULE_VALUES
@@ -54,6 +55,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     if platform.behind_cdn:
         _check_behind_cdn(spec, platform)
     grant = merge_grants(spec)
+    check_reachability(spec, grant, platform.network, iam.region_name(), "StatelessService")
     priority = platform.reserve_rule_priority(
         spec.name, spec.hosts, spec.path_patterns, spec.priority
     )

@@ -68,7 +68,7 @@ def outcome() -> tuple[dict[str, str], Any]:
     errors: dict[str, str] = {}
 
     def program() -> None:
-        net = Network("bad", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("bad", {"az_count": 2, "nat": "single", "flow_logs": False})
         for case, (overrides, _) in BAD.items():
             args = {"network": net, **overrides}
             try:
@@ -109,7 +109,7 @@ def test_messages_explain_what_is_allowed(outcome):
 
 def test_accepted_edge_cases():
     def program() -> None:
-        net = Network("ok", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("ok", {"az_count": 2, "nat": "single", "flow_logs": False})
         EksCluster(
             "ok",
             {

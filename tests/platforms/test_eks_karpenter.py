@@ -264,7 +264,7 @@ def test_nodes_go_in_the_private_subnets_with_both_groups_named_by_id(plan):
 
 def test_no_karpenter_pieces_without_karpenter():
     def program() -> None:
-        net = Network("ca", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("ca", {"az_count": 2, "nat": "single", "flow_logs": False})
         EksCluster("ca", {"network": net})
 
     plan = preview(program)
@@ -639,7 +639,7 @@ def refused() -> tuple[dict[str, str], Any]:
     errors: dict[str, str] = {}
 
     def program() -> None:
-        net = Network("bad", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("bad", {"az_count": 2, "nat": "single", "flow_logs": False})
         for case, (overrides, _, _) in BAD.items():
             try:
                 EksCluster("bad", {"network": net, "node_autoscaler": "karpenter", **overrides})

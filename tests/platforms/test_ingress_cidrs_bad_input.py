@@ -28,7 +28,7 @@ def results() -> tuple[Any, dict[tuple[str, int], str]]:
     errors: dict[tuple[str, int], str] = {}
 
     def program() -> None:
-        net = Network("net", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("net", {"az_count": 2, "nat": "single", "flow_logs": False})
         for kind, component in COMPONENTS.items():
             for i, (cidrs, _) in enumerate(REPEATS):
                 try:

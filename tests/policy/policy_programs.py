@@ -501,6 +501,57 @@ def bad_program() -> None:
             }
         ),
     )
+    _isolated_workloads()
+
+
+def _isolated_workloads() -> None:
+    """Workloads in a subnet with no route out and no endpoints, and an interface endpoint
+    nothing can use (private DNS without VPC DNS hostnames, no HTTPS admitted)."""
+    vpc = aws.ec2.Vpc("isolated", cidr_block="10.9.0.0/16")
+    subnet = aws.ec2.Subnet("isolated-a", vpc_id=vpc.id, cidr_block="10.9.0.0/24")
+    table = aws.ec2.RouteTable("isolated-rt", vpc_id=vpc.id)
+    aws.ec2.RouteTableAssociation("isolated-rta", subnet_id=subnet.id, route_table_id=table.id)
+    task = aws.ecs.TaskDefinition(
+        "isolated-task",
+        family="isolated",
+        container_definitions=json.dumps(
+            [
+                {
+                    "name": "app",
+                    "image": "ghcr.io/acme/api:1.4.2",
+                    "essential": True,
+                    "logConfiguration": {"logDriver": "awslogs", "options": {}},
+                    "secrets": [
+                        {
+                            "name": "TOKEN",
+                            "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/token",
+                        }
+                    ],
+                }
+            ]
+        ),
+    )
+    aws.ecs.Service(
+        "isolated-svc",
+        task_definition=task.arn,
+        network_configuration={"subnets": [subnet.id], "assign_public_ip": False},
+    )
+    aws.eks.NodeGroup(
+        "isolated-nodes",
+        cluster_name="eks",
+        node_role_arn=ROLE_ARN,
+        subnet_ids=[subnet.id],
+        scaling_config={"desired_size": 1, "min_size": 1, "max_size": 1},
+    )
+    group = aws.ec2.SecurityGroup("isolated-endpoints", vpc_id=vpc.id)
+    aws.ec2.VpcEndpoint(
+        "isolated-monitoring",
+        vpc_id=vpc.id,
+        service_name="com.amazonaws.us-east-1.monitoring",
+        vpc_endpoint_type="Interface",
+        private_dns_enabled=True,
+        security_group_ids=[group.id],
+    )
 
 
 def no_tls_program() -> None:

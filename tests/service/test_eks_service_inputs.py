@@ -43,7 +43,7 @@ def outcome():
     errors: dict[str, str] = {}
 
     def program() -> None:
-        net = Network("n", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("n", {"az_count": 2, "nat": "single", "flow_logs": False})
         clusters = {
             "default": EksCluster("c", {"network": net}),
             "fargate": EksCluster("f", {"network": net, "fargate_profiles": ["svc"]}),

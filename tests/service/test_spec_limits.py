@@ -264,7 +264,7 @@ def on_eks():
     errors: dict[str, str] = {}
 
     def program() -> None:
-        net = Network("n", {"az_count": 2, "nat": "none", "flow_logs": False})
+        net = Network("n", {"az_count": 2, "nat": "single", "flow_logs": False})
         cluster = EksCluster("c", {"network": net})
         StatelessService(
             "edge",

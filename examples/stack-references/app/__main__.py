@@ -7,8 +7,10 @@ from gridops_infra.network_reference import NetworkReference
 
 config = pulumi.Config()
 platform = pulumi.StackReference(config.require("platform_stack"))
+# What the platform's Network has, as it set it: with nat="none" the service would need
+# the platform's vpc_endpoints and an image in this Region's ECR.
 net = NetworkReference.from_stack(
-    platform, availability_zones=config.require_object("availability_zones")
+    platform, availability_zones=config.require_object("availability_zones"), nat="per-az"
 )
 
 cluster = FargateCluster("apps", {"network": net})
