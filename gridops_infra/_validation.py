@@ -3,6 +3,7 @@ what is allowed, and is raised before the component registers anything."""
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import math
 import re
@@ -28,11 +29,17 @@ class ArgReader:
             raise ArgError(f"{component} '{name}': args must be a dict, got {type(args).__name__}")
         self.args: Mapping[str, Any] = dict(args or {})
         allowed_set = set(allowed)
-        unknown = sorted(set(self.args) - allowed_set)
+        unknown = sorted(set(self.args) - allowed_set, key=str)
         if unknown:
+            guesses = [
+                f"{key!s} -> did you mean {close[0]}?"
+                for key in unknown
+                if (close := difflib.get_close_matches(str(key), allowed_set, n=1, cutoff=0.6))
+            ]
+            hint = f" ({'; '.join(guesses)})" if guesses else ""
             raise ArgError(
-                f"{component} '{name}': unknown argument(s) {', '.join(unknown)}; "
-                f"allowed: {', '.join(sorted(allowed_set))}"
+                f"{component} '{name}': unknown argument(s) {', '.join(map(str, unknown))}"
+                f"{hint}; allowed: {', '.join(sorted(allowed_set))}"
             )
 
     def fail(self, field: str, value: Any, allowed: str) -> ArgError:
