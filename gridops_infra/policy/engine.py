@@ -28,18 +28,24 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
 from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_cache,
+    rules_cache_limits,
     rules_cdn,
+    rules_cloudwatch,
     rules_compute,
     rules_ecs,
     rules_eks,
+    rules_kms,
     rules_kubernetes,
     rules_logs,
     rules_network,
     rules_plain_http,
     rules_queue,
     rules_rds,
+    rules_rds_limits,
     rules_s3,
     rules_security,
+    rules_sns,
+    rules_sqs_limits,
     rules_stateful,
 )
 from .report import PolicyReport, RuleRun, Skipped, Violation
