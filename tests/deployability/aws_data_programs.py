@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 
 import pulumi_aws as aws
+import pulumi_random as random
 
 from gridops_infra.policy import MANDATORY, Violation, all_rules, check_plan
 from gridops_infra.testing import preview
@@ -120,6 +121,22 @@ def _queue_with_dead_letters(resource_name: str, fifo: bool, **extra: object) ->
     )
 
 
+def cache_auth_token_format(bad: bool) -> None:
+    # pulumi-random's default special characters include @, %, * and others ElastiCache
+    # refuses in an AUTH token.
+    token = random.RandomPassword("lim-cache-token", length=64, special=bad)
+    aws.elasticache.ReplicationGroup(
+        "lim-cache-token",
+        description="token",
+        node_type="cache.t4g.small",
+        num_cache_clusters=2,
+        automatic_failover_enabled=True,
+        at_rest_encryption_enabled=True,
+        transit_encryption_enabled=True,
+        auth_token=token.result,
+    )
+
+
 def queue_name(bad: bool) -> None:
     _queue_with_dead_letters("lim-queue-name", True, name="orders" if bad else "orders.fifo")
 
@@ -223,6 +240,7 @@ PROGRAMS: dict[str, Callable[[bool], None]] = {
     "rds-performance-insights-retention": db_performance_insights,
     "elasticache-auth-token-needs-tls": cache_auth_token,
     "elasticache-failover-needs-replica": cache_failover,
+    "elasticache-auth-token-format": cache_auth_token_format,
     "sqs-queue-name": queue_name,
     "sqs-queue-attribute-ranges": queue_attributes,
     "sqs-dead-letter-same-type": dead_letter_type,

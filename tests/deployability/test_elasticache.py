@@ -62,10 +62,31 @@ def test_the_component_accepts_the_nearest_value_aws_accepts(component_runs, ind
 
 
 @pytest.mark.parametrize(
-    "rule", ["elasticache-auth-token-needs-tls", "elasticache-failover-needs-replica"]
+    "rule",
+    [
+        "elasticache-auth-token-needs-tls",
+        "elasticache-failover-needs-replica",
+        "elasticache-auth-token-format",
+    ],
 )
 def test_the_plan_fails_what_aws_refuses_and_passes_the_rest(rule):
     assert_plan_rule(rule)
+
+
+def test_a_transform_that_lets_the_auth_token_draw_refused_characters_fails_the_plan():
+    """RedisCache's token has no special characters; a transform of its `auth_token` child
+    asking for pulumi-random's default specials would make tokens ElastiCache refuses."""
+    from gridops_infra.policy import check_plan
+    from gridops_infra.testing import preview
+
+    def program(special: bool):
+        net = Network("cache", {"az_count": 2, "nat": "none"})
+        RedisCache("c", {"network": net, "transforms": {"auth_token": {"special": special}}})
+
+    refused = check_plan(preview(lambda: program(True))).of_rule("elasticache-auth-token-format")
+    assert refused and "@" in refused[0].message
+    accepted = check_plan(preview(lambda: program(False))).of_rule("elasticache-auth-token-format")
+    assert accepted == []
 
 
 def test_redis_cache_replication_groups_pass_every_elasticache_plan_rule(preview_refusals):
@@ -78,5 +99,10 @@ def test_redis_cache_replication_groups_pass_every_elasticache_plan_rule(preview
     )
     assert errors == {}
     report = check_plan(plan)
-    for rule in ("elasticache-auth-token-needs-tls", "elasticache-failover-needs-replica"):
+    rules = (
+        "elasticache-auth-token-needs-tls",
+        "elasticache-failover-needs-replica",
+        "elasticache-auth-token-format",
+    )
+    for rule in rules:
         assert report.of_rule(rule) == []

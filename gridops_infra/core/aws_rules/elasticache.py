@@ -54,3 +54,13 @@ NODE_TYPE = aws_rule(
     source="https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html",
     fix="Pick a node type such as cache.t4g.small or cache.r7g.large.",
 )
+
+AUTH_TOKEN_FORMAT = aws_rule(
+    id="elasticache-auth-token-format",
+    service=SERVICE,
+    rule="An AUTH token is 16 to 128 printable ASCII characters whose only special characters "
+    "are ! & # $ ^ < > and -.",
+    source=CREATE_REPLICATION_GROUP,
+    fix="Generate the token with random.RandomPassword(length=16..128, special=False) or "
+    "override_special='!&#$^<>-' (RedisCache generates 64 letters and digits).",
+)
