@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 
 from ._validation import ArgError
+from .core.aws_rules import AwsRule
 
 # Size shapes: `large`, `xlarge`, `2xlarge` ... `48xlarge`, `metal`, `metal-24xl`, `metal-48xl`.
 SIZE_PATTERN = r"(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge|metal(-[1-9][0-9]?xl)?)"
@@ -167,9 +168,9 @@ def default_identifier(component: str, name: str, project: str, stack: str, max_
     return raw
 
 
-def read_identifier(a: Any, component: str, name: str, max_length: int, rules: str) -> str:
-    """The `identifier` argument: given and valid (`rules` names whose naming rules it
-    broke, e.g. "RDS identifier rules"), or the default `<project>-<name>-<stack>`."""
+def read_identifier(a: Any, component: str, name: str, max_length: int, rule: AwsRule) -> str:
+    """The `identifier` argument: given and valid (else refused with the AWS naming `rule`
+    it breaks), or the default `<project>-<name>-<stack>`."""
     if not a.has("identifier"):
         return default_identifier(
             component, name, pulumi.get_project(), pulumi.get_stack(), max_length
@@ -177,7 +178,7 @@ def read_identifier(a: Any, component: str, name: str, max_length: int, rules: s
     value = a.raw("identifier")
     problem = identifier_problem(value, max_length)
     if problem:
-        raise a.fail("identifier", value, rules.format(problem=problem))
+        raise rule.refuse(f"{component} '{name}'", "identifier", f"{value!r}: {problem}")
     return value
 
 

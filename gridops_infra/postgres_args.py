@@ -90,8 +90,9 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     """Instance mode: initial gp3 storage. Default: 100. Allowed: 20..65536. Aurora storage
     grows by itself, so Aurora refuses this field."""
     max_allocated_storage_gb: int
-    """Instance mode: storage autoscaling ceiling. Default: 10 x allocated, capped at 65536.
-    Allowed: at least 10% above `allocated_storage_gb`, at most 65536."""
+    """Instance mode: storage autoscaling ceiling. Default: 10 x allocated, capped at 65536
+    (none, i.e. no autoscaling, when `allocated_storage_gb` is within 10% of 65536). Allowed:
+    at least 10% above `allocated_storage_gb`, at most 65536."""
     backup_retention_days: int
     """Days of automated backups (point-in-time recovery). Default: 14. Allowed: 7..35, or
     1..6 with `allow_short_backup_retention` (0 is always refused: it disables backups and

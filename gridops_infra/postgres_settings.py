@@ -12,6 +12,8 @@ import pulumi
 from . import data_families as fam
 from . import maintenance_windows as windows
 from ._validation import ArgReader
+from .core.aws_rules import AwsRule, rds
+from .core.aws_rules.checks import one_of, where, whole_number_within
 from .logs import retention_days
 from .network import Network
 from .postgres_args import (
@@ -32,6 +34,9 @@ MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 RESERVED_USERNAMES = {"rdsadmin", "rdsrepladmin", "rds_superuser", "postgres_fdw", "admin"}
 RESERVED_DB_NAMES = {"postgres", "template0", "template1", "rdsadmin"}
 SAFE_BACKUP_RETENTION_DAYS = 7
+MAX_BACKUP_RETENTION_DAYS = 35
+MIN_STORAGE_GB = 20
+MAX_STORAGE_GB = 65536
 RDS_MIN_WINDOW_MINUTES = 30
 
 
@@ -109,6 +114,7 @@ class PostgresSettings:
 def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgReader]:
     a = ArgReader(COMPONENT, name, args, ManagedPostgresWithReplicasArgs.__annotations__)
     network = a.instance_of("network", (Network,))
+    _two_zones(a, network)
     mode: EngineMode = a.choice("engine_mode", "instance", ("instance", "aurora"))
     aurora = mode == "aurora"
     version, major = _engine_version(a, aurora)
@@ -117,7 +123,11 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         raise a.fail("serverless_v2", a.raw("serverless_v2"), "Aurora only (engine_mode='aurora')")
     instance_class = _instance_class(a, "instance_class", "db.t4g.medium", aurora, serverless)
     replica_class = _instance_class(a, "replica_instance_class", instance_class, aurora, serverless)
-    replicas = a.integer("replicas", 1 if aurora else 0, 0, MAX_REPLICAS)
+    replicas = (
+        whole_number_within(a, rds.AURORA_MAX_REPLICAS, "replicas", 1, 0, MAX_REPLICAS)
+        if aurora
+        else a.integer("replicas", 0, 0, MAX_REPLICAS)
+    )
     multi_az = a.boolean("multi_az", replicas >= 1 if aurora else True)
     if aurora and multi_az and replicas == 0:
         raise a.fail(
@@ -133,7 +143,7 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         COMPONENT,
         name,
         fam.RDS_IDENTIFIER_MAX - len(longest_suffix),
-        "RDS identifier rules: {problem} (replica suffixes included)",
+        rds.IDENTIFIER,
     )
     allocated, max_allocated = _storage(a, aurora)
     backup_days = _backup_retention(a)
@@ -166,8 +176,10 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         replicas=replicas,
         multi_az=multi_az,
         identifier=identifier,
-        db_name=_pg_name(a, "db_name", "app", RESERVED_DB_NAMES),
-        master_username=_pg_name(a, "master_username", "app_admin", RESERVED_USERNAMES),
+        db_name=_pg_name(a, "db_name", "app", RESERVED_DB_NAMES, rds.DATABASE_NAME),
+        master_username=_pg_name(
+            a, "master_username", "app_admin", RESERVED_USERNAMES, rds.MASTER_USERNAME
+        ),
         credentials=a.choice("credentials", "rds-managed", ("rds-managed", "random")),
         port=a.integer("port", 5432, 1150, 65535),
         allocated_storage_gb=allocated,
@@ -181,11 +193,15 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         snapshot_identifier=snapshot_id,
         kms_key_arn=kms_key_arn,
         customer_managed_key=customer_key,
-        performance_insights_retention_days=a.choice(
-            "performance_insights_retention_days", 7, PI_RETENTION_DAYS
+        performance_insights_retention_days=one_of(
+            a,
+            rds.PERFORMANCE_INSIGHTS_RETENTION,
+            "performance_insights_retention_days",
+            7,
+            PI_RETENTION_DAYS,
         ),
-        monitoring_interval_seconds=a.choice(
-            "monitoring_interval_seconds", 0, MONITORING_INTERVALS
+        monitoring_interval_seconds=one_of(
+            a, rds.MONITORING_INTERVAL, "monitoring_interval_seconds", 0, MONITORING_INTERVALS
         ),
         slow_query_ms=a.integer("slow_query_ms", 1000, 0, 3_600_000),
         log_retention_days=retention_days(a, "log_retention_days", 30),
@@ -236,7 +252,7 @@ def _instance_class(
     what = "Aurora PostgreSQL" if aurora else "RDS for PostgreSQL"
     problem = fam.class_problem(value, "db", families, what)
     if problem:
-        raise a.fail(field_name, value, problem)
+        raise rds.INSTANCE_CLASS.refuse(where(a), field_name, f"{value!r}: {problem}")
     return value
 
 
@@ -244,7 +260,9 @@ def _final_snapshot_identifier(a: ArgReader, identifier: str) -> str:
     value = a.raw("final_snapshot_identifier", identifier + FINAL_SNAPSHOT_SUFFIX)
     problem = fam.identifier_problem(value, fam.SNAPSHOT_ID_MAX)
     if problem:
-        raise a.fail("final_snapshot_identifier", value, f"RDS snapshot naming rules: {problem}")
+        raise rds.SNAPSHOT_IDENTIFIER.refuse(
+            where(a), "final_snapshot_identifier", f"{value!r}: {problem}"
+        )
     return value
 
 
@@ -258,14 +276,35 @@ def _storage(a: ArgReader, aurora: bool) -> tuple[int | None, int | None]:
                     "instance mode only (Aurora storage grows by itself)",
                 )
         return None, None
-    allocated = a.integer("allocated_storage_gb", 100, 20, 65536)
+    allocated = whole_number_within(
+        a, rds.STORAGE_RANGE, "allocated_storage_gb", 100, MIN_STORAGE_GB, MAX_STORAGE_GB
+    )
     floor = -(-allocated * 11 // 10)  # RDS wants the ceiling at least 10% above the size
-    ceiling = a.integer("max_allocated_storage_gb", min(allocated * 10, 65536), floor, 65536)
+    if floor > MAX_STORAGE_GB:
+        # Within 10% of the largest volume there is no room to autoscale into.
+        if a.has("max_allocated_storage_gb"):
+            raise a.fail(
+                "max_allocated_storage_gb",
+                a.raw("max_allocated_storage_gb"),
+                f"allocated_storage_gb={allocated} leaves no room for storage autoscaling "
+                f"(the ceiling must be 10% above it and at most {MAX_STORAGE_GB}); leave it out",
+            )
+        return allocated, None
+    default_ceiling = min(allocated * 10, MAX_STORAGE_GB)
+    ceiling = a.raw("max_allocated_storage_gb", default_ceiling)
+    if isinstance(ceiling, int) and not isinstance(ceiling, bool) and ceiling > MAX_STORAGE_GB:
+        raise rds.STORAGE_RANGE.refuse(
+            where(a), "max_allocated_storage_gb", f"{ceiling} is above {MAX_STORAGE_GB}"
+        )
+    ceiling = a.integer("max_allocated_storage_gb", default_ceiling, floor, MAX_STORAGE_GB)
     return allocated, ceiling
 
 
 def _backup_retention(a: ArgReader) -> int:
-    days = a.integer("backup_retention_days", 14, 1, 35)
+    days = whole_number_within(
+        a, rds.BACKUP_RETENTION, "backup_retention_days", 14, 0, MAX_BACKUP_RETENTION_DAYS
+    )
+    days = a.integer("backup_retention_days", 14, 1, MAX_BACKUP_RETENTION_DAYS)
     short_ok = a.boolean("allow_short_backup_retention", False)
     if days < SAFE_BACKUP_RETENTION_DAYS and not short_ok:
         raise a.fail(
@@ -295,21 +334,35 @@ def _windows(a: ArgReader) -> tuple[str, str]:
     return backup.text, maintenance.text
 
 
-def _pg_name(a: ArgReader, field_name: str, default: str, reserved: set[str]) -> str:
-    value = a.string(
-        field_name,
-        default,
-        r"[a-zA-Z][a-zA-Z0-9_]{0,62}",
-        "expected a letter then letters, digits or underscores, at most 63 characters",
-    )
+def _pg_name(a: ArgReader, field_name: str, default: str, reserved: set[str], rule: AwsRule) -> str:
+    value = a.string(field_name, default)
+    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_]{0,62}", value):
+        raise rule.refuse(
+            where(a),
+            field_name,
+            f"{value!r} is not a letter then letters, digits or underscores, at most 63 characters",
+        )
     lowered = value.lower()
     if lowered in reserved or lowered.startswith(("pg_", "rds_")):
-        raise a.fail(
+        raise rule.refuse(
+            where(a),
             field_name,
-            value,
-            f"reserved by PostgreSQL or RDS: {', '.join(sorted(reserved))}, pg_*, rds_*",
+            f"{value!r} is reserved by PostgreSQL or RDS ({', '.join(sorted(reserved))}, "
+            "pg_*, rds_*)",
         )
     return value
+
+
+def _two_zones(a: ArgReader, network: Network) -> None:
+    """RDS refuses a DB subnet group in one Availability Zone (the proxy needs two as well)."""
+    zones = len(network.availability_zones)
+    if zones < 2:
+        raise rds.SUBNET_GROUP_TWO_AZS.refuse(
+            where(a),
+            "network",
+            f"Network '{network.name}' spans {zones} Availability Zone, so the DB subnet "
+            "group would cover only that one",
+        )
 
 
 def _parameters(a: ArgReader) -> dict[str, str]:
@@ -339,7 +392,14 @@ def _sub_reader(a: ArgReader, field_name: str, allowed: dict[str, Any]) -> ArgRe
 def _reader_autoscaling(a: ArgReader) -> ReaderAutoscaling:
     r = _sub_reader(a, "reader_autoscaling", ReaderAutoscalingArgs.__annotations__)
     metric = r.choice("reader_autoscaling.metric", "cpu", ("cpu", "connections"))
-    lo = r.integer("reader_autoscaling.min_readers", 0, 0, MAX_REPLICAS)
+    lo = whole_number_within(
+        r, rds.AURORA_MAX_REPLICAS, "reader_autoscaling.min_readers", 0, 0, MAX_REPLICAS
+    )
+    hi = r.raw("reader_autoscaling.max_readers", max(lo, 5))
+    if isinstance(hi, int) and not isinstance(hi, bool) and hi > MAX_REPLICAS:
+        raise rds.AURORA_MAX_REPLICAS.refuse(
+            where(r), "reader_autoscaling.max_readers", f"{hi} is above {MAX_REPLICAS}"
+        )
     hi = r.integer("reader_autoscaling.max_readers", max(lo, 5), max(lo, 1), MAX_REPLICAS)
     if metric == "cpu":
         target = r.number("reader_autoscaling.target", 70, 10, 90)

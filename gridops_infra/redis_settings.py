@@ -12,6 +12,8 @@ import pulumi
 from . import data_families as fam
 from . import maintenance_windows as windows
 from ._validation import ArgReader
+from .core.aws_rules import elasticache
+from .core.aws_rules.checks import where, whole_number_within
 from .logs import retention_days
 from .network import Network
 from .redis_args import RedisCacheArgs
@@ -68,9 +70,11 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
     node_type = a.raw("node_type", "cache.t4g.small")
     problem = fam.class_problem(node_type, "cache", fam.CACHE_NODE_FAMILIES, "ElastiCache")
     if problem:
-        raise a.fail("node_type", node_type, problem)
+        raise elasticache.NODE_TYPE.refuse(where(a), "node_type", f"{node_type!r}: {problem}")
     family = (fam.split_class(node_type, "cache") or ("", ""))[0]
-    replicas = a.integer("replicas", 1, 0, MAX_REPLICAS)
+    replicas = whole_number_within(
+        a, elasticache.REPLICAS_PER_SHARD, "replicas", 1, 0, MAX_REPLICAS
+    )
     shards = a.optional_integer("shards", 1, MAX_SHARDS)
     if shards is not None and shards * (replicas + 1) > MAX_NODES:
         raise a.fail(
@@ -82,13 +86,15 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
         )
     multi_az = a.boolean("multi_az", replicas >= 1)
     if multi_az and replicas == 0:
-        raise a.fail("multi_az", True, "automatic failover needs replicas >= 1 (replicas is 0)")
+        raise elasticache.FAILOVER_NEEDS_REPLICA.refuse(
+            where(a), "multi_az", "multi_az=True with replicas=0 leaves no replica to fail over to"
+        )
     identifier = fam.read_identifier(
         a,
         COMPONENT,
         name,
         fam.ELASTICACHE_ID_MAX,
-        "ElastiCache replication group id rules: {problem}",
+        elasticache.REPLICATION_GROUP_ID,
     )
     final_snapshot = a.boolean("final_snapshot", True)
     kms_key_arn, customer_key = fam.read_encryption_key(a)

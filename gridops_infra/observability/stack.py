@@ -16,6 +16,8 @@ from .. import iam
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
 from ..cdn_domain import regional_provider_args
+from ..core.aws_rules import cloudwatch
+from ..core.aws_rules.checks import where
 from .alarm_spec import AlarmSpec
 from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
 from .dashboard import dashboard_body
@@ -536,10 +538,14 @@ def _check_unique_slo_names(a: ArgReader, slos: Sequence[Slo]) -> None:
         seen[key] = slo.name
 
 
+MAX_ALARM_NAME = 255
+
+
 def _check_unique_alarm_names(
     a: ArgReader, golden: dict[str, list[AlarmSpec]], slo_alarms: Sequence[SloTierAlarms]
 ) -> None:
-    """Every alarm (golden signal, SLO window, SLO composite) needs its own name."""
+    """Every alarm (golden signal, SLO window, SLO composite) needs its own name, one
+    CloudWatch accepts (at most 255 characters)."""
     owners: dict[str, str] = {}
     keys = [
         *((spec.key, "resources") for specs in golden.values() for spec in specs),
@@ -555,3 +561,11 @@ def _check_unique_alarm_names(
                 "SLO or component",
             )
         owners[name] = key
+        full_name = f"{pulumi.get_stack()}-{a.name}-{name}"
+        if len(full_name) > MAX_ALARM_NAME:
+            raise cloudwatch.ALARM_NAME.refuse(
+                where(a),
+                field,
+                f"an alarm would be named {full_name[:60]}... ({len(full_name)} characters)",
+                "Shorten the SLO name (or the stack or component name the alarm name starts with).",
+            )

@@ -9,7 +9,9 @@ as it does inside `pulumi preview --policy-pack`.
 from __future__ import annotations
 
 import difflib
+import importlib
 import math
+import pkgutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -26,25 +28,19 @@ from pulumi_policy.policy import _NotApplicableError  # raised by args.not_appli
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
-from . import (  # noqa: F401  (importing a rules module registers its rules)
-    rules_cache,
-    rules_cdn,
-    rules_compute,
-    rules_ecs,
-    rules_eks,
-    rules_kubernetes,
-    rules_logs,
-    rules_network,
-    rules_plain_http,
-    rules_queue,
-    rules_rds,
-    rules_reachability,
-    rules_s3,
-    rules_security,
-    rules_stateful,
-)
 from .report import PolicyReport, RuleRun, Skipped, Violation
 from .rule import LEVELS, Level, Rule, registered
+
+
+def _load_rule_modules() -> None:
+    """Import every `rules_*` module of this package: importing one registers its rules."""
+    package = __name__.rsplit(".", 1)[0]
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if module.name.startswith("rules_"):
+            importlib.import_module(f"{package}.{module.name}")
+
+
+_load_rule_modules()
 
 Enforcement = Mapping[str, Any]
 """rule name (or "all") -> "mandatory" | "advisory" | "disabled", or a mapping

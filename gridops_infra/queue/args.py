@@ -12,6 +12,8 @@ import pulumi
 
 from .._component import Transform
 from .._validation import ArgReader
+from ..core.aws_rules import sqs
+from ..core.aws_rules.checks import where, whole_number_within
 from ..links import Linkable
 from ..platforms.base import Platform
 from ..service.spec import MAX_TASKS, ServiceSpec
@@ -26,7 +28,8 @@ VISIBILITY_PER_JOB_TIMEOUT = 6
 DEFAULT_SECONDS_PER_JOB = 10
 MAX_STOP_TIMEOUT_SECONDS = 120  # ECS on Fargate
 MIN_STOP_TIMEOUT_SECONDS = 2
-QUEUE_NAME = r"[A-Za-z0-9_-]{1,70}"
+QUEUE_NAME = r"[A-Za-z0-9_-]{1,70}"  # leaves room for the dead-letter queue's "-dlq"
+SQS_QUEUE_NAME = r"(?=.{1,80}$)[A-Za-z0-9_-]+(\.fifo)?"  # what SQS itself accepts
 KMS_KEY_ARN = r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+"
 SNS_TOPIC_ARN = r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}"
 WORKER_ENVIRONMENT = ("QUEUE_URL", "JOB_TIMEOUT_SECONDS")
@@ -246,6 +249,9 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
     retention_max = MAX_RETENTION_SECONDS if fifo else MAX_STANDARD_RETENTION_SECONDS
     if a.has("message_retention_seconds"):
         retention = a.raw("message_retention_seconds")
+        _within_sqs_limit(
+            a, "message_retention_seconds", MIN_RETENTION_SECONDS, MAX_RETENTION_SECONDS
+        )
         if (
             isinstance(retention, bool)
             or not isinstance(retention, int)
@@ -279,8 +285,10 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
         ),
         message_retention_seconds=retention,
         visibility_timeout_seconds=visibility,
-        receive_wait_time_seconds=a.integer("receive_wait_time_seconds", 20, 0, 20),
-        delay_seconds=a.integer("delay_seconds", 0, 0, 900),
+        receive_wait_time_seconds=whole_number_within(
+            a, sqs.QUEUE_ATTRIBUTES, "receive_wait_time_seconds", 20, 0, 20
+        ),
+        delay_seconds=whole_number_within(a, sqs.QUEUE_ATTRIBUTES, "delay_seconds", 0, 0, 900),
         max_receive_count=a.integer("max_receive_count", 5, 1, 1000),
         job_timeout_seconds=job_timeout,
         task_protection=task_protection,
@@ -334,7 +342,20 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
     return False, False
 
 
+def _within_sqs_limit(a: ArgReader, field: str, lo: int, hi: int) -> None:
+    """Refuse, citing SQS, a whole number SQS itself would refuse (the component's own,
+    tighter bounds are checked after)."""
+    value = a.raw(field)
+    if isinstance(value, int) and not isinstance(value, bool) and not lo <= value <= hi:
+        raise sqs.QUEUE_ATTRIBUTES.refuse(where(a), field, f"{value} is outside {lo}..{hi}")
+
+
 def _names(a: ArgReader, fifo: bool) -> tuple[str | None, str | None]:
+    raw = a.raw("queue_name")
+    if isinstance(raw, str) and not re.fullmatch(SQS_QUEUE_NAME, raw):
+        raise sqs.QUEUE_NAME.refuse(
+            where(a), "queue_name", f"{raw!r} has characters or a length SQS refuses"
+        )
     name = a.optional_string(
         "queue_name",
         QUEUE_NAME + r"(\.fifo)?",
@@ -343,9 +364,11 @@ def _names(a: ArgReader, fifo: bool) -> tuple[str | None, str | None]:
     if name is None:
         return None, None
     if fifo and not name.endswith(".fifo"):
-        raise a.fail("queue_name", name, "a FIFO queue's name must end in .fifo")
+        raise sqs.QUEUE_NAME.refuse(where(a), "queue_name", f"{name!r} with fifo=True")
     if not fifo and name.endswith(".fifo"):
-        raise a.fail("queue_name", name, "only FIFO queues end in .fifo; set fifo=True")
+        raise sqs.QUEUE_NAME.refuse(
+            where(a), "queue_name", f"{name!r} on a standard queue", "Set fifo=True or drop .fifo."
+        )
     base = name.removesuffix(".fifo")
     return name, f"{base}-dlq" + (".fifo" if fifo else "")
 
@@ -353,6 +376,7 @@ def _names(a: ArgReader, fifo: bool) -> tuple[str | None, str | None]:
 def _visibility(a: ArgReader, job_timeout: int) -> int:
     if a.has("visibility_timeout_seconds"):
         value = a.raw("visibility_timeout_seconds")
+        _within_sqs_limit(a, "visibility_timeout_seconds", 0, MAX_VISIBILITY_SECONDS)
         if (
             isinstance(value, bool)
             or not isinstance(value, int)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from gridops_infra.testing import Plan, ResourceRecord
+from tests.deployability.aws_data_programs import every_bad_program
 
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 TARGET_GROUP = (
@@ -399,6 +400,7 @@ def good_program() -> None:
 
 
 def bad_program() -> None:
+    every_bad_program()  # the data and messaging services' AWS create-time rules
     aws.kms.Key("key")
     aws.s3.Bucket("data")
     half = aws.s3.Bucket("half")

@@ -62,7 +62,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
         r"containers has 10",
     ),
     ("svc", {"cpu_architecture": "arm64"}, r"cpu_architecture='arm64'"),
-    ("svc", {"log_retention_days": 10}, r"log_retention_days=10"),
+    ("svc", {"log_retention_days": 10}, r"log_retention_days: 10 is not one of"),
     ("svc", {"path_patterns": ["api/*"]}, r"path_patterns="),
     (
         "svc",
