@@ -27,20 +27,26 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
 from . import (  # noqa: F401  (importing a rules module registers its rules)
+    rules_acm,
     rules_cache,
     rules_cdn,
+    rules_cdn_limits,
     rules_compute,
     rules_ecs,
     rules_eks,
+    rules_fis,
+    rules_iam_limits,
     rules_kubernetes,
     rules_logs,
     rules_network,
     rules_plain_http,
     rules_queue,
     rules_rds,
+    rules_route53,
     rules_s3,
     rules_security,
     rules_stateful,
+    rules_wafv2,
 )
 from .report import PolicyReport, RuleRun, Skipped, Violation
 from .rule import LEVELS, Level, Rule, registered
