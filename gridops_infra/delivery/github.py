@@ -12,6 +12,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
+from ..core.aws_rules.iam import MAX_SESSION_DURATION
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
@@ -75,7 +76,8 @@ class GithubDeployRoleArgs(TypedDict, total=False):
     """An existing GitHub OIDC provider in the account (there can be only one). Default:
     none, the component creates it."""
     max_session_seconds: int
-    """Maximum session length. Default: 3600. Allowed: 900..43200."""
+    """The role's maximum session length, seconds. Default: 3600. Allowed: 3600..43200
+    (IAM's range; a job may still ask for shorter sessions, from 900). Example: 7200."""
     tags: dict[str, str]
     """Tags. Default: none."""
     transforms: dict[str, Transform]
@@ -139,7 +141,11 @@ class GithubDeployRole(GridopsComponent):
             r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com",
             "expected the ARN of the GitHub OIDC provider",
         )
-        max_session = a.integer("max_session_seconds", 3600, 900, 43200)
+        max_session = a.integer("max_session_seconds", 3600)
+        if not 3600 <= max_session <= 43200:
+            raise MAX_SESSION_DURATION.refuse(
+                f"GithubDeployRole '{name}'", "max_session_seconds", f"{max_session} seconds"
+            )
         transforms = check_transforms(
             "GithubDeployRole", name, a.raw("transforms"), self.CHILD_ROLES
         )
