@@ -13,9 +13,11 @@ from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
 from gridops_infra.platforms.eks import EksCluster
 from gridops_infra.platforms.fargate import FargateCluster
+from gridops_infra.policy import check_plan
 from gridops_infra.postgres import ManagedPostgresWithReplicas
 from gridops_infra.resilience import ResilienceDrills
 from gridops_infra.service.component import StatelessService
+from gridops_infra.testing import reveal
 
 from .edge_reports import assert_policy_accepts, assert_policy_refuses
 
@@ -67,6 +69,31 @@ def test_iam_max_session_duration_in_github_deploy_role(preview_refusals) -> Non
         assert not [r for r in plan.resources if r.name.startswith(f"deploy{i}")]
     durations = sorted(r.inputs["maxSessionDuration"] for r in plan.of_type(ROLE))
     assert durations == [3600, 43200]
+
+
+def test_iam_role_inline_policies_size_in_github_deploy_role(preview_refusals) -> None:
+    counts = [45, 30]
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, count: GithubDeployRole(
+            f"deploy{i}",
+            {
+                "repository": "acme/shop",
+                "name_prefixes": [f"component-{n:02d}-" for n in range(count)],
+                "state_bucket_arn": "arn:aws:s3:::acme-pulumi-state",
+            },
+        ),
+        counts,
+    )
+    assert sorted(errors) == [0]
+    assert errors[0].startswith("GithubDeployRole 'deploy0': name_prefixes: 45 prefixes make")
+    assert "10,240 characters" in errors[0]
+    assert not [r for r in plan.resources if r.name.startswith("deploy0")]
+    (policy,) = plan.of_type("aws:iam/rolePolicy:RolePolicy")
+    size = sum(1 for c in reveal(policy.inputs["policy"]) if not c.isspace())
+    assert 8_000 < size <= 10_240
+    report = check_plan(plan)
+    assert not [v for v in report.violations if v.rule == "iam-role-inline-policies-size"]
 
 
 def _eks_watch(context, i: int, name: str) -> None:
