@@ -153,9 +153,11 @@ def managed_policies_per_role(args: Any, report: ReportViolation) -> None:
     for role in of_type(args.resources, ROLE):
         attached[role.urn] = {str(a) for a in as_list(peek(role.props, "managedPolicyArns"))}
     for attachment in of_type(args.resources, ROLE_POLICY_ATTACHMENT):
-        arn = str(peek(attachment.props, "policyArn") or attachment.urn)
+        arn = peek(attachment.props, "policyArn")
+        # An ARN not known yet (a policy of this stack, in a real preview) counts once each.
+        key = arn if isinstance(arn, str) and arn else attachment.urn
         for role in _role_of(args.resources, attachment):
-            attached[role.urn].add(arn)
+            attached[role.urn].add(key)
     for exclusive in of_type(args.resources, ROLE_POLICY_ATTACHMENTS_EXCLUSIVE):
         arns = {str(a) for a in as_list(peek(exclusive.props, "policyArns"))}
         for role in of_type(args.resources, ROLE):
