@@ -12,6 +12,8 @@ import pulumi
 
 from ._component import Transform
 from ._validation import ArgError, ArgReader
+from .core.aws_rules.cloudfront import CACHE_BEHAVIORS_QUOTA, PATH_PATTERN
+from .core.aws_rules.wafv2 import RATE_LIMIT_MINIMUM
 from .platforms.dns import HOSTNAME, check_domain
 from .platforms.eks import EksCluster
 from .platforms.fargate import FargateCluster
@@ -23,7 +25,7 @@ PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
 PRICE_CLASSES: tuple[str, ...] = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 # CloudFront path patterns: up to 255 characters of these, `*` and `?` as wildcards.
 ROUTE_PATTERN = r"/?[A-Za-z0-9_\-.*$/~\"'@:+&?]{1,254}"
-MAX_ROUTES = 25  # cache behaviors per distribution (default quota)
+MAX_ROUTES = 74  # 75 cache behaviors per distribution (default quota), the default one included
 INDEX_DOCUMENT = r"[A-Za-z0-9_\-.][A-Za-z0-9_\-./]{0,254}"
 
 
@@ -57,7 +59,8 @@ class CdnFrontendArgs(TypedDict, total=False):
     `"index.html"`."""
     routes: dict[str, OriginName]
     """Path pattern -> origin (`"api"` or `"static"`), e.g. `{"/api/*": "api"}`; matched
-    in the order given, before the default. Default: none. At most 25."""
+    in the order given, before the default. Default: none. At most 74 (CloudFront's default
+    quota of 75 cache behaviors, the default one included)."""
     default_origin: OriginName
     """Where requests no route matches go. Default: `"static"` when there is a static
     site, else `"api"`."""
@@ -74,7 +77,7 @@ class CdnFrontendArgs(TypedDict, total=False):
     only counts, so API uploads are not blocked."""
     waf_rate_limit: int
     """Requests one IP may make in 5 minutes before WAF blocks it. Default: 2000.
-    Allowed: 100..2000000000."""
+    Allowed: 10..2000000000 (AWS WAF's range). Example: 500."""
     failover_origin: str
     """A host name serving the same files as the static site (e.g. a replica bucket's
     website or another CDN), used over HTTPS when the bucket answers 5xx. Default: none.
@@ -165,7 +168,7 @@ def read_settings(a: ArgReader) -> CdnSettings:
         domain=domain[0] if domain else None,
         zone_id=domain[1] if domain else None,
         waf=a.boolean("waf", False),
-        waf_rate_limit=a.integer("waf_rate_limit", 2000, 100, 2_000_000_000),
+        waf_rate_limit=_waf_rate_limit(a),
         failover_origin=failover,
         access_logs=a.boolean("access_logs", True),
         access_log_retention_days=a.integer("access_log_retention_days", 90, 1, 3650),
@@ -314,6 +317,15 @@ def _host_matches(name: str, hosts: tuple[str, ...]) -> bool:
     return False
 
 
+def _waf_rate_limit(a: ArgReader) -> int:
+    limit = a.integer("waf_rate_limit", 2000)
+    if not 10 <= limit <= 2_000_000_000:
+        raise RATE_LIMIT_MINIMUM.refuse(
+            f"CdnFrontend '{a.name}'", "waf_rate_limit", f"{limit} requests per 5 minutes"
+        )
+    return limit
+
+
 def _static_dir(a: ArgReader) -> Path | None:
     raw = a.raw("static_dir")
     if raw is None:
@@ -336,11 +348,18 @@ def _static_dir(a: ArgReader) -> Path | None:
 def _routes(a: ArgReader, origins: list[str]) -> tuple[tuple[str, str], ...]:
     routes = a.mapping("routes")
     if len(routes) > MAX_ROUTES:
-        raise a.fail("routes", f"{len(routes)} routes", f"at most {MAX_ROUTES}")
+        raise CACHE_BEHAVIORS_QUOTA.refuse(
+            f"CdnFrontend '{a.name}'",
+            "routes",
+            f"{len(routes)} routes make {len(routes) + 1} cache behaviors with the default",
+            f"give at most {MAX_ROUTES} routes (merge them with wildcards such as '/api/*')",
+        )
     out = []
     for pattern, origin in routes.items():
         if not isinstance(pattern, str) or not re.fullmatch(ROUTE_PATTERN, pattern):
-            raise a.fail("routes", {pattern: origin}, "expected path patterns such as '/api/*'")
+            raise PATH_PATTERN.refuse(
+                f"CdnFrontend '{a.name}'", "routes", f"{pattern!r} is not a path pattern"
+            )
         if pattern in ("*", "/*"):
             raise a.fail(
                 "routes", {pattern: origin}, "'/*' is the default behavior: use default_origin"

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._validation import ArgReader
+from .core.aws_rules.fis import SELECTION_MODE, STOP_CONDITIONS_QUOTA
+from .core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
 from .postgres import ManagedPostgresWithReplicas
 from .redis import RedisCache
 from .service.component import StatelessService
@@ -44,8 +46,6 @@ DRILLED_BY: dict[DrillKind, str] = {
 SUPPORTED = "StatelessService on Fargate or EKS, ManagedPostgresWithReplicas, RedisCache"
 # FIS accepts at most 5 stop conditions per experiment template (quota L-872EC72B).
 MAX_STOP_CONDITIONS = 5
-# IAM role names: at most 64 characters, and Pulumi appends `-` plus 7 random characters.
-MAX_ROLE_NAME = 64 - 8
 SELECTION = r"ALL|COUNT\([1-9][0-9]*\)|PERCENT\(([1-9][0-9]?|100)\)"
 
 
@@ -86,16 +86,14 @@ def plan_drills(a: ArgReader, component_name: str) -> list[DrillPlan]:
         assert kind is not None
         _check_drillable(a, kind, target)
         key = f"{target.name}-{SUFFIX[kind]}"
-        role_name = f"{component_name}-{key}-role"
-        if len(role_name) > MAX_ROLE_NAME:
-            raise a.fail(
-                "targets",
-                _describe(target),
-                f"its drill role would be named {role_name!r} ({len(role_name)} characters); "
-                "IAM role names have at most 64 characters and Pulumi's random suffix takes 8: "
-                "shorten the ResilienceDrills name or the target's name (at most "
-                f"{MAX_ROLE_NAME} for the role's logical name)",
-            )
+        check_role_names(
+            f"ResilienceDrills '{component_name}'",
+            "targets",
+            [f"{component_name}-{key}-role"],
+            f"shorten the ResilienceDrills name or the name of {_describe(target)} (the "
+            f"drill role's logical name '<drills>-{key}-role' may have "
+            f"{MAX_ROLE_NAME - GENERATED_SUFFIX} characters)",
+        )
         own_alarm = getattr(target, "slo_alarm_name", None)
         plans.append(
             DrillPlan(kind, target, key, own_alarm if isinstance(own_alarm, str) else None)
@@ -144,12 +142,12 @@ def stop_alarm_names_for(
         total = len(names) + len(explicit_arns)
         if total > MAX_STOP_CONDITIONS:
             field = "stop_alarm_names" if explicit_names or explicit_arns else "targets"
-            raise a.fail(
+            raise STOP_CONDITIONS_QUOTA.refuse(
+                f"ResilienceDrills '{a.name}'",
                 field,
-                names + explicit_arns,
-                f"FIS allows at most {MAX_STOP_CONDITIONS} stop conditions per experiment; "
-                f"the drill {plan.key!r} would have {total} (pass fewer alarms, e.g. one "
-                "composite alarm in stop_alarm_names)",
+                f"{names + explicit_arns!r}: the drill {plan.key!r} would have {total} stop "
+                "conditions",
+                "pass fewer alarms, e.g. one composite alarm in stop_alarm_names",
             )
         out[plan.key] = names
     return out
@@ -182,12 +180,15 @@ def check_alarm_arns(a: ArgReader) -> list[str]:
 
 
 def check_selection(a: ArgReader) -> str:
-    return a.string(
-        "selection_mode",
-        "COUNT(1)",
-        SELECTION,
-        "expected ALL, COUNT(n) with n >= 1, or PERCENT(n) with n from 1 to 100",
-    )
+    mode = a.raw("selection_mode", "COUNT(1)")
+    if not isinstance(mode, str) or not re.fullmatch(SELECTION, mode):
+        raise SELECTION_MODE.refuse(
+            f"ResilienceDrills '{a.name}'",
+            "selection_mode",
+            f"{mode!r} is not a selection mode",
+            "use ALL, COUNT(n) with n >= 1, or PERCENT(n) with n from 1 to 100",
+        )
+    return mode
 
 
 def check_only_with(a: ArgReader, field: str, plans: list[DrillPlan], kind: DrillKind) -> None:

@@ -12,6 +12,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
+from ..core.aws_rules.iam import MAX_SESSION_DURATION, ROLE_INLINE_POLICIES_SIZE
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
@@ -52,6 +53,15 @@ PASS_ROLE_SERVICES = [
 ]
 
 
+MAX_ROLE_INLINE_POLICIES = 10_240  # IAM: a role's inline policies, white space not counted
+
+
+def _policy_characters(statements: list[dict[str, Any]]) -> int:
+    """How IAM measures the policy document: its characters, white space not counted."""
+    document = json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+    return sum(1 for c in document if not c.isspace())
+
+
 class GithubDeployRoleArgs(TypedDict, total=False):
     repository: str
     """`owner/name` of the GitHub repository allowed to deploy. Required.
@@ -67,7 +77,8 @@ class GithubDeployRoleArgs(TypedDict, total=False):
     name_prefixes: list[str]
     """Name prefixes of the IAM roles and policies the stack creates (Pulumi names
     children after their components, e.g. `"api-"`). Default: `["*"]` within the
-    `/` path, which is broad: set it to your component names."""
+    `/` path, which is broad: set it to your component names. As many as fit IAM's 10,240
+    characters for the role's inline policy (a few dozen; more are refused)."""
     state_bucket_arn: str
     """S3 bucket of the Pulumi state backend the job reads and writes. Default: none
     (Pulumi Cloud)."""
@@ -75,7 +86,8 @@ class GithubDeployRoleArgs(TypedDict, total=False):
     """An existing GitHub OIDC provider in the account (there can be only one). Default:
     none, the component creates it."""
     max_session_seconds: int
-    """Maximum session length. Default: 3600. Allowed: 900..43200."""
+    """The role's maximum session length, seconds. Default: 3600. Allowed: 3600..43200
+    (IAM's range; a job may still ask for shorter sessions, from 900). Example: 7200."""
     tags: dict[str, str]
     """Tags. Default: none."""
     transforms: dict[str, Transform]
@@ -139,10 +151,25 @@ class GithubDeployRole(GridopsComponent):
             r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com",
             "expected the ARN of the GitHub OIDC provider",
         )
-        max_session = a.integer("max_session_seconds", 3600, 900, 43200)
+        max_session = a.integer("max_session_seconds", 3600)
+        if not 3600 <= max_session <= 43200:
+            raise MAX_SESSION_DURATION.refuse(
+                f"GithubDeployRole '{name}'", "max_session_seconds", f"{max_session} seconds"
+            )
         transforms = check_transforms(
             "GithubDeployRole", name, a.raw("transforms"), self.CHILD_ROLES
         )
+        account = iam.account_id()
+        region = aws.get_region().region
+        statements = self._statements(services, prefixes, state_bucket, account, region)
+        size = _policy_characters(statements)
+        if size > MAX_ROLE_INLINE_POLICIES:
+            raise ROLE_INLINE_POLICIES_SIZE.refuse(
+                f"GithubDeployRole '{name}'",
+                "name_prefixes",
+                f"{len(prefixes)} prefixes make the role's policy {size:,} characters",
+                "give fewer, broader name prefixes (e.g. one per stack, like 'shop-')",
+            )
 
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
         self.subject = (
@@ -170,11 +197,7 @@ class GithubDeployRole(GridopsComponent):
                 "description": f"GitHub Actions deploys of {repository}",
             },
         )
-        account = iam.account_id()
-        region = aws.get_region().region
-        self.policy_document = iam.policy_document(
-            self._statements(services, prefixes, state_bucket, account, region)
-        )
+        self.policy_document = iam.policy_document(statements)
         self.child(
             "policy",
             aws.iam.RolePolicy,

@@ -198,6 +198,18 @@ class _Builder:
         return dict(role.service_account_annotations) if role is not None else {}
 
 
+def iam_role_logical_names(name: str, s: EksObservabilitySettings) -> list[str]:
+    """The logical names of the IAM roles `build_eks_observability` creates for the
+    ObservabilityStack `name` (checked against IAM's name length before anything exists)."""
+    components = ["prometheus"] if s.managed else ["alertmanager"]
+    if s.xray:
+        components.append("otel-collector")
+    names = [f"{name}-{component}-role" for component in components]
+    if s.managed and s.grafana:
+        names.append(f"{name}-grafana-role")
+    return names
+
+
 def build_eks_observability(
     stack: GridopsComponent,
     s: EksObservabilitySettings,
@@ -351,4 +363,9 @@ def _dashboards(b: _Builder, monitoring: pulumi.Resource, *, provision: bool) ->
         )
 
 
-__all__ = ["EKS_CHILD_ROLES", "EksObservability", "build_eks_observability"]
+__all__ = [
+    "EKS_CHILD_ROLES",
+    "EksObservability",
+    "build_eks_observability",
+    "iam_role_logical_names",
+]

@@ -18,12 +18,18 @@ from .._validation import ArgReader, check_name
 from ..cdn_domain import regional_provider_args
 from ..core.aws_rules import cloudwatch
 from ..core.aws_rules.checks import where
+from ..core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
 from .alarm_spec import AlarmSpec
 from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
 from .dashboard import dashboard_body
 from .eks_args import read_eks_observability
 from .eks_managed import key_policy_statement
-from .eks_stack import EKS_CHILD_ROLES, EksObservability, build_eks_observability
+from .eks_stack import (
+    EKS_CHILD_ROLES,
+    EksObservability,
+    build_eks_observability,
+    iam_role_logical_names,
+)
 from .golden_signals import component_name, golden_signal_specs, kind_of
 from .slo import Slo
 
@@ -150,6 +156,15 @@ class ObservabilityStack(GridopsComponent):
         thresholds = _thresholds(a)
         with_dashboard = a.boolean("dashboard", True)
         eks = read_eks_observability(a, resources, slos)
+        if eks is not None:
+            role_names = iam_role_logical_names(name, eks)
+            excess = max(map(len, role_names)) + GENERATED_SUFFIX - MAX_ROLE_NAME
+            check_role_names(
+                f"ObservabilityStack '{name}'",
+                "name",
+                role_names,
+                f"give the ObservabilityStack a name of at most {len(name) - excess} characters",
+            )
         cloudwatch_slos = a.boolean("cloudwatch_slo_alarms", True)
         on_prometheus = [slo.name for slo in eks.slos] if eks is not None else []
         if not cloudwatch_slos and any(slo.name not in on_prometheus for slo in slos):

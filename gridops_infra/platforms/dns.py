@@ -11,9 +11,11 @@ import pulumi_aws as aws
 
 from .._component import GridopsComponent
 from .._validation import ArgError
+from ..core.aws_rules.acm import COMMON_NAME_LENGTH
 
 HOSTNAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 HOSTED_ZONE_ID = r"Z[A-Z0-9]{1,32}"
+MAX_COMMON_NAME = 64  # the domain becomes the ACM certificate's Common Name
 ACM_CERTIFICATE_ARN = r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+"
 CERTIFICATE_ROLES = (
     "certificate",
@@ -36,6 +38,12 @@ def check_domain(component: str, name: str, domain: Any, zone_id: Any) -> tuple[
         raise ArgError(
             f"{component} '{name}': domain={domain!r} is not allowed; expected a DNS name "
             "such as api.example.com (no scheme, no path, no wildcard)"
+        )
+    if len(domain) > MAX_COMMON_NAME:
+        raise COMMON_NAME_LENGTH.refuse(
+            f"{component} '{name}'",
+            "domain",
+            f"{domain!r} has {len(domain)} characters and becomes the certificate's Common Name",
         )
     if zone_id is None:
         raise ArgError(

@@ -27,7 +27,10 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"api_origin": "$api", "routes": {"/img/*": "static"}}, "routes=.*unknown origin 'static'"),
     ({"api_origin": "$api", "routes": {"/img/*": "cdn"}}, "routes=.*unknown origin 'cdn'"),
     ({"api_origin": "$api", "routes": {"/*": "api"}}, "routes=.*use default_origin"),
-    ({"api_origin": "$api", "routes": {"api/ v1": "api"}}, "routes=.*path patterns"),
+    (
+        {"api_origin": "$api", "routes": {"api/ v1": "api"}},
+        "routes: 'api/ v1' is not a path pattern",
+    ),
     ({"api_origin": "$api", "domain": "www.example.com"}, "domain='www.example.com' needs zone_id"),
     ({"api_origin": "$api", "zone_id": ZONE}, "zone_id=.*without domain"),
     (
@@ -55,7 +58,7 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ),
     ({"static_site": True, "default_origin": "api"}, "default_origin='api'"),
     ({"api_origin": "$api", "price_class": "PriceClass_Cheap"}, "price_class="),
-    ({"api_origin": "$api", "waf_rate_limit": 10}, "waf_rate_limit=10"),
+    ({"api_origin": "$api", "waf_rate_limit": 9}, "waf_rate_limit: 9 requests"),
     ({"api_origin": "$api", "access_log_retention_days": 0}, "access_log_retention_days=0"),
     ({"api_origin": "$api", "transforms": {"nope": {}}}, "transforms has unknown child role"),
     ({"api_origin": "$api", "origin": "x"}, "unknown argument"),

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
+from edge_programs import edge_refused
 
 from gridops_infra.testing import Plan, ResourceRecord
 from tests.deployability.aws_data_programs import every_bad_program
@@ -401,6 +402,7 @@ def good_program() -> None:
 
 def bad_program() -> None:
     every_bad_program()  # the data and messaging services' AWS create-time rules
+    edge_refused()  # CloudFront, ACM, WAF, Route 53, IAM and FIS create-time rules
     aws.kms.Key("key")
     aws.s3.Bucket("data")
     half = aws.s3.Bucket("half")

@@ -1,0 +1,62 @@
+"""Amazon CloudFront: what a distribution needs to be created."""
+
+from __future__ import annotations
+
+from . import aws_rule
+
+SERVICE = "Amazon CloudFront"
+
+ACM_CERTIFICATE_US_EAST_1 = aws_rule(
+    id="cloudfront-acm-certificate-us-east-1",
+    service=SERVICE,
+    rule="A distribution's viewer certificate from ACM must be requested (or imported) in "
+    "US East (N. Virginia), us-east-1, whatever region the stack deploys to.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "cnames-and-https-requirements.html#https-requirements-aws-region",
+    fix="Create the certificate with an aws.Provider(region='us-east-1') (CdnFrontend's "
+    "`domain` does this), or pass the ARN of a us-east-1 certificate.",
+)
+
+CACHE_BEHAVIORS_QUOTA = aws_rule(
+    id="cloudfront-cache-behaviors-quota",
+    service=SERVICE,
+    rule="A distribution has at most 75 cache behaviors by default (quota 'Cache behaviors "
+    "per distribution'; we count the default behavior too).",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "cloudfront-limits.html#limits-web-distributions",
+    fix="Merge routes with wildcards (e.g. '/api/*'), or request a higher quota and raise "
+    "the policy setting `maximum`.",
+)
+
+PATH_PATTERN = aws_rule(
+    id="cloudfront-path-pattern",
+    service=SERVICE,
+    rule="A cache behavior's path pattern has at most 255 characters from A-Z, a-z, 0-9, "
+    "_ - . $ / ~ \" ' @ : + & and the wildcards * and ?.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern",
+    fix="Use path patterns such as '/api/*' or '/images/*.jpg' in `routes`.",
+)
+
+ORIGIN_CUSTOM_HEADER_NAMES = aws_rule(
+    id="cloudfront-origin-custom-header-names",
+    service=SERVICE,
+    rule="CloudFront cannot add some headers to origin requests (Cache-Control, Connection, "
+    "Content-Length, Cookie, Host, If-*, Max-Forwards, Pragma, Proxy-*, Range, TE, Trailer, "
+    "Transfer-Encoding, Upgrade, Via, X-Real-Ip, X-Amz-*, X-Edge-*), so an origin custom "
+    "header with such a name is refused.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "add-origin-custom-headers.html#add-origin-custom-headers-denylist",
+    fix="Name the origin custom header something of your own, e.g. 'X-Origin-Verify'.",
+)
+
+ALIASES_NEED_CERTIFICATE = aws_rule(
+    id="cloudfront-aliases-need-certificate",
+    service=SERVICE,
+    rule="A distribution with alternate domain names (aliases) needs its own viewer "
+    "certificate (not the *.cloudfront.net default) that covers every alias.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "cnames-and-https-requirements.html#https-requirements-domain-names-in-cert",
+    fix="Give viewer_certificate an acm_certificate_arn whose domain name or SANs cover each "
+    "alias (CdnFrontend's `domain` + `zone_id` do both).",
+)

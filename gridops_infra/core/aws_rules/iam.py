@@ -1,0 +1,101 @@
+"""AWS IAM: name, size and count limits of roles, policies and OIDC providers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import aws_rule
+
+SERVICE = "AWS IAM"
+QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+
+ROLE_NAME_LENGTH = aws_rule(
+    id="iam-role-name-length",
+    service=SERVICE,
+    rule="A role name has at most 64 characters; Pulumi adds 8 to a generated name "
+    "(`<logical name>-<7 random>`), and a name_prefix has at most 38.",
+    source=QUOTAS + "#reference_iam-quotas-entity-length",
+    fix="Give the component (or its target) a shorter name.",
+)
+
+MAX_SESSION_DURATION = aws_rule(
+    id="iam-max-session-duration",
+    service=SERVICE,
+    rule="A role's maximum session duration is 3600 to 43200 seconds (1 to 12 hours).",
+    source="https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+    fix="Set the maximum session duration from 3600 to 43200 seconds; shorter sessions are "
+    "asked for at assume time (DurationSeconds, from 900).",
+)
+
+MANAGED_POLICY_SIZE = aws_rule(
+    id="iam-managed-policy-size",
+    service=SERVICE,
+    rule="A managed policy document has at most 6,144 characters, white space not counted.",
+    source=QUOTAS + "#reference_iam-quotas-entity-length",
+    fix="Split the statements over several managed policies, or merge actions and resources.",
+)
+
+ROLE_INLINE_POLICIES_SIZE = aws_rule(
+    id="iam-role-inline-policies-size",
+    service=SERVICE,
+    rule="All inline policies of one role together have at most 10,240 characters, white "
+    "space not counted.",
+    source=QUOTAS + "#reference_iam-quotas-entity-length",
+    fix="Move statements into a managed policy attached to the role, or merge statements.",
+)
+
+TRUST_POLICY_SIZE = aws_rule(
+    id="iam-trust-policy-size",
+    service=SERVICE,
+    rule="A role's trust policy has at most 2,048 characters by default (up to 4,096 with a "
+    "raised quota), white space not counted.",
+    source=QUOTAS + "#reference_iam-quotas-entity-length",
+    fix="Trust fewer principals per role, or raise the quota and the policy setting `maximum`.",
+)
+
+MANAGED_POLICIES_PER_ROLE = aws_rule(
+    id="iam-managed-policies-per-role",
+    service=SERVICE,
+    rule="A role has at most 10 managed policies attached by default (up to 20 with a raised "
+    "quota).",
+    source=QUOTAS + "#reference_iam-quotas-entities",
+    fix="Combine managed policies into fewer, or raise the quota and the policy setting `maximum`.",
+)
+
+POLICY_SID_CHARACTERS = aws_rule(
+    id="iam-policy-sid-characters",
+    service=SERVICE,
+    rule="A statement id (Sid) in an IAM policy holds only ASCII letters and digits.",
+    source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
+    fix="Drop hyphens, underscores and spaces from the Sid, e.g. 'ReadQueue' for 'read-queue'.",
+)
+
+OIDC_PROVIDER_UNIQUE = aws_rule(
+    id="iam-oidc-provider-unique",
+    service=SERVICE,
+    rule="An account registers one IAM OIDC provider per issuer URL; a second one for the "
+    "same URL is refused.",
+    source="https://docs.aws.amazon.com/IAM/latest/APIReference/"
+    "API_CreateOpenIDConnectProvider.html",
+    fix="Create the provider once and pass its ARN to the others (GithubDeployRole "
+    "`oidc_provider_arn`).",
+)
+
+MAX_ROLE_NAME = 64
+GENERATED_SUFFIX = 8
+"""Pulumi names a resource `<logical name>-<7 random characters>`."""
+
+
+def check_role_names(where: str, field: str, logical_names: Iterable[str], fix: str) -> None:
+    """Refuse, before anything is registered, a role whose generated name would pass
+    IAM's 64 characters (`logical_names`: the roles' Pulumi logical names)."""
+    for logical in logical_names:
+        length = len(logical) + GENERATED_SUFFIX
+        if length > MAX_ROLE_NAME:
+            raise ROLE_NAME_LENGTH.refuse(
+                where,
+                field,
+                f"the IAM role '{logical}-<7 random>' would have {length} characters "
+                f"({length - MAX_ROLE_NAME} too many)",
+                fix,
+            )

@@ -1,0 +1,151 @@
+"""IAM's create-time limits: components refuse, before anything registers, a maximum session
+outside 1..12 hours and role names their naming would push past 64 characters; the policy
+pack fails roles, policies and OIDC providers IAM would refuse and passes the ones it
+accepts."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridops_infra.delivery.github import GithubDeployRole
+from gridops_infra.network import Network
+from gridops_infra.observability import Slo
+from gridops_infra.observability.stack import ObservabilityStack
+from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.platforms.fargate import FargateCluster
+from gridops_infra.policy import check_plan
+from gridops_infra.postgres import ManagedPostgresWithReplicas
+from gridops_infra.resilience import ResilienceDrills
+from gridops_infra.service.component import StatelessService
+from gridops_infra.testing import reveal
+
+from .edge_reports import assert_policy_accepts, assert_policy_refuses
+
+ROLE = "aws:iam/role:Role"
+SERVICE = {"image": "ghcr.io/acme/api:1.4.2", "port": 8080, "cpu": 512, "memory": 1024}
+POLICY_CASES = {
+    "iam-role-name-length": {"refused-iam-role-name-length"},
+    "iam-max-session-duration": {"refused-iam-max-session-duration"},
+    "iam-managed-policy-size": {"refused-iam-managed-policy-size"},
+    "iam-role-inline-policies-size": {"refused-iam-role-inline-policies-size"},
+    "iam-trust-policy-size": {"refused-iam-trust-policy-size"},
+    "iam-managed-policies-per-role": {"refused-iam-managed-policies-per-role"},
+    "iam-policy-sid-characters": {"refused-iam-policy-sid-characters"},
+    "iam-oidc-provider-unique": {"refused-iam-oidc-provider-unique-1"},
+}
+
+
+@pytest.mark.parametrize("aws_rule_id", sorted(POLICY_CASES))
+def test_the_policy_fails_what_iam_refuses(aws_rule_id: str) -> None:
+    assert_policy_refuses(aws_rule_id, POLICY_CASES[aws_rule_id])
+
+
+@pytest.mark.parametrize("aws_rule_id", sorted(POLICY_CASES))
+def test_the_policy_passes_what_iam_accepts(aws_rule_id: str) -> None:
+    assert_policy_accepts(aws_rule_id)
+
+
+SESSIONS = [900, 3599, 43201, 3600, 43200]
+
+
+def test_iam_max_session_duration_in_github_deploy_role(preview_refusals) -> None:
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, seconds: GithubDeployRole(
+            f"deploy{i}",
+            {
+                "repository": "acme/shop",
+                "max_session_seconds": seconds,
+                "oidc_provider_arn": "arn:aws:iam::123456789012:oidc-provider/"
+                "token.actions.githubusercontent.com",
+            },
+        ),
+        SESSIONS,
+    )
+    assert sorted(errors) == [0, 1, 2]
+    for i in range(3):
+        assert errors[i].startswith(f"GithubDeployRole 'deploy{i}': max_session_seconds: ")
+        assert "3600 to 43200 seconds" in errors[i]
+        assert not [r for r in plan.resources if r.name.startswith(f"deploy{i}")]
+    durations = sorted(r.inputs["maxSessionDuration"] for r in plan.of_type(ROLE))
+    assert durations == [3600, 43200]
+
+
+def test_iam_role_inline_policies_size_in_github_deploy_role(preview_refusals) -> None:
+    counts = [45, 30]
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, count: GithubDeployRole(
+            f"deploy{i}",
+            {
+                "repository": "acme/shop",
+                "name_prefixes": [f"component-{n:02d}-" for n in range(count)],
+                "state_bucket_arn": "arn:aws:s3:::acme-pulumi-state",
+            },
+        ),
+        counts,
+    )
+    assert sorted(errors) == [0]
+    assert errors[0].startswith("GithubDeployRole 'deploy0': name_prefixes: 45 prefixes make")
+    assert "10,240 characters" in errors[0]
+    assert not [r for r in plan.resources if r.name.startswith("deploy0")]
+    (policy,) = plan.of_type("aws:iam/rolePolicy:RolePolicy")
+    size = sum(1 for c in reveal(policy.inputs["policy"]) if not c.isspace())
+    assert 8_000 < size <= 10_240
+    report = check_plan(plan)
+    assert not [v for v in report.violations if v.rule == "iam-role-inline-policies-size"]
+
+
+def _eks_watch(context, i: int, name: str) -> None:
+    api = StatelessService(
+        f"api{i}", {"platform": context, **SERVICE, "path_patterns": [f"/s{i}/*"]}
+    )
+    ObservabilityStack(name, {"resources": [api], "slos": [Slo.availability(api, 0.999)]})
+
+
+# The EKS part's longest role is `<name>-otel-collector-role`: 20 characters after the name.
+OBSERVABILITY_NAMES = ["o" * 37, "o" * 36]
+
+
+def test_iam_role_name_length_in_observability_stack_on_eks(preview_refusals) -> None:
+    plan, errors = preview_refusals(
+        lambda: EksCluster(
+            "prod",
+            {"network": Network("net", {"az_count": 2, "nat": "single"}), "ebs_csi_driver": False},
+        ),
+        _eks_watch,
+        OBSERVABILITY_NAMES,
+    )
+    assert sorted(errors) == [0], errors
+    message = errors[0]
+    assert message.startswith(f"ObservabilityStack '{'o' * 37}': name: the IAM role ")
+    assert "would have 65 characters" in message and "at most 64 characters" in message
+    assert "at most 36 characters" in message
+    stacks = {r.name for r in plan.of_type("gridops:aws:ObservabilityStack")}
+    assert stacks == {"o" * 36}
+    longest = max(len(r.outputs["name"]) for r in plan.of_type(ROLE))
+    assert longest == 64
+
+
+def test_iam_role_name_length_in_resilience_drills(preview_refusals) -> None:
+    def setup():
+        net = Network("net", {"az_count": 2, "nat": "single"})
+        cluster = FargateCluster("prod", {"network": net})
+        return {
+            "api": StatelessService("api", {"platform": cluster, **SERVICE}),
+            "long": ManagedPostgresWithReplicas(
+                "orders-database-of-the-checkout-service", {"network": net}
+            ),
+            "short": ManagedPostgresWithReplicas("orders", {"network": net}),
+        }
+
+    plan, errors = preview_refusals(
+        setup,
+        lambda env, i, db: ResilienceDrills(f"drills{i}", {"targets": [env["api"], env[db]]}),
+        ["long", "short"],
+    )
+    assert sorted(errors) == [0]
+    assert errors[0].startswith("ResilienceDrills 'drills0': targets: the IAM role ")
+    assert "AWS IAM" in errors[0]
+    assert not [r for r in plan.resources if r.name.startswith("drills0")]
+    assert plan.of_type("gridops:aws:ResilienceDrills")
