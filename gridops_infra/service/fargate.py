@@ -13,6 +13,8 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
+from ..core.aws_rules.ecs import CONTAINERS_PER_TASK_DEFINITION
+from ..core.aws_rules.elb import RULE_CONDITION_VALUES
 from ..links import LinkGrant
 from ..platforms.fargate import FargateCluster
 from . import fargate_alarms, fargate_iam, fargate_routing, fargate_scaling
@@ -66,10 +68,15 @@ def check_task(spec: ServiceSpec, platform: Any, component: str = "StatelessServ
         raise ArgError(
             f"{component} '{spec.name}': platform={type(platform).__name__} is not a FargateCluster"
         )
-    if len(spec.containers) + 1 > MAX_CONTAINERS:
-        raise ArgError(
-            f"{component} '{spec.name}': containers has {len(spec.containers)} sidecars; "
-            f"an ECS task holds at most {MAX_CONTAINERS} containers"
+    # Tracing adds its collector as one more container (see fargate_tracing).
+    count = 1 + len(spec.containers) + (1 if spec.tracing else 0)
+    if count > MAX_CONTAINERS:
+        raise CONTAINERS_PER_TASK_DEFINITION.refuse(
+            f"{component} '{spec.name}'",
+            f"containers has {len(spec.containers)} sidecars",
+            f"the task would hold {count} containers (the app, {len(spec.containers)} sidecars"
+            + (" and the tracing collector" if spec.tracing else "")
+            + ")",
         )
 
 
@@ -77,10 +84,11 @@ def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
     """The origin-secret header takes one of the rule's five condition values, and the
     CloudFront prefix list may be admitted on one port only (it counts as 55 rules)."""
     if len(spec.path_patterns) + len(spec.hosts) > MAX_RULE_VALUES - 1:
-        raise ArgError(
-            f"StatelessService '{spec.name}': path_patterns={list(spec.path_patterns)!r} is not "
-            f"allowed; behind a CDN the origin header takes one of the rule's "
-            f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns"
+        raise RULE_CONDITION_VALUES.refuse(
+            f"StatelessService '{spec.name}'",
+            f"path_patterns={list(spec.path_patterns)!r} is not allowed",
+            "behind a CDN the origin header takes one of the rule's "
+            f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns",
         )
     if spec.domain and not cluster.redirects_http:
         raise ArgError(
