@@ -27,6 +27,11 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
 from . import (  # noqa: F401  (importing a rules module registers its rules)
+    rules_aws_autoscaling,
+    rules_aws_ec2,
+    rules_aws_ecs,
+    rules_aws_eks,
+    rules_aws_elb,
     rules_cache,
     rules_cdn,
     rules_compute,

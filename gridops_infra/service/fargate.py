@@ -13,7 +13,10 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
-from ..core.aws_rules.ecs import CONTAINERS_PER_TASK_DEFINITION
+from ..core.aws_rules.ecs import (
+    CONTAINERS_PER_TASK_DEFINITION,
+    MAX_CONTAINERS_PER_TASK_DEFINITION,
+)
 from ..core.aws_rules.elb import RULE_CONDITION_VALUES
 from ..links import LinkGrant
 from ..platforms.fargate import FargateCluster
@@ -33,7 +36,7 @@ CHILD_ROLES = (
     *fargate_alarms.ROLES,
     *fargate_scaling.ROLES,
 )
-MAX_CONTAINERS = 10  # per ECS task definition
+MAX_CONTAINERS = MAX_CONTAINERS_PER_TASK_DEFINITION
 STRATEGY = {
     "rolling": "ROLLING",
     "blue-green": "BLUE_GREEN",
