@@ -25,8 +25,10 @@ from .compute_helpers import assert_cites, refusal, registered_by, violations
 CLUSTER = "gridops:aws:FargateCluster"
 SERVICE = "gridops:aws:StatelessService"
 IMAGE = "ghcr.io/acme/api:1.4.2"
-FORWARD = {"type": "fixed-response", "fixed_response": {"content_type": "text/plain",
-                                                        "status_code": "200"}}  # fmt: skip
+FORWARD = {
+    "type": "fixed-response",
+    "fixed_response": {"content_type": "text/plain", "status_code": "200"},
+}
 
 
 def cluster() -> FargateCluster:
@@ -58,10 +60,11 @@ def test_a_fargate_cluster_on_a_one_az_network_is_refused_before_it_registers() 
 def alb_program(zones: tuple[str, str]) -> None:
     vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
     subnets = [
-        aws.ec2.Subnet(f"public-{i}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24",
-                       availability_zone=zone)
+        aws.ec2.Subnet(
+            f"public-{i}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24", availability_zone=zone
+        )
         for i, zone in enumerate(zones)
-    ]  # fmt: skip
+    ]
     aws.lb.LoadBalancer("alb", load_balancer_type="application", subnets=[s.id for s in subnets])
 
 
@@ -136,8 +139,9 @@ def test_deregistration_delay_is_refused_past_3600_and_checked_in_the_plan() -> 
     assert_cites(message, DEREGISTRATION_DELAY, "deregistration_delay_seconds=3601")
 
     def program(delay: int) -> None:
-        aws.lb.TargetGroup("tg", port=80, protocol="HTTP", vpc_id="vpc-1",
-                           deregistration_delay=delay)  # fmt: skip
+        aws.lb.TargetGroup(
+            "tg", port=80, protocol="HTTP", vpc_id="vpc-1", deregistration_delay=delay
+        )
 
     assert violations(lambda: program(4000), "elb-deregistration-delay")
     assert violations(lambda: program(3600), "elb-deregistration-delay") == []
@@ -154,8 +158,9 @@ def test_priority_outside_1_to_50000_is_refused() -> None:
 def test_listener_rule_priority_policy_fails_a_taken_priority() -> None:
     def program(second_priority: int) -> None:
         c = cluster()
-        StatelessService("api", {"platform": c, "image": IMAGE, "path_patterns": ["/api/*"],
-                                 "priority": 10})  # fmt: skip
+        StatelessService(
+            "api", {"platform": c, "image": IMAGE, "path_patterns": ["/api/*"], "priority": 10}
+        )
         aws.lb.ListenerRule(
             "mine",
             listener_arn=c.listener.arn,
