@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from ._props import as_list, depends_on, get, of_type, peek, text
+from ._props import as_list, depends_on, get, number, of_type, peek, text
 from .rule import MANDATORY, ReportViolation, resource_rule, setting, stack_rule
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -146,3 +146,52 @@ def security_group_description(args: Any, report: ReportViolation) -> None:
             ]
     for value in filter(None, found):
         report(f"description {value!r} has characters or a length EC2 refuses.")
+
+
+VOLUME = "aws:ebs/volume:Volume"
+INSTANCE = "aws:ec2/instance:Instance"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+GENERAL_PURPOSE = ("gp2", "gp3")
+MAX_GENERAL_PURPOSE_GIB = 16384
+
+
+def general_purpose_sizes(resource_type: str, props: Any) -> list[tuple[str, float]]:
+    """(where, GiB) of every gp2/gp3 volume the resource creates with a known size."""
+    if resource_type == VOLUME:
+        found = [("size", get(props, "type") or "gp2", get(props, "size"))]
+    elif resource_type == INSTANCE:
+        root = get(props, "rootBlockDevice")
+        found = [("rootBlockDevice", get(root, "volumeType") or "gp3", get(root, "volumeSize"))]
+        found += [
+            (f"ebsBlockDevices[{i}]", get(d, "volumeType") or "gp3", get(d, "volumeSize"))
+            for i, d in enumerate(as_list(get(props, "ebsBlockDevices")))
+        ]
+    else:
+        found = [
+            (
+                f"blockDeviceMappings[{i}]",
+                get(m, "ebs", "volumeType") or "gp3",
+                get(m, "ebs", "volumeSize"),
+            )
+            for i, m in enumerate(as_list(get(props, "blockDeviceMappings")))
+        ]
+    return [
+        (where, size)
+        for where, kind, value in found
+        if text(kind) in GENERAL_PURPOSE and (size := number(value)) is not None
+    ]
+
+
+@resource_rule(
+    name="ec2-gp3-volume-size",
+    description="gp2 and gp3 EBS volumes (standalone, instance and launch template) are "
+    "1-16384 GiB.",
+    severity=MANDATORY,
+    remediation="Size the volume between 1 and 16384 GiB.",
+    types=(VOLUME, INSTANCE, LAUNCH_TEMPLATE),
+    aws_rule="ec2-gp3-volume-size",
+)
+def gp3_volume_size(args: Any, report: ReportViolation) -> None:
+    for where, size in general_purpose_sizes(args.resource_type, args.props):
+        if not 1 <= size <= MAX_GENERAL_PURPOSE_GIB:
+            report(f"{where} is {size:g} GiB; gp2/gp3 volumes are 1-16384 GiB.")

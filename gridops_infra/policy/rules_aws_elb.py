@@ -27,6 +27,12 @@ MAX_CONDITION_VALUES = 5
 PRIORITIES = (1, 50000)
 
 
+def zone_of(subnet: Any) -> str:
+    return text(peek(subnet.props, "availabilityZone")) or text(
+        peek(subnet.props, "availabilityZoneId")
+    )
+
+
 def zones_of(resource: Any, subnets: list[Any], *props: str) -> set[str] | None:
     """The zones of the Plan's subnets that `resource` takes through `props`; None when
     it names subnets the Plan does not hold (their zones are unknown here)."""

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
+from ..core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
 from ..core.aws_rules.ecs import (
     CONTAINERS_PER_TASK_DEFINITION,
     MAX_CONTAINERS_PER_TASK_DEFINITION,
@@ -94,11 +95,12 @@ def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
             f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns",
         )
     if spec.domain and not cluster.redirects_http:
-        raise ArgError(
-            f"StatelessService '{spec.name}': domain={spec.domain!r} is not allowed on cluster "
-            f"'{cluster.name}' behind a CDN without a certificate: it would open port 443 next "
-            "to 80 to CloudFront's prefix list, which counts as 55 rules per port against the "
-            "security group's 60. Give the cluster a domain or certificate_arn"
+        raise SECURITY_GROUP_RULES_QUOTA.refuse(
+            f"StatelessService '{spec.name}'",
+            f"domain={spec.domain!r} is not allowed on cluster '{cluster.name}'",
+            "behind a CDN without a certificate it would open port 443 next to 80 to "
+            "CloudFront's prefix list, which counts as 55 rules per port",
+            "Give the cluster a domain or certificate_arn",
         )
 
 

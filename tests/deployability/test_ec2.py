@@ -8,8 +8,9 @@ from typing import Any
 
 import pulumi_aws as aws
 
-from gridops_infra import FargateCluster, Network, StatelessService
+from gridops_infra import FargateCluster, Network, SingleServer, StatelessService
 from gridops_infra.core.aws_rules.ec2 import (
+    GP3_VOLUME_SIZE,
     SECURITY_GROUP_DESCRIPTION,
     SECURITY_GROUP_RULES_QUOTA,
     SUBNET_CIDR_SIZE,
@@ -148,3 +149,36 @@ def test_a_fargate_service_s_own_descriptions_pass() -> None:
         StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
 
     assert violations(program, "ec2-security-group-description") == []
+
+
+# ec2-gp3-volume-size
+
+
+def test_a_data_volume_past_16_tib_is_refused() -> None:
+    message, plan = refusal(
+        lambda: Network("prod", {"az_count": 2, "nat": "none"}),
+        lambda net: SingleServer("web", {"network": net, "data_volume_gb": 16385}),
+    )
+    assert_cites(message, GP3_VOLUME_SIZE, "data_volume_gb=16385")
+    assert registered_by(plan, "gridops:aws:SingleServer") == []
+
+
+def test_gp3_volume_size_policy_reads_volumes_instances_and_launch_templates() -> None:
+    def program(size: int) -> None:
+        aws.ebs.Volume("data", availability_zone="us-east-1a", type="gp3", size=size)
+        aws.ec2.LaunchTemplate(
+            "nodes",
+            block_device_mappings=[
+                {"device_name": "/dev/xvda", "ebs": {"volume_size": size, "volume_type": "gp3"}}
+            ],
+        )
+        aws.ec2.Instance(
+            "host",
+            ami="ami-0123456789abcdef0",
+            instance_type="t4g.small",
+            root_block_device={"volume_size": size, "volume_type": "gp3"},
+        )
+
+    found = violations(lambda: program(16385), "ec2-gp3-volume-size")
+    assert {v.resource_name for v in found} == {"data", "nodes", "host"}
+    assert violations(lambda: program(16384), "ec2-gp3-volume-size") == []

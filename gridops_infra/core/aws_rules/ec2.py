@@ -43,3 +43,12 @@ SECURITY_GROUP_DESCRIPTION = aws_rule(
     source="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
     fix="Drop other characters (quotes, apostrophes, <, >, non-ASCII) from the description.",
 )
+
+GP3_VOLUME_SIZE = aws_rule(
+    id="ec2-gp3-volume-size",
+    service=SERVICE,
+    rule="A General Purpose SSD (gp2 or gp3) EBS volume is 1 GiB to 16 TiB (16,384 GiB).",
+    source="https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html",
+    fix="Keep data_volume_gb (and root volume sizes) between 1 and 16384 GiB; larger data "
+    "belongs in S3 or a managed database.",
+)
