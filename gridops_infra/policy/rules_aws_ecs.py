@@ -104,3 +104,32 @@ def container_name(args: Any, report: ReportViolation) -> None:
         name = container.get("name")
         if not isinstance(name, str) or not CONTAINER_NAME.fullmatch(name):
             report(f"container name {name!r} is not 1-255 letters, digits, '_' or '-'.")
+
+
+HEALTH_CHECK_RANGES = {
+    "interval": (5, 300),
+    "timeout": (2, 60),
+    "retries": (1, 10),
+    "startPeriod": (0, 300),
+}
+
+
+@resource_rule(
+    name="ecs-container-health-check",
+    description="Container health checks stay within ECS's ranges: interval 5-300 s, timeout "
+    "2-60 s, retries 1-10, start period 0-300 s.",
+    severity=MANDATORY,
+    remediation="Bring the container's healthCheck timings into range.",
+    types=(TASK_DEFINITION,),
+    aws_rule="ecs-container-health-check",
+)
+def container_health_check(args: Any, report: ReportViolation) -> None:
+    for container in containers(args.props):
+        check = container.get("healthCheck")
+        for key, (lo, hi) in HEALTH_CHECK_RANGES.items():
+            value = number(get(check, key))
+            if value is not None and not lo <= value <= hi:
+                report(
+                    f"container {container.get('name')!r}: healthCheck.{key}={value:g} is "
+                    f"outside {lo}..{hi}."
+                )

@@ -17,7 +17,7 @@ import pulumi
 
 from .._validation import ArgError, ArgReader
 from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
-from ..core.aws_rules.ecs import FARGATE_TASK_SIZE
+from ..core.aws_rules.ecs import CONTAINER_HEALTH_CHECK, FARGATE_TASK_SIZE
 from ..core.aws_rules.elb import (
     DEREGISTRATION_DELAY,
     LISTENER_RULE_PRIORITY,
@@ -189,8 +189,8 @@ class ServiceSpec:
             min_count=min_count,
             max_count=max_count,
             health_check_path=health_path,
-            health_check_grace_period_seconds=a.integer(
-                "health_check_grace_period_seconds", 60, 0, 300
+            health_check_grace_period_seconds=integer_within(
+                CONTAINER_HEALTH_CHECK, a, "health_check_grace_period_seconds", 60, 0, 300
             ),
             container_health_check_command=_health_command(a, port, health_path),
             environment=MappingProxyType(env),

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from gridops_infra import FargateCluster, Network, SqsWorkerQueue, StatelessService
 from gridops_infra.core.aws_rules.ecs import (
+    CONTAINER_HEALTH_CHECK,
     CONTAINER_NAME,
     CONTAINERS_PER_TASK_DEFINITION,
     FARGATE_TASK_SIZE,
@@ -160,3 +161,35 @@ def test_container_names_outside_ecs_charset_fail() -> None:
         violations(lambda: task_definition("td", [container("log_router-2")]), "ecs-container-name")
         == []
     )
+
+
+# ecs-container-health-check
+
+
+def test_container_health_check_timings_outside_ecs_ranges_fail() -> None:
+    message, plan = refusal(
+        cluster,
+        lambda c: StatelessService(
+            "api", {"platform": c, "image": IMAGE, "health_check_grace_period_seconds": 301}
+        ),
+    )
+    assert_cites(message, CONTAINER_HEALTH_CHECK, "health_check_grace_period_seconds=301")
+    assert registered_by(plan, SERVICE) == []
+
+    def program(**timing: int) -> None:
+        check = {"command": ["CMD", "/bin/true"], "interval": 30, "timeout": 5, "retries": 3}
+        task_definition("td", [container(healthCheck={**check, **timing})])
+
+    (found,) = violations(lambda: program(timeout=61), "ecs-container-health-check")
+    assert "healthCheck.timeout=61" in found.message
+    assert violations(lambda: program(retries=0, interval=4), "ecs-container-health-check")
+    assert violations(lambda: program(startPeriod=300), "ecs-container-health-check") == []
+
+
+def test_the_service_s_own_container_health_check_passes() -> None:
+    def program() -> None:
+        StatelessService(
+            "api", {"platform": cluster(), "image": IMAGE, "health_check_grace_period_seconds": 300}
+        )
+
+    assert violations(program, "ecs-container-health-check") == []

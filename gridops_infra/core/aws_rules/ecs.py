@@ -55,3 +55,13 @@ CONTAINER_NAME = aws_rule(
     fix="Name containers with letters, digits and hyphens only (gridops also keeps them DNS "
     "labels so the same spec runs on EKS).",
 )
+
+CONTAINER_HEALTH_CHECK = aws_rule(
+    id="ecs-container-health-check",
+    service=SERVICE,
+    rule="A container health check's interval is 5-300 seconds, its timeout 2-60 seconds, its "
+    "retries 1-10 and its start period 0-300 seconds.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+    fix="Keep health_check_grace_period_seconds (the container's start period) within 0-300, "
+    "and a transformed healthCheck within these ranges.",
+)
