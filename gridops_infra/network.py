@@ -13,6 +13,8 @@ import pulumi_aws as aws
 from . import iam
 from ._component import GridopsComponent, Transform, check_transforms
 from ._validation import ArgError, ArgReader, check_name, check_opts
+from .core.aws_rules.ec2 import SUBNET_CIDR_SIZE, VPC_CIDR_SIZE
+from .core.aws_rules.refusal import refuse_arg
 from .logs import LOG_RETENTION_DAYS, retention_days
 from .network_endpoints import GATEWAY_ENDPOINTS, interface_endpoints, read_vpc_endpoints
 
@@ -20,6 +22,7 @@ NatStrategy = Literal["per-az", "single", "none"]
 NAT_STRATEGIES: tuple[NatStrategy, ...] = ("per-az", "single", "none")
 MAX_AZ_COUNT = 6
 SMALLEST_SUBNET_PREFIX = 28  # AWS refuses subnets smaller than /28
+MIN_VPC_PREFIX = 16  # and VPCs larger than /16
 
 
 class NetworkArgs(TypedDict, total=False):
@@ -164,9 +167,11 @@ class Network(GridopsComponent):
         a = ArgReader("Network", name, args, NetworkArgs.__annotations__)
         az_count = a.integer("az_count", 2, 1, MAX_AZ_COUNT)
         vpc_block = a.cidr("cidr_block", "10.0.0.0/16")
+        if vpc_block.prefixlen < MIN_VPC_PREFIX:
+            raise refuse_arg(VPC_CIDR_SIZE, a, "cidr_block", str(vpc_block), "larger than /16")
         if (
             not any(vpc_block.subnet_of(r) for r in _ALLOWED_RANGES)
-            or not 16 <= vpc_block.prefixlen <= 24
+            or not MIN_VPC_PREFIX <= vpc_block.prefixlen <= 24
         ):
             raise a.fail(
                 "cidr_block",
@@ -176,7 +181,7 @@ class Network(GridopsComponent):
         try:
             layout = plan_subnets(vpc_block, az_count)
         except ValueError as exc:
-            raise a.fail("cidr_block", str(vpc_block), str(exc)) from None
+            raise refuse_arg(SUBNET_CIDR_SIZE, a, "cidr_block", str(vpc_block), str(exc)) from None
         nat = a.choice("nat", "per-az", NAT_STRATEGIES)
         endpoint_services = read_vpc_endpoints(a)
         flow_logs = a.boolean("flow_logs", True)

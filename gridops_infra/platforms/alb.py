@@ -12,6 +12,7 @@ from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
 from ..buckets import access_log_settings
+from ..core.aws_rules.elb import LISTENER_RULE_PRIORITY
 
 # TLS 1.3 with TLS 1.2 fallback, no TLS 1.0/1.1 (AWS's recommended ALB policy).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -78,9 +79,10 @@ class RulePriorities:
         if priority is not None:
             taken_by = self.owners.get(priority)
             if taken_by is not None and taken_by != owner:
-                raise ArgError(
-                    f"StatelessService '{owner}': priority={priority} is not allowed; service "
-                    f"'{taken_by}' on the same load balancer already has it"
+                raise LISTENER_RULE_PRIORITY.refuse(
+                    f"StatelessService '{owner}'",
+                    f"priority={priority} is not allowed",
+                    f"service '{taken_by}' on the same load balancer already has it",
                 )
         else:
             priority = self._next_free(is_catch_all(hosts, paths))

@@ -10,6 +10,13 @@ from typing import Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgReader
+from ..core.aws_rules.eks import (
+    CLUSTER_TWO_AZS,
+    KUBERNETES_VERSION,
+    NODE_GROUP_ARCHITECTURE,
+    NODE_GROUP_SCALING,
+)
+from ..core.aws_rules.refusal import integer_within, refuse_arg
 from ..core.aws_rules.vpc_endpoints import EKS_PRIVATE_CLUSTER
 from ..logs import retention_days
 from ..network import Network
@@ -210,11 +217,30 @@ def read_eks_args(a: ArgReader) -> EksSettings:
             "(AWS Load Balancer Controller, Karpenter), ghcr.io (KEDA, External Secrets) and "
             "registry.k8s.io (Cluster Autoscaler)",
         )
-    version = a.choice("kubernetes_version", DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS)
+    if network.az_count < 2:
+        raise refuse_arg(
+            CLUSTER_TWO_AZS,
+            a,
+            "network",
+            network.name,
+            f"the network has {network.az_count} Availability Zone "
+            f"({', '.join(network.availability_zones)})",
+        )
+    version = a.raw("kubernetes_version", DEFAULT_KUBERNETES_VERSION)
+    if version not in KUBERNETES_VERSIONS:
+        raise refuse_arg(
+            KUBERNETES_VERSION,
+            a,
+            "kubernetes_version",
+            version,
+            "allowed: " + ", ".join(repr(v) for v in KUBERNETES_VERSIONS),
+        )
     support = a.choice("support_type", "STANDARD", SUPPORT_TYPES)
     standard_end = KUBERNETES_VERSIONS[version][0]
     if support == "STANDARD" and standard_end <= CALENDAR_CHECKED:
-        raise a.fail(
+        raise refuse_arg(
+            KUBERNETES_VERSION,
+            a,
             "kubernetes_version",
             version,
             f"its EKS standard support ended on {standard_end}; choose one of "
@@ -281,15 +307,32 @@ def _pool(
         raise a.fail(types_field, types, "instance types must not repeat")
     for instance_type in types:
         problem = instance_type_problem(instance_type, architecture)
+        if problem and "node_architecture" in problem:
+            raise refuse_arg(NODE_GROUP_ARCHITECTURE, a, types_field, types, problem)
         if problem:
             raise a.fail(types_field, types, problem)
-    lo = a.integer(f"{prefix}_min", default_range[0], lowest, MAX_NODES_PER_GROUP)
-    hi = a.integer(f"{prefix}_max", max(default_range[1], lo), max(lo, 1), MAX_NODES_PER_GROUP)
+    lo = integer_within(
+        NODE_GROUP_SCALING, a, f"{prefix}_min", default_range[0], lowest, MAX_NODES_PER_GROUP
+    )
+    hi = integer_within(
+        NODE_GROUP_SCALING,
+        a,
+        f"{prefix}_max",
+        max(default_range[1], lo),
+        max(lo, 1),
+        MAX_NODES_PER_GROUP,
+    )
     desired = lo
     if prefix == "node":
         desired = a.integer("node_desired", lo)
         if not lo <= desired <= hi:
-            raise a.fail("node_desired", desired, f"expected node_min ({lo}) to node_max ({hi})")
+            raise refuse_arg(
+                NODE_GROUP_SCALING,
+                a,
+                "node_desired",
+                desired,
+                f"expected node_min ({lo}) to node_max ({hi})",
+            )
     return NodePool(capacity, tuple(types), lo, desired, hi)
 
 

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from .._component import GridopsComponent, check_transforms
-from .._validation import ArgReader, check_name
+from .._validation import ArgReader
 from ..network import Network
 from .alb import (
     ACCESS_LOG_PREFIX,
@@ -27,7 +27,14 @@ from .dns import (
     check_domain,
     validated_certificate,
 )
-from .fargate_args import MAX_CLUSTER_NAME, FargateClusterArgs, read_ingress_cidrs
+from .fargate_args import (
+    MAX_CLUSTER_NAME,
+    FargateClusterArgs,
+    check_alb_zones,
+    check_cluster_name,
+    check_ingress_rule_quota,
+    read_ingress_cidrs,
+)
 
 # Behind a CDN: the header CloudFront adds to every origin request, which each service's
 # listener rule requires; requests without it match no rule and get FORBIDDEN_ACTION.
@@ -124,9 +131,10 @@ class FargateCluster(GridopsComponent):
         args: FargateClusterArgs | dict[str, Any] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        check_name("FargateCluster", name, max_length=MAX_CLUSTER_NAME)
+        check_cluster_name(name)
         a = ArgReader("FargateCluster", name, args, FargateClusterArgs.__annotations__)
         network = a.instance_of("network", (Network,))
+        check_alb_zones(a, network)
         certificate_arn = a.optional_string(
             "certificate_arn",
             ACM_CERTIFICATE_ARN,
@@ -143,6 +151,7 @@ class FargateCluster(GridopsComponent):
         log_days = a.integer("access_log_retention_days", 90, 1, 3650)
         idle_timeout = a.integer("idle_timeout_seconds", 60, 1, 4000)
         ingress_cidrs = read_ingress_cidrs(a)
+        check_ingress_rule_quota(a, ingress_cidrs)
         behind_cdn = a.boolean("behind_cdn", False)
         if behind_cdn and a.has("ingress_cidrs"):
             raise a.fail(

@@ -6,12 +6,19 @@ import ipaddress
 from typing import Literal, TypedDict
 
 from .._component import Transform
-from .._validation import ArgReader
+from .._validation import ArgReader, check_name
+from ..core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
+from ..core.aws_rules.elb import ALB_TWO_AZS, NAME_32_CHARACTERS
+from ..core.aws_rules.refusal import refuse_arg
 from ..network import Network
 
 # Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,
 # and AWS allows 32 characters: 20 + 4 + 8 = 32.
 MAX_CLUSTER_NAME = 20
+# The ALB's security group takes one inbound rule per CIDR block and port, and services
+# may open 443 next to 80 later (their own domain), so every block may count twice.
+INBOUND_RULES_PER_GROUP = 60
+ALB_PORTS = 2
 
 
 class FargateClusterArgs(TypedDict, total=False):
@@ -81,4 +88,49 @@ def read_ingress_cidrs(a: ArgReader) -> list[str]:
     return [str(network) for network in seen]
 
 
-__all__ = ["MAX_CLUSTER_NAME", "FargateClusterArgs", "read_ingress_cidrs"]
+def check_cluster_name(name: str) -> None:
+    """Letters, digits and hyphens (check_name), and short enough for the autonamed ALB."""
+    check_name("FargateCluster", name, max_length=200)
+    if len(name) > MAX_CLUSTER_NAME:
+        raise NAME_32_CHARACTERS.refuse(
+            "FargateCluster",
+            f"name={name!r} is not allowed",
+            f"at most {MAX_CLUSTER_NAME} characters (it has {len(name)}): the load balancer is "
+            "autonamed '<name>-alb' plus Pulumi's '-' and 7 random characters",
+        )
+
+
+def check_alb_zones(a: ArgReader, network: Network) -> None:
+    """The shared ALB goes in the network's public subnets, one per zone."""
+    if network.az_count < 2:
+        raise refuse_arg(
+            ALB_TWO_AZS,
+            a,
+            "network",
+            network.name,
+            f"the network has {network.az_count} Availability Zone "
+            f"({', '.join(network.availability_zones)}), so its public subnets give the "
+            "load balancer one zone",
+        )
+
+
+def check_ingress_rule_quota(a: ArgReader, cidrs: list[str]) -> None:
+    if len(cidrs) * ALB_PORTS > INBOUND_RULES_PER_GROUP:
+        raise refuse_arg(
+            SECURITY_GROUP_RULES_QUOTA,
+            a,
+            "ingress_cidrs",
+            f"<{len(cidrs)} CIDR blocks>",
+            f"{len(cidrs)} blocks on ports 80 and 443 are {len(cidrs) * ALB_PORTS} inbound rules "
+            f"on the ALB's security group; at most {INBOUND_RULES_PER_GROUP // ALB_PORTS} blocks fit",
+        )
+
+
+__all__ = [
+    "MAX_CLUSTER_NAME",
+    "FargateClusterArgs",
+    "check_alb_zones",
+    "check_cluster_name",
+    "check_ingress_rule_quota",
+    "read_ingress_cidrs",
+]

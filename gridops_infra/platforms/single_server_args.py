@@ -9,6 +9,8 @@ from typing import Any, Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgError, ArgReader, check_name
+from ..core.aws_rules.ec2 import GP3_VOLUME_SIZE
+from ..core.aws_rules.refusal import integer_within
 from ..logs import retention_days
 from ..network import Network
 from .single_server_types import (
@@ -219,7 +221,7 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         ),
         subnet_index=subnet_index,
         root_volume_gb=a.integer("root_volume_gb", 30, 8, MAX_VOLUME_GB),
-        data_volume_gb=a.integer("data_volume_gb", 50, 1, MAX_VOLUME_GB),
+        data_volume_gb=integer_within(GP3_VOLUME_SIZE, a, "data_volume_gb", 50, 1, MAX_VOLUME_GB),
         data_volume_snapshot_id=a.optional_string(
             "data_volume_snapshot_id",
             r"snap-[0-9a-f]{8}([0-9a-f]{9})?",

@@ -13,7 +13,9 @@ import pulumi
 from .._component import Transform
 from .._validation import ArgReader
 from ..core.aws_rules import sqs
+from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
 from ..core.aws_rules.checks import where, whole_number_within
+from ..core.aws_rules.refusal import refuse_arg
 from ..links import Linkable
 from ..platforms.base import Platform
 from ..service.spec import MAX_TASKS, ServiceSpec
@@ -406,7 +408,13 @@ def _scaling(a: ArgReader, job_timeout: int, retention: int) -> BacklogScaling:
     max_workers = a.integer("max_workers", 10, 1, MAX_TASKS)
     min_workers = a.integer("min_workers", 0, 0, MAX_TASKS)
     if min_workers > max_workers:
-        raise a.fail("min_workers", min_workers, f"must not exceed max_workers={max_workers}")
+        raise refuse_arg(
+            MIN_NOT_ABOVE_MAX,
+            a,
+            "min_workers",
+            min_workers,
+            f"must not exceed max_workers={max_workers}",
+        )
     # The default never exceeds the job timeout: a 5 s timeout means jobs of at most 5 s.
     default_seconds = min(DEFAULT_SECONDS_PER_JOB, job_timeout)
     seconds_per_job = a.number("seconds_per_job", default_seconds, 0.001, float(job_timeout))

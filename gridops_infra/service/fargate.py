@@ -13,6 +13,12 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
+from ..core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
+from ..core.aws_rules.ecs import (
+    CONTAINERS_PER_TASK_DEFINITION,
+    MAX_CONTAINERS_PER_TASK_DEFINITION,
+)
+from ..core.aws_rules.elb import RULE_CONDITION_VALUES
 from ..links import LinkGrant
 from ..platforms.fargate import FargateCluster
 from . import fargate_alarms, fargate_iam, fargate_routing, fargate_scaling
@@ -32,7 +38,7 @@ CHILD_ROLES = (
     *fargate_alarms.ROLES,
     *fargate_scaling.ROLES,
 )
-MAX_CONTAINERS = 10  # per ECS task definition
+MAX_CONTAINERS = MAX_CONTAINERS_PER_TASK_DEFINITION
 STRATEGY = {
     "rolling": "ROLLING",
     "blue-green": "BLUE_GREEN",
@@ -68,10 +74,15 @@ def check_task(spec: ServiceSpec, platform: Any, component: str = "StatelessServ
         raise ArgError(
             f"{component} '{spec.name}': platform={type(platform).__name__} is not a FargateCluster"
         )
-    if len(spec.containers) + 1 > MAX_CONTAINERS:
-        raise ArgError(
-            f"{component} '{spec.name}': containers has {len(spec.containers)} sidecars; "
-            f"an ECS task holds at most {MAX_CONTAINERS} containers"
+    # Tracing adds its collector as one more container (see fargate_tracing).
+    count = 1 + len(spec.containers) + (1 if spec.tracing else 0)
+    if count > MAX_CONTAINERS:
+        raise CONTAINERS_PER_TASK_DEFINITION.refuse(
+            f"{component} '{spec.name}'",
+            f"containers has {len(spec.containers)} sidecars",
+            f"the task would hold {count} containers (the app, {len(spec.containers)} sidecars"
+            + (" and the tracing collector" if spec.tracing else "")
+            + ")",
         )
 
 
@@ -79,17 +90,19 @@ def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
     """The origin-secret header takes one of the rule's five condition values, and the
     CloudFront prefix list may be admitted on one port only (it counts as 55 rules)."""
     if len(spec.path_patterns) + len(spec.hosts) > MAX_RULE_VALUES - 1:
-        raise ArgError(
-            f"StatelessService '{spec.name}': path_patterns={list(spec.path_patterns)!r} is not "
-            f"allowed; behind a CDN the origin header takes one of the rule's "
-            f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns"
+        raise RULE_CONDITION_VALUES.refuse(
+            f"StatelessService '{spec.name}'",
+            f"path_patterns={list(spec.path_patterns)!r} is not allowed",
+            "behind a CDN the origin header takes one of the rule's "
+            f"{MAX_RULE_VALUES} values, so at most {MAX_RULE_VALUES - 1} hosts and path_patterns",
         )
     if spec.domain and not cluster.redirects_http:
-        raise ArgError(
-            f"StatelessService '{spec.name}': domain={spec.domain!r} is not allowed on cluster "
-            f"'{cluster.name}' behind a CDN without a certificate: it would open port 443 next "
-            "to 80 to CloudFront's prefix list, which counts as 55 rules per port against the "
-            "security group's 60. Give the cluster a domain or certificate_arn"
+        raise SECURITY_GROUP_RULES_QUOTA.refuse(
+            f"StatelessService '{spec.name}'",
+            f"domain={spec.domain!r} is not allowed on cluster '{cluster.name}'",
+            "behind a CDN without a certificate it would open port 443 next to 80 to "
+            "CloudFront's prefix list, which counts as 55 rules per port",
+            "Give the cluster a domain or certificate_arn",
         )
 
 

@@ -86,7 +86,7 @@ def _admit_alb(
             "ip_protocol": "tcp",
             "from_port": spec.port,
             "to_port": spec.port,
-            "description": "from the cluster's ALB only",
+            "description": "from the cluster ALB only",
         },
         suffix="in-from-alb",
     )

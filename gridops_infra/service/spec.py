@@ -16,6 +16,15 @@ from typing import Any
 import pulumi
 
 from .._validation import ArgError, ArgReader
+from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
+from ..core.aws_rules.ecs import CONTAINER_HEALTH_CHECK, FARGATE_TASK_SIZE
+from ..core.aws_rules.elb import (
+    DEREGISTRATION_DELAY,
+    LISTENER_RULE_PRIORITY,
+    NAME_32_CHARACTERS,
+    RULE_CONDITION_VALUES,
+)
+from ..core.aws_rules.refusal import integer_within, refuse_arg
 from ..links import Linkable, link_network_problem
 from ..logs import retention_days
 from ..platforms.dns import check_domain
@@ -46,6 +55,7 @@ from .spec_parts import (
 from .spec_statements import read_statements
 
 MAX_TASKS = 5000
+MAX_PRIORITY = 50000  # ALB listener rule priorities: 1..50000
 STRATEGIES = ("rolling", "blue-green", "canary", "linear")
 
 
@@ -59,10 +69,11 @@ def check_service_name(component: str, name: Any) -> str:
             "all accept it)"
         )
     if len(name) > MAX_SERVICE_NAME:
-        raise ArgError(
-            f"{component}: name={name!r} is not allowed; at most {MAX_SERVICE_NAME} characters "
-            f"(it has {len(name)}): the target group is autonamed '<name>-tg2' plus Pulumi's "
-            "'-' and 7 random characters, and AWS allows 32"
+        raise NAME_32_CHARACTERS.refuse(
+            component,
+            f"name={name!r} is not allowed",
+            f"at most {MAX_SERVICE_NAME} characters (it has {len(name)}): the target group is "
+            "autonamed '<name>-tg2' plus Pulumi's '-' and 7 random characters",
         )
     return name
 
@@ -146,11 +157,18 @@ class ServiceSpec:
         size_error = fargate_size_error(cpu, memory)
         if size_error:
             field = "memory" if "with cpu" in size_error else "cpu"
-            raise a.fail(field, memory if field == "memory" else cpu, size_error)
+            value = memory if field == "memory" else cpu
+            raise refuse_arg(FARGATE_TASK_SIZE, a, field, value, size_error)
         min_count = a.integer("min_count", 2, 0, MAX_TASKS)
         max_count = a.integer("max_count", max(10, min_count), 1, MAX_TASKS)
         if min_count > max_count:
-            raise a.fail("min_count", min_count, f"must not exceed max_count={max_count}")
+            raise refuse_arg(
+                MIN_NOT_ABOVE_MAX,
+                a,
+                "min_count",
+                min_count,
+                f"must not exceed max_count={max_count}",
+            )
         health_path = a.string(
             "health_check_path", "/", HEALTH_CHECK_PATH, "expected a path starting with '/'"
         )
@@ -171,8 +189,8 @@ class ServiceSpec:
             min_count=min_count,
             max_count=max_count,
             health_check_path=health_path,
-            health_check_grace_period_seconds=a.integer(
-                "health_check_grace_period_seconds", 60, 0, 300
+            health_check_grace_period_seconds=integer_within(
+                CONTAINER_HEALTH_CHECK, a, "health_check_grace_period_seconds", 60, 0, 300
             ),
             container_health_check_command=_health_command(a, port, health_path),
             environment=MappingProxyType(env),
@@ -190,7 +208,9 @@ class ServiceSpec:
                 "expected user, uid or uid:gid",
             ),
             **routing,
-            deregistration_delay_seconds=a.integer("deregistration_delay_seconds", 30, 0, 3600),
+            deregistration_delay_seconds=integer_within(
+                DEREGISTRATION_DELAY, a, "deregistration_delay_seconds", 30, 0, 3600
+            ),
             cpu_target_percent=a.integer("cpu_target_percent", 60, 0, 100),
             memory_target_percent=a.integer("memory_target_percent", 0, 0, 100),
             requests_per_target=a.integer("requests_per_target", 0, 0, 1_000_000),
@@ -256,15 +276,20 @@ def _routing(a: ArgReader, name: str) -> dict[str, Any]:
     if not paths and not hosts:
         paths = ["/*"]
     if len(paths) + len(hosts) > MAX_RULE_VALUES:
-        raise a.fail(
+        raise refuse_arg(
+            RULE_CONDITION_VALUES,
+            a,
             "path_patterns",
             paths,
-            f"an ALB rule takes at most {MAX_RULE_VALUES} values across hosts and path_patterns",
+            f"{len(paths) + len(hosts)} values across hosts and path_patterns",
         )
+    priority = None
+    if a.has("priority"):
+        priority = integer_within(LISTENER_RULE_PRIORITY, a, "priority", None, 1, MAX_PRIORITY)
     return {
         "path_patterns": tuple(paths),
         "hosts": tuple(h.lower() for h in hosts),
-        "priority": a.optional_integer("priority", 1, 50000),
+        "priority": priority,
         "domain": domain[0] if domain else None,
         "zone_id": domain[1] if domain else None,
     }

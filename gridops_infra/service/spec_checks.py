@@ -12,16 +12,9 @@ import zoneinfo
 from datetime import datetime
 from functools import cache
 
-# Fargate task sizes: CPU units (1024 = 1 vCPU) -> memory MiB it accepts.
-FARGATE_SIZES: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
+from ..core.aws_rules.ecs import FARGATE_TASK_SIZES
+
+FARGATE_SIZES = FARGATE_TASK_SIZES
 
 # The service's target group is autonamed f"{name}-tg2" (blue/green keeps two) plus "-"
 # and 7 random characters, and ALB target group names stop at 32: 20 + 4 + 8 = 32.

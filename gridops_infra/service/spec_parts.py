@@ -13,6 +13,8 @@ from typing import Any
 import pulumi
 
 from .._validation import ArgError, ArgReader
+from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX, SCHEDULE_EXPRESSION
+from ..core.aws_rules.refusal import refuse_arg
 from .spec_args import ScheduledScalingArgs, SidecarArgs, SpotArgs
 from .spec_checks import (
     ENV_NAME,
@@ -228,11 +230,13 @@ def read_scheduled(a: ArgReader, max_tasks: int) -> tuple[ScheduledScaling, ...]
         schedule = s.string("schedule", None)
         problem = schedule_error(schedule)
         if problem:
-            raise s.fail("schedule", schedule, problem)
+            raise refuse_arg(SCHEDULE_EXPRESSION, s, "schedule", schedule, problem)
         lo = s.integer("min_count", None, 0, max_tasks)
         hi = s.integer("max_count", None, 1, max_tasks)
         if lo > hi:
-            raise s.fail("min_count", lo, f"must not exceed max_count={hi}")
+            raise refuse_arg(
+                MIN_NOT_ABOVE_MAX, s, "min_count", lo, f"must not exceed max_count={hi}"
+            )
         tz = s.string("timezone", "UTC")
         problem = timezone_error(tz)
         if problem:
