@@ -24,6 +24,7 @@ from .eks_addons import (
     cni_role,
     container_insights,
     ebs_csi_driver,
+    vpc_cni_configuration,
 )
 from .eks_args import EksClusterArgs, EksSettings, read_eks_args
 from .eks_compute import build_compute, node_security_group
@@ -78,8 +79,10 @@ class EksCluster(GridopsComponent):
     per service account), `secrets_reader_role` / `secrets_reader_trust` (a role External
     Secrets gets for one workload only with a token of that workload's reader
     ServiceAccount), `keda_scaler_role` (a role the KEDA operator assumes for one queue),
-    `alb_group_name` (all services share one ALB), `workload_security_group_ids` (what
-    linked resources admit).
+    `alb_group_name` (all services share one ALB), `workload_security_group_ids` (the
+    groups of Pods without one of their own). With `pod_security_groups` (the default),
+    a workload that links a database or cache gets its own security group through a
+    `SecurityGroupPolicy`, and the linked resource admits that group only.
 
     Behind a CDN (`behind_cdn: True`, for CdnFrontend): the ALB is the Load Balancer
     Controller's, built from the services' Ingresses, so the cluster hands each Ingress the
@@ -224,6 +227,9 @@ class EksCluster(GridopsComponent):
                 self.cluster,
                 s.kubernetes_version,
                 role_arn=self.cni_role.arn if n == "vpc-cni" else None,
+                configuration=(
+                    vpc_cni_configuration(s.pod_security_groups) if n == "vpc-cni" else None
+                ),
             )
             for n in NODE_PREREQUISITES
         }
@@ -346,8 +352,10 @@ class EksCluster(GridopsComponent):
 
     @property
     def workload_security_group_ids(self) -> list[pulumi.Output[str]]:
-        """The groups a linked resource admits so pods can reach it: the nodes' group,
-        plus the cluster group when Fargate profiles exist (Fargate pods carry only it)."""
+        """The groups Pods without a group of their own carry: the nodes' group, plus the
+        cluster group when Fargate profiles exist (Fargate Pods carry only it). Admitting
+        these admits every such Pod; linked databases and caches admit the linking
+        workload's own group instead."""
         ids = [self.node_security_group_id]
         if self.fargate_namespaces:
             ids.append(self.cluster_security_group_id)
@@ -518,10 +526,11 @@ class EksCluster(GridopsComponent):
         return load_balancer.dns_name if load_balancer is not None else None
 
     def link_consumer(self, namespace: str) -> tuple[str, pulumi.Output[str]]:
-        """(consumer name, security group) a service in `namespace` passes to a linked
-        resource's `allow_from`. Pods share their nodes' group (Fargate pods the cluster
-        group), so all services on the cluster share one consumer name and one rule per
-        linked resource: network access is per cluster, IAM access per service."""
+        """(consumer name, security group) of the Pods in `namespace` that have no group of
+        their own: they share their nodes' group (Fargate Pods the cluster group), so
+        admitting it admits every such Pod on the cluster. A workload that links a database
+        or cache gets its own group instead (`gridops_infra.service.eks_pod_security`), and
+        the workload's links are opened to that group only."""
         if namespace in self.fargate_namespaces:
             return f"{self.name}-fargate", self.cluster_security_group_id
         return f"{self.name}-nodes", self.node_security_group_id

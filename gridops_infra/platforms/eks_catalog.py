@@ -47,6 +47,12 @@ DEFAULT_SPOT_TYPES: dict[str, list[str]] = {
     "arm64": ["m7g.large", "m6g.large", "m7gd.large", "m6gd.large"],
     "x86_64": ["m7i.large", "m6i.large", "m6a.large", "m7a.large"],
 }
+# Families of the allow-lists above whose instance types cannot attach a trunk network
+# interface, so their Pods cannot get security groups of their own (checked 2026-12-06
+# against IsTrunkingCompatible in pkg/aws/vpc/limits.go of the VPC resource controller,
+# github.com/aws/amazon-vpc-resource-controller-k8s: every other family above is
+# trunk-compatible at every allowed size).
+NO_TRUNK_FAMILIES = frozenset({"t3", "t3a", "t4g"})
 MAX_NODES_PER_GROUP = 450  # EKS managed node group quota (nodes per group)
 
 # Helm charts installed on every cluster, pinned (chart -> version); override with
@@ -103,3 +109,8 @@ def instance_type_problem(instance_type: Any, architecture: str) -> str | None:
     if size not in sizes:
         return f"size {size!r} of {instance_type} is not allowed here; allowed: " + ", ".join(sizes)
     return None
+
+
+def supports_pod_security_groups(instance_type: str) -> bool:
+    """Whether a (catalog-valid) instance type can give Pods their own security groups."""
+    return instance_type.split(".", 1)[0] not in NO_TRUNK_FAMILIES

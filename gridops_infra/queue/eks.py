@@ -5,7 +5,8 @@ Reused from gridops_infra.service.eks*: the checks every Deployment on EKS gets
 (`check_pods`: numeric non-root users, architecture, Spot, External Secrets), the pod
 (`pod_spec`), the workload role (`workload_role`: Pod Identity, IRSA in a Fargate
 namespace), the secret sync through External Secrets (`sync_secrets`) and the network
-rule linked resources get (`EksCluster.link_consumer`).
+rules linked resources get (`link_network`: the worker's own Pod security group when
+it links a database or cache).
 
 What a worker gets: a namespace named after it (Pod Security "restricted"), a
 ServiceAccount whose role may consume this queue only (plus the links' grants and
@@ -34,8 +35,8 @@ from .._validation import ArgError
 from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
-from ..service import eks_secrets
-from ..service.eks import POD_IDENTITY_ROLES, pod_maker
+from ..service import eks_pod_security, eks_secrets
+from ..service.eks import POD_IDENTITY_ROLES, link_network, pod_maker
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
 from ..service.eks_secret_sync import ROLES as SECRET_SYNC_ROLES
@@ -56,7 +57,12 @@ KUBERNETES_ROLES = (
     "trigger_authentication",
     "scaled_object",
 )
-CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES)
+CHILD_ROLES = (
+    *KUBERNETES_ROLES,
+    *POD_IDENTITY_ROLES,
+    *SECRET_SYNC_ROLES,
+    *eks_pod_security.ROLES,
+)
 RESOURCE_CLASSES: dict[str, type] = {
     "namespace": k8s.core.v1.Namespace,
     "service_account": k8s.core.v1.ServiceAccount,
@@ -66,6 +72,8 @@ RESOURCE_CLASSES: dict[str, type] = {
 CUSTOM_RESOURCES = ("trigger_authentication", "scaled_object")
 KEDA_RELEASE = "keda"
 SCALER_ACTIONS = ("sqs:GetQueueAttributes",)
+WORKER_CONSUMER_SUFFIX = "-worker"
+"""A worker's consumer name at linked resources is `<name>-worker`, as on Fargate."""
 
 
 def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared:
@@ -141,9 +149,6 @@ def build(
     )
     if scaler_document is not None:
         documents["keda-scaler"] = scaler_document
-    consumer, security_group = cluster.link_consumer(ns)
-    for link in spec.links:
-        link.allow_from(consumer, security_group)
 
     values: dict[str, Any] = {
         **pod_values(
@@ -187,6 +192,9 @@ def build(
         return owner.child(role, cls, fields, suffix=role.replace("_", "-"), opts=opts, tag=False)
 
     namespace = resource("namespace", [])
+    security_group, pod_waits = link_network(
+        owner, spec, cluster, ns, f"{spec.name}{WORKER_CONSUMER_SUFFIX}", namespace
+    )
     secrets_role, secret_waits = sync_secrets(
         owner, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -194,7 +202,7 @@ def build(
     identity = [pod.association] if pod.association is not None else []
     deployment = resource(
         "deployment",
-        [namespace, account, *identity, *secret_waits],
+        [namespace, account, *identity, *secret_waits, *pod_waits],
         # KEDA (through its HorizontalPodAutoscaler) owns the replica count after creation.
         ignore_changes=["spec.replicas"],
     )

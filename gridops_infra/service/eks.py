@@ -28,10 +28,10 @@ from ..observability.eks_contract import otel_environment
 from ..platforms.dns import CERTIFICATE_ROLES, validated_certificate
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
-from . import eks_checks, eks_secrets
+from . import eks_checks, eks_pod_security, eks_secrets
 from .backend import ServiceOutputs
 from .eks_checks import Prepared
-from .eks_manifests import CdnLock, Resolved, workload_manifests
+from .eks_manifests import CdnLock, Resolved, selector, workload_manifests
 from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
 from .eks_secret_sync import ROLES as SECRET_SYNC_ROLES
@@ -52,7 +52,13 @@ KUBERNETES_ROLES = (
 )
 POD_IDENTITY_ROLES = ("pod_role", "pod_role_policy", "pod_identity")
 """The child roles `pod_maker` creates, on services and workers."""
-CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES, *CERTIFICATE_ROLES)
+CHILD_ROLES = (
+    *KUBERNETES_ROLES,
+    *POD_IDENTITY_ROLES,
+    *SECRET_SYNC_ROLES,
+    *CERTIFICATE_ROLES,
+    *eks_pod_security.ROLES,
+)
 # Top-level fields besides metadata (manifest key, Python argument); default: spec.
 TOP_LEVEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "namespace": (),
@@ -103,9 +109,6 @@ def build(
         description=f"StatelessService {spec.name} on EKS cluster {cluster.name}",
     )
     documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
-    consumer, security_group = cluster.link_consumer(ns)
-    for link in spec.links:
-        link.allow_from(consumer, security_group)
 
     values: dict[str, Any] = {
         **pod_values(spec, grant, pod.service_account_annotations, region),
@@ -147,6 +150,7 @@ def build(
         )
 
     namespace = resource("namespace", [])
+    security_group, pod_waits = link_network(service, spec, cluster, ns, spec.name, namespace)
     secrets_role, secret_waits = sync_secrets(
         service, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -159,7 +163,7 @@ def build(
         after: list[pulumi.Resource] = [namespace]
         extra: dict[str, Any] = {}
         if role == "deployment":
-            after += [created["service_account"], *waits, *secret_waits]
+            after += [created["service_account"], *waits, *secret_waits, *pod_waits]
             # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
             extra["ignore_changes"] = ["spec.replicas"]
         if role == "ingress":
@@ -274,6 +278,29 @@ def _hostname(status: Any) -> str:
     return hosts[0].hostname
 
 
+def link_network(
+    owner: GridopsComponent,
+    spec: ServiceSpec,
+    cluster: EksCluster,
+    ns: str,
+    consumer: str,
+    namespace: pulumi.Resource,
+) -> tuple[pulumi.Output[str], list[pulumi.Resource]]:
+    """Open the links to this workload: to its own Pods' security group when it links a
+    database or cache (`eks_pod_security`), else through the nodes' group (the links
+    left, such as queues, open nothing). Returns the workload's group and what its
+    Deployment must wait for (the SecurityGroupPolicy: it applies to Pods created after
+    it only)."""
+    own = eks_pod_security.build(owner, spec, cluster, ns, selector(spec), consumer, [namespace])
+    if own is not None:
+        group_id, policy = own
+        return group_id, [policy]
+    shared_consumer, group_id = cluster.link_consumer(ns)
+    for link in spec.links:
+        link.allow_from(shared_consumer, group_id)
+    return group_id, []
+
+
 def pod_maker(owner: GridopsComponent):
     """`make` for a workload's Pod Identity role and association: the owner's children,
     named `<owner>-pod-<suffix>` (the roles `transforms` knows)."""
@@ -285,4 +312,4 @@ def pod_maker(owner: GridopsComponent):
     return make
 
 
-__all__ = ["CHILD_ROLES", "Prepared", "build", "check", "pod_maker"]
+__all__ = ["CHILD_ROLES", "Prepared", "build", "check", "link_network", "pod_maker"]
