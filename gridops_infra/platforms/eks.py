@@ -14,6 +14,7 @@ import pulumi_random as random
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
+from ..core.aws_rules.eks_pod_security_groups import BRANCH_INTERFACES
 from ..network import Network
 from .base import PlatformKind
 from .eks_addons import (
@@ -27,6 +28,7 @@ from .eks_addons import (
     vpc_cni_configuration,
 )
 from .eks_args import EksClusterArgs, EksSettings, read_eks_args
+from .eks_catalog import branch_interfaces
 from .eks_compute import build_compute, node_security_group
 from .eks_control_plane import admin_access_entries, build_control_plane
 from .eks_helm import KARPENTER, kubeconfig
@@ -176,6 +178,7 @@ class EksCluster(GridopsComponent):
         self.settings = s
         self._routes: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         self._namespaces: dict[str, str] = {}
+        self._branch_pods: dict[str, int] = {}
         self._listener_domains: dict[str, str | None] = {}
         self._load_balancers: dict[str, pulumi.Output[aws.lb.GetLoadBalancerResult]] = {}
         self.behind_cdn = s.behind_cdn
@@ -457,6 +460,37 @@ class EksCluster(GridopsComponent):
     def reserve_namespace(self, namespace: str, owner: str) -> None:
         """Claim `namespace` for `owner` once every other check has passed."""
         self._namespaces.setdefault(namespace, owner)
+
+    @property
+    def branch_interface_capacity(self) -> int | None:
+        """The most Pods with their own security groups the node groups can hold at
+        their largest (`max_size` nodes of each group's roomiest type, Spot included), or
+        None with Karpenter, which picks instance types by the Pods' branch interface
+        requests."""
+        if self.settings.node_autoscaler == "karpenter":
+            return None
+        pools = [p for p in (self.settings.on_demand, self.settings.spot) if p is not None]
+        return sum(p.max_size * max(branch_interfaces(t) for t in p.instance_types) for p in pools)
+
+    def check_branch_interfaces(self, owner: str, field: str, pods: int) -> None:
+        """Refuse `owner` when its `pods` (Pods with their own security groups on nodes)
+        and those of the workloads before it cannot all have a branch interface."""
+        capacity = self.branch_interface_capacity
+        if capacity is None:
+            return
+        others = sum(n for who, n in self._branch_pods.items() if who != owner)
+        if others + pods > capacity:
+            raise BRANCH_INTERFACES.refuse(
+                owner,
+                field,
+                f"{field}={pods} Pods with their own security group, with the {others} of "
+                f"earlier workloads, exceed the {capacity} branch network interfaces the "
+                f"node groups of EksCluster '{self.name}' have at their largest",
+            )
+
+    def reserve_branch_interfaces(self, owner: str, pods: int) -> None:
+        """Count `owner`'s Pods once every other check has passed."""
+        self._branch_pods[owner] = pods
 
     def reserve_route(
         self, service_name: str, hosts: tuple[str, ...], path_patterns: tuple[str, ...]

@@ -95,6 +95,7 @@ def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared
         )
     prepared = check_pods(spec, cluster, COMPONENT)
     cluster.reserve_namespace(prepared.namespace, f"{COMPONENT} '{spec.name}'")
+    eks_pod_security.reserve(spec, cluster, prepared.on_fargate, COMPONENT)
     return prepared
 
 

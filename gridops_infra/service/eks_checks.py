@@ -78,6 +78,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     prepared = check_pods(spec, cluster)
     cluster.reserve_route(spec.name, spec.hosts, spec.path_patterns)
     cluster.reserve_namespace(prepared.namespace, f"StatelessService '{spec.name}'")
+    eks_pod_security.reserve(spec, cluster, prepared.on_fargate, "StatelessService")
     return prepared
 
 

@@ -41,9 +41,14 @@ def network_links(spec: ServiceSpec) -> list[Any]:
 
 
 def check(spec: ServiceSpec, cluster: EksCluster, on_fargate: bool, component: str) -> None:
-    """Refuse network links the cluster cannot narrow to this workload's Pods."""
+    """Refuse network links the cluster cannot narrow to this workload's Pods, or whose
+    Pods would not all find a branch interface on the nodes at full scale."""
     links = network_links(spec)
-    if not links or on_fargate or cluster.settings.pod_security_groups:
+    if not links or on_fargate:
+        return
+    if cluster.settings.pod_security_groups:
+        field = "max_workers" if component == "SqsWorkerQueue" else "max_count"
+        cluster.check_branch_interfaces(f"{component} '{spec.name}'", field, spec.max_count)
         return
     names = [getattr(link, "name", "?") for link in links]
     raise ArgError(
@@ -53,6 +58,12 @@ def check(spec: ServiceSpec, cluster: EksCluster, on_fargate: bool, component: s
         "EksCluster with pod_security_groups=True (the default), or run the workload in "
         "one of its fargate_profiles namespaces"
     )
+
+
+def reserve(spec: ServiceSpec, cluster: EksCluster, on_fargate: bool, component: str) -> None:
+    """Count the workload's Pods against the nodes' branch interfaces (after its checks)."""
+    if network_links(spec) and not on_fargate and cluster.settings.pod_security_groups:
+        cluster.reserve_branch_interfaces(f"{component} '{spec.name}'", spec.max_count)
 
 
 def security_group_policy(
@@ -132,5 +143,6 @@ __all__ = [
     "build",
     "check",
     "network_links",
+    "reserve",
     "security_group_policy",
 ]

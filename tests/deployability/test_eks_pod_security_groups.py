@@ -8,6 +8,9 @@ a database or cache linked by a workload admits that workload's Pods only.
 - `eks-pod-sg-cluster-role-policy`: the cluster role gets AmazonEKSVPCResourceController
   and the vpc-cni add-on ENABLE_POD_ENI in `standard` mode; the mandatory policy rule
   `eks-pod-security-groups-enabled` fails a Plan whose transforms take them away.
+- `eks-pod-sg-branch-interfaces`: the workloads' Pods with their own groups fit the node
+  groups' branch interfaces at full scale (Fargate Pods do not count; Karpenter picks
+  instance types for them itself).
 - `eks-pod-sg-cluster-group`: every SecurityGroupPolicy lists the cluster security group
   next to the workload's own; the mandatory rule
   `eks-pod-security-group-policy-lists-cluster-group` fails a Plan that drops it.
@@ -29,6 +32,7 @@ import kubernetes_validate
 import pytest
 
 from gridops_infra.core.aws_rules.eks_pod_security_groups import (
+    BRANCH_INTERFACES,
     CLUSTER_GROUP_IN_POLICY,
     RESOURCE_CONTROLLER_POLICY,
     TRUNK_INSTANCE_TYPES,
@@ -39,6 +43,7 @@ from gridops_infra.platforms.eks_catalog import (
     ARM64_FAMILIES,
     NO_TRUNK_FAMILIES,
     X86_FAMILIES,
+    branch_interfaces,
     supports_pod_security_groups,
 )
 from gridops_infra.policy.engine import check_plan
@@ -421,3 +426,79 @@ def test_a_cluster_transformed_out_of_pod_enis_fails_the_mandatory_rule():
     (violation,) = report.of_rule(ENABLED_RULE)
     assert "ENABLE_POD_ENI" in violation.message and violation.severity == "mandatory"
     assert violation.resource_name == "api-security-group-policy"
+
+
+# -- eks-pod-sg-branch-interfaces ----------------------------------------------------------
+
+
+def test_branch_interfaces_follow_the_controllers_limits():
+    assert (branch_interfaces("m7g.large"), branch_interfaces("c7g.xlarge")) == (9, 18)
+    assert (branch_interfaces("m7i.8xlarge"), branch_interfaces("m6g.8xlarge")) == (84, 54)
+    assert branch_interfaces("t4g.large") == 0
+
+
+def test_more_linked_pods_than_branch_interfaces_are_refused(preview_refusals):
+    """eks-pod-sg-branch-interfaces: node_max=2 of m7g.large holds 18 such Pods."""
+
+    def setup() -> tuple[EksCluster, Any]:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        cluster = EksCluster("prod", {"network": net, "node_max": 2, "fargate_profiles": ["batch"]})
+        db, _ = _db_and_cache(net)
+        return cluster, db
+
+    def make(context: tuple[EksCluster, Any], i: int, case: str) -> None:
+        cluster, db = context
+        if case == "jobs":  # 10 + 10 > 18: refused
+            SqsWorkerQueue(
+                "jobs",
+                {
+                    "platform": cluster,
+                    "image": "ghcr.io/acme/w:1",
+                    "max_workers": 10,
+                    "links": [db],
+                },
+            )
+        elif case == "batch":  # Fargate Pods take no branch interface of a node
+            _service("batch", cluster, [db], max_count=10, cpu_architecture="X86_64")
+        elif case == "plain":  # links no database: no security group of its own
+            _service("plain", cluster, [], max_count=10, path_patterns=["/plain/*"])
+        else:
+            _service(case, cluster, [db], max_count=10, path_patterns=[f"/{case}/*"])
+
+    plan, errors = preview_refusals(setup, make, ["api", "jobs", "batch", "plain", "more"])
+    assert sorted(errors) == [1, 4]
+    assert errors[1].startswith("SqsWorkerQueue 'jobs': max_workers: max_workers=10 Pods")
+    assert (
+        "with the 10 of earlier workloads, exceed the 18 branch network interfaces" in (errors[1])
+    )
+    assert "StatelessService 'more': max_count" in errors[4]
+    for message in errors.values():
+        assert BRANCH_INTERFACES.source in message and "node_max" in message
+    assert not [r.name for r in plan.resources if r.name.startswith(("jobs", "more"))]
+    assert {r.name for r in plan.of_type(SGP)} == {
+        "api-security-group-policy",
+        "batch-security-group-policy",
+    }
+
+
+def test_spot_nodes_add_branch_interfaces_and_karpenter_chooses_its_own():
+    def program() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        spot = EksCluster("spot", {"network": net, "node_max": 2, "spot": True, "spot_max": 2})
+        karpenter = EksCluster(
+            "karp", {"network": net, "node_max": 2, "node_autoscaler": "karpenter"}
+        )
+        assert (spot.branch_interface_capacity, karpenter.branch_interface_capacity) == (36, None)
+        db, _ = _db_and_cache(net)
+        for cluster in (spot, karpenter):
+            for name in ("api", "web"):
+                _service(
+                    f"{cluster.name}-{name}",
+                    cluster,
+                    [db],
+                    max_count=12,
+                    path_patterns=[f"/{name}/*"],
+                )
+
+    plan = preview(program)
+    assert len(plan.of_type(SGP)) == 4

@@ -59,4 +59,24 @@ CLUSTER_GROUP_IN_POLICY = aws_rule(
     ),
 )
 
-__all__ = ["CLUSTER_GROUP_IN_POLICY", "RESOURCE_CONTROLLER_POLICY", "TRUNK_INSTANCE_TYPES"]
+BRANCH_INTERFACES = aws_rule(
+    id="eks-pod-sg-branch-interfaces",
+    service=SERVICE,
+    rule=(
+        "Each Pod with its own security groups on an EC2 node takes one branch network "
+        "interface; a node group holds at most its node count times the branch interfaces "
+        "of its instance type (9 on an m5.large), and further such Pods stay Pending."
+    ),
+    source=f"{GUIDE}/sg-pods-example-deployment.html",
+    fix=(
+        "Lower max_count / max_workers of the workloads that link a database or cache, or "
+        "give the EksCluster more or larger nodes (node_max, node_instance_types)."
+    ),
+)
+
+__all__ = [
+    "BRANCH_INTERFACES",
+    "CLUSTER_GROUP_IN_POLICY",
+    "RESOURCE_CONTROLLER_POLICY",
+    "TRUNK_INSTANCE_TYPES",
+]
