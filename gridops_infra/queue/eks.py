@@ -5,7 +5,7 @@ Reused from gridops_infra.service.eks*: the checks every Deployment on EKS gets
 (`check_pods`: numeric non-root users, architecture, Spot, External Secrets), the pod
 (`pod_spec`), the workload role (`workload_role`: Pod Identity, IRSA in a Fargate
 namespace), the secret sync through External Secrets (`sync_secrets`) and the network
-rules linked resources get (`link_network`: the worker's own Pod security group when
+rules linked resources get (`open_links`: the worker's own Pod security group when
 it links a database or cache).
 
 What a worker gets: a namespace named after it (Pod Security "restricted"), a
@@ -36,7 +36,7 @@ from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
 from ..service import eks_pod_security, eks_secrets
-from ..service.eks import POD_IDENTITY_ROLES, link_network, pod_maker
+from ..service.eks import POD_IDENTITY_ROLES, open_links, pod_maker
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
 from ..service.eks_secret_sync import ROLES as SECRET_SYNC_ROLES
@@ -151,10 +151,13 @@ def build(
     if scaler_document is not None:
         documents["keda-scaler"] = scaler_document
 
+    network = open_links(owner, spec, cluster, ns, f"{spec.name}{WORKER_CONSUMER_SUFFIX}")
+
     values: dict[str, Any] = {
         **pod_values(
             spec, links, pod.service_account_annotations, region, environment=own.environment
         ),
+        "pod_security_group": network.group.id if network.group is not None else None,
         "queue_url": queue.url,
         "scaler_role_arn": scaler_role.arn,
     }
@@ -193,9 +196,7 @@ def build(
         return owner.child(role, cls, fields, suffix=role.replace("_", "-"), opts=opts, tag=False)
 
     namespace = resource("namespace", [])
-    security_group, pod_waits = link_network(
-        owner, spec, cluster, ns, f"{spec.name}{WORKER_CONSUMER_SUFFIX}", namespace
-    )
+    pod_waits = network.policy(owner, spec, cluster, ns, namespace)
     secrets_role, secret_waits = sync_secrets(
         owner, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -214,7 +215,7 @@ def build(
     resource("scaled_object", [deployment, authentication, keda])
     return WorkerOutputs(
         service_name=pulumi.Output.from_input(spec.name),
-        security_group_id=security_group,
+        security_group_id=network.security_group_id,
         task_role=pod.role,
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
@@ -239,6 +240,7 @@ def _resolved(spec: ServiceSpec, prepared: Prepared, v: dict[str, Any], pull: bo
         on_fargate=prepared.on_fargate,
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
+        pod_security_group=v["pod_security_group"],
     )
 
 

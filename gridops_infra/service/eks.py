@@ -109,9 +109,11 @@ def build(
         description=f"StatelessService {spec.name} on EKS cluster {cluster.name}",
     )
     documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
+    network = open_links(service, spec, cluster, ns, spec.name)
 
     values: dict[str, Any] = {
         **pod_values(spec, grant, pod.service_account_annotations, region),
+        "pod_security_group": network.group.id if network.group is not None else None,
         "cidrs": [subnet.cidr_block for subnet in cluster.network.public_subnets],
         "certificate_arn": (
             validated_certificate(service, spec.domain, spec.zone_id)
@@ -150,7 +152,7 @@ def build(
         )
 
     namespace = resource("namespace", [])
-    security_group, pod_waits = link_network(service, spec, cluster, ns, spec.name, namespace)
+    pod_waits = network.policy(service, spec, cluster, ns, namespace)
     secrets_role, secret_waits = sync_secrets(
         service, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -203,7 +205,7 @@ def build(
     return ServiceOutputs(
         url=_url(spec, ingress),
         service_name=pulumi.Output.from_input(spec.name),
-        security_group_id=security_group,
+        security_group_id=network.security_group_id,
         task_role=pod.role,
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
@@ -239,6 +241,7 @@ def _resolved(
         on_fargate=prepared.on_fargate,
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
+        pod_security_group=v["pod_security_group"],
     )
 
 
@@ -278,27 +281,47 @@ def _hostname(status: Any) -> str:
     return hosts[0].hostname
 
 
-def link_network(
-    owner: GridopsComponent,
-    spec: ServiceSpec,
-    cluster: EksCluster,
-    ns: str,
-    consumer: str,
-    namespace: pulumi.Resource,
-) -> tuple[pulumi.Output[str], list[pulumi.Resource]]:
+@dataclasses.dataclass
+class NetworkLinks:
+    """How a workload's links reach it (`open_links`), before its namespace exists."""
+
+    group: aws.ec2.SecurityGroup | None
+    """The workload's own Pod security group, when it links a database or cache."""
+    security_group_id: pulumi.Output[str]
+    """Its own group, else the nodes' (or on Fargate the cluster's) shared group."""
+
+    def policy(
+        self,
+        owner: GridopsComponent,
+        spec: ServiceSpec,
+        cluster: EksCluster,
+        ns: str,
+        namespace: pulumi.Resource,
+    ) -> list[pulumi.Resource]:
+        """The SecurityGroupPolicy, once the namespace exists; what the Deployment must
+        wait for (the policy applies to Pods created after it only)."""
+        if self.group is None:
+            return []
+        made = eks_pod_security.policy(
+            owner, spec, cluster, ns, selector(spec), self.group.id, [namespace]
+        )
+        return [made]
+
+
+def open_links(
+    owner: GridopsComponent, spec: ServiceSpec, cluster: EksCluster, ns: str, consumer: str
+) -> NetworkLinks:
     """Open the links to this workload: to its own Pods' security group when it links a
     database or cache (`eks_pod_security`), else through the nodes' group (the links
-    left, such as queues, open nothing). Returns the workload's group and what its
-    Deployment must wait for (the SecurityGroupPolicy: it applies to Pods created after
-    it only)."""
-    own = eks_pod_security.build(owner, spec, cluster, ns, selector(spec), consumer, [namespace])
-    if own is not None:
-        group_id, policy = own
-        return group_id, [policy]
-    shared_consumer, group_id = cluster.link_consumer(ns)
+    left, such as queues, open nothing)."""
+    group = eks_pod_security.security_group(owner, spec, cluster)
+    if group is not None:
+        source: pulumi.Output[str] = group.id
+    else:
+        consumer, source = cluster.link_consumer(ns)
     for link in spec.links:
-        link.allow_from(shared_consumer, group_id)
-    return group_id, []
+        link.allow_from(consumer, source)
+    return NetworkLinks(group, source)
 
 
 def pod_maker(owner: GridopsComponent):
@@ -312,4 +335,4 @@ def pod_maker(owner: GridopsComponent):
     return make
 
 
-__all__ = ["CHILD_ROLES", "Prepared", "build", "check", "link_network", "pod_maker"]
+__all__ = ["CHILD_ROLES", "NetworkLinks", "Prepared", "build", "check", "open_links", "pod_maker"]

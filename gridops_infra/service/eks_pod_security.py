@@ -90,20 +90,14 @@ def security_group_policy(
     }
 
 
-def build(
-    owner: GridopsComponent,
-    spec: ServiceSpec,
-    cluster: EksCluster,
-    namespace: str,
-    pod_labels: dict[str, str],
-    consumer: str,
-    after: list[pulumi.Resource],
-) -> tuple[pulumi.Output[str], k8s.apiextensions.CustomResource] | None:
-    """The workload's group and SecurityGroupPolicy, and each network link admitting that
-    group (as `consumer`); None (nothing created) without network links."""
+def security_group(
+    owner: GridopsComponent, spec: ServiceSpec, cluster: EksCluster
+) -> aws.ec2.SecurityGroup | None:
+    """The workload's own group (no rules: the cluster group beside it carries the
+    traffic), or None without network links."""
     if not network_links(spec):
         return None
-    group = owner.child(
+    return owner.child(
         "pod_security_group",
         aws.ec2.SecurityGroup,
         {
@@ -116,10 +110,22 @@ def build(
         },
         suffix="pod-sg",
     )
-    manifest = pulumi.Output.all(group.id, cluster.cluster_security_group_id).apply(
+
+
+def policy(
+    owner: GridopsComponent,
+    spec: ServiceSpec,
+    cluster: EksCluster,
+    namespace: str,
+    pod_labels: dict[str, str],
+    group_id: pulumi.Output[str],
+    after: list[pulumi.Resource],
+) -> k8s.apiextensions.CustomResource:
+    """The SecurityGroupPolicy giving the workload's Pods its group and the cluster's."""
+    manifest = pulumi.Output.all(group_id, cluster.cluster_security_group_id).apply(
         lambda ids: security_group_policy(spec.name, namespace, pod_labels, ids)
     )
-    policy = owner.child(
+    return owner.child(
         "security_group_policy",
         k8s.apiextensions.CustomResource,
         {
@@ -132,17 +138,15 @@ def build(
         opts=pulumi.ResourceOptions(provider=cluster.provider, depends_on=after),
         tag=False,
     )
-    for link in spec.links:
-        link.allow_from(consumer, group.id)
-    return group.id, policy
 
 
 __all__ = [
     "ROLES",
     "SECURITY_GROUP_POLICY_API",
-    "build",
     "check",
     "network_links",
+    "policy",
     "reserve",
+    "security_group",
     "security_group_policy",
 ]

@@ -52,7 +52,7 @@ from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.redis import RedisCache
 from gridops_infra.service import StatelessService
 from gridops_infra.service.eks_pod_security import security_group_policy
-from gridops_infra.testing import preview
+from gridops_infra.testing import preview, reveal
 
 SGP = "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy"
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -337,9 +337,25 @@ def test_security_group_policies_select_the_workload_and_keep_the_cluster_group(
         assert groups == [plan.one(SG, f"{name}-pod-sg").id, cluster_group]
         deployment = plan.one("kubernetes:apps/v1:Deployment", f"{name}-deployment")
         assert policy.urn in deployment.dependencies  # it applies to new Pods only
+        # ...so the Pods roll when the group first appears: running ones would keep the
+        # nodes' group, which the database no longer admits.
+        template = deployment.inputs["spec"]["template"]["metadata"]
+        assert template["annotations"]["gridops.io/pod-security-group"] == groups[0]
+        kubernetes_validate.validate(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": reveal(deployment.inputs["metadata"]),
+                "spec": reveal(deployment.inputs["spec"]),
+            },
+            "1.35.0",
+            strict=True,
+        )
         assert policy.provider and policy.provider.startswith(
             plan.one("pulumi:providers:kubernetes").urn
         )
+    web = plan.one("kubernetes:apps/v1:Deployment", "web-deployment")
+    assert "annotations" not in web.inputs["spec"]["template"]["metadata"]
     assert check_plan(plan).of_rule(CLUSTER_GROUP_RULE) == []
     assert CLUSTER_GROUP_IN_POLICY.id == "eks-pod-sg-cluster-group"
 
