@@ -44,6 +44,13 @@ class Linkable(Protocol):
         ...
 
 
+def admits_consumers(link: Any) -> bool:
+    """Whether `link` is reached over the network behind its own security group (a
+    database, a cache), so `allow_from` opens a port to the consumer's group, rather than
+    through an API that IAM alone guards (a queue)."""
+    return bool(getattr(link, "ADMITS_CONSUMER_GROUPS", False))
+
+
 def link_network_problem(platform: Any, link: Any) -> str | None:
     """Why `link` cannot be reached from workloads on `platform`, or None. Only two
     distinct Network components are compared (a referenced network may be the same VPC)."""

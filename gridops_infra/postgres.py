@@ -42,6 +42,8 @@ class ManagedPostgresWithReplicas(GridopsComponent):
     """
 
     TYPE = "gridops:aws:ManagedPostgresWithReplicas"
+    ADMITS_CONSUMER_GROUPS = True
+    """`allow_from` opens the port to a consumer's security group (see `links`)."""
     CHILD_ROLES = (
         "kms_key",
         "security_group",

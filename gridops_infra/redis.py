@@ -35,6 +35,8 @@ class RedisCache(GridopsComponent):
     """
 
     TYPE = "gridops:aws:RedisCache"
+    ADMITS_CONSUMER_GROUPS = True
+    """`allow_from` opens the port to a consumer's security group (see `links`)."""
     CHILD_ROLES = (
         "kms_key",
         "security_group",

@@ -27,7 +27,9 @@ from gridops_infra.testing import Plan, preview
 PLATFORMS: dict[str, Callable[[Network], Any]] = {
     "fargate": lambda net: FargateCluster("prod", {"network": net}),
     "eks": lambda net: EksCluster("prod", {"network": net}),
-    "single-server": lambda net: SingleServer("prod", {"network": net}),
+    # The program links a ManagedPostgresWithReplicas: the host's own PostgreSQL is then
+    # declined explicitly (left to its default, the mix is refused as ambiguous).
+    "single-server": lambda net: SingleServer("prod", {"network": net, "database": False}),
 }
 
 

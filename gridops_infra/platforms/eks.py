@@ -14,6 +14,7 @@ import pulumi_random as random
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
+from ..core.aws_rules.eks_pod_security_groups import BRANCH_INTERFACES
 from ..network import Network
 from .base import PlatformKind
 from .eks_addons import (
@@ -24,8 +25,10 @@ from .eks_addons import (
     cni_role,
     container_insights,
     ebs_csi_driver,
+    vpc_cni_configuration,
 )
 from .eks_args import EksClusterArgs, EksSettings, read_eks_args
+from .eks_catalog import branch_interfaces
 from .eks_compute import build_compute, node_security_group
 from .eks_control_plane import admin_access_entries, build_control_plane
 from .eks_helm import KARPENTER, kubeconfig
@@ -78,8 +81,10 @@ class EksCluster(GridopsComponent):
     per service account), `secrets_reader_role` / `secrets_reader_trust` (a role External
     Secrets gets for one workload only with a token of that workload's reader
     ServiceAccount), `keda_scaler_role` (a role the KEDA operator assumes for one queue),
-    `alb_group_name` (all services share one ALB), `workload_security_group_ids` (what
-    linked resources admit).
+    `alb_group_name` (all services share one ALB), `workload_security_group_ids` (the
+    groups of Pods without one of their own). With `pod_security_groups` (the default),
+    a workload that links a database or cache gets its own security group through a
+    `SecurityGroupPolicy`, and the linked resource admits that group only.
 
     Behind a CDN (`behind_cdn: True`, for CdnFrontend): the ALB is the Load Balancer
     Controller's, built from the services' Ingresses, so the cluster hands each Ingress the
@@ -173,6 +178,7 @@ class EksCluster(GridopsComponent):
         self.settings = s
         self._routes: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
         self._namespaces: dict[str, str] = {}
+        self._branch_pods: dict[str, int] = {}
         self._listener_domains: dict[str, str | None] = {}
         self._load_balancers: dict[str, pulumi.Output[aws.lb.GetLoadBalancerResult]] = {}
         self.behind_cdn = s.behind_cdn
@@ -224,6 +230,9 @@ class EksCluster(GridopsComponent):
                 self.cluster,
                 s.kubernetes_version,
                 role_arn=self.cni_role.arn if n == "vpc-cni" else None,
+                configuration=(
+                    vpc_cni_configuration(s.pod_security_groups) if n == "vpc-cni" else None
+                ),
             )
             for n in NODE_PREREQUISITES
         }
@@ -346,8 +355,10 @@ class EksCluster(GridopsComponent):
 
     @property
     def workload_security_group_ids(self) -> list[pulumi.Output[str]]:
-        """The groups a linked resource admits so pods can reach it: the nodes' group,
-        plus the cluster group when Fargate profiles exist (Fargate pods carry only it)."""
+        """The groups Pods without a group of their own carry: the nodes' group, plus the
+        cluster group when Fargate profiles exist (Fargate Pods carry only it). Admitting
+        these admits every such Pod; linked databases and caches admit the linking
+        workload's own group instead."""
         ids = [self.node_security_group_id]
         if self.fargate_namespaces:
             ids.append(self.cluster_security_group_id)
@@ -450,6 +461,37 @@ class EksCluster(GridopsComponent):
         """Claim `namespace` for `owner` once every other check has passed."""
         self._namespaces.setdefault(namespace, owner)
 
+    @property
+    def branch_interface_capacity(self) -> int | None:
+        """The most Pods with their own security groups the node groups can hold at
+        their largest (`max_size` nodes of each group's roomiest type, Spot included), or
+        None with Karpenter, which picks instance types by the Pods' branch interface
+        requests."""
+        if self.settings.node_autoscaler == "karpenter":
+            return None
+        pools = [p for p in (self.settings.on_demand, self.settings.spot) if p is not None]
+        return sum(p.max_size * max(branch_interfaces(t) for t in p.instance_types) for p in pools)
+
+    def check_branch_interfaces(self, owner: str, field: str, pods: int) -> None:
+        """Refuse `owner` when its `pods` (Pods with their own security groups on nodes)
+        and those of the workloads before it cannot all have a branch interface."""
+        capacity = self.branch_interface_capacity
+        if capacity is None:
+            return
+        others = sum(n for who, n in self._branch_pods.items() if who != owner)
+        if others + pods > capacity:
+            raise BRANCH_INTERFACES.refuse(
+                owner,
+                field,
+                f"{field}={pods} Pods with their own security group, with the {others} of "
+                f"earlier workloads, exceed the {capacity} branch network interfaces the "
+                f"node groups of EksCluster '{self.name}' have at their largest",
+            )
+
+    def reserve_branch_interfaces(self, owner: str, pods: int) -> None:
+        """Count `owner`'s Pods once every other check has passed."""
+        self._branch_pods[owner] = pods
+
     def reserve_route(
         self, service_name: str, hosts: tuple[str, ...], path_patterns: tuple[str, ...]
     ) -> None:
@@ -518,10 +560,11 @@ class EksCluster(GridopsComponent):
         return load_balancer.dns_name if load_balancer is not None else None
 
     def link_consumer(self, namespace: str) -> tuple[str, pulumi.Output[str]]:
-        """(consumer name, security group) a service in `namespace` passes to a linked
-        resource's `allow_from`. Pods share their nodes' group (Fargate pods the cluster
-        group), so all services on the cluster share one consumer name and one rule per
-        linked resource: network access is per cluster, IAM access per service."""
+        """(consumer name, security group) of the Pods in `namespace` that have no group of
+        their own: they share their nodes' group (Fargate Pods the cluster group), so
+        admitting it admits every such Pod on the cluster. A workload that links a database
+        or cache gets its own group instead (`gridops_infra.service.eks_pod_security`), and
+        the workload's links are opened to that group only."""
         if namespace in self.fargate_namespaces:
             return f"{self.name}-fargate", self.cluster_security_group_id
         return f"{self.name}-nodes", self.node_security_group_id

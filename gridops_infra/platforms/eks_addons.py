@@ -37,6 +37,23 @@ EBS_CSI_POLICIES = ("service-role/AmazonEBSCSIDriverPolicy",)
 ADDON_CONFIGURATION: dict[str, dict[str, object]] = {
     "vpc-cni": {"enableNetworkPolicy": "true"},
 }
+# Security groups for Pods: a trunk interface per node, a branch interface per Pod a
+# SecurityGroupPolicy selects. `standard` mode (AWS's choice for clusters that use
+# NetworkPolicy) leaves traffic between a Pod and its own node (kubelet probes, the Pod
+# Identity agent) to the node, so probes need no TCP early demux change, and sends
+# traffic leaving the VPC through the node's primary interface.
+POD_SECURITY_GROUP_ENV = {
+    "ENABLE_POD_ENI": "true",
+    "POD_SECURITY_GROUP_ENFORCING_MODE": "standard",
+}
+
+
+def vpc_cni_configuration(pod_security_groups: bool) -> dict[str, object]:
+    """The vpc-cni add-on's configuration values."""
+    config = dict(ADDON_CONFIGURATION["vpc-cni"])
+    if pod_security_groups:
+        config["env"] = dict(POD_SECURITY_GROUP_ENV)
+    return config
 
 
 def cni_role(
@@ -155,9 +172,11 @@ def addon(
     role_arn: pulumi.Input[str] | None = None,
     pod_identities: list[dict[str, pulumi.Input[str]]] | None = None,
     depends_on: list[pulumi.Resource] | None = None,
+    configuration: dict[str, object] | None = None,
 ) -> aws.eks.Addon:
     """One managed add-on at the newest version EKS offers for the cluster's Kubernetes
-    version; conflicts with hand edits are resolved in favour of this configuration."""
+    version; conflicts with hand edits are resolved in favour of this configuration
+    (`configuration`, else the add-on's entry in ADDON_CONFIGURATION)."""
     version = aws.eks.get_addon_version_output(
         addon_name=name, kubernetes_version=kubernetes_version, most_recent=True
     ).version
@@ -168,8 +187,10 @@ def addon(
         "resolve_conflicts_on_create": "OVERWRITE",
         "resolve_conflicts_on_update": "OVERWRITE",
     }
-    if name in ADDON_CONFIGURATION:
-        args["configuration_values"] = json.dumps(ADDON_CONFIGURATION[name], sort_keys=True)
+    if configuration is None:
+        configuration = ADDON_CONFIGURATION.get(name)
+    if configuration is not None:
+        args["configuration_values"] = json.dumps(configuration, sort_keys=True)
     if role_arn is not None:
         args["service_account_role_arn"] = role_arn
     if pod_identities:

@@ -16,6 +16,7 @@ from ..core.aws_rules.eks import (
     NODE_GROUP_ARCHITECTURE,
     NODE_GROUP_SCALING,
 )
+from ..core.aws_rules.eks_pod_security_groups import TRUNK_INSTANCE_TYPES
 from ..core.aws_rules.refusal import integer_within, refuse_arg
 from ..core.aws_rules.vpc_endpoints import EKS_PRIVATE_CLUSTER
 from ..logs import retention_days
@@ -39,6 +40,7 @@ from .eks_catalog import (
     SUPPORT_TYPES,
     Architecture,
     instance_type_problem,
+    supports_pod_security_groups,
 )
 
 
@@ -120,6 +122,16 @@ class EksClusterArgs(TypedDict, total=False):
     interruption queue, node role and Pod Identity role (see `eks_karpenter`); `spot_min`
     is refused (Karpenter keeps no minimum). `"none"`: node counts stay where you set
     them."""
+    pod_security_groups: bool
+    """Give Pods their own security groups (the VPC CNI's security groups for Pods, in
+    `standard` enforcing mode): a workload that links a database or cache gets a security
+    group of its own, assigned to its Pods by a `SecurityGroupPolicy`, and the database or
+    cache admits that group only, not every node. Default: true. Needs node instance
+    types that support a trunk network interface (not the t family); the cluster role
+    gets AmazonEKSVPCResourceController. With false, workloads on nodes cannot link a
+    database or cache (Fargate namespaces still can: Fargate gives every Pod its own
+    network interface). Each such Pod takes one branch network interface of its node
+    (9 on a `.large`, 18 on an `.xlarge`)."""
     keda: bool
     """Install KEDA (event-driven autoscaling, used by SqsWorkerQueue workers). Default:
     true."""
@@ -197,6 +209,7 @@ class EksSettings:
     container_log_retention_days: int
     ebs_csi_driver: bool = True
     behind_cdn: bool = False
+    pod_security_groups: bool = True
 
     @property
     def ami_type(self) -> str:
@@ -265,6 +278,9 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         for field in ("spot_instance_types", "spot_min", "spot_max"):
             if a.has(field):
                 raise a.fail(field, a.raw(field), "only used with spot=True")
+    pod_security_groups = a.boolean("pod_security_groups", True)
+    if pod_security_groups:
+        _refuse_without_trunking(a, on_demand, spot)
     return EksSettings(
         network=network,
         kubernetes_version=version,
@@ -287,7 +303,24 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         ebs_csi_driver=a.boolean("ebs_csi_driver", True),
         container_log_retention_days=retention_days(a, "container_log_retention_days", 30),
         behind_cdn=a.boolean("behind_cdn", False),
+        pod_security_groups=pod_security_groups,
     )
+
+
+def _refuse_without_trunking(a: ArgReader, on_demand: NodePool, spot: NodePool | None) -> None:
+    """Pod security groups need trunk-capable nodes: managed groups and Karpenter's
+    NodePools alike launch only the families of these types."""
+    for field, pool in (("node_instance_types", on_demand), ("spot_instance_types", spot)):
+        if pool is None:
+            continue
+        lacking = [t for t in pool.instance_types if not supports_pod_security_groups(t)]
+        if lacking:
+            raise TRUNK_INSTANCE_TYPES.refuse(
+                f"EksCluster '{a.name}'",
+                field,
+                f"{lacking} cannot attach a trunk network interface, and "
+                "pod_security_groups=True (the default) gives Pods their own security groups",
+            )
 
 
 def _pool(

@@ -47,6 +47,21 @@ DEFAULT_SPOT_TYPES: dict[str, list[str]] = {
     "arm64": ["m7g.large", "m6g.large", "m7gd.large", "m6gd.large"],
     "x86_64": ["m7i.large", "m6i.large", "m6a.large", "m7a.large"],
 }
+# Families of the allow-lists above whose instance types cannot attach a trunk network
+# interface, so their Pods cannot get security groups of their own (checked 2026-12-06
+# against IsTrunkingCompatible in pkg/aws/vpc/limits.go of the VPC resource controller,
+# github.com/aws/amazon-vpc-resource-controller-k8s: every other family above is
+# trunk-compatible at every allowed size).
+NO_TRUNK_FAMILIES = frozenset({"t3", "t3a", "t4g"})
+# Branch network interfaces per node (one per Pod with its own security group), by size,
+# from BranchInterface in the same limits.go on the same date: every trunk-capable family
+# above has these, except the 6th and 7th generation x86 families (6i, 6a, 7i, 7a) at
+# 8xlarge and 12xlarge, which have more.
+BRANCH_INTERFACES: dict[str, int] = {
+    "medium": 4, "large": 9, "xlarge": 18, "2xlarge": 38, "4xlarge": 54,
+    "8xlarge": 54, "12xlarge": 54, "16xlarge": 107, "24xlarge": 107,
+}  # fmt: skip
+BRANCH_INTERFACES_X86_GEN_6_7: dict[str, int] = {"8xlarge": 84, "12xlarge": 114}
 MAX_NODES_PER_GROUP = 450  # EKS managed node group quota (nodes per group)
 
 # Helm charts installed on every cluster, pinned (chart -> version); override with
@@ -103,3 +118,19 @@ def instance_type_problem(instance_type: Any, architecture: str) -> str | None:
     if size not in sizes:
         return f"size {size!r} of {instance_type} is not allowed here; allowed: " + ", ".join(sizes)
     return None
+
+
+def supports_pod_security_groups(instance_type: str) -> bool:
+    """Whether a (catalog-valid) instance type can give Pods their own security groups."""
+    return instance_type.split(".", 1)[0] not in NO_TRUNK_FAMILIES
+
+
+def branch_interfaces(instance_type: str) -> int:
+    """How many Pods with their own security groups one node of this (catalog-valid) type
+    holds: 0 without a trunk interface."""
+    if not supports_pod_security_groups(instance_type):
+        return 0
+    family, size = instance_type.split(".", 1)
+    if re.fullmatch(r"[mcr][67][ia]", family) and size in BRANCH_INTERFACES_X86_GEN_6_7:
+        return BRANCH_INTERFACES_X86_GEN_6_7[size]
+    return BRANCH_INTERFACES[size]

@@ -12,7 +12,12 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from .eks_args import EksSettings
-from .eks_iam import CLUSTER_POLICIES, cluster_kms_statements, managed
+from .eks_iam import (
+    CLUSTER_POLICIES,
+    POD_SECURITY_GROUP_CLUSTER_POLICIES,
+    cluster_kms_statements,
+    managed,
+)
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
@@ -59,7 +64,10 @@ def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) 
         },
     )
     ready: list[pulumi.Resource] = [log_group]
-    for i, arn in enumerate(managed(CLUSTER_POLICIES)):
+    policies = CLUSTER_POLICIES
+    if s.pod_security_groups:
+        policies += POD_SECURITY_GROUP_CLUSTER_POLICIES
+    for i, arn in enumerate(managed(policies)):
         ready.append(
             c.child(
                 "cluster_role_policy",

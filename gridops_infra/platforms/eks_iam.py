@@ -17,6 +17,9 @@ from .. import iam
 
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
+# What the cluster role also needs so the VPC resource controller can create trunk and
+# branch network interfaces (security groups for Pods).
+POD_SECURITY_GROUP_CLUSTER_POLICIES = ("AmazonEKSVPCResourceController",)
 # The documented minimum for managed nodes: join the cluster, pull from ECR. The CNI's
 # own permissions sit on the vpc-cni add-on's IRSA role, not on every node.
 NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")

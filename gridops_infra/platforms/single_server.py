@@ -148,6 +148,9 @@ class SingleServer(GridopsComponent):
     """The bucket holding nightly database dumps (None without `database`)."""
     database: SingleServerDatabase | None
     """PostgreSQL on this host, to put in a service's `links` (None without `database`)."""
+    database_chosen: bool
+    """Whether `database` was given rather than left to its default: a workload here may
+    link a ManagedPostgresWithReplicas only then (see `SingleServerArgs.database`)."""
     instance_role: aws.iam.Role
     """The instance role (shared by every container on the host)."""
     log_group_name: str
@@ -194,6 +197,7 @@ class SingleServer(GridopsComponent):
         self.memory_mib = instance_memory_mib(s.instance_type)
         self.domain = s.domain
         self._settings = s
+        self.database_chosen = s.database_chosen
         reserved_mib = HOST_RESERVED_MIB + PROXY_MEMORY_MB
         if s.database:
             reserved_mib += s.database_memory_mb

@@ -74,7 +74,11 @@ class SingleServerArgs(TypedDict, total=False):
     later. Default: `"03:00"`. Changing it rewrites user data (stop and start)."""
     database: bool
     """Run PostgreSQL in a container on the data volume, with nightly dumps to S3. Default:
-    true. See `SingleServerDatabase` for why a container and not RDS."""
+    true. See `SingleServerDatabase` for why a container and not RDS. A service or worker
+    on this server that links a ManagedPostgresWithReplicas is refused while this is left
+    to its default (two databases, one of them unused, would be ambiguous): set
+    `database=False` to use the managed database only (no PostgreSQL on the host), or
+    `database=True` to keep both on purpose."""
     postgres_version: Literal["16", "17"]
     """PostgreSQL major version. Default: `"16"`. Changing it on a live server needs a
     dump and restore: a new major cannot open the old data directory."""
@@ -149,6 +153,8 @@ class ServerSettings:
     snapshot_retention_days: int
     backup_time_utc: str
     database: bool
+    database_chosen: bool
+    """Whether `database` was given (not left to its default)."""
     postgres_version: str
     database_name: str
     database_user: str
@@ -232,6 +238,7 @@ def read_settings(name: str, args: Any) -> ServerSettings:
             "backup_time_utc", "03:00", r"([01][0-9]|2[0-3]):[0-5][0-9]", "expected HH:MM (UTC)"
         ),
         database=database,
+        database_chosen=a.has("database"),
         postgres_version=a.choice("postgres_version", "16", POSTGRES_VERSIONS),
         database_name=a.string("database_name", "app", DB_IDENTIFIER, _IDENTIFIER_HINT),
         database_user=a.string("database_user", "app", DB_IDENTIFIER, _IDENTIFIER_HINT),

@@ -5,7 +5,8 @@ Reused from gridops_infra.service.eks*: the checks every Deployment on EKS gets
 (`check_pods`: numeric non-root users, architecture, Spot, External Secrets), the pod
 (`pod_spec`), the workload role (`workload_role`: Pod Identity, IRSA in a Fargate
 namespace), the secret sync through External Secrets (`sync_secrets`) and the network
-rule linked resources get (`EksCluster.link_consumer`).
+rules linked resources get (`open_links`: the worker's own Pod security group when
+it links a database or cache).
 
 What a worker gets: a namespace named after it (Pod Security "restricted"), a
 ServiceAccount whose role may consume this queue only (plus the links' grants and
@@ -34,8 +35,8 @@ from .._validation import ArgError
 from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
-from ..service import eks_secrets
-from ..service.eks import POD_IDENTITY_ROLES, pod_maker
+from ..service import eks_pod_security, eks_secrets
+from ..service.eks import POD_IDENTITY_ROLES, open_links, pod_maker
 from ..service.eks_checks import Prepared, check_pods, eks_cluster
 from ..service.eks_manifests import Resolved
 from ..service.eks_secret_sync import ROLES as SECRET_SYNC_ROLES
@@ -56,7 +57,12 @@ KUBERNETES_ROLES = (
     "trigger_authentication",
     "scaled_object",
 )
-CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES)
+CHILD_ROLES = (
+    *KUBERNETES_ROLES,
+    *POD_IDENTITY_ROLES,
+    *SECRET_SYNC_ROLES,
+    *eks_pod_security.ROLES,
+)
 RESOURCE_CLASSES: dict[str, type] = {
     "namespace": k8s.core.v1.Namespace,
     "service_account": k8s.core.v1.ServiceAccount,
@@ -66,6 +72,8 @@ RESOURCE_CLASSES: dict[str, type] = {
 CUSTOM_RESOURCES = ("trigger_authentication", "scaled_object")
 KEDA_RELEASE = "keda"
 SCALER_ACTIONS = ("sqs:GetQueueAttributes",)
+WORKER_CONSUMER_SUFFIX = "-worker"
+"""A worker's consumer name at linked resources is `<name>-worker`, as on Fargate."""
 
 
 def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared:
@@ -87,6 +95,7 @@ def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared
         )
     prepared = check_pods(spec, cluster, COMPONENT)
     cluster.reserve_namespace(prepared.namespace, f"{COMPONENT} '{spec.name}'")
+    eks_pod_security.reserve(spec, cluster, prepared.on_fargate, COMPONENT)
     return prepared
 
 
@@ -141,14 +150,14 @@ def build(
     )
     if scaler_document is not None:
         documents["keda-scaler"] = scaler_document
-    consumer, security_group = cluster.link_consumer(ns)
-    for link in spec.links:
-        link.allow_from(consumer, security_group)
+
+    network = open_links(owner, spec, cluster, ns, f"{spec.name}{WORKER_CONSUMER_SUFFIX}")
 
     values: dict[str, Any] = {
         **pod_values(
             spec, links, pod.service_account_annotations, region, environment=own.environment
         ),
+        "pod_security_group": network.group.id if network.group is not None else None,
         "queue_url": queue.url,
         "scaler_role_arn": scaler_role.arn,
     }
@@ -187,6 +196,7 @@ def build(
         return owner.child(role, cls, fields, suffix=role.replace("_", "-"), opts=opts, tag=False)
 
     namespace = resource("namespace", [])
+    pod_waits = network.policy(owner, spec, cluster, ns, namespace)
     secrets_role, secret_waits = sync_secrets(
         owner, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -194,7 +204,7 @@ def build(
     identity = [pod.association] if pod.association is not None else []
     deployment = resource(
         "deployment",
-        [namespace, account, *identity, *secret_waits],
+        [namespace, account, *identity, *secret_waits, *pod_waits],
         # KEDA (through its HorizontalPodAutoscaler) owns the replica count after creation.
         ignore_changes=["spec.replicas"],
     )
@@ -205,7 +215,7 @@ def build(
     resource("scaled_object", [deployment, authentication, keda])
     return WorkerOutputs(
         service_name=pulumi.Output.from_input(spec.name),
-        security_group_id=security_group,
+        security_group_id=network.security_group_id,
         task_role=pod.role,
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
@@ -230,6 +240,7 @@ def _resolved(spec: ServiceSpec, prepared: Prepared, v: dict[str, Any], pull: bo
         on_fargate=prepared.on_fargate,
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
+        pod_security_group=v["pod_security_group"],
     )
 
 

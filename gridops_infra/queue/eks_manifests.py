@@ -28,6 +28,7 @@ from ..service.eks_manifests import (
     Resolved,
     labels,
     pod_spec,
+    pod_template_annotations,
     selector,
     service_account,
 )
@@ -132,6 +133,8 @@ def deployment(
             template_meta["annotations"] = {DO_NOT_DISRUPT: "true"}
         else:
             template_meta["annotations"] = {SAFE_TO_EVICT: "false"}
+    if group := pod_template_annotations(r):
+        template_meta["annotations"] = {**template_meta.get("annotations", {}), **group}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",

@@ -28,10 +28,10 @@ from ..observability.eks_contract import otel_environment
 from ..platforms.dns import CERTIFICATE_ROLES, validated_certificate
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
-from . import eks_checks, eks_secrets
+from . import eks_checks, eks_pod_security, eks_secrets
 from .backend import ServiceOutputs
 from .eks_checks import Prepared
-from .eks_manifests import CdnLock, Resolved, workload_manifests
+from .eks_manifests import CdnLock, Resolved, selector, workload_manifests
 from .eks_manifests import ingress as ingress_manifest
 from .eks_metrics import EksMetrics, look_up
 from .eks_secret_sync import ROLES as SECRET_SYNC_ROLES
@@ -52,7 +52,13 @@ KUBERNETES_ROLES = (
 )
 POD_IDENTITY_ROLES = ("pod_role", "pod_role_policy", "pod_identity")
 """The child roles `pod_maker` creates, on services and workers."""
-CHILD_ROLES = (*KUBERNETES_ROLES, *POD_IDENTITY_ROLES, *SECRET_SYNC_ROLES, *CERTIFICATE_ROLES)
+CHILD_ROLES = (
+    *KUBERNETES_ROLES,
+    *POD_IDENTITY_ROLES,
+    *SECRET_SYNC_ROLES,
+    *CERTIFICATE_ROLES,
+    *eks_pod_security.ROLES,
+)
 # Top-level fields besides metadata (manifest key, Python argument); default: spec.
 TOP_LEVEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "namespace": (),
@@ -103,12 +109,11 @@ def build(
         description=f"StatelessService {spec.name} on EKS cluster {cluster.name}",
     )
     documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
-    consumer, security_group = cluster.link_consumer(ns)
-    for link in spec.links:
-        link.allow_from(consumer, security_group)
+    network = open_links(service, spec, cluster, ns, spec.name)
 
     values: dict[str, Any] = {
         **pod_values(spec, grant, pod.service_account_annotations, region),
+        "pod_security_group": network.group.id if network.group is not None else None,
         "cidrs": [subnet.cidr_block for subnet in cluster.network.public_subnets],
         "certificate_arn": (
             validated_certificate(service, spec.domain, spec.zone_id)
@@ -147,6 +152,7 @@ def build(
         )
 
     namespace = resource("namespace", [])
+    pod_waits = network.policy(service, spec, cluster, ns, namespace)
     secrets_role, secret_waits = sync_secrets(
         service, spec, cluster, prepared, resolved, refs, region, documents, namespace
     )
@@ -159,7 +165,7 @@ def build(
         after: list[pulumi.Resource] = [namespace]
         extra: dict[str, Any] = {}
         if role == "deployment":
-            after += [created["service_account"], *waits, *secret_waits]
+            after += [created["service_account"], *waits, *secret_waits, *pod_waits]
             # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
             extra["ignore_changes"] = ["spec.replicas"]
         if role == "ingress":
@@ -199,7 +205,7 @@ def build(
     return ServiceOutputs(
         url=_url(spec, ingress),
         service_name=pulumi.Output.from_input(spec.name),
-        security_group_id=security_group,
+        security_group_id=network.security_group_id,
         task_role=pod.role,
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
@@ -235,6 +241,7 @@ def _resolved(
         on_fargate=prepared.on_fargate,
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
+        pod_security_group=v["pod_security_group"],
     )
 
 
@@ -274,6 +281,49 @@ def _hostname(status: Any) -> str:
     return hosts[0].hostname
 
 
+@dataclasses.dataclass
+class NetworkLinks:
+    """How a workload's links reach it (`open_links`), before its namespace exists."""
+
+    group: aws.ec2.SecurityGroup | None
+    """The workload's own Pod security group, when it links a database or cache."""
+    security_group_id: pulumi.Output[str]
+    """Its own group, else the nodes' (or on Fargate the cluster's) shared group."""
+
+    def policy(
+        self,
+        owner: GridopsComponent,
+        spec: ServiceSpec,
+        cluster: EksCluster,
+        ns: str,
+        namespace: pulumi.Resource,
+    ) -> list[pulumi.Resource]:
+        """The SecurityGroupPolicy, once the namespace exists; what the Deployment must
+        wait for (the policy applies to Pods created after it only)."""
+        if self.group is None:
+            return []
+        made = eks_pod_security.policy(
+            owner, spec, cluster, ns, selector(spec), self.group.id, [namespace]
+        )
+        return [made]
+
+
+def open_links(
+    owner: GridopsComponent, spec: ServiceSpec, cluster: EksCluster, ns: str, consumer: str
+) -> NetworkLinks:
+    """Open the links to this workload: to its own Pods' security group when it links a
+    database or cache (`eks_pod_security`), else through the nodes' group (the links
+    left, such as queues, open nothing)."""
+    group = eks_pod_security.security_group(owner, spec, cluster)
+    if group is not None:
+        source: pulumi.Output[str] = group.id
+    else:
+        consumer, source = cluster.link_consumer(ns)
+    for link in spec.links:
+        link.allow_from(consumer, source)
+    return NetworkLinks(group, source)
+
+
 def pod_maker(owner: GridopsComponent):
     """`make` for a workload's Pod Identity role and association: the owner's children,
     named `<owner>-pod-<suffix>` (the roles `transforms` knows)."""
@@ -285,4 +335,4 @@ def pod_maker(owner: GridopsComponent):
     return make
 
 
-__all__ = ["CHILD_ROLES", "Prepared", "build", "check", "pod_maker"]
+__all__ = ["CHILD_ROLES", "NetworkLinks", "Prepared", "build", "check", "open_links", "pod_maker"]

@@ -13,6 +13,7 @@ from typing import Any
 from .._validation import ArgError
 from ..links import LinkGrant
 from ..platforms.eks import EksCluster
+from . import eks_pod_security
 from .fargate import merge_grants
 from .spec import ServiceSpec
 
@@ -77,6 +78,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     prepared = check_pods(spec, cluster)
     cluster.reserve_route(spec.name, spec.hosts, spec.path_patterns)
     cluster.reserve_namespace(prepared.namespace, f"StatelessService '{spec.name}'")
+    eks_pod_security.reserve(spec, cluster, prepared.on_fargate, "StatelessService")
     return prepared
 
 
@@ -157,4 +159,5 @@ def check_pods(
     )
     if has_secrets and not platform.settings.external_secrets:
         raise refuse("secrets", "set", "the cluster was created with external_secrets=False")
+    eks_pod_security.check(spec, platform, on_fargate, component)
     return Prepared(namespace, on_fargate, grant)

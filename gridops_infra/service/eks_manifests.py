@@ -63,6 +63,8 @@ class Resolved:
     """The synced dockerconfigjson Secret for a private registry, if any."""
     cdn: CdnLock | None = None
     """Behind a CDN: the prefix list and origin secret the Ingress requires."""
+    pod_security_group: str | None = None
+    """The workload's own Pod security group, when it links a database or cache."""
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
@@ -71,6 +73,18 @@ def labels(spec: ServiceSpec) -> dict[str, str]:
 
 def selector(spec: ServiceSpec) -> dict[str, str]:
     return {"app.kubernetes.io/name": spec.name}
+
+
+POD_SECURITY_GROUP_ANNOTATION = "gridops.io/pod-security-group"
+
+
+def pod_template_annotations(r: Resolved) -> dict[str, str]:
+    """Pod annotations naming the workload's own security group: the Pods roll when it
+    first appears or changes, since a SecurityGroupPolicy applies to new Pods only (the
+    old ones would keep the nodes' group, which linked resources no longer admit)."""
+    if r.pod_security_group is None:
+        return {}
+    return {POD_SECURITY_GROUP_ANNOTATION: r.pod_security_group}
 
 
 def _meta(spec: ServiceSpec, r: Resolved, **extra: Any) -> dict[str, Any]:
@@ -193,9 +207,16 @@ def deployment(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
                 "type": "RollingUpdate",
                 "rollingUpdate": {"maxUnavailable": 0, "maxSurge": "25%"},
             },
-            "template": {"metadata": {"labels": labels(spec)}, "spec": pod_spec(spec, r)},
+            "template": {"metadata": _template_meta(spec, r), "spec": pod_spec(spec, r)},
         },
     }
+
+
+def _template_meta(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
+    meta: dict[str, Any] = {"labels": labels(spec)}
+    if annotations := pod_template_annotations(r):
+        meta["annotations"] = annotations
+    return meta
 
 
 def service(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from ..platforms.single_server_compose import (
     container_names,
 )
 from ..platforms.single_server_database import SingleServerDatabase
+from ..postgres import ManagedPostgresWithReplicas
 from .backend import ServiceOutputs
 from .fargate import merge_grants
 from .fargate_iam import ECR_PULL_ACTIONS, ecr_repository_arns
@@ -187,6 +188,9 @@ def container_spec(spec: ServiceSpec, grant: LinkGrant, *, joins_database: bool)
 def links_database(
     spec: ServiceSpec, server: SingleServer, component: str = "StatelessService"
 ) -> bool:
+    """Whether the workload joins the server's own database; refuses a database of
+    another server, and a managed one beside the server's own unless that was chosen."""
+    refuse_ambiguous_databases(spec, server, component)
     joins = False
     for link in spec.links:
         if isinstance(link, SingleServerDatabase):
@@ -198,6 +202,25 @@ def links_database(
                 )
             joins = True
     return joins
+
+
+def refuse_ambiguous_databases(spec: ServiceSpec, server: SingleServer, component: str) -> None:
+    """A linked ManagedPostgresWithReplicas next to the server's own PostgreSQL: refused
+    when the server's `database` was left to its default (it would run, back up and take
+    memory for a database nothing may use). Linking both from one workload is refused by
+    `merge_grants` (the same DATABASE_* settings)."""
+    managed = [link for link in spec.links if isinstance(link, ManagedPostgresWithReplicas)]
+    if not managed:
+        return
+    names = [link.name for link in managed]
+    where = f"{component} '{spec.name}': links={names}"
+    if server.database is not None and not server.database_chosen:
+        raise ArgError(
+            f"{where} is not allowed on SingleServer '{server.name}' as created: the server "
+            "also runs its own PostgreSQL container (database defaults to true). Create the "
+            "SingleServer with database=False to use only the managed database, or "
+            "database=True to keep both on purpose"
+        )
 
 
 def refuse_unsupported(spec: ServiceSpec, server: SingleServer, where: str) -> None:

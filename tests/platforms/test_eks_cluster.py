@@ -184,7 +184,10 @@ def test_addons_and_their_order(plan):
         "amazon-cloudwatch-observability", "aws-ebs-csi-driver",
     }  # fmt: skip
     cni = addons["vpc-cni"]
-    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
+    assert json.loads(cni.inputs["configurationValues"]) == {
+        "enableNetworkPolicy": "true",
+        "env": {"ENABLE_POD_ENI": "true", "POD_SECURITY_GROUP_ENFORCING_MODE": "standard"},
+    }
     cni_role = plan.one("aws:iam/role:Role", "prod-cni-role")
     assert cni.inputs["serviceAccountRoleArn"] == cni_role.outputs["arn"]
     trust = json.loads(cni_role.inputs["assumeRolePolicy"])["Statement"][0]

@@ -217,6 +217,7 @@ def test_node_and_cni_permissions_are_split(plan):
     }
     assert attachments == {
         "iam-cluster-role-0": "AmazonEKSClusterPolicy",
+        "iam-cluster-role-1": "AmazonEKSVPCResourceController",
         "iam-node-role-0": "AmazonEKSWorkerNodeMinimalPolicy",
         "iam-node-role-1": "AmazonEC2ContainerRegistryPullOnly",
         "iam-fargate-role-0": "AmazonEKSFargatePodExecutionRolePolicy",

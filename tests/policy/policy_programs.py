@@ -481,6 +481,25 @@ def bad_program() -> None:
         network_configuration={"subnets": SUBNETS, "assign_public_ip": True},
     )
     aws.eks.Cluster("eks", role_arn=ROLE_ARN, vpc_config={"subnet_ids": SUBNETS})
+    # Pods on EC2 nodes given their own group, on a cluster without the VPC resource
+    # controller's policy or ENABLE_POD_ENI, and without the cluster security group.
+    aws.eks.NodeGroup(
+        "nodes",
+        cluster_name="eks",
+        node_role_arn=ROLE_ARN,
+        subnet_ids=SUBNETS,
+        scaling_config={"min_size": 1, "max_size": 2, "desired_size": 1},
+    )
+    k8s.apiextensions.CustomResource(
+        "pods-sg",
+        api_version="vpcresources.k8s.aws/v1beta1",
+        kind="SecurityGroupPolicy",
+        metadata={"name": "api", "namespace": "api"},
+        spec={
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "securityGroups": {"groupIds": ["sg-0123456789abcdef0"]},
+        },
+    )
     aws.cloudwatch.LogGroup("app-logs")
     aws.iam.Role(
         "admin", assume_role_policy=TRUST, inline_policies=[{"name": "all", "policy": ADMIN_POLICY}]

@@ -117,9 +117,12 @@ def test_each_worker_gets_its_kubernetes_objects_on_the_cluster_provider(plan):
             assert record.provider and record.provider.startswith(provider.urn + "::"), record.name
         made[worker] = {r.type.rsplit(":", 1)[-1] for r in objects}
     secrets = {"SecretStore", "ExternalSecret"}
-    assert made["jobs"] == base | {"NetworkPolicy"} | secrets
+    # jobs and batch link the database: a SecurityGroupPolicy gives their Pods their group.
+    own_group = {"SecurityGroupPolicy"}
+    assert made["jobs"] == base | {"NetworkPolicy"} | secrets | own_group
     assert made["reports"] == base | {"NetworkPolicy"}
-    assert made["batch"] == base | secrets  # Fargate pods do not enforce NetworkPolicy
+    # Fargate pods do not enforce NetworkPolicy.
+    assert made["batch"] == base | secrets | own_group
     workers = [r for w in WORKERS for r in _mine(plan, w)]
     # No Service, Ingress, HPA (KEDA makes its own), PodDisruptionBudget, nor ECS leftovers.
     assert not [r for r in workers if r.type.startswith(("aws:ecs/", "aws:appautoscaling/"))]
@@ -341,19 +344,30 @@ def test_linked_database_and_cache_secrets_sync_as_for_a_service(plan):
     assert set(api_read["Resource"]) == set(read["Resource"]) - {TOKEN}
 
 
-def test_links_admit_the_cluster_once_and_outputs(plan):
+def test_links_admit_each_workloads_own_group_and_outputs(plan):
     node_sg, cluster_sg = plan.outputs["node_sg"], plan.outputs["cluster_sg"]
-    for resource, expected in (("db", {node_sg, cluster_sg}), ("cache", {node_sg})):
+    own = {
+        name: plan.one("aws:ec2/securityGroup:SecurityGroup", f"{name}-pod-sg").id
+        for name in ("jobs", "batch", "api")
+    }
+    expected = {
+        "db": {own["jobs"], own["batch"], own["api"]},
+        "cache": {own["jobs"], own["api"]},
+    }
+    for resource, groups in expected.items():
         rules = [
             r.inputs["referencedSecurityGroupId"]
             for r in plan.of_type(INGRESS_RULE)
             if r.name.startswith(f"{resource}-")
         ]
-        # api and jobs share the nodes' rule; batch (Fargate) adds the cluster group's.
-        assert sorted(rules) == sorted(expected), resource
+        # One rule per linking workload (batch on Fargate too), none for the nodes.
+        assert sorted(rules) == sorted(groups), resource
+        assert node_sg not in rules and cluster_sg not in rules
     assert plan.outputs["jobs_service_name"] == "jobs"
-    assert plan.outputs["jobs_security_group_id"] == node_sg
-    assert plan.outputs["batch_security_group_id"] == cluster_sg
+    assert plan.outputs["jobs_security_group_id"] == own["jobs"]
+    assert plan.outputs["batch_security_group_id"] == own["batch"]
+    # reports links nothing behind a security group: its Pods keep the nodes' group.
+    assert plan.outputs["reports_security_group_id"] == node_sg
     assert plan.outputs["jobs_task_role_arn"] == plan.one(ROLE, "jobs-pod-role").outputs["arn"]
     assert SEEN["jobs"].task_role.urn  # a Resource another queue's grant_send can target
 

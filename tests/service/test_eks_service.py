@@ -47,6 +47,7 @@ class FakeQueue:
 
 
 SEEN: dict[str, Any] = {}
+SERVICES = ("api", "web", "batch")
 
 
 def _program() -> None:
@@ -154,6 +155,8 @@ def test_each_service_gets_its_kubernetes_objects(plan):
         }
         for service in ("api", "web", "batch")
     }
+    # Each links the database, so each gets a SecurityGroupPolicy for its own group.
+    expected |= {"SecurityGroupPolicy"}
     assert made["api"] == expected | {
         "NetworkPolicy",
         "HorizontalPodAutoscaler",
@@ -330,18 +333,29 @@ def test_external_secrets_operator_has_no_aws_identity(plan):
                 assert all("/external-secrets/" not in r for r in st["Resource"]), policy.name
 
 
-def test_links_open_network_access_once_per_cluster(plan):
-    queue = SEEN["queue"]
-    assert queue.allowed == ["prod-nodes"]
+def test_links_admit_each_workloads_own_pod_group_not_the_nodes(plan):
+    # api links the database: every link is opened to api's own group, as consumer "api".
+    assert SEEN["queue"].allowed == ["api"]
     node_sg = plan.one("aws:ec2/securityGroup:SecurityGroup", "prod-node-sg").id
     cluster_sg = plan.one("aws:eks/cluster:Cluster").outputs["vpcConfig"]["clusterSecurityGroupId"]
-    rules = [
-        r.inputs["referencedSecurityGroupId"]
+    own = {s: plan.one("aws:ec2/securityGroup:SecurityGroup", f"{s}-pod-sg").id for s in SERVICES}
+    rules = {
+        r.name: r.inputs["referencedSecurityGroupId"]
         for r in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
         if r.name.startswith("db-")
-    ]
-    # api and web share the nodes' rule; batch runs on Fargate with the cluster group.
-    assert sorted(rules) == sorted([node_sg, cluster_sg])
+    }
+    # batch runs on Fargate, where the SecurityGroupPolicy applies as well.
+    assert rules == {f"db-from-{s}": own[s] for s in SERVICES}
+    assert node_sg not in rules.values() and cluster_sg not in rules.values()
+    for service in SERVICES:
+        policy = _one(plan, service, "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy")
+        assert policy.inputs["metadata"]["namespace"] == service
+        assert policy.inputs["spec"] == {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": service}},
+            "securityGroups": {"groupIds": [own[service], cluster_sg]},
+        }
+        deployment = _one(plan, service, "kubernetes:apps/v1:Deployment")
+        assert policy.urn in deployment.dependencies
 
 
 def test_fargate_service_uses_irsa_and_no_network_policy(plan):
