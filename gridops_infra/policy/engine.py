@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (importing a rules module registers its rules)
     rules_compute,
     rules_ecs,
     rules_eks,
+    rules_iam,
     rules_kubernetes,
     rules_logs,
     rules_network,

@@ -149,7 +149,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Plain settings for the worker. Default: none. `QUEUE_URL` and
     `JOB_TIMEOUT_SECONDS` are set by the queue and cannot be overridden."""
     secrets: dict[str, pulumi.Input[str]]
-    """Env name -> Secrets Manager or SSM parameter ARN, injected at start. Default: none."""
+    """Env name -> Secrets Manager or SSM parameter ARN, injected at start; an Output must
+    resolve to such an ARN (a value is refused, and never printed). Default: none."""
     command: list[str]
     """Overrides the image's command. Default: the image's."""
     links: list[Linkable]
@@ -173,7 +174,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Extra IAM statements for the worker's role, checked as for StatelessService:
     `Action` (`service:Action` strings), `Resource` (ARNs, never `"*"`), optional `Sid`
     (letters and digits), `Effect` (`Allow`/`Deny`) and `Condition` (operator -> {key:
-    value(s)}). Default: none."""
+    value(s)}). Privilege-escalating actions (IAM policy writes, `iam:PassRole` /
+    `sts:AssumeRole` on every role) are refused. Default: none."""
     image_pull_secret_arn: str
     """Secrets Manager secret for a private non-ECR registry. Default: none."""
     enable_execute_command: bool
