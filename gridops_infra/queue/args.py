@@ -417,7 +417,7 @@ def _alarm_actions(a: ArgReader) -> list[str]:
 def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec:
     """The worker as a ServiceSpec, validated by the same code as StatelessService."""
     for field in ("environment", "secrets"):
-        taken = sorted(set(a.mapping(field)) & set(WORKER_ENVIRONMENT))
+        taken = sorted(set(a.mapping(field, secret=field == "secrets")) & set(WORKER_ENVIRONMENT))
         if taken:
             raise a.fail(field, taken, "these names are set by the queue for its worker")
     forwarded: dict[str, Any] = {f: a.args[f] for f in WORKER_SPEC_FIELDS if f in a.args}
