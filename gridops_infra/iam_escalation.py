@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Escalating whatever the resource: each rewrites who may do what.
+# Escalating on any resource of their service: each rewrites who may do what, or runs
+# code under a role that may be stronger.
 ESCALATION_ACTIONS: dict[str, str] = {
     "iam:CreatePolicyVersion": "rewrites a managed policy (and can make the new version default)",
     "iam:SetDefaultPolicyVersion": "switches a managed policy to a more permissive version",
@@ -42,6 +43,8 @@ ESCALATION_ACTIONS: dict[str, str] = {
     "iam:PutUserPermissionsBoundary": "replaces the boundary that limits a user",
     "iam:DeleteRolePermissionsBoundary": "removes the boundary that limits a role",
     "iam:DeleteUserPermissionsBoundary": "removes the boundary that limits a user",
+    "lambda:UpdateFunctionCode": "runs its own code under another function's role",
+    "glue:UpdateDevEndpoint": "logs in to a Glue endpoint that runs under another role",
 }
 
 # Escalating when the resource is any role: scoped to one role ARN they are ordinary
@@ -104,11 +107,11 @@ def covers_any_role(resource: str) -> bool:
     )
 
 
-def could_be_iam(resource: str) -> bool:
-    """Whether a Resource pattern can name an IAM user, group, role or policy (an S3 or
-    SQS ARN cannot, so `iam:*` on it grants nothing)."""
+def could_name(resource: str, service: str) -> bool:
+    """Whether a Resource pattern can name a resource of `service` (an S3 ARN cannot
+    name an IAM role, so `iam:*` on it grants nothing)."""
     parts = resource.split(":")
-    return resource == "*" or (len(parts) >= 3 and matches(parts[2], "iam")) or len(parts) < 3
+    return len(parts) < 3 or matches(parts[2], service)
 
 
 def escalations(statement: Mapping[str, Any]) -> list[Escalation]:
@@ -123,8 +126,11 @@ def escalations(statement: Mapping[str, Any]) -> list[Escalation]:
     unknown = len(resources) < len(listed)
     broad = "NotResource" in statement
     any_role = broad or any(covers_any_role(r) for r in resources)
-    iam_resource = broad or unknown or any(could_be_iam(r) for r in resources)
-    wanted = (dict(ESCALATION_ACTIONS) if iam_resource else {}) | (ROLE_ACTIONS if any_role else {})
+    wanted = {
+        action: why
+        for action, why in ESCALATION_ACTIONS.items()
+        if broad or unknown or any(could_name(r, action.split(":")[0]) for r in resources)
+    } | (ROLE_ACTIONS if any_role else {})
     if "NotAction" in statement:
         excluded = _strings(statement.get("NotAction"))
         return [
@@ -149,7 +155,7 @@ __all__ = [
     "ESCALATION_ACTIONS",
     "ROLE_ACTIONS",
     "Escalation",
-    "could_be_iam",
+    "could_name",
     "covers_any_role",
     "document_escalations",
     "escalations",

@@ -14,6 +14,7 @@ from gridops_infra import FargateCluster, Network, StatelessService
 from gridops_infra.iam_escalation import covers_any_role, escalations
 from gridops_infra.policy import check_plan
 from gridops_infra.testing import preview
+from gridops_infra.testing.validators import iam_findings
 
 RULE = "iam-workload-no-privilege-escalation"
 ROLE_ARN = "arn:aws:iam::123456789012:role/app"
@@ -180,3 +181,37 @@ def test_unknown_resources_count_as_iam_for_iam_actions_and_as_scoped_for_pass_r
     assert covers_any_role("arn:aws-cn:iam::*:*")
     assert not covers_any_role("arn:aws:iam::123456789012:role/app-*")
     assert not covers_any_role("arn:aws:s3:::*")
+
+
+# The escalation paths parliament's privilege-escalation auditor knows (after Bishop Fox
+# and Rhino Security Labs), as the action sets it looks for.
+PARLIAMENT_PATHS = [
+    ["iam:CreateAccessKey"],
+    ["iam:CreateLoginProfile"],
+    ["iam:UpdateLoginProfile"],
+    ["iam:CreatePolicyVersion"],
+    ["iam:SetDefaultPolicyVersion"],
+    ["iam:AttachUserPolicy"],
+    ["iam:AttachGroupPolicy"],
+    ["iam:AttachRolePolicy", "sts:AssumeRole"],
+    ["iam:PutUserPolicy"],
+    ["iam:PutGroupPolicy"],
+    ["iam:PutRolePolicy", "sts:AssumeRole"],
+    ["iam:AddUserToGroup"],
+    ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+    ["iam:PassRole", "ec2:RunInstances"],
+    ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
+    ["iam:PassRole", "glue:CreateDevEndpoint"],
+    ["iam:PassRole", "cloudformation:CreateStack"],
+    ["iam:PassRole", "datapipeline:CreatePipeline"],
+    ["glue:UpdateDevEndpoint"],
+    ["lambda:UpdateFunctionCode"],
+]
+
+
+@pytest.mark.parametrize("actions", PARLIAMENT_PATHS, ids=lambda a: "+".join(a))
+def test_every_path_parliament_reports_is_caught_here_too(actions: list[str]) -> None:
+    statement = allow(actions, "*")
+    findings = iam_findings(document(statement))
+    assert any(f.startswith("PRIVILEGE_ESCALATION") for f in findings), findings
+    assert escalations(statement)

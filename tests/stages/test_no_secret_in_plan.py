@@ -109,3 +109,14 @@ def test_a_secret_from_config_reaches_aws_only_inside_secrets_manager(kind: str)
     holders = [r.name for r in plan.resources if SECRET_PLACEHOLDER_VALUE in repr(reveal(r.inputs))]
     assert holders == ["api-key"]
     assert SECRET_PLACEHOLDER_VALUE not in serialized(plan)
+
+
+def test_a_bad_stage_config_value_kept_as_a_secret_is_not_printed(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        preview(ROOT, stack="single-server", config={"api_min_count": {"secure": "v1:abc"}})
+    assert "gridops:api_min_count=<hidden>" in str(caught.value)
+    assert SECRET_PLACEHOLDER_VALUE not in str(caught.value)
+    out, err = capfd.readouterr()
+    assert SECRET_PLACEHOLDER_VALUE not in out + err
