@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+HIDDEN = "<hidden>"
+"""What an error shows in place of a value given where a secret belongs."""
+
 
 class ArgError(ValueError):
     """A component argument that cannot be used (a ValueError, so `except ValueError` works)."""
@@ -42,9 +45,13 @@ class ArgReader:
                 f"{hint}; allowed: {', '.join(sorted(allowed_set))}"
             )
 
-    def fail(self, field: str, value: Any, allowed: str) -> ArgError:
+    def fail(self, field: str, value: Any, allowed: str, *, secret: bool = False) -> ArgError:
+        """The error for one bad value. `secret=True` for fields that hold secrets or
+        references to them: the value is shown as <hidden>, never printed, since a user
+        who put a password where its ARN belongs must not find it in a CI log."""
+        shown = HIDDEN if secret else repr(value)
         return ArgError(
-            f"{self.component} '{self.name}': {field}={value!r} is not allowed; {allowed}"
+            f"{self.component} '{self.name}': {field}={shown} is not allowed; {allowed}"
         )
 
     def has(self, field: str) -> bool:
@@ -97,22 +104,34 @@ class ArgReader:
         return value
 
     def string(
-        self, field: str, default: str | None = None, pattern: str | None = None, hint: str = ""
+        self,
+        field: str,
+        default: str | None = None,
+        pattern: str | None = None,
+        hint: str = "",
+        *,
+        secret: bool = False,
     ) -> str:
         value = self.raw(field, default)
         if not isinstance(value, str) or not value:
-            raise self.fail(field, value, "expected a non-empty string")
+            raise self.fail(field, value, "expected a non-empty string", secret=secret)
         if pattern is not None and not re.fullmatch(pattern, value):
-            raise self.fail(field, value, hint or f"expected a string matching {pattern}")
+            raise self.fail(
+                field, value, hint or f"expected a string matching {pattern}", secret=secret
+            )
         return value
 
-    def optional_string(self, field: str, pattern: str | None = None, hint: str = "") -> str | None:
-        return None if not self.has(field) else self.string(field, None, pattern, hint)
+    def optional_string(
+        self, field: str, pattern: str | None = None, hint: str = "", *, secret: bool = False
+    ) -> str | None:
+        if not self.has(field):
+            return None
+        return self.string(field, None, pattern, hint, secret=secret)
 
-    def mapping(self, field: str) -> dict[str, Any]:
+    def mapping(self, field: str, *, secret: bool = False) -> dict[str, Any]:
         value = self.raw(field, {})
         if not isinstance(value, Mapping):
-            raise self.fail(field, value, "expected a mapping")
+            raise self.fail(field, value, "expected a mapping", secret=secret)
         return dict(value)
 
     def sequence(self, field: str) -> list[Any]:

@@ -49,6 +49,12 @@ class StageConfig:
     def _raw(self, key: str) -> str | None:
         return self._cfg.get(key)
 
+    @staticmethod
+    def _shown(key: str, value: str) -> str:
+        """The value for an error message: hidden when the stack keeps it as a secret
+        (`pulumi config set --secret`), whatever key it is."""
+        return "<hidden>" if runtime_config.is_config_secret(NAMESPACE + key) else repr(value)
+
     def require_str(self, key: str) -> str:
         value = self._raw(key)
         if not value:
@@ -72,10 +78,12 @@ class StageConfig:
             number = int(value)
         except ValueError:
             raise StageConfigError(
-                f"config gridops:{key}={value!r}: expected a whole number"
+                f"config gridops:{key}={self._shown(key, value)}: expected a whole number"
             ) from None
         if lo is not None and number < lo:
-            raise StageConfigError(f"config gridops:{key}={value!r}: expected at least {lo}")
+            raise StageConfigError(
+                f"config gridops:{key}={self._shown(key, value)}: expected at least {lo}"
+            )
         return number
 
     def fraction(self, key: str, default: float) -> float:
@@ -89,7 +97,7 @@ class StageConfig:
             share = math.nan
         if not 0 < share < 1:
             raise StageConfigError(
-                f"config gridops:{key}={value!r}: expected a fraction between 0 and 1 "
+                f"config gridops:{key}={self._shown(key, value)}: expected a fraction between 0 and 1 "
                 "(0.999 for 99.9%)"
             )
         return share
@@ -99,7 +107,9 @@ class StageConfig:
         if value is None:
             return default
         if value.lower() not in ("true", "false"):
-            raise StageConfigError(f"config gridops:{key}={value!r}: expected true or false")
+            raise StageConfigError(
+                f"config gridops:{key}={self._shown(key, value)}: expected true or false"
+            )
         return value.lower() == "true"
 
     def items(self, key: str, default: list[Any] | None = None) -> list[Any]:
@@ -113,7 +123,7 @@ class StageConfig:
             parsed = None
         if not isinstance(parsed, list):
             raise StageConfigError(
-                f"config gridops:{key}={value!r}: expected a list, e.g. [a@example.com, b@example.com]"
+                f"config gridops:{key}={self._shown(key, value)}: expected a list, e.g. [a@example.com, b@example.com]"
             )
         return parsed
 

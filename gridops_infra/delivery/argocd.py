@@ -16,6 +16,9 @@ ARGO_CD_CHART = "argo-cd"
 ARGO_CD_REPOSITORY = "https://argoproj.github.io/argo-helm"
 ARGO_CD_CHART_VERSION = "8.5.8"
 REPO_URL = re.compile(r"(https://[^\s]+|git@[^\s:]+:[^\s]+|ssh://[^\s]+)")
+# `https://<user or token>[:<password>]@host/...` or `ssh://user:<password>@host/...`: an
+# ssh user name alone (git@, ssh://git@) is no credential.
+CREDENTIALS_IN_URL = re.compile(r"(https://[^/\s]*@|ssh://[^/@\s]*:[^/@\s]*@)")
 K8S_NAME = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 
 
@@ -25,7 +28,8 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
     repo_url: str
     """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
     Required. Private repositories need a repository secret in the `argocd` namespace
-    (created by you, e.g. from Secrets Manager through External Secrets)."""
+    (created by you, e.g. from Secrets Manager through External Secrets); credentials in
+    the URL (`https://token@...`) are refused, since the manifest would store them readable."""
     path: str
     """Folder of the manifests in the repository. Default: `"."`."""
     target_revision: str
@@ -68,9 +72,19 @@ class ArgoCdGitOps(GridopsComponent):
         check_name("ArgoCdGitOps", name)
         a = ArgReader("ArgoCdGitOps", name, args, ArgoCdGitOpsArgs.__annotations__)
         cluster = a.instance_of("cluster", (EksCluster,))
+        # Any error about the URL hides it: it may carry a token.
         repo_url = a.string(
-            "repo_url", None, REPO_URL.pattern, "expected an https:// or ssh git URL"
+            "repo_url", None, REPO_URL.pattern, "expected an https:// or ssh git URL", secret=True
         )
+        if CREDENTIALS_IN_URL.match(repo_url):
+            raise a.fail(
+                "repo_url",
+                repo_url,
+                "credentials in the URL would be stored in plain text in the Argo CD "
+                "Application manifest and the stack state; give the URL without them and "
+                "put the credentials in a repository secret in the argocd namespace",
+                secret=True,
+            )
         path = a.string("path", ".", r"[^\s]+", "expected a folder path in the repository")
         revision = a.string(
             "target_revision", "main", r"[^\s]+", "expected a branch, tag or commit"

@@ -152,7 +152,8 @@ def resolve_secret(ref: str, region: str, run: Runner) -> str:
         return json.loads(out)["Parameter"]["Value"]
     match = SECRETS_MANAGER_ARN.match(ref)
     if not match:
-        raise AgentError(f"secret reference {ref!r} is neither an SSM parameter nor a secret ARN")
+        # Not printed: a reference that is no ARN may be the secret itself.
+        raise AgentError("a secret reference is neither an SSM parameter nor a secret ARN")
     arn, suffix = match.group(1), match.group(2) or ""
     key, stage, version = [*suffix.split(":"), "", "", ""][:3]
     args = [
@@ -222,7 +223,10 @@ def apply(
         secrets.update(extension.get("secrets") or {})
     env = dict(base_env if base_env is not None else os.environ)
     for variable, ref in sorted(secrets.items()):
-        env[variable] = resolve_secret(ref, region, run)
+        try:
+            env[variable] = resolve_secret(ref, region, run)
+        except AgentError as exc:
+            raise AgentError(f"secret {variable}: {exc}") from None
     compose_dir = root / "compose"
     sync_files(root / "files", files)
     sync_files(compose_dir, {f"{name}.json": text for name, text in fragments.items()})

@@ -154,7 +154,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Plain settings for the worker. Default: none. `QUEUE_URL` and
     `JOB_TIMEOUT_SECONDS` are set by the queue and cannot be overridden."""
     secrets: dict[str, pulumi.Input[str]]
-    """Env name -> Secrets Manager or SSM parameter ARN, injected at start. Default: none."""
+    """Env name -> Secrets Manager or SSM parameter ARN, injected at start; an Output must
+    resolve to such an ARN (a value is refused, and never printed). Default: none."""
     command: list[str]
     """Overrides the image's command. Default: the image's."""
     links: list[Linkable]
@@ -178,7 +179,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """Extra IAM statements for the worker's role, checked as for StatelessService:
     `Action` (`service:Action` strings), `Resource` (ARNs, never `"*"`), optional `Sid`
     (letters and digits), `Effect` (`Allow`/`Deny`) and `Condition` (operator -> {key:
-    value(s)}). Default: none."""
+    value(s)}). Privilege-escalating actions (IAM policy writes, `iam:PassRole` /
+    `sts:AssumeRole` on every role) are refused. Default: none."""
     image_pull_secret_arn: str
     """Secrets Manager secret for a private non-ECR registry. Default: none."""
     enable_execute_command: bool
@@ -447,7 +449,7 @@ def _alarm_actions(a: ArgReader) -> list[str]:
 def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec:
     """The worker as a ServiceSpec, validated by the same code as StatelessService."""
     for field in ("environment", "secrets"):
-        taken = sorted(set(a.mapping(field)) & set(WORKER_ENVIRONMENT))
+        taken = sorted(set(a.mapping(field, secret=field == "secrets")) & set(WORKER_ENVIRONMENT))
         if taken:
             raise a.fail(field, taken, "these names are set by the queue for its worker")
     forwarded: dict[str, Any] = {f: a.args[f] for f in WORKER_SPEC_FIELDS if f in a.args}

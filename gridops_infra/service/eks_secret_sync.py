@@ -14,6 +14,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .._component import GridopsComponent
+from .._validation import ArgError
 from ..platforms.eks import EksCluster
 from . import eks_secrets
 from .eks_checks import Prepared
@@ -154,10 +155,12 @@ def _in_stores(
     silently missing env var."""
     for ref in refs:
         if ref.store not in stores:
-            raise ValueError(
-                f"StatelessService '{service}': secret {ref.env} resolved to "
-                f"{ref.value_from}, a {ref.store} reference the service has no SecretStore "
-                "for; give it as a plain ARN string"
+            # What it resolved to stays out of the message: it may be the secret itself.
+            raise ArgError(
+                f"StatelessService '{service}': secrets[{ref.env!r}] resolved to an "
+                f"{ref.store} reference (value hidden) after the SecretStores were chosen "
+                "from the plain ARNs (an Output is taken as a Secrets Manager secret); give "
+                "an SSM parameter ARN as a plain string"
             )
     return refs
 

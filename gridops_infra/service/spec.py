@@ -47,11 +47,11 @@ from .spec_parts import (
     read_env,
     read_image,
     read_scheduled,
-    read_secrets,
     read_sidecars,
     read_spot,
     read_writable_paths,
 )
+from .spec_secrets import read_secrets
 from .spec_statements import read_statements
 
 MAX_TASKS = 5000
@@ -227,7 +227,10 @@ class ServiceSpec:
             internet_egress_ports=_ports(a),
             task_statements=read_statements(a, "task_statements"),
             image_pull_secret_arn=a.optional_string(
-                "image_pull_secret_arn", SECRETS_MANAGER_ARN, "expected a Secrets Manager ARN"
+                "image_pull_secret_arn",
+                SECRETS_MANAGER_ARN,
+                "expected a Secrets Manager ARN (the registry credentials stay in the secret)",
+                secret=True,
             ),
             tracing=a.boolean("tracing", False),
         )

@@ -125,7 +125,10 @@ class ServiceSpecArgs(TypedDict, total=False):
     secrets: dict[str, pulumi.Input[str]]
     """Env name -> Secrets Manager secret ARN (optionally `:json-key::`) or SSM parameter
     ARN. The platform injects the value at start (ECS `valueFrom`); it never appears in
-    the task definition or state. Default: none."""
+    the task definition or state. An Output (e.g. `secret.arn`) must resolve to such an
+    ARN: a value is refused, never stored (create an `aws.secretsmanager.Secret` for it
+    and pass its ARN). Errors never print what is given here. Default: none.
+    Example: `{"API_KEY": "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-AbCdEf"}`."""
     command: list[str]
     """Overrides the image's command. Default: the image's."""
     links: list[Linkable]
@@ -220,8 +223,11 @@ class ServiceSpecArgs(TypedDict, total=False):
     and `Resource` (an ARN or a list of ARNs; `"*"` is refused), optionally `Sid` (ASCII
     letters and digits), `Effect` (`"Allow"`, the default, or `"Deny"`) and `Condition`
     (operator -> {condition key: value or list of values}, e.g. `{"StringEquals":
-    {"aws:SourceVpc": "vpc-0abc"}}`). No Principal/NotAction/NotResource. Default:
-    none."""
+    {"aws:SourceVpc": "vpc-0abc"}}`). No Principal/NotAction/NotResource. Refused:
+    actions that let the app grant itself more (`iam:Put*Policy`, `iam:Attach*Policy`,
+    `iam:CreatePolicyVersion`, `iam:UpdateAssumeRolePolicy`, `iam:CreateAccessKey`, ...,
+    also through wildcards such as `iam:*`), and `iam:PassRole` / `sts:AssumeRole` on
+    every role. Default: none."""
     tracing: bool
     """Send OpenTelemetry traces to AWS X-Ray. On Fargate an AWS Distro for OpenTelemetry
     (ADOT) collector sidecar receives OTLP on localhost:4317 (gRPC) and 4318 (HTTP) and

@@ -22,9 +22,9 @@ from .spec_checks import (
     SERVICE_NAME,
     image_error,
     schedule_error,
-    secret_arn_error,
     timezone_error,
 )
+from .spec_secrets import read_secrets
 
 WRITABLE_PATH = r"/[A-Za-z0-9._/-]*"
 
@@ -74,19 +74,21 @@ class NestedReader(ArgReader):
 
     def __init__(self, a: ArgReader, prefix: str, item: Any, allowed: Mapping[str, Any]):
         self.prefix = prefix
+        # The item itself is never printed: it may hold `secrets` or environment values.
         if not isinstance(item, Mapping):
-            raise a.fail(self.prefix, item, "expected a dict")
-        unknown = sorted(set(item) - set(allowed))
+            raise a.fail(self.prefix, type(item).__name__, "expected a dict")
+        unknown = sorted(set(item) - set(allowed), key=str)
         if unknown:
             raise a.fail(
                 self.prefix,
-                item,
-                f"unknown field(s) {', '.join(unknown)}; allowed: " + ", ".join(sorted(allowed)),
+                sorted(map(str, item), key=str),
+                f"unknown field(s) {', '.join(map(str, unknown))}; allowed: "
+                + ", ".join(sorted(allowed)),
             )
         super().__init__(a.component, a.name, item, allowed)
 
-    def fail(self, field: str, value: Any, allowed: str) -> ArgError:
-        return super().fail(f"{self.prefix}.{field}", value, allowed)
+    def fail(self, field: str, value: Any, allowed: str, *, secret: bool = False) -> ArgError:
+        return super().fail(f"{self.prefix}.{field}", value, allowed, secret=secret)
 
 
 def read_image(a: ArgReader, field: str, value: Any) -> pulumi.Input[str]:
@@ -139,19 +141,6 @@ def refuse_secret(
         asyncio.ensure_future(value.is_known()),
         asyncio.ensure_future(value.is_secret()),
     )
-
-
-def read_secrets(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
-    secrets = a.mapping(field)
-    for key, value in secrets.items():
-        if not isinstance(key, str) or not re.fullmatch(ENV_NAME, key):
-            raise a.fail(field, key, "names must match [A-Za-z_][A-Za-z0-9_]*")
-        if isinstance(value, pulumi.Output):
-            continue
-        problem = secret_arn_error(value) if isinstance(value, str) else "expected an ARN"
-        if problem:
-            raise a.fail(field, {key: value}, problem)
-    return dict(sorted(secrets.items()))
 
 
 def read_writable_paths(a: ArgReader, field: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 
 from .._validation import ArgReader
+from ..iam_escalation import escalations
 
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "Resource", "Condition")
 SID = r"[A-Za-z0-9]+"  # IAM: ASCII letters and digits only
@@ -37,9 +38,12 @@ def read_statements(a: ArgReader, field: str) -> tuple[Mapping[str, Any], ...]:
                 "expected a statement with Action, Resource (and Sid, "
                 "Effect, Condition); no Principal/NotAction/NotResource",
             )
+        effect = _effect(a, where, st.get("Effect", "Allow"))
+        actions = _actions(a, where, st.get("Action"))
+        _refuse_escalation(a, where, effect, actions, st.get("Resource"))
         statement: dict[str, Any] = {
-            "Effect": _effect(a, where, st.get("Effect", "Allow")),
-            "Action": _actions(a, where, st.get("Action")),
+            "Effect": effect,
+            "Action": actions,
             "Resource": _resources(a, where, st.get("Resource")),
         }
         if "Sid" in st:
@@ -74,6 +78,25 @@ def _actions(a: ArgReader, where: str, actions: Any) -> list[str]:
         if not isinstance(action, str) or not re.fullmatch(ACTION, action):
             raise a.fail(f"{where}.Action", action, hint)
     return sorted(set(listed))
+
+
+def _refuse_escalation(
+    a: ArgReader, where: str, effect: str, actions: list[str], resources: Any
+) -> None:
+    """A workload role runs the application's code: an action that lets it grant itself
+    more (write its own policy, pass or assume any role) would make any flaw in the
+    application an account takeover, so it is refused whatever else the statement says."""
+    found = escalations({"Effect": effect, "Action": actions, "Resource": resources})
+    if found:
+        first = found[0]
+        raise a.fail(
+            f"{where}.Action",
+            first.granted,
+            f"it allows {first.describe()}; that is a privilege escalation from a workload "
+            "role. Grant the exact actions on the exact ARNs the workload uses; IAM changes "
+            "belong in the deploy pipeline (e.g. GithubDeployRole), passing or assuming a "
+            "role needs that role's ARN, not a wildcard",
+        )
 
 
 def _resources(a: ArgReader, where: str, resources: Any) -> list[pulumi.Input[str]]:

@@ -56,6 +56,10 @@ def test_application_follows_the_repository_and_self_heals(plan) -> None:
         ({"repo_url": "not a url"}, "repo_url"),
         ({"app_namespace": "Apps!"}, "app_namespace"),
         ({"cluster": "prod"}, "cluster"),
+        ({"repo_url": "https://x-access-token:ghp_Tok3nValue@github.com/a/b.git"}, "repo_url"),
+        ({"repo_url": "https://ghp_Tok3nValue@github.com/a/b.git"}, "repo_url"),
+        ({"repo_url": "ssh://git:ghp_Tok3nValue@github.com/a/b.git"}, "repo_url"),
+        ({"repo_url": "ghp_Tok3nValue"}, "repo_url"),
     ],
 )
 def test_bad_arguments_are_refused(extra: dict, field: str) -> None:
@@ -71,4 +75,5 @@ def test_bad_arguments_are_refused(extra: dict, field: str) -> None:
 
     plan = preview(run)
     assert len(errors) == 1 and field in errors[0]
+    assert "ghp_Tok3nValue" not in errors[0]
     assert not plan.of_type("gridops:aws:ArgoCdGitOps")

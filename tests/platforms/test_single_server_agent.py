@@ -209,6 +209,21 @@ def test_bad_fragments_are_refused(tmp_path: Path, name: str, text: str, problem
     assert not (tmp_path / "etc").exists()
 
 
+def test_a_secret_reference_that_is_no_arn_is_refused_without_printing_it(tmp_path: Path) -> None:
+    fragment = json.dumps({"x-gridops": {"secrets": {"API_KEY": "s3cr3t-agent-value"}}})
+    with pytest.raises(agent.AgentError) as caught:
+        agent.apply(
+            {"api": fragment},
+            root=tmp_path / "opt",
+            region=REGION,
+            run=FakeHost({}),
+            docker_config=tmp_path / "docker" / "config.json",
+            base_env={},
+        )
+    assert "secret API_KEY" in str(caught.value)
+    assert "s3cr3t-agent-value" not in str(caught.value)
+
+
 def test_no_fragments_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run_main(tmp_path, FakeHost({}), monkeypatch) == 1
 

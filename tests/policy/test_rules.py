@@ -56,6 +56,7 @@ def test_the_pack_has_the_rules_the_issue_asks_for() -> None:
         "eks-endpoint-access",
         "log-group-retention",
         "iam-no-admin-statements",
+        "iam-workload-no-privilege-escalation",
         "stateful-resource-protected",
         "k8s-restricted-security-context",
         "k8s-no-host-access",

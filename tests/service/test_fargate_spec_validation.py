@@ -45,7 +45,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("svc", {"environment": {"A": "1"}, "secrets": {"A": SECRET}}, r"environment=\['A'\]"),
     ("svc", {"environment": {"PORT": 8080}}, r"environment=.*strings"),
     ("svc", {"environment": {"1BAD": "x"}}, r"environment='1BAD'"),
-    ("svc", {"secrets": {"DB_PASSWORD": "hunter2"}}, r"secrets=.*ARN"),
+    ("svc", {"secrets": {"DB_PASSWORD": "hunter2"}}, r"secrets\['DB_PASSWORD'\]=<hidden>.*ARN"),
     ("svc", {"links": [object()]}, r"links='object'"),
     ("svc", {"containers": [{"image": "nginx:1"}]}, r"containers\[0\]\.name=None"),
     ("dup", {"containers": [{"name": "dup", "image": "nginx:1"}]}, r"containers\[0\]\.name='dup'"),
@@ -128,7 +128,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("svc", {"requests_per_target": -1}, r"requests_per_target=-1"),
     ("svc", {"user": "app user"}, r"user='app user'"),
     ("svc", {"writable_paths": ["tmp"]}, r"writable_paths="),
-    ("svc", {"image_pull_secret_arn": "hunter2"}, r"image_pull_secret_arn='hunter2'"),
+    ("svc", {"image_pull_secret_arn": "hunter2"}, r"image_pull_secret_arn=<hidden>"),
     ("svc", {"replicas": 3}, r"unknown argument\(s\) replicas"),
     ("svc", {"transforms": {"pod": {}}}, r"transforms has unknown child role"),
     (
