@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..metrics import Metric
-from .alarm_spec import AlarmSpec, Comparison, MathQuery, Severity
+from .alarm_spec import AlarmSpec, Comparison, Severity
+from .cloudwatch_slo import failure_ratio_queries
 
 GIB = 1024**3
 
@@ -30,6 +31,9 @@ class Signal:
     evaluation_periods: int = 5
     datapoints_to_alarm: int = 3
     severity: Severity = "ticket"
+    unit: str | None = None
+    """The unit `threshold` is written in; a metric published in another unit (Aurora's
+    lag in milliseconds, RDS's in seconds) gets the threshold converted to its own."""
 
 
 SIGNALS: dict[str, tuple[Signal, ...]] = {
@@ -85,10 +89,11 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         Signal(
             "metric_replica_lag",
             "replica-lag",
-            "replica lag above {t} s",
+            "replica lag above {t}",
             60,
             statistic="Maximum",
             period_seconds=60,
+            unit="Seconds",
         ),
         Signal(
             "metric_connections",
@@ -135,9 +140,10 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         Signal(
             "metric_replication_lag",
             "replication-lag",
-            "replication lag above {t} s",
+            "replication lag above {t}",
             10,
             statistic="Maximum",
+            unit="Seconds",
         ),
     ),
     "SqsWorkerQueue": (
@@ -173,6 +179,25 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         ),
     ),
 }
+
+# How many of the right-hand unit make one of the left-hand one.
+UNIT_FACTORS: dict[tuple[str, str], float] = {
+    ("Seconds", "Milliseconds"): 1000.0,
+    ("Milliseconds", "Seconds"): 0.001,
+    ("Seconds", "Microseconds"): 1_000_000.0,
+}
+UNIT_SYMBOLS = {"Seconds": "s", "Milliseconds": "ms", "Microseconds": "us"}
+
+
+def in_unit(value: float, unit: str | None, metric_unit: str | None) -> float:
+    """`value` (written in `unit`) expressed in the metric's own unit."""
+    if unit is None or metric_unit is None or unit == metric_unit:
+        return value
+    factor = UNIT_FACTORS.get((unit, metric_unit))
+    if factor is None:
+        raise ValueError(f"no conversion from {unit} to {metric_unit} for an alarm threshold")
+    return value * factor
+
 
 # Error ratio of a service behind a load balancer, as metric math (ticket; the SLO pages).
 SERVICE_5XX_RATIO_THRESHOLD = 0.05
@@ -211,20 +236,19 @@ def golden_signal_specs(
     ):
         errors = resource.metric_5xx().with_statistic("Sum")
         requests = resource.metric_requests().with_statistic("Sum")
+        elb = getattr(resource, "metric_elb_5xx", None)
+        elb_errors = elb() if elb is not None else None
         specs.append(
             AlarmSpec(
                 key=f"{name}.5xx-ratio",
-                description=f"{name}: more than {{t:.0%}} of requests answered 5xx",
+                description=(
+                    f"{name}: more than {{t:.0%}} of requests answered 5xx (by the app or "
+                    "the load balancer)"
+                ),
                 severity="ticket",
                 threshold=SERVICE_5XX_RATIO_THRESHOLD,
-                queries=(
-                    MathQuery("errors", metric=errors),
-                    MathQuery("requests", metric=requests),
-                    MathQuery(
-                        "ratio",
-                        expression="IF(requests > 0, FILL(errors, 0) / requests, 0)",
-                        return_data=True,
-                    ),
+                queries=failure_ratio_queries(
+                    errors, requests, elb_errors.with_statistic("Sum") if elb_errors else None
                 ),
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
@@ -244,12 +268,16 @@ def golden_signal_specs(
                 statistic=signal.statistic or metric.statistic,
                 period_seconds=signal.period_seconds,
             )
+            description = signal.description
+            if signal.unit is not None:
+                symbol = UNIT_SYMBOLS.get(metric.unit or signal.unit, metric.unit or "")
+                description = description.replace("{t}", "{t} " + symbol)
             specs.append(
                 AlarmSpec(
                     key=f"{name}.{signal.signal}{suffix}",
-                    description=f"{name}: {signal.description}",
+                    description=f"{name}: {description}",
                     severity=signal.severity,
-                    threshold=signal.threshold,
+                    threshold=in_unit(signal.threshold, signal.unit, metric.unit),
                     comparison=signal.comparison,
                     metric=metric,
                     evaluation_periods=signal.evaluation_periods,
