@@ -158,6 +158,15 @@ class ObservabilityStack(GridopsComponent):
                 "alerts on those); otherwise these SLOs would alert nowhere: "
                 + ", ".join(slo.name for slo in slos if slo.name not in on_prometheus),
             )
+        blind = [slo.name for slo in slos if slo.kind == "availability" and not cloudwatch_slos]
+        if blind:
+            pulumi.log.warn(
+                f"ObservabilityStack '{name}': cloudwatch_slo_alarms=False leaves the "
+                f"availability SLOs {', '.join(blind)} to Prometheus, which sees only the "
+                "app's own responses: 502/503/504 the load balancer answers itself (no "
+                "healthy pod, timeouts) will not burn their error budget. Keep the "
+                "CloudWatch alarms on to count them."
+            )
         transforms = check_transforms(
             "ObservabilityStack", name, a.raw("transforms"), self.CHILD_ROLES
         )

@@ -147,6 +147,13 @@ class StatelessService(GridopsComponent):
         """5xx responses from the app (ALB `HTTPCode_Target_5XX_Count`, Sum)."""
         return self._metrics.http_5xx()
 
+    def metric_elb_5xx(self) -> Metric | None:
+        """5xx the load balancer made itself (ALB `HTTPCode_ELB_5XX_Count`, Sum: 502, 503
+        with no healthy target, 504), per load balancer: on an ALB several services
+        share, every one of them is charged all of them. None on a SingleServer, whose
+        proxy logs its own 502/503/504 with the service's other responses (`metric_5xx`)."""
+        return self._metrics.elb_5xx()
+
     def metric_requests(self) -> Metric:
         """Requests the app received (ALB `RequestCount`, Sum)."""
         return self._metrics.requests()

@@ -603,5 +603,9 @@ def test_without_cloudwatch_slo_alarms_prometheus_pages(amtool, tmp_path):
             },
         )
 
-    config = _alertmanager_config(preview(program, stack="eks"))
+    plan = preview(program, stack="eks")
+    config = _alertmanager_config(plan)
     assert _route(amtool, config, tmp_path, "severity=page", "slo=api-availability") == "page"
+    # The app's metrics never see the 502/503/504 the ALB answers itself: say so.
+    (warning,) = [t for level, t in plan.diagnostics if "cloudwatch_slo_alarms=False" in t]
+    assert "api-availability" in warning and "502/503/504" in warning
