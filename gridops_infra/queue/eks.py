@@ -194,7 +194,7 @@ def build(
     identity = [pod.association] if pod.association is not None else []
     deployment = resource(
         "deployment",
-        [namespace, account, *identity, *secret_waits],
+        [namespace, account, *identity, *secret_waits, *links.start_after],
         # KEDA (through its HorizontalPodAutoscaler) owns the replica count after creation.
         ignore_changes=["spec.replicas"],
     )

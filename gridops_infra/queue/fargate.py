@@ -75,6 +75,7 @@ def _with(links: LinkGrant, own: LinkGrant) -> LinkGrant:
         secret_arns=list(links.secret_arns),
         kms_key_arns=list(links.kms_key_arns),
         task_statements=[*own.task_statements, *links.task_statements],
+        start_after=[*links.start_after, *own.start_after],
     )
 
 
@@ -135,7 +136,7 @@ def build(
         opts=pulumi.ResourceOptions(
             # The autoscaler owns the task count after creation.
             ignore_changes=["desiredCount"],
-            depends_on=[cluster.capacity_providers, *task.policies],
+            depends_on=[cluster.capacity_providers, *task.policies, *grant.start_after],
         ),
     )
     autoscaling(

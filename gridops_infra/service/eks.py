@@ -159,7 +159,12 @@ def build(
         after: list[pulumi.Resource] = [namespace]
         extra: dict[str, Any] = {}
         if role == "deployment":
-            after += [created["service_account"], *waits, *secret_waits]
+            after += [
+                created["service_account"],
+                *waits,
+                *secret_waits,
+                *prepared.grant.start_after,
+            ]
             # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
             extra["ignore_changes"] = ["spec.replicas"]
         if role == "ingress":
