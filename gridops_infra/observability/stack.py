@@ -38,8 +38,11 @@ class ObservabilityStackArgs(TypedDict, total=False):
     Names must be unique, also once dots read as dashes (alarm names replace them): two
     `Slo.availability(api)` are refused; give the second `name=...`."""
     alert_emails: list[str]
-    """Addresses subscribed to both the page and the ticket topic (each must confirm
-    the subscription by email). Default: none."""
+    """Addresses subscribed to both the page and the ticket topic, and to the alarm topic
+    of each watched component's platform (each must confirm the subscription by email).
+    Default: none; with neither these nor `webhooks` the stack warns that no one hears
+    its alarms (the topics can still be subscribed to later: `page_topic_arn`,
+    `ticket_topic_arn`). Example: `["oncall@acme.io"]`."""
     webhooks: list[dict[str, str]]
     """HTTPS endpoints (chat, paging services): `{"url": "https://...", "severity":
     "page" | "ticket"}`. Default: none."""
@@ -145,6 +148,13 @@ class ObservabilityStack(GridopsComponent):
             if not EMAIL.fullmatch(email):
                 raise a.fail("alert_emails", email, "expected e-mail addresses")
         webhooks = self._webhooks(a)
+        if not emails and not webhooks:
+            pulumi.log.warn(
+                f"ObservabilityStack '{name}' has no alert target: no alert_emails and no "
+                "webhooks, so its alarms notify two SNS topics nobody reads. Give "
+                "alert_emails or webhooks, or subscribe your own endpoint to page_topic_arn "
+                "and ticket_topic_arn."
+            )
         thresholds = _thresholds(a)
         with_dashboard = a.boolean("dashboard", True)
         eks = read_eks_observability(a, resources, slos)
@@ -243,6 +253,7 @@ class ObservabilityStack(GridopsComponent):
         for tier in slo_alarms:
             self._slo_tier(tier)
         self._service_page_alarms(slo_alarms)
+        self._subscribe_platform_topics(resources)
         if with_dashboard:
             region = self._region
             self.child(
@@ -271,6 +282,36 @@ class ObservabilityStack(GridopsComponent):
                 "page_alarm_names": self.page_alarm_names,
             }
         )
+
+    def _subscribe_platform_topics(self, resources: Sequence[Any]) -> None:
+        """The alert addresses (and ticket webhooks) also hear the alarms the watched
+        components own (queue dead letters, a server's health), which notify their
+        platform's alarm topic; each topic is subscribed once."""
+        seen: list[Any] = []
+        for resource in resources:
+            platform = getattr(resource, "platform", None)
+            arn = getattr(platform, "alarm_topic_arn", None)
+            if arn is None or any(p is platform for p in seen):
+                continue
+            seen.append(platform)
+            label = getattr(platform, "name", "platform")
+            for i, email in enumerate(self._emails):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": arn, "protocol": "email", "endpoint": email},
+                    suffix=f"{label}-alarms-email-{i}",
+                    tag=False,
+                )
+            tickets = [h for h in self._webhooks_list if h.get("severity", "page") == "ticket"]
+            for i, hook in enumerate(tickets):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": arn, "protocol": "https", "endpoint": hook["url"]},
+                    suffix=f"{label}-alarms-webhook-{i}",
+                    tag=False,
+                )
 
     @staticmethod
     def _webhooks(a: ArgReader) -> list[dict[str, str]]:
@@ -379,6 +420,9 @@ class ObservabilityStack(GridopsComponent):
             args["alarm_actions"] = [topic]
             args["ok_actions"] = [topic]
         args["tags"] = {"gridops:severity": spec.severity, "gridops:watches": spec.component}
+        if not notify:
+            # Read by the composite alarm of its tier, which notifies (policy: alarm-has-actions).
+            args["tags"]["gridops:role"] = "composite-input"
         alarm = self.child(
             "alarm",
             aws.cloudwatch.MetricAlarm,

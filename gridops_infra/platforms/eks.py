@@ -14,6 +14,8 @@ import pulumi_random as random
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
+from ..alarm_topic import ROLES as ALARM_TOPIC_ROLES
+from ..alarm_topic import build_alarm_topic
 from ..network import Network
 from .base import PlatformKind
 from .eks_addons import (
@@ -109,6 +111,7 @@ class EksCluster(GridopsComponent):
         "interruption_queue", "interruption_dead_letter_queue", "interruption_queue_policy",
         "interruption_rule", "interruption_target", "karpenter_release",
         "karpenter_node_class", "karpenter_node_pool",
+        *ALARM_TOPIC_ROLES,
     )
     # fmt: on
     kind: PlatformKind = "eks"
@@ -120,6 +123,13 @@ class EksCluster(GridopsComponent):
     """The validated arguments."""
     cluster: aws.eks.Cluster
     """The EKS cluster."""
+    alarm_topic: aws.sns.Topic
+    """The encrypted SNS topic this platform's own alarms, and those of the components
+    running on it (queue backlog and dead letters, node health), notify. Subscribe to it
+    (`aws.sns.TopicSubscription`), or watch the components with an ObservabilityStack,
+    which subscribes its alert addresses."""
+    alarm_topic_arn: pulumi.Output[str]
+    """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
     cluster_name: pulumi.Output[str]
     """The EKS cluster's name: `f"{name}-{stack}"`."""
     cluster_arn: pulumi.Output[str]
@@ -328,10 +338,13 @@ class EksCluster(GridopsComponent):
         if insights_trust is not None:
             self.trust_policies["amazon-cloudwatch-observability"] = insights_trust
 
+        self.alarm_topic = build_alarm_topic(self, f"EksCluster {name}")
+        self.alarm_topic_arn = self.alarm_topic.arn
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
                 "cluster_arn": self.cluster_arn,
+                "alarm_topic_arn": self.alarm_topic_arn,
                 "endpoint": self.endpoint,
                 "oidc_provider_arn": self.oidc_provider_arn,
                 "oidc_issuer": self.oidc_issuer,

@@ -27,6 +27,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
 from . import (  # noqa: F401  (importing a rules module registers its rules)
+    rules_alarms,
     rules_cache,
     rules_cdn,
     rules_compute,

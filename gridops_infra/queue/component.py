@@ -206,7 +206,7 @@ class SqsWorkerQueue(GridopsComponent):
         self.queue_name = queues.queue.name
         self.dlq_url = queues.dlq.url
         self.dlq_arn = queues.dlq.arn
-        queue_alarms(self, settings, queues.metrics)
+        queue_alarms(self, settings, queues.metrics, getattr(platform, "alarm_topic_arn", None))
 
         refs = QueueRefs(
             name,

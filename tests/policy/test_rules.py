@@ -56,6 +56,7 @@ def test_the_pack_has_the_rules_the_issue_asks_for() -> None:
         "stateful-resource-protected",
         "k8s-restricted-security-context",
         "k8s-no-host-access",
+        "alarm-has-actions",
     }
     assert expected <= set(RULE_NAMES)
 
@@ -121,6 +122,7 @@ def test_bad_program_messages_point_at_the_right_resources(bad_report: PolicyRep
     assert names("sqs-dead-letter-queue") == {"jobs"}
     assert names("lb-access-logs") == {"alb", "classic"}
     assert names("ebs-encryption") == {"vol", "host"}
+    assert names("alarm-has-actions") == {"silent", "mistagged", "muted"}
     (half,) = [v for v in bad_report.of_rule("s3-public-access-block") if v.resource_name == "half"]
     assert "blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets" in half.message
     messages = " ".join(v.message for v in bad_report.of_rule("cloudfront-security-headers"))
