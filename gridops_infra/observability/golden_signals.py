@@ -56,6 +56,14 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
             "metric_cpu", "cpu", "CPU above {t}% of the tasks' reservation", 85, statistic="Average"
         ),
         Signal(
+            "metric_reader_lag",
+            "reader-lag",
+            "reads from a linked database's readers more than {t} stale",
+            30,
+            statistic="Maximum",
+            unit="Seconds",
+        ),
+        Signal(
             "metric_memory",
             "memory",
             "memory above {t}% of the tasks' reservation",
@@ -156,6 +164,20 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
             period_seconds=60,
         ),
         Signal(
+            "metric_worker_cpu",
+            "worker-cpu",
+            "workers' CPU above {t}% of their reservation",
+            85,
+            statistic="Average",
+        ),
+        Signal(
+            "metric_worker_memory",
+            "worker-memory",
+            "workers' memory above {t}% of their reservation",
+            90,
+            statistic="Average",
+        ),
+        Signal(
             "metric_dlq_depth",
             "dlq-not-empty",
             "messages in the dead-letter queue",
@@ -164,6 +186,47 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
             period_seconds=60,
             evaluation_periods=1,
             datapoints_to_alarm=1,
+        ),
+    ),
+    "Network": (
+        Signal(
+            "metric_nat_port_allocation_errors",
+            "nat-port-allocation-errors",
+            "NAT gateway could not allocate a source port (more than {t} in 5 minutes)",
+            0,
+            statistic="Sum",
+            period_seconds=300,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+        ),
+        Signal(
+            "metric_nat_packets_dropped",
+            "nat-packets-dropped",
+            "NAT gateway dropped more than {t} packets in 5 minutes",
+            1000,
+            statistic="Sum",
+            period_seconds=300,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+        ),
+    ),
+    "EksCluster": (
+        Signal(
+            "metric_failed_nodes",
+            "failed-nodes",
+            "{t} or more nodes failing a node condition",
+            0,
+            statistic="Maximum",
+            evaluation_periods=5,
+            datapoints_to_alarm=5,
+        ),
+        Signal("metric_node_cpu", "node-cpu", "nodes' CPU above {t}%", 85, statistic="Average"),
+        Signal(
+            "metric_node_memory",
+            "node-memory",
+            "nodes' memory above {t}%",
+            90,
+            statistic="Average",
         ),
     ),
     "CdnFrontend": (

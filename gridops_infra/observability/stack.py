@@ -31,7 +31,10 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class ObservabilityStackArgs(TypedDict, total=False):
     resources: list[Any]
     """Components to watch (StatelessService, ManagedPostgresWithReplicas, RedisCache,
-    SqsWorkerQueue, CdnFrontend). Each gets its golden-signal alarms. Default: none."""
+    SqsWorkerQueue, CdnFrontend, Network for its NAT gateways, EksCluster for its nodes).
+    Each gets its golden-signal alarms (a service also the replica lag of the databases it
+    links, a queue its workers' CPU and memory). Default: none. Example:
+    `[api, db, cache, jobs, cdn, net]`."""
     slos: list[Slo]
     """Service level objectives; each gets multiwindow burn-rate alarms (page and
     ticket tiers). Example: `[Slo.availability(api, objective=0.999)]`. Default: none.
@@ -182,14 +185,23 @@ class ObservabilityStack(GridopsComponent):
         )
         for resource in resources:
             kind_of(resource)  # refuses components without golden signals
-        names = [component_name(r) for r in resources]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        # Alarms are named after the component: two of one name would share them, unless
+        # their signals differ (a Network and the EksCluster on it may both be `prod`).
+        golden: dict[str, list[AlarmSpec]] = {}
+        repeated: set[str] = set()
+        for r in resources:
+            specs = golden_signal_specs(r, thresholds)
+            taken = {spec.key for spec in golden.get(component_name(r), [])}
+            new = {spec.key for spec in specs}
+            if component_name(r) in golden and (not taken or not new or taken & new):
+                repeated.add(component_name(r))
+            golden.setdefault(component_name(r), []).extend(specs)
         if repeated:
-            # Alarms are named after the component: two of one name would share them.
             raise a.fail(
-                "resources", repeated, "each watched component needs its own name (listed twice)"
+                "resources",
+                sorted(repeated),
+                "each watched component needs its own name (listed twice)",
             )
-        golden = {component_name(r): golden_signal_specs(r, thresholds) for r in resources}
         keys = {spec.key for specs in golden.values() for spec in specs}
         base_keys = {k.rsplit("-", 1)[0] for k in keys if k[-1].isdigit()}
         unknown = sorted(set(thresholds) - keys - base_keys)

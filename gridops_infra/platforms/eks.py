@@ -16,6 +16,7 @@ from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
 from ..alarm_topic import ROLES as ALARM_TOPIC_ROLES
 from ..alarm_topic import build_alarm_topic
+from ..metrics import Metric
 from ..network import Network
 from .base import PlatformKind
 from .eks_addons import (
@@ -356,6 +357,25 @@ class EksCluster(GridopsComponent):
         )
 
     # -- what services use ---------------------------------------------------------
+
+    def _node_metric(self, name: str, statistic: str, unit: str, label: str) -> list[Metric]:
+        if not self.settings.container_insights:
+            return []
+        dims: dict[str, pulumi.Input[str]] = {"ClusterName": self.cluster_name}
+        return [Metric("ContainerInsights", name, dims, statistic, 60, unit, label)]
+
+    def metric_failed_nodes(self) -> list[Metric]:
+        """Nodes with a failing condition (Container Insights `cluster_failed_node_count`,
+        Maximum); none with `container_insights=False`."""
+        return self._node_metric("cluster_failed_node_count", "Maximum", "Count", "failed nodes")
+
+    def metric_node_cpu(self) -> list[Metric]:
+        """CPU used on the nodes, percent (`node_cpu_utilization`, Average over the cluster)."""
+        return self._node_metric("node_cpu_utilization", "Average", "Percent", "node CPU")
+
+    def metric_node_memory(self) -> list[Metric]:
+        """Memory used on the nodes, percent (`node_memory_utilization`, Average)."""
+        return self._node_metric("node_memory_utilization", "Average", "Percent", "node memory")
 
     @property
     def workload_security_group_ids(self) -> list[pulumi.Output[str]]:

@@ -32,6 +32,7 @@ from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
 from ..links import LinkGrant
+from ..metrics import Metric
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
 from ..service import eks_secrets
@@ -210,6 +211,22 @@ def build(
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
         policy_documents=documents,
+        # Container Insights aggregates a workload's pods under PodName (the Deployment).
+        utilization=tuple(
+            Metric(
+                "ContainerInsights",
+                name,
+                {"ClusterName": cluster.cluster_name, "Namespace": ns, "PodName": spec.name},
+                "Average",
+                60,
+                "Percent",
+                label,
+            )
+            for name, label in (
+                ("pod_cpu_utilization_over_pod_limit", "CPU"),
+                ("pod_memory_utilization_over_pod_limit", "memory"),
+            )
+        ),
     )
 
 

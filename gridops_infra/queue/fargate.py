@@ -21,6 +21,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from ..links import LinkGrant
+from ..metrics import Metric
 from ..platforms.fargate import FargateCluster
 from ..service import fargate as fargate_service
 from ..service import fargate_iam, fargate_routing
@@ -154,6 +155,18 @@ def build(
         execution_role_arn=task.execution_role.arn,
         container_definitions=task.container_definitions,
         policy_documents=task.documents,
+        utilization=tuple(
+            Metric(
+                "AWS/ECS",
+                name,
+                {"ClusterName": cluster.cluster_name, "ServiceName": service.name},
+                "Average",
+                60,
+                "Percent",
+                label,
+            )
+            for name, label in (("CPUUtilization", "CPU"), ("MemoryUtilization", "memory"))
+        ),
     )
 
 

@@ -166,6 +166,18 @@ class StatelessService(GridopsComponent):
         """Tasks failing the load balancer health check (`UnHealthyHostCount`, Maximum)."""
         return self._metrics.unhealthy_hosts()
 
+    def metric_reader_lag(self) -> list[Metric]:
+        """How stale the reads of linked databases with readers can be: each linked
+        ManagedPostgresWithReplicas' replica lag (RDS `ReplicaLag` in seconds per replica,
+        Aurora `AuroraReplicaLagMaximum` in milliseconds). A service reading
+        `<DB>_READER_HOST` sees that lag; ObservabilityStack alarms on it for the service."""
+        lags: list[Metric] = []
+        for link in self.spec.links:
+            lag = getattr(link, "metric_replica_lag", None)
+            if lag is not None:
+                lags.extend(lag())
+        return lags
+
     def metric_cpu(self) -> Metric:
         """Average CPU utilization of the tasks, percent."""
         return self._metrics.cpu()
