@@ -11,6 +11,9 @@
 - `kms_key_arns`: keys that decrypt those secrets (when customer managed);
 - `task_statements`: IAM statements for the workload's own role, scoped to the linked
   resource's ARNs (e.g. `sqs:SendMessage` on one queue);
+- `start_after`: resources the workload must not start before (a database's writer
+  instance: an Aurora cluster endpoint exists before any instance answers on it, so a
+  health check that queries the database would fail the first deployment);
 - network access is opened by the linked component itself through `allow_from`.
 """
 
@@ -29,6 +32,7 @@ class LinkGrant:
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     kms_key_arns: list[pulumi.Input[str]] = field(default_factory=list)
     task_statements: list[dict[str, Any]] = field(default_factory=list)
+    start_after: list[pulumi.Resource] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -16,6 +16,7 @@ from ._validation import ArgError, ArgReader, check_name, check_opts
 from .core.aws_rules.ec2 import SUBNET_CIDR_SIZE, VPC_CIDR_SIZE
 from .core.aws_rules.refusal import refuse_arg
 from .logs import LOG_RETENTION_DAYS, retention_days
+from .metrics import Metric
 from .network_endpoints import GATEWAY_ENDPOINTS, interface_endpoints, read_vpc_endpoints
 
 NatStrategy = Literal["per-az", "single", "none"]
@@ -407,6 +408,21 @@ class Network(GridopsComponent):
                 f"{len(available)} available AZs ({', '.join(available)})"
             )
         return list(available[:az_count])
+
+    def _nat_metric(self, name: str, label: str) -> list[Metric]:
+        return [
+            Metric("AWS/NATGateway", name, {"NatGatewayId": gw.id}, "Sum", 60, "Count", label)
+            for gw in self.nat_gateways
+        ]
+
+    def metric_nat_port_allocation_errors(self) -> list[Metric]:
+        """Per NAT gateway: connections it could not give a source port
+        (`ErrorPortAllocation`, Sum; more than 55,000 to one destination). None without NAT."""
+        return self._nat_metric("ErrorPortAllocation", "port allocation errors")
+
+    def metric_nat_packets_dropped(self) -> list[Metric]:
+        """Per NAT gateway: packets it dropped (`PacketsDropCount`, Sum). None without NAT."""
+        return self._nat_metric("PacketsDropCount", "dropped packets")
 
     def _flow_logs(self, vpc: aws.ec2.Vpc, retention: int) -> None:
         group = self.child(

@@ -97,6 +97,10 @@ class ManagedPostgresWithReplicas(GridopsComponent):
     """The proxy's read-only endpoint (Aurora with `proxy` only)."""
     identifier: str
     """The DB instance (instance mode) or cluster (Aurora) identifier."""
+    writer: pulumi.CustomResource
+    """The instance taking writes at creation: the primary, or Aurora's writer instance.
+    Linked services and workers start only once it exists (the cluster endpoint exists
+    before any instance answers on it)."""
     monitoring_policy_document: pulumi.Output[str] | None
     proxy_policy_document: pulumi.Output[str] | None
 
@@ -121,6 +125,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         d = build_aurora_mode(self, s, f) if s.aurora else build_instance_mode(self, s, f)
         self.primary = d.primary
         self.members = d.members
+        self.writer = d.writer
         self.kms_key_arn = f.kms_key_arn
         self.security_group_id = f.security_group.id
 
@@ -129,6 +134,10 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         auth_secret = f.secret.arn if f.secret is not None else d.master_secret_arn
         assert auth_secret is not None
         proxy = build_proxy(self, s, f, d, auth_secret) if s.proxy else None
+        self._start_after: list[pulumi.Resource] = [d.writer]
+        if proxy is not None:
+            # The proxy answers only once the database is registered as its target.
+            self._start_after.append(proxy.target)
         self.proxy_endpoint = proxy.writer if proxy else None
         self.proxy_reader_endpoint = proxy.reader if proxy else None
 
@@ -189,6 +198,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
             secrets=secrets,
             secret_arns=[self.secret_arn],
             kms_key_arns=[self.kms_key_arn] if self.kms_key_arn is not None else [],
+            start_after=list(self._start_after),
         )
 
     def allow_from(

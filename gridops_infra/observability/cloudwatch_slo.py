@@ -64,36 +64,47 @@ def _require(service: Any, method: str, slo: Slo) -> Metric:
     return fn()
 
 
+def failure_ratio_queries(
+    errors: Metric, requests: Metric, elb_errors: Metric | None
+) -> tuple[MathQuery, ...]:
+    """Metric math whose `ratio` query is the share (0..1) of requests that failed: the
+    app's 5xx plus the load balancer's own (`elb_errors`: 502, 503 with no healthy
+    target, 504; per load balancer only, so on a shared ALB every service behind it is
+    charged all of them). A request the load balancer rejects before choosing a target
+    is in no RequestCount, so the denominator is the larger of requests and failures:
+    with no target at all the ratio is 1, not 0."""
+    queries = [
+        MathQuery("errors", metric=errors, label="target 5xx"),
+        MathQuery("requests", metric=requests, label="requests"),
+    ]
+    failed = "FILL(errors, 0)"
+    if elb_errors is not None:
+        queries.append(MathQuery("elb_errors", metric=elb_errors, label="load balancer 5xx"))
+        failed += " + FILL(elb_errors, 0)"
+    return (
+        *queries,
+        MathQuery("failed", expression=failed, label="failed requests"),
+        MathQuery("answered", expression="MAX([FILL(requests, 0), failed])", label="requests"),
+        MathQuery(
+            "ratio",
+            expression="IF(answered > 0, failed / answered, 0)",
+            label="error ratio",
+            return_data=True,
+        ),
+    )
+
+
 def error_ratio_queries(slo: Slo, period: int) -> tuple[MathQuery, ...]:
     """Metric math whose `ratio` query is the SLO's error ratio (0..1) over `period`."""
     service = slo.target
     if slo.kind == "availability":
         errors = _with_period(_require(service, "metric_5xx", slo), period, "Sum")
         requests = _with_period(_require(service, "metric_requests", slo), period, "Sum")
-        queries = [
-            MathQuery("errors", metric=errors, label="target 5xx"),
-            MathQuery("requests", metric=requests, label="requests"),
-        ]
-        error_terms = "FILL(errors, 0)"
         elb = getattr(service, "metric_elb_5xx", None)
-        if elb is not None:
-            queries.append(
-                MathQuery(
-                    "elb_errors",
-                    metric=_with_period(elb(), period, "Sum"),
-                    label="load balancer 5xx",
-                )
-            )
-            error_terms += " + FILL(elb_errors, 0)"
-        queries.append(
-            MathQuery(
-                "ratio",
-                expression=f"IF(requests > 0, ({error_terms}) / requests, 0)",
-                label="error ratio",
-                return_data=True,
-            )
+        elb_metric = elb() if elb is not None else None
+        return failure_ratio_queries(
+            errors, requests, _with_period(elb_metric, period, "Sum") if elb_metric else None
         )
-        return tuple(queries)
     if slo.kind == "latency":
         assert slo.threshold_ms is not None
         seconds = slo.threshold_ms / 1000

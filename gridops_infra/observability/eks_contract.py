@@ -7,6 +7,13 @@ The ALB that the AWS Load Balancer Controller creates exports nothing to Prometh
 service's NetworkPolicy admits only the load balancer, so Prometheus does not scrape
 app pods: apps push.
 
+What the app's metrics cannot show: a 502/503/504 the ALB answers itself (no healthy
+pod, a pod that closed the connection or timed out) never reaches the app. Those are in
+CloudWatch only (`HTTPCode_ELB_5XX_Count`, per load balancer), which is why the
+CloudWatch burn-rate alarms stay on by default and page for availability SLOs;
+ObservabilityStack warns when `cloudwatch_slo_alarms=False` leaves an availability SLO
+to Prometheus alone.
+
 The contract an app must honour (OpenTelemetry HTTP semantic conventions, stable):
 
 - an OpenTelemetry SDK (or auto-instrumentation) with ``OTEL_SERVICE_NAME`` equal to the

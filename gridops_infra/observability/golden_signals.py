@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..metrics import Metric
-from .alarm_spec import AlarmSpec, Comparison, MathQuery, Severity
+from .alarm_spec import AlarmSpec, Comparison, Severity
+from .cloudwatch_slo import failure_ratio_queries
 
 GIB = 1024**3
 
@@ -30,6 +31,9 @@ class Signal:
     evaluation_periods: int = 5
     datapoints_to_alarm: int = 3
     severity: Severity = "ticket"
+    unit: str | None = None
+    """The unit `threshold` is written in; a metric published in another unit (Aurora's
+    lag in milliseconds, RDS's in seconds) gets the threshold converted to its own."""
 
 
 SIGNALS: dict[str, tuple[Signal, ...]] = {
@@ -50,6 +54,14 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         ),
         Signal(
             "metric_cpu", "cpu", "CPU above {t}% of the tasks' reservation", 85, statistic="Average"
+        ),
+        Signal(
+            "metric_reader_lag",
+            "reader-lag",
+            "reads from a linked database's readers more than {t} stale",
+            30,
+            statistic="Maximum",
+            unit="Seconds",
         ),
         Signal(
             "metric_memory",
@@ -85,10 +97,11 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         Signal(
             "metric_replica_lag",
             "replica-lag",
-            "replica lag above {t} s",
+            "replica lag above {t}",
             60,
             statistic="Maximum",
             period_seconds=60,
+            unit="Seconds",
         ),
         Signal(
             "metric_connections",
@@ -135,9 +148,10 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         Signal(
             "metric_replication_lag",
             "replication-lag",
-            "replication lag above {t} s",
+            "replication lag above {t}",
             10,
             statistic="Maximum",
+            unit="Seconds",
         ),
     ),
     "SqsWorkerQueue": (
@@ -150,6 +164,20 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
             period_seconds=60,
         ),
         Signal(
+            "metric_worker_cpu",
+            "worker-cpu",
+            "workers' CPU above {t}% of their reservation",
+            85,
+            statistic="Average",
+        ),
+        Signal(
+            "metric_worker_memory",
+            "worker-memory",
+            "workers' memory above {t}% of their reservation",
+            90,
+            statistic="Average",
+        ),
+        Signal(
             "metric_dlq_depth",
             "dlq-not-empty",
             "messages in the dead-letter queue",
@@ -158,6 +186,47 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
             period_seconds=60,
             evaluation_periods=1,
             datapoints_to_alarm=1,
+        ),
+    ),
+    "Network": (
+        Signal(
+            "metric_nat_port_allocation_errors",
+            "nat-port-allocation-errors",
+            "NAT gateway could not allocate a source port (more than {t} in 5 minutes)",
+            0,
+            statistic="Sum",
+            period_seconds=300,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+        ),
+        Signal(
+            "metric_nat_packets_dropped",
+            "nat-packets-dropped",
+            "NAT gateway dropped more than {t} packets in 5 minutes",
+            1000,
+            statistic="Sum",
+            period_seconds=300,
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+        ),
+    ),
+    "EksCluster": (
+        Signal(
+            "metric_failed_nodes",
+            "failed-nodes",
+            "{t} or more nodes failing a node condition",
+            0,
+            statistic="Maximum",
+            evaluation_periods=5,
+            datapoints_to_alarm=5,
+        ),
+        Signal("metric_node_cpu", "node-cpu", "nodes' CPU above {t}%", 85, statistic="Average"),
+        Signal(
+            "metric_node_memory",
+            "node-memory",
+            "nodes' memory above {t}%",
+            90,
+            statistic="Average",
         ),
     ),
     "CdnFrontend": (
@@ -173,6 +242,25 @@ SIGNALS: dict[str, tuple[Signal, ...]] = {
         ),
     ),
 }
+
+# How many of the right-hand unit make one of the left-hand one.
+UNIT_FACTORS: dict[tuple[str, str], float] = {
+    ("Seconds", "Milliseconds"): 1000.0,
+    ("Milliseconds", "Seconds"): 0.001,
+    ("Seconds", "Microseconds"): 1_000_000.0,
+}
+UNIT_SYMBOLS = {"Seconds": "s", "Milliseconds": "ms", "Microseconds": "us"}
+
+
+def in_unit(value: float, unit: str | None, metric_unit: str | None) -> float:
+    """`value` (written in `unit`) expressed in the metric's own unit."""
+    if unit is None or metric_unit is None or unit == metric_unit:
+        return value
+    factor = UNIT_FACTORS.get((unit, metric_unit))
+    if factor is None:
+        raise ValueError(f"no conversion from {unit} to {metric_unit} for an alarm threshold")
+    return value * factor
+
 
 # Error ratio of a service behind a load balancer, as metric math (ticket; the SLO pages).
 SERVICE_5XX_RATIO_THRESHOLD = 0.05
@@ -211,20 +299,19 @@ def golden_signal_specs(
     ):
         errors = resource.metric_5xx().with_statistic("Sum")
         requests = resource.metric_requests().with_statistic("Sum")
+        elb = getattr(resource, "metric_elb_5xx", None)
+        elb_errors = elb() if elb is not None else None
         specs.append(
             AlarmSpec(
                 key=f"{name}.5xx-ratio",
-                description=f"{name}: more than {{t:.0%}} of requests answered 5xx",
+                description=(
+                    f"{name}: more than {{t:.0%}} of requests answered 5xx (by the app or "
+                    "the load balancer)"
+                ),
                 severity="ticket",
                 threshold=SERVICE_5XX_RATIO_THRESHOLD,
-                queries=(
-                    MathQuery("errors", metric=errors),
-                    MathQuery("requests", metric=requests),
-                    MathQuery(
-                        "ratio",
-                        expression="IF(requests > 0, FILL(errors, 0) / requests, 0)",
-                        return_data=True,
-                    ),
+                queries=failure_ratio_queries(
+                    errors, requests, elb_errors.with_statistic("Sum") if elb_errors else None
                 ),
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
@@ -244,12 +331,16 @@ def golden_signal_specs(
                 statistic=signal.statistic or metric.statistic,
                 period_seconds=signal.period_seconds,
             )
+            description = signal.description
+            if signal.unit is not None:
+                symbol = UNIT_SYMBOLS.get(metric.unit or signal.unit, metric.unit or "")
+                description = description.replace("{t}", "{t} " + symbol)
             specs.append(
                 AlarmSpec(
                     key=f"{name}.{signal.signal}{suffix}",
-                    description=f"{name}: {signal.description}",
+                    description=f"{name}: {description}",
                     severity=signal.severity,
-                    threshold=signal.threshold,
+                    threshold=in_unit(signal.threshold, signal.unit, metric.unit),
                     comparison=signal.comparison,
                     metric=metric,
                     evaluation_periods=signal.evaluation_periods,

@@ -39,15 +39,21 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class ObservabilityStackArgs(TypedDict, total=False):
     resources: list[Any]
     """Components to watch (StatelessService, ManagedPostgresWithReplicas, RedisCache,
-    SqsWorkerQueue, CdnFrontend). Each gets its golden-signal alarms. Default: none."""
+    SqsWorkerQueue, CdnFrontend, Network for its NAT gateways, EksCluster for its nodes).
+    Each gets its golden-signal alarms (a service also the replica lag of the databases it
+    links, a queue its workers' CPU and memory). Default: none. Example:
+    `[api, db, cache, jobs, cdn, net]`."""
     slos: list[Slo]
     """Service level objectives; each gets multiwindow burn-rate alarms (page and
     ticket tiers). Example: `[Slo.availability(api, objective=0.999)]`. Default: none.
     Names must be unique, also once dots read as dashes (alarm names replace them): two
     `Slo.availability(api)` are refused; give the second `name=...`."""
     alert_emails: list[str]
-    """Addresses subscribed to both the page and the ticket topic (each must confirm
-    the subscription by email). Default: none."""
+    """Addresses subscribed to both the page and the ticket topic, and to the alarm topic
+    of each watched component's platform (each must confirm the subscription by email).
+    Default: none; with neither these nor `webhooks` the stack warns that no one hears
+    its alarms (the topics can still be subscribed to later: `page_topic_arn`,
+    `ticket_topic_arn`). Example: `["oncall@acme.io"]`."""
     webhooks: list[dict[str, str]]
     """HTTPS endpoints (chat, paging services): `{"url": "https://...", "severity":
     "page" | "ticket"}`. Default: none."""
@@ -153,6 +159,13 @@ class ObservabilityStack(GridopsComponent):
             if not EMAIL.fullmatch(email):
                 raise a.fail("alert_emails", email, "expected e-mail addresses")
         webhooks = self._webhooks(a)
+        if not emails and not webhooks:
+            pulumi.log.warn(
+                f"ObservabilityStack '{name}' has no alert target: no alert_emails and no "
+                "webhooks, so its alarms notify two SNS topics nobody reads. Give "
+                "alert_emails or webhooks, or subscribe your own endpoint to page_topic_arn "
+                "and ticket_topic_arn."
+            )
         thresholds = _thresholds(a)
         with_dashboard = a.boolean("dashboard", True)
         eks = read_eks_observability(a, resources, slos)
@@ -175,19 +188,37 @@ class ObservabilityStack(GridopsComponent):
                 "alerts on those); otherwise these SLOs would alert nowhere: "
                 + ", ".join(slo.name for slo in slos if slo.name not in on_prometheus),
             )
+        blind = [slo.name for slo in slos if slo.kind == "availability" and not cloudwatch_slos]
+        if blind:
+            pulumi.log.warn(
+                f"ObservabilityStack '{name}': cloudwatch_slo_alarms=False leaves the "
+                f"availability SLOs {', '.join(blind)} to Prometheus, which sees only the "
+                "app's own responses: 502/503/504 the load balancer answers itself (no "
+                "healthy pod, timeouts) will not burn their error budget. Keep the "
+                "CloudWatch alarms on to count them."
+            )
         transforms = check_transforms(
             "ObservabilityStack", name, a.raw("transforms"), self.CHILD_ROLES
         )
         for resource in resources:
             kind_of(resource)  # refuses components without golden signals
-        names = [component_name(r) for r in resources]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        # Alarms are named after the component: two of one name would share them, unless
+        # their signals differ (a Network and the EksCluster on it may both be `prod`).
+        golden: dict[str, list[AlarmSpec]] = {}
+        repeated: set[str] = set()
+        for r in resources:
+            specs = golden_signal_specs(r, thresholds)
+            taken = {spec.key for spec in golden.get(component_name(r), [])}
+            new = {spec.key for spec in specs}
+            if component_name(r) in golden and (not taken or not new or taken & new):
+                repeated.add(component_name(r))
+            golden.setdefault(component_name(r), []).extend(specs)
         if repeated:
-            # Alarms are named after the component: two of one name would share them.
             raise a.fail(
-                "resources", repeated, "each watched component needs its own name (listed twice)"
+                "resources",
+                sorted(repeated),
+                "each watched component needs its own name (listed twice)",
             )
-        golden = {component_name(r): golden_signal_specs(r, thresholds) for r in resources}
         keys = {spec.key for specs in golden.values() for spec in specs}
         base_keys = {k.rsplit("-", 1)[0] for k in keys if k[-1].isdigit()}
         unknown = sorted(set(thresholds) - keys - base_keys)
@@ -251,6 +282,7 @@ class ObservabilityStack(GridopsComponent):
         for tier in slo_alarms:
             self._slo_tier(tier)
         self._service_page_alarms(slo_alarms)
+        self._subscribe_platform_topics(resources)
         if with_dashboard:
             region = self._region
             self.child(
@@ -279,6 +311,36 @@ class ObservabilityStack(GridopsComponent):
                 "page_alarm_names": self.page_alarm_names,
             }
         )
+
+    def _subscribe_platform_topics(self, resources: Sequence[Any]) -> None:
+        """The alert addresses (and ticket webhooks) also hear the alarms the watched
+        components own (queue dead letters, a server's health), which notify their
+        platform's alarm topic; each topic is subscribed once."""
+        seen: list[Any] = []
+        for resource in resources:
+            platform = getattr(resource, "platform", None)
+            arn = getattr(platform, "alarm_topic_arn", None)
+            if arn is None or any(p is platform for p in seen):
+                continue
+            seen.append(platform)
+            label = getattr(platform, "name", "platform")
+            for i, email in enumerate(self._emails):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": arn, "protocol": "email", "endpoint": email},
+                    suffix=f"{label}-alarms-email-{i}",
+                    tag=False,
+                )
+            tickets = [h for h in self._webhooks_list if h.get("severity", "page") == "ticket"]
+            for i, hook in enumerate(tickets):
+                self.child(
+                    "subscription",
+                    aws.sns.TopicSubscription,
+                    {"topic": arn, "protocol": "https", "endpoint": hook["url"]},
+                    suffix=f"{label}-alarms-webhook-{i}",
+                    tag=False,
+                )
 
     @staticmethod
     def _webhooks(a: ArgReader) -> list[dict[str, str]]:
@@ -387,6 +449,9 @@ class ObservabilityStack(GridopsComponent):
             args["alarm_actions"] = [topic]
             args["ok_actions"] = [topic]
         args["tags"] = {"gridops:severity": spec.severity, "gridops:watches": spec.component}
+        if not notify:
+            # Read by the composite alarm of its tier, which notifies (policy: alarm-has-actions).
+            args["tags"]["gridops:role"] = "composite-input"
         alarm = self.child(
             "alarm",
             aws.cloudwatch.MetricAlarm,

@@ -14,7 +14,10 @@ import pulumi_random as random
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader, check_name
+from ..alarm_topic import ROLES as ALARM_TOPIC_ROLES
+from ..alarm_topic import build_alarm_topic
 from ..core.aws_rules.eks_pod_security_groups import BRANCH_INTERFACES
+from ..metrics import Metric
 from ..network import Network
 from .base import PlatformKind
 from .eks_addons import (
@@ -114,6 +117,7 @@ class EksCluster(GridopsComponent):
         "interruption_queue", "interruption_dead_letter_queue", "interruption_queue_policy",
         "interruption_rule", "interruption_target", "karpenter_release",
         "karpenter_node_class", "karpenter_node_pool",
+        *ALARM_TOPIC_ROLES,
     )
     # fmt: on
     kind: PlatformKind = "eks"
@@ -125,6 +129,13 @@ class EksCluster(GridopsComponent):
     """The validated arguments."""
     cluster: aws.eks.Cluster
     """The EKS cluster."""
+    alarm_topic: aws.sns.Topic
+    """The encrypted SNS topic this platform's own alarms, and those of the components
+    running on it (queue backlog and dead letters, node health), notify. Subscribe to it
+    (`aws.sns.TopicSubscription`), or watch the components with an ObservabilityStack,
+    which subscribes its alert addresses."""
+    alarm_topic_arn: pulumi.Output[str]
+    """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
     cluster_name: pulumi.Output[str]
     """The EKS cluster's name: `f"{name}-{stack}"`."""
     cluster_arn: pulumi.Output[str]
@@ -337,10 +348,13 @@ class EksCluster(GridopsComponent):
         if insights_trust is not None:
             self.trust_policies["amazon-cloudwatch-observability"] = insights_trust
 
+        self.alarm_topic = build_alarm_topic(self, f"EksCluster {name}")
+        self.alarm_topic_arn = self.alarm_topic.arn
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
                 "cluster_arn": self.cluster_arn,
+                "alarm_topic_arn": self.alarm_topic_arn,
                 "endpoint": self.endpoint,
                 "oidc_provider_arn": self.oidc_provider_arn,
                 "oidc_issuer": self.oidc_issuer,
@@ -352,6 +366,25 @@ class EksCluster(GridopsComponent):
         )
 
     # -- what services use ---------------------------------------------------------
+
+    def _node_metric(self, name: str, statistic: str, unit: str, label: str) -> list[Metric]:
+        if not self.settings.container_insights:
+            return []
+        dims: dict[str, pulumi.Input[str]] = {"ClusterName": self.cluster_name}
+        return [Metric("ContainerInsights", name, dims, statistic, 60, unit, label)]
+
+    def metric_failed_nodes(self) -> list[Metric]:
+        """Nodes with a failing condition (Container Insights `cluster_failed_node_count`,
+        Maximum); none with `container_insights=False`."""
+        return self._node_metric("cluster_failed_node_count", "Maximum", "Count", "failed nodes")
+
+    def metric_node_cpu(self) -> list[Metric]:
+        """CPU used on the nodes, percent (`node_cpu_utilization`, Average over the cluster)."""
+        return self._node_metric("node_cpu_utilization", "Average", "Percent", "node CPU")
+
+    def metric_node_memory(self) -> list[Metric]:
+        """Memory used on the nodes, percent (`node_memory_utilization`, Average)."""
+        return self._node_metric("node_memory_utilization", "Average", "Percent", "node memory")
 
     @property
     def workload_security_group_ids(self) -> list[pulumi.Output[str]]:

@@ -10,6 +10,8 @@ import pulumi_random as random
 
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgReader
+from ..alarm_topic import ROLES as ALARM_TOPIC_ROLES
+from ..alarm_topic import build_alarm_topic
 from ..network import Network
 from .alb import (
     ACCESS_LOG_PREFIX,
@@ -88,6 +90,7 @@ class FargateCluster(GridopsComponent):
         "https_listener",
         "origin_verify_secret",
         *CERTIFICATE_ROLES,
+        *ALARM_TOPIC_ROLES,
     )
     kind: PlatformKind = "fargate"
     """Services on this platform are built by the `"fargate"` backend."""
@@ -96,6 +99,13 @@ class FargateCluster(GridopsComponent):
     """The Network the cluster and its services run in."""
     cluster: aws.ecs.Cluster
     """The ECS cluster."""
+    alarm_topic: aws.sns.Topic
+    """The encrypted SNS topic this platform's own alarms, and those of the components
+    running on it (queue backlog and dead letters), notify. Subscribe to it
+    (`aws.sns.TopicSubscription`), or watch the components with an ObservabilityStack,
+    which subscribes its alert addresses."""
+    alarm_topic_arn: pulumi.Output[str]
+    """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
     cluster_name: pulumi.Output[str]
     """The ECS cluster's name (the `ClusterName` metric dimension)."""
     cluster_arn: pulumi.Output[str]
@@ -262,10 +272,13 @@ class FargateCluster(GridopsComponent):
             scheme = "https" if certificate_arn else "http"
             self.url = self.alb.dns_name.apply(lambda dns: f"{scheme}://{dns}")
 
+        self.alarm_topic = build_alarm_topic(self, f"FargateCluster {name}")
+        self.alarm_topic_arn = self.alarm_topic.arn
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
                 "cluster_arn": self.cluster_arn,
+                "alarm_topic_arn": self.alarm_topic_arn,
                 "alb_arn": self.alb.arn,
                 "alb_dns_name": self.alb.dns_name,
                 "alb_security_group_id": self.alb_security_group_id,

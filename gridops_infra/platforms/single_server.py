@@ -18,6 +18,8 @@ import pulumi_random as random
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgReader
+from ..alarm_topic import ROLES as ALARM_TOPIC_ROLES
+from ..alarm_topic import build_alarm_topic
 from ..network import Network
 from .base import PlatformKind
 from .single_server_admission import ContainerAdmission
@@ -113,6 +115,7 @@ class SingleServer(GridopsComponent):
         "container",
         "dns_record",
         "alarm",
+        *ALARM_TOPIC_ROLES,
     )
     kind: PlatformKind = "single-server"
     """Services on this platform are built by the `"single-server"` backend."""
@@ -121,6 +124,13 @@ class SingleServer(GridopsComponent):
     """The Network the server lives in."""
     instance: aws.ec2.Instance
     """The EC2 instance."""
+    alarm_topic: aws.sns.Topic | None
+    """The encrypted SNS topic this platform's own alarms, and those of the components
+    running on it (queue backlog and dead letters, the host's health), notify. Subscribe to it
+    (`aws.sns.TopicSubscription`), or watch the components with an ObservabilityStack,
+    which subscribes its alert addresses. None when `alarm_topic_arn` names a topic of your own."""
+    alarm_topic_arn: pulumi.Output[str]
+    """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
     instance_id: pulumi.Output[str]
     """The instance id (`aws ssm start-session --target <id>` to get a shell)."""
     instance_type: str
@@ -318,13 +328,19 @@ class SingleServer(GridopsComponent):
         )
         self.url = server_url(self, s, eip)
 
+        if s.alarm_topic_arn is None:
+            self.alarm_topic = build_alarm_topic(self, f"SingleServer {name}")
+            self.alarm_topic_arn = self.alarm_topic.arn
+        else:
+            self.alarm_topic = None
+            self.alarm_topic_arn = pulumi.Output.from_input(s.alarm_topic_arn)
         self.alarms = host_alarms(
             self,
             self.instance.id,
             AlarmSettings(
                 region=self._region,
                 partition=self._partition,
-                topic_arn=s.alarm_topic_arn,
+                topic_arn=self.alarm_topic_arn,
                 cpu_percent=s.cpu_alarm_percent,
                 memory_percent=90,
                 disk_percent=80,
@@ -336,6 +352,7 @@ class SingleServer(GridopsComponent):
         self.register_outputs(
             {
                 "kind": self.kind,
+                "alarm_topic_arn": self.alarm_topic_arn,
                 "public_ip": self.public_ip,
                 "url": self.url,
                 "instance_id": self.instance_id,

@@ -6,7 +6,7 @@
 - CPU, memory and data-disk use above their thresholds;
 - no successful database dump for a day (only with the database).
 
-Every alarm also notifies `alarm_topic_arn` when given.
+Every alarm also notifies the server's alarm topic (`alarm_topic_arn`, or the one it creates).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class AlarmSettings:
     region: str
     partition: str
-    topic_arn: str | None
+    topic_arn: pulumi.Input[str]
     cpu_percent: int
     memory_percent: int
     disk_percent: int
@@ -46,7 +46,7 @@ def reboot_action(partition: str, region: str) -> str:
 def host_alarms(
     server: SingleServer, instance_id: pulumi.Input[str], s: AlarmSettings
 ) -> dict[str, aws.cloudwatch.MetricAlarm]:
-    notify = [s.topic_arn] if s.topic_arn else []
+    notify = [s.topic_arn]
     by_instance = {"InstanceId": instance_id}
 
     def alarm(suffix: str, description: str, actions: list[str], **metric: Any):

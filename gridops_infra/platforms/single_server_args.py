@@ -123,7 +123,9 @@ class SingleServerArgs(TypedDict, total=False):
     """Days container and host logs stay in CloudWatch Logs. Default: 30. Allowed: a
     CloudWatch retention value."""
     alarm_topic_arn: str
-    """An SNS topic every alarm notifies. Default: none (alarms still recover/reboot)."""
+    """An SNS topic of your own that every alarm of the server (and of the queues' workers
+    on it) notifies. Default: none: the server creates an encrypted topic,
+    `alarm_topic_arn`, to subscribe to. Example: `"arn:aws:sns:eu-west-1:123456789012:ops"`."""
     cpu_alarm_percent: int
     """CPU use (15-minute average) that raises the CPU alarm. Default: 80. Allowed:
     1..100."""

@@ -143,7 +143,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`."""
     alarm_actions: list[str]
     """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms. Default:
-    none (ObservabilityStack pages on the same metrics)."""
+    the platform's alarm topic (`platform.alarm_topic_arn`). Example:
+    `["arn:aws:sns:eu-west-1:123456789012:jobs-oncall"]`."""
     cpu: int
     """CPU units per worker (1024 = 1 vCPU). Default: 256. Allowed: a Fargate size (on a
     SingleServer also at most the host's vCPUs)."""

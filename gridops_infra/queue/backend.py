@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import pulumi
 
+from ..metrics import Metric
 from ..service.spec import ServiceSpec
 from .args import QueueSettings
 from .sqs import QueueMetrics
@@ -51,6 +52,9 @@ class WorkerOutputs:
     """The worker's container definitions JSON (Fargate), for review and tests."""
     policy_documents: dict[str, pulumi.Output[str]] = field(default_factory=dict)
     """Every IAM policy document attached to the worker's roles, by role."""
+    utilization: tuple[Metric, ...] = ()
+    """The workers' CPU and memory, percent of what they reserve (none on a SingleServer,
+    whose host alarms watch the machine the workers share)."""
 
 
 class WorkerBackend(Protocol):

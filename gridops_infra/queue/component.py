@@ -203,7 +203,7 @@ class SqsWorkerQueue(GridopsComponent):
         self.queue_name = queues.queue.name
         self.dlq_url = queues.dlq.url
         self.dlq_arn = queues.dlq.arn
-        queue_alarms(self, settings, queues.metrics)
+        queue_alarms(self, settings, queues.metrics, getattr(platform, "alarm_topic_arn", None))
 
         refs = QueueRefs(
             name,
@@ -220,6 +220,7 @@ class SqsWorkerQueue(GridopsComponent):
         self.task_role_arn = out.task_role_arn
         self.container_definitions = out.container_definitions
         self.policy_documents = out.policy_documents
+        self._utilization = out.utilization
         self.register_outputs(
             {
                 "queue_url": self.queue_url,
@@ -288,6 +289,16 @@ class SqsWorkerQueue(GridopsComponent):
         """Messages in the dead-letter queue (`ApproximateNumberOfMessagesVisible` on the
         DLQ, Maximum)."""
         return self._metrics.dlq_depth()
+
+    def metric_worker_cpu(self) -> list[Metric]:
+        """The workers' CPU, percent of their reservation (ECS `CPUUtilization` on
+        Fargate, Container Insights `pod_cpu_utilization_over_pod_limit` on EKS, whose
+        KEDA-scaled Deployment it aggregates); empty on a SingleServer (its host alarms)."""
+        return [m for m in self._utilization if m.label == "CPU"]
+
+    def metric_worker_memory(self) -> list[Metric]:
+        """The workers' memory, percent of their reservation (as `metric_worker_cpu`)."""
+        return [m for m in self._utilization if m.label == "memory"]
 
     def metric_visible_messages(self) -> Metric:
         """Messages waiting for a worker (`ApproximateNumberOfMessagesVisible`, Maximum)."""

@@ -33,6 +33,7 @@ from .. import iam
 from .._component import GridopsComponent
 from .._validation import ArgError
 from ..links import LinkGrant
+from ..metrics import Metric
 from ..platforms.eks import EksCluster
 from ..platforms.eks_identity import workload_role
 from ..service import eks_pod_security, eks_secrets
@@ -204,7 +205,7 @@ def build(
     identity = [pod.association] if pod.association is not None else []
     deployment = resource(
         "deployment",
-        [namespace, account, *identity, *secret_waits, *pod_waits],
+        [namespace, account, *identity, *secret_waits, *pod_waits, *links.start_after],
         # KEDA (through its HorizontalPodAutoscaler) owns the replica count after creation.
         ignore_changes=["spec.replicas"],
     )
@@ -220,6 +221,22 @@ def build(
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
         policy_documents=documents,
+        # Container Insights aggregates a workload's pods under PodName (the Deployment).
+        utilization=tuple(
+            Metric(
+                "ContainerInsights",
+                name,
+                {"ClusterName": cluster.cluster_name, "Namespace": ns, "PodName": spec.name},
+                "Average",
+                60,
+                "Percent",
+                label,
+            )
+            for name, label in (
+                ("pod_cpu_utilization_over_pod_limit", "CPU"),
+                ("pod_memory_utilization_over_pod_limit", "memory"),
+            )
+        ),
     )
 
 

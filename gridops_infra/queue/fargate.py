@@ -21,6 +21,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent
 from ..links import LinkGrant
+from ..metrics import Metric
 from ..platforms.fargate import FargateCluster
 from ..service import fargate as fargate_service
 from ..service import fargate_iam, fargate_routing
@@ -81,6 +82,7 @@ def _with(links: LinkGrant, own: LinkGrant) -> LinkGrant:
         secret_arns=list(links.secret_arns),
         kms_key_arns=list(links.kms_key_arns),
         task_statements=[*own.task_statements, *links.task_statements],
+        start_after=[*links.start_after, *own.start_after],
     )
 
 
@@ -141,7 +143,7 @@ def build(
         opts=pulumi.ResourceOptions(
             # The autoscaler owns the task count after creation.
             ignore_changes=["desiredCount"],
-            depends_on=[cluster.capacity_providers, *task.policies],
+            depends_on=[cluster.capacity_providers, *task.policies, *grant.start_after],
         ),
     )
     autoscaling(
@@ -159,6 +161,18 @@ def build(
         execution_role_arn=task.execution_role.arn,
         container_definitions=task.container_definitions,
         policy_documents=task.documents,
+        utilization=tuple(
+            Metric(
+                "AWS/ECS",
+                name,
+                {"ClusterName": cluster.cluster_name, "ServiceName": service.name},
+                "Average",
+                60,
+                "Percent",
+                label,
+            )
+            for name, label in (("CPUUtilization", "CPU"), ("MemoryUtilization", "memory"))
+        ),
     )
 
 

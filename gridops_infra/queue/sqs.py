@@ -135,11 +135,17 @@ def build_queues(owner: GridopsComponent, s: QueueSettings) -> Queues:
 
 
 def queue_alarms(
-    owner: GridopsComponent, s: QueueSettings, metrics: QueueMetrics
+    owner: GridopsComponent,
+    s: QueueSettings,
+    metrics: QueueMetrics,
+    platform_topic_arn: pulumi.Input[str] | None = None,
 ) -> list[aws.cloudwatch.MetricAlarm]:
     """A message reached the dead-letter queue; the oldest message has waited longer
-    than `acceptable_latency_seconds` for three minutes in a row."""
-    actions = list(s.alarm_actions)
+    than `acceptable_latency_seconds` for three minutes in a row. Both notify
+    `alarm_actions`, or else the platform's alarm topic."""
+    actions: list[pulumi.Input[str]] = list(s.alarm_actions)
+    if not actions and platform_topic_arn is not None:
+        actions = [platform_topic_arn]
     dlq = owner.child(
         "alarm",
         aws.cloudwatch.MetricAlarm,
@@ -198,6 +204,8 @@ def dlq_growth_alarm(owner: GridopsComponent, metrics: QueueMetrics) -> aws.clou
             "evaluation_periods": 1,
             "datapoints_to_alarm": 1,
             "treat_missing_data": "notBreaching",
+            # No actions: it is an input of the ECS deployment rollback.
+            "tags": {"gridops:role": "deployment-rollback"},
             "metric_queries": [
                 {
                     "id": "depth",

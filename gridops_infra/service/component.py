@@ -144,6 +144,13 @@ class StatelessService(GridopsComponent):
         """5xx responses from the app (ALB `HTTPCode_Target_5XX_Count`, Sum)."""
         return self._metrics.http_5xx()
 
+    def metric_elb_5xx(self) -> Metric | None:
+        """5xx the load balancer made itself (ALB `HTTPCode_ELB_5XX_Count`, Sum: 502, 503
+        with no healthy target, 504), per load balancer: on an ALB several services
+        share, every one of them is charged all of them. None on a SingleServer, whose
+        proxy logs its own 502/503/504 with the service's other responses (`metric_5xx`)."""
+        return self._metrics.elb_5xx()
+
     def metric_requests(self) -> Metric:
         """Requests the app received (ALB `RequestCount`, Sum)."""
         return self._metrics.requests()
@@ -155,6 +162,18 @@ class StatelessService(GridopsComponent):
     def metric_unhealthy_hosts(self) -> Metric:
         """Tasks failing the load balancer health check (`UnHealthyHostCount`, Maximum)."""
         return self._metrics.unhealthy_hosts()
+
+    def metric_reader_lag(self) -> list[Metric]:
+        """How stale the reads of linked databases with readers can be: each linked
+        ManagedPostgresWithReplicas' replica lag (RDS `ReplicaLag` in seconds per replica,
+        Aurora `AuroraReplicaLagMaximum` in milliseconds). A service reading
+        `<DB>_READER_HOST` sees that lag; ObservabilityStack alarms on it for the service."""
+        lags: list[Metric] = []
+        for link in self.spec.links:
+            lag = getattr(link, "metric_replica_lag", None)
+            if lag is not None:
+                lags.extend(lag())
+        return lags
 
     def metric_cpu(self) -> Metric:
         """Average CPU utilization of the tasks, percent."""

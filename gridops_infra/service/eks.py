@@ -165,7 +165,13 @@ def build(
         after: list[pulumi.Resource] = [namespace]
         extra: dict[str, Any] = {}
         if role == "deployment":
-            after += [created["service_account"], *waits, *secret_waits, *pod_waits]
+            after += [
+                created["service_account"],
+                *waits,
+                *secret_waits,
+                *pod_waits,
+                *prepared.grant.start_after,
+            ]
             # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
             extra["ignore_changes"] = ["spec.replicas"]
         if role == "ingress":

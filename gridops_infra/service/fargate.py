@@ -127,6 +127,7 @@ def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> Link
         merged.secret_arns.extend(grant.secret_arns)
         merged.kms_key_arns.extend(grant.kms_key_arns)
         merged.task_statements.extend(grant.task_statements)
+        merged.start_after.extend(grant.start_after)
     return merged
 
 
@@ -290,7 +291,12 @@ def build(
         opts=pulumi.ResourceOptions(
             # The autoscaler owns the task count after creation.
             ignore_changes=["desiredCount"],
-            depends_on=[routing.rule, cluster.capacity_providers, *task.policies],
+            depends_on=[
+                routing.rule,
+                cluster.capacity_providers,
+                *task.policies,
+                *grant.start_after,
+            ],
         ),
     )
     metrics = fargate_alarms.FargateMetrics(

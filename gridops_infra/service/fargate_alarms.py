@@ -2,7 +2,20 @@
 
 The alarms (5xx share of requests, unhealthy tasks) span every target group of the
 service, so blue-green/canary/linear deployments are judged on the traffic of both; ECS
-rolls back when either fires. They have no actions: paging is ObservabilityStack's job.
+rolls back when either fires. They have no actions: they are inputs of the ECS
+deployment rollback (tagged `gridops:role=deployment-rollback`); paging is
+ObservabilityStack's job.
+
+A failed request is a 5xx the app answered (`HTTPCode_Target_5XX_Count`, per target
+group) or one the load balancer made itself (`HTTPCode_ELB_5XX_Count`: 502 bad gateway,
+503 no healthy target, 504 timeout). CloudWatch publishes the latter per load balancer
+only (no TargetGroup dimension), so on an ALB shared by several services each of them is
+charged every load-balancer 5xx: no request a user saw fail is dropped, at the price that
+one service's outage also burns its neighbours' budgets (their dashboards show whose
+target group lost its healthy hosts). Requests the load balancer rejects before choosing
+a target (503 with no registered target) are in no `RequestCount`, so the ratio's
+denominator is the larger of the requests and the failures: with no target at all the
+ratio is 1, not 0.
 """
 
 from __future__ import annotations
@@ -20,6 +33,8 @@ ROLES = ("alarm",)
 ALB = "AWS/ApplicationELB"
 ECS = "AWS/ECS"
 MIN_REQUESTS_PER_MINUTE = 10  # below this a 5xx ratio is noise, not a signal
+# An alarm without actions must say what reads it (the policy rule `alarm-has-actions`).
+ROLLBACK_INPUT_TAGS = {"gridops:role": "deployment-rollback"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,11 @@ class TargetGroupMetrics:
 
     def requests(self) -> Metric:
         return self._alb("RequestCount", "Sum", "Count", "requests")
+
+    def elb_5xx(self) -> Metric:
+        """5xx the load balancer made itself; published per load balancer only."""
+        dims = {"LoadBalancer": self.load_balancer}
+        return Metric(ALB, "HTTPCode_ELB_5XX_Count", dims, "Sum", 60, "Count", "load balancer 5xx")
 
     def latency_p99(self) -> Metric:
         return self._alb("TargetResponseTime", "p99", "Seconds", "p99 latency")
@@ -83,12 +103,23 @@ def _query(query_id: str, metric: Metric) -> dict:
     }
 
 
-def error_ratio_expression(count: int) -> str:
-    """Percent of requests answered 5xx across `count` target groups, 0 when traffic
-    is below MIN_REQUESTS_PER_MINUTE (e1..eN errors, r1..rN requests)."""
-    errors = " + ".join(f"FILL(e{i}, 0)" for i in range(1, count + 1))
+def failed_expression(count: int) -> str:
+    """Failed requests across `count` target groups: the app's 5xx (e1..eN) plus the
+    load balancer's own (`lb`)."""
+    return " + ".join([*(f"FILL(e{i}, 0)" for i in range(1, count + 1)), "FILL(lb, 0)"])
+
+
+def answered_expression(count: int) -> str:
+    """Requests across `count` target groups (r1..rN), at least the failures: a 503 with
+    no target to choose is in no RequestCount."""
     requests = " + ".join(f"FILL(r{i}, 0)" for i in range(1, count + 1))
-    return f"IF(({requests}) >= {MIN_REQUESTS_PER_MINUTE}, 100 * ({errors}) / ({requests}), 0)"
+    return f"MAX([{requests}, failed])"
+
+
+def error_ratio_expression() -> str:
+    """Percent of requests that failed (see `failed` and `answered`), 0 when traffic is
+    below MIN_REQUESTS_PER_MINUTE."""
+    return f"IF(answered >= {MIN_REQUESTS_PER_MINUTE}, 100 * failed / answered, 0)"
 
 
 def deployment_alarms(
@@ -98,6 +129,8 @@ def deployment_alarms(
     queries = []
     for i, m in enumerate(metrics, start=1):
         queries += [_query(f"e{i}", m.http_5xx()), _query(f"r{i}", m.requests())]
+    # Every target group of a service sits behind the same load balancer.
+    queries.append(_query("lb", metrics[0].elb_5xx()))
     errors = owner.child(
         "alarm",
         aws.cloudwatch.MetricAlarm,
@@ -114,12 +147,25 @@ def deployment_alarms(
             "metric_queries": [
                 {
                     "id": "ratio",
-                    "expression": error_ratio_expression(len(metrics)),
+                    "expression": error_ratio_expression(),
                     "label": "5xx percent",
                     "return_data": True,
                 },
+                {
+                    "id": "failed",
+                    "expression": failed_expression(len(metrics)),
+                    "label": "app and load balancer 5xx",
+                    "return_data": False,
+                },
+                {
+                    "id": "answered",
+                    "expression": answered_expression(len(metrics)),
+                    "label": "requests",
+                    "return_data": False,
+                },
                 *queries,
             ],
+            "tags": ROLLBACK_INPUT_TAGS,
         },
         suffix="5xx-ratio",
     )
@@ -149,6 +195,7 @@ def deployment_alarms(
             "datapoints_to_alarm": 3,
             "treat_missing_data": "notBreaching",
             "metric_queries": unhealthy_queries,
+            "tags": ROLLBACK_INPUT_TAGS,
         },
         suffix="unhealthy-hosts",
     )
@@ -157,8 +204,11 @@ def deployment_alarms(
 
 __all__ = [
     "ROLES",
+    "ROLLBACK_INPUT_TAGS",
     "FargateMetrics",
     "TargetGroupMetrics",
+    "answered_expression",
     "deployment_alarms",
     "error_ratio_expression",
+    "failed_expression",
 ]

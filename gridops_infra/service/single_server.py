@@ -406,6 +406,10 @@ class SingleServerMetrics:
     def requests(self) -> Metric:
         return self._proxy("Requests", "Sum", "Count", "requests")
 
+    def elb_5xx(self) -> Metric | None:
+        # The proxy's own 502/503/504 are in its access log, so already in Http5xx.
+        return None
+
     def latency_p99(self) -> Metric:
         return self._proxy("Latency", "p99", "Seconds", "p99 latency")
 

@@ -21,7 +21,8 @@ KEY_RESOURCES = {
     "slo-alerts": {
         "gridops:aws:ObservabilityStack": 1,
         "aws:cloudwatch/compositeAlarm:CompositeAlarm": 9,
-        "aws:sns/topic:Topic": 2,
+        # page and ticket, and the cluster's own alarm topic
+        "aws:sns/topic:Topic": 3,
     },
     "stack-references/platform": {"gridops:aws:Network": 1, "aws:ec2/natGateway:NatGateway": 2},
     "queue-worker": {

@@ -149,7 +149,9 @@ def test_alert_manager_definition_routes_to_the_topics_and_passes_amtool(plan, t
 
 def test_topics_and_their_key_let_only_this_workspace_publish(plan):
     workspace_arn = plan.one("aws:amp/workspace:Workspace").outputs["arn"]
-    topics = {r.outputs["arn"] for r in plan.of_type("aws:sns/topic:Topic")}
+    topics = {
+        r.outputs["arn"] for r in plan.of_type("aws:sns/topic:Topic") if r.name.startswith("obs-")
+    }
     policies = plan.of_type("aws:sns/topicPolicy:TopicPolicy")
     assert {p.inputs["arn"] for p in policies} == topics
     for policy in policies:

@@ -74,7 +74,7 @@ def test_cluster_is_private_encrypted_and_logs_everything(plan):
     assert vpc["endpointPublicAccess"] is True and vpc["publicAccessCidrs"] == [OFFICE]
     private = [r.id for r in plan.of_type("aws:ec2/subnet:Subnet") if "private" in r.name]
     assert len(private) == 3 and sorted(vpc["subnetIds"]) == sorted(private)
-    key = plan.one("aws:kms/key:Key")
+    key = plan.one("aws:kms/key:Key", "prod-secrets-key")
     assert key.inputs["enableKeyRotation"] is True
     assert cluster.inputs["encryptionConfig"] == {
         "provider": {"keyArn": key.outputs["arn"]},

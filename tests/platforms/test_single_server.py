@@ -318,12 +318,15 @@ def test_alarms_recover_and_reboot_the_instance(plan: Plan) -> None:
     }
     instance_id = plan.one(INSTANCE).id
     system = alarms["system-check"]
+    # Without a topic of the user's, the server's own alarm topic hears every alarm.
+    topic = plan.one("aws:sns/topic:Topic", "mvp-alarm-topic").outputs["arn"]
     assert system["metricName"] == "StatusCheckFailed_System"
-    assert system["alarmActions"] == ["arn:aws:automate:us-east-1:ec2:recover"]
+    assert system["alarmActions"] == ["arn:aws:automate:us-east-1:ec2:recover", topic]
     assert system["dimensions"] == {"InstanceId": instance_id}
     instance = alarms["instance-check"]
     assert instance["metricName"] == "StatusCheckFailed_Instance"
-    assert instance["alarmActions"] == ["arn:aws:automate:us-east-1:ec2:reboot"]
+    assert instance["alarmActions"] == ["arn:aws:automate:us-east-1:ec2:reboot", topic]
+    assert all(a["okActions"] == [topic] for a in alarms.values())
     assert alarms["cpu"]["metricName"] == "CPUUtilization" and alarms["cpu"]["threshold"] == 80
     assert alarms["data-disk"]["dimensions"] == {"InstanceId": instance_id, "path": "/data"}
     backup = alarms["db-backup"]
@@ -342,6 +345,7 @@ def test_alarm_topic_is_notified() -> None:
     ]
     assert all(a["okActions"] == [topic] for a in alarms.values())
     assert not mine(plan, BUCKET)  # no database: no dump bucket
+    assert not plan.of_type("aws:sns/topic:Topic")  # the user's topic replaces ours
 
 
 # -- deploys never touch the instance ---------------------------------------------------

@@ -183,6 +183,20 @@ RESTRICTED_POD = {
 }
 
 
+def _alarm(name: str, **extra) -> None:
+    aws.cloudwatch.MetricAlarm(
+        name,
+        namespace="AWS/ApplicationELB",
+        metric_name="HTTPCode_Target_5XX_Count",
+        statistic="Sum",
+        period=60,
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator="GreaterThanThreshold",
+        **extra,
+    )
+
+
 def good_program() -> None:
     key = aws.kms.Key("key", enable_key_rotation=True)
     aws.kms.Key("signing", customer_master_key_spec="RSA_2048", key_usage="SIGN_VERIFY")
@@ -365,6 +379,9 @@ def good_program() -> None:
         enabled_cluster_log_types=ALL_LOG_TYPES,
     )
     aws.cloudwatch.LogGroup("app-logs", retention_in_days=30)
+    _alarm("api-5xx", alarm_actions=["arn:aws:sns:us-east-1:123456789012:oncall"])
+    _alarm("api-5xx-long", tags={"gridops:role": "composite-input"})
+    _alarm("api-5xx-rollback", tags={"gridops:role": "deployment-rollback"})
 
     role = aws.iam.Role(
         "task-role",
@@ -501,6 +518,13 @@ def bad_program() -> None:
         },
     )
     aws.cloudwatch.LogGroup("app-logs")
+    _alarm("silent")
+    _alarm("mistagged", tags={"gridops:role": "dashboard"})
+    _alarm(
+        "muted",
+        alarm_actions=["arn:aws:sns:us-east-1:123456789012:oncall"],
+        actions_enabled=False,
+    )
     aws.iam.Role(
         "admin", assume_role_policy=TRUST, inline_policies=[{"name": "all", "policy": ADMIN_POLICY}]
     )

@@ -60,6 +60,7 @@ def test_the_pack_has_the_rules_the_issue_asks_for() -> None:
         "stateful-resource-protected",
         "k8s-restricted-security-context",
         "k8s-no-host-access",
+        "alarm-has-actions",
     }
     assert expected <= set(RULE_NAMES)
 
@@ -125,6 +126,10 @@ def test_bad_program_messages_point_at_the_right_resources(bad_report: PolicyRep
     assert names("sqs-dead-letter-queue") == {"jobs"}
     assert names("lb-access-logs") == {"alb", "classic"}
     assert names("ebs-encryption") == {"vol", "host"}
+    silent = names("alarm-has-actions")
+    # The bad program's alarms with AWS limits broken (lim-*) notify nobody either.
+    assert {"silent", "mistagged", "muted"} <= silent
+    assert all(n in {"silent", "mistagged", "muted"} or str(n).startswith("lim-") for n in silent)
     (half,) = [v for v in bad_report.of_rule("s3-public-access-block") if v.resource_name == "half"]
     assert "blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets" in half.message
     messages = " ".join(v.message for v in bad_report.of_rule("cloudfront-security-headers"))

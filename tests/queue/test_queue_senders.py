@@ -153,6 +153,11 @@ def test_metric_helpers_describe_the_queues(plan):
 
 def test_golden_signals_use_the_queue_helpers(plan):
     specs = {s.key: s for s in golden_signal_specs(SEEN["jobs"])}
-    assert set(specs) == {"jobs.oldest-message-age", "jobs.dlq-not-empty"}
+    assert set(specs) == {
+        "jobs.oldest-message-age",
+        "jobs.dlq-not-empty",
+        "jobs.worker-cpu",
+        "jobs.worker-memory",
+    }
     assert specs["jobs.dlq-not-empty"].metric is not None
     assert specs["jobs.dlq-not-empty"].metric.name == "ApproximateNumberOfMessagesVisible"

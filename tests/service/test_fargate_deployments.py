@@ -12,6 +12,7 @@ import botocore.session
 import pulumi
 import pytest
 from botocore.validate import ParamValidator
+from metric_math import evaluate
 from parliament import analyze_policy_string
 
 from gridops_infra.network import Network
@@ -261,12 +262,22 @@ def is_alb_rule_false_positive(finding: Any) -> bool:
 def test_blue_green_alarms_judge_both_target_groups(plan):
     alarms = {r.name: r.inputs for r in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     ratio = alarms["bg-5xx-ratio"]["metricQueries"]
-    assert ratio[0]["expression"] == (
-        "IF((FILL(r1, 0) + FILL(r2, 0)) >= 10, "
-        "100 * (FILL(e1, 0) + FILL(e2, 0)) / (FILL(r1, 0) + FILL(r2, 0)), 0)"
-    )
-    groups = {q["metric"]["dimensions"]["TargetGroup"] for q in ratio[1:]}
+    # Failures of both target groups and of the load balancer itself, over both groups'
+    # requests; a 503 with no target to choose (in no RequestCount) is a full failure.
+    both = {"e1": 3, "r1": 50, "e2": 2, "r2": 50, "lb": 5}
+    assert evaluate(ratio, both) == pytest.approx(10)
+    assert evaluate(ratio, {"lb": 40}) == 100
+    assert evaluate(ratio, {"r1": 5, "e1": 5}) == 0  # too little traffic to judge
+    groups = {
+        q["metric"]["dimensions"]["TargetGroup"]
+        for q in ratio
+        if "metric" in q and q["metric"]["metricName"] != "HTTPCode_ELB_5XX_Count"
+    }
     assert len(groups) == 2
+    (lb,) = [q for q in ratio if q["id"] == "lb"]
+    assert lb["metric"]["dimensions"].keys() == {"LoadBalancer"}
+    tags = alarms["bg-5xx-ratio"]["tags"]
+    assert tags["gridops:role"] == "deployment-rollback"
     unhealthy = alarms["bg-unhealthy-hosts"]["metricQueries"]
     assert unhealthy[0] == {
         "expression": "MAX([u1, u2])",

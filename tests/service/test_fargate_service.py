@@ -10,6 +10,7 @@ import botocore.session
 import pulumi
 import pytest
 from botocore.validate import ParamValidator
+from metric_math import evaluate
 from parliament import analyze_policy_string
 
 from gridops_infra.metrics import Metric
@@ -295,10 +296,16 @@ def test_deployment_alarms_watch_the_5xx_ratio_and_unhealthy_tasks(plan):
         ratio.outputs["name"],
         unhealthy.outputs["name"],
     ]
-    expression = ratio.inputs["metricQueries"][0]
-    assert expression["returnData"] is True
-    assert expression["expression"] == (
-        "IF((FILL(r1, 0)) >= 10, 100 * (FILL(e1, 0)) / (FILL(r1, 0)), 0)"
+    queries = ratio.inputs["metricQueries"]
+    assert queries[0]["returnData"] is True
+    # App 5xx and the load balancer's own 502/503/504 both roll a deployment back.
+    assert evaluate(queries, {"r1": 100, "e1": 2, "lb": 4}) == pytest.approx(6)
+    assert evaluate(queries, {"lb": 30}) == 100  # no target left to answer
+    assert evaluate(queries, {"r1": 100}) == 0
+    (lb,) = [q["metric"] for q in queries if q["id"] == "lb"]
+    assert (lb["metricName"], lb["dimensions"]) == (
+        "HTTPCode_ELB_5XX_Count",
+        {"LoadBalancer": plan.outputs["metrics"]["unhealthy"]["dims"]["LoadBalancer"]},
     )
     assert ratio.inputs["threshold"] == 5
     metric = unhealthy.inputs["metricQueries"][0]["metric"]
