@@ -61,6 +61,8 @@ def outcome():
             "no-eso": EksCluster("e", {"network": net, "external_secrets": False}),
             "taken": EksCluster("t", {"network": net}),
         }
+        logs = EksCluster("l", {"network": net, "container_log_retention_days": 90})
+        StatelessService("logged", {"platform": logs, **BASE, "log_retention_days": 90})
         StatelessService("first", {"platform": clusters["taken"], **BASE})
         StatelessService(
             "honoured",
@@ -86,7 +88,7 @@ def test_refused_naming_the_field(outcome, case):
 def test_refused_services_registered_nothing(outcome):
     _, plan = outcome
     services = [r.name for r in plan.of_type("gridops:aws:StatelessService")]
-    assert services == ["first", "honoured"]
+    assert services == ["logged", "first", "honoured"]
     assert not [r for r in plan.resources if r.name.startswith("svc")]
 
 
@@ -113,3 +115,10 @@ def test_priority_and_the_container_health_check_reach_the_manifests(outcome):
         "template"
     ]["spec"]["containers"]
     assert default["livenessProbe"]["httpGet"]["path"] == "/"
+
+
+def test_a_log_retention_equal_to_the_clusters_is_accepted(outcome):
+    """Pods log to the cluster's Container Insights group: the cluster's retention is the
+    only one a service can have there."""
+    _, plan = outcome
+    assert plan.one("gridops:aws:StatelessService", "logged")
