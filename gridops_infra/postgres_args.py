@@ -55,7 +55,8 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     the families RDS (or Aurora) offers for PostgreSQL, see `data_families.py`. Changing it
     resizes in place (a failover, a minute or two of errors with Multi-AZ)."""
     replica_instance_class: str
-    """Instance class of the read replicas / Aurora readers. Default: `instance_class`."""
+    """Instance class of the read replicas / Aurora readers. Default: `instance_class`. Refused
+    with `replicas` 0 (there is nothing to size)."""
     replicas: int
     """Read replicas (instance mode) or readers (Aurora), spread over the network's AZs.
     Default: 0 for instance mode (the Multi-AZ standby already survives an AZ loss), 1 for
@@ -63,7 +64,7 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     multi_az: bool
     """Instance mode: a synchronous standby in another AZ (default: true). Aurora: failover
     to a reader in another AZ (default: true when `replicas >= 1`; asking for it with zero
-    replicas is refused)."""
+    replicas is refused); false puts every reader in the writer's AZ."""
     identifier: str
     """The DB instance / cluster identifier. Default: `<project>-<name>-<stack>`. Allowed: lowercase
     letters, digits and hyphens, a letter first, no double or trailing hyphen, short enough

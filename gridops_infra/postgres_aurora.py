@@ -103,7 +103,9 @@ def build_aurora_mode(
                     "engine_version": cluster.engine_version,
                     "instance_class": s.instance_class if writer else s.replica_instance_class,
                     "db_subnet_group_name": f.subnet_group.name,
-                    "availability_zone": zones[(n - 1) % len(zones)],
+                    # multi_az=False keeps every reader in the writer's AZ (no
+                    # cross-AZ failover target); otherwise readers spread over the AZs.
+                    "availability_zone": zones[(n - 1) % len(zones) if s.multi_az else 0],
                     # Readers take over in tier order: equal when interchangeable.
                     "promotion_tier": 0 if writer or interchangeable else 1,
                     "publicly_accessible": False,

@@ -129,6 +129,13 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         else a.integer("replicas", 0, 0, MAX_REPLICAS)
     )
     multi_az = a.boolean("multi_az", replicas >= 1 if aurora else True)
+    if a.has("replica_instance_class") and replicas == 0:
+        raise a.fail(
+            "replica_instance_class",
+            replica_class,
+            f"there are no {'readers' if aurora else 'read replicas'} (replicas is 0); "
+            "give replicas >= 1 or leave it out",
+        )
     if aurora and multi_az and replicas == 0:
         raise a.fail(
             "multi_az",

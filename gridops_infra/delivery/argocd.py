@@ -41,7 +41,8 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
     chart_version: str
     """The argo-cd Helm chart version. Default: ARGO_CD_CHART_VERSION."""
     tags: dict[str, str]
-    """Unused by Kubernetes objects; accepted for symmetry. Default: none."""
+    """Refused when given: Argo CD is Kubernetes objects only, which have labels, not AWS
+    tags (tag the EksCluster; label through `transforms`). Default: none."""
     transforms: dict[str, Transform]
     """Per-child escape hatch: release, application. Default: none."""
 
@@ -100,8 +101,16 @@ class ArgoCdGitOps(GridopsComponent):
             "expected a chart version like 8.5.8",
         )
         transforms = check_transforms("ArgoCdGitOps", name, a.raw("transforms"), self.CHILD_ROLES)
+        if a.mapping("tags"):
+            raise a.fail(
+                "tags",
+                a.raw("tags"),
+                "ArgoCdGitOps creates only Kubernetes objects (a Helm release and an "
+                "Application), which carry labels, not AWS tags: tag the EksCluster, or add "
+                "labels through transforms",
+            )
 
-        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        super().__init__(name, opts, transforms=transforms)
         k8s_opts = pulumi.ResourceOptions(provider=cluster.provider)
         release = self.child(
             "release",

@@ -206,6 +206,8 @@ class SingleServer(GridopsComponent):
         self.architecture = s.architecture
         self.memory_mib = instance_memory_mib(s.instance_type)
         self.domain = s.domain
+        self.log_retention_days = s.log_retention_days
+        """Days the server's log group (every container's logs) keeps them."""
         self._settings = s
         self.database_chosen = s.database_chosen
         reserved_mib = HOST_RESERVED_MIB + PROXY_MEMORY_MB

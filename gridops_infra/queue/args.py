@@ -122,9 +122,11 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     timeout). Allowed: 0.001 .. `job_timeout_seconds`. Target backlog per task =
     acceptable_latency_seconds / seconds_per_job (see gridops_infra.queue.scaling)."""
     scale_in_cooldown_seconds: int
-    """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600."""
+    """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600.
+    Refused on a SingleServer (one host does not autoscale)."""
     scale_out_cooldown_seconds: int
-    """Seconds after a scale-out before the next one. Default: 60. Allowed: 0..3600."""
+    """Seconds after a scale-out before the next one. Default: 60. Allowed: 0..3600.
+    Refused on a SingleServer."""
     task_protection: bool
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
@@ -140,7 +142,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     SingleServer false (true is refused)."""
     on_demand_base: int
     """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker
-    survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`."""
+    survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`. Refused on a
+    SingleServer (no Spot there)."""
     alarm_actions: list[str]
     """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms. Default:
     the platform's alarm topic (`platform.alarm_topic_arn`). Example:
@@ -169,7 +172,9 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     cpu_architecture: CpuArchitecture
     """`"ARM64"` or `"X86_64"`. Default: `"ARM64"`."""
     log_retention_days: int
-    """Days worker logs are kept. Default: 30. Allowed: a CloudWatch retention value."""
+    """Days worker logs are kept. Default: 30. Allowed: a CloudWatch retention value. On
+    EKS and a SingleServer another value must equal the platform's log retention, as for
+    StatelessService."""
     read_only_root_filesystem: bool
     """Read-only root filesystem. Default: true (scratch space at `writable_paths`)."""
     writable_paths: list[str]
@@ -185,10 +190,12 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     image_pull_secret_arn: str
     """Secrets Manager secret for a private non-ECR registry. Default: none."""
     enable_execute_command: bool
-    """Allow `aws ecs execute-command` into worker tasks. Default: false."""
+    """Allow `aws ecs execute-command` into worker tasks. Default: false. FargateCluster
+    only (refused on EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`)."""
     internet_egress_ports: list[int]
     """TCP ports workers may reach on the internet through NAT. Default: `[443]` (SQS and
-    other AWS APIs without VPC endpoints)."""
+    other AWS APIs without VPC endpoints). Another value is refused on EKS (pods use the
+    nodes' security group)."""
     container_health_check_command: list[str]
     """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`. Default:
     none (a worker serves no HTTP)."""
@@ -324,8 +331,9 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
         raise a.fail(
             "task_protection",
             a.raw("task_protection"),
-            f"only on a FargateCluster (ECS task scale-in protection); on {platform.kind} the "
-            "worker's stop grace period covers `job_timeout_seconds`",
+            f"only on a FargateCluster (ECS task scale-in protection); on "
+            f"{type(platform).__name__} the worker's stop grace period covers "
+            "`job_timeout_seconds`",
         )
     if platform.kind == "eks":
         # The worker's namespace is its name; a Fargate profile's pods get no Spot.
@@ -343,7 +351,7 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
             raise a.fail("spot", True, "the EksCluster has no Spot node group (spot=True there)")
         return False, spot
     if a.has("spot") and a.raw("spot") is not False:
-        raise a.fail("spot", a.raw("spot"), "a single server has no Spot capacity")
+        raise a.fail("spot", a.raw("spot"), "a SingleServer has no Spot capacity")
     return False, False
 
 

@@ -38,7 +38,8 @@ Metrics: the queue's own alarms (dead-letter queue not empty, oldest message age
 the host's CPU and memory; nothing per container.
 
 Refused in `check`, before anything is registered, with the field named: sidecar
-`containers`, alarm rollbacks, ECS Exec, a CPU architecture the host does not have, more
+`containers`, alarm rollbacks, ECS Exec, the scaling cooldowns, `on_demand_base`, a
+`log_retention_days` other than the server's, a CPU architecture the host does not have, more
 `cpu` than the host has vCPUs, more `memory` than it has left, and any platform but a
 SingleServer (`spot` and `task_protection` are refused earlier, by queue/args.py).
 `image_pull_secret_arn` is not built (NotImplementedError), as for services.
@@ -105,6 +106,22 @@ def check(spec: ServiceSpec, platform: Any, settings: QueueSettings) -> Prepared
             "its own service, or use FargateCluster"
         )
     refuse_unsupported(spec, platform, where)
+    one_host = (
+        "one host does not autoscale (it runs max(min_workers, 1) workers); cooldowns "
+        "apply on FargateCluster or EksCluster: leave it out here"
+    )
+    for field, value, default, why in (
+        ("scale_in_cooldown_seconds", settings.scaling.scale_in_cooldown_seconds, 300, one_host),
+        ("scale_out_cooldown_seconds", settings.scaling.scale_out_cooldown_seconds, 60, one_host),
+        (
+            "on_demand_base",
+            settings.on_demand_base,
+            0,
+            "it keeps workers on regular capacity beside Spot, and one host has no Spot",
+        ),
+    ):
+        if value != default:
+            raise ArgError(f"{where}: {field}={value!r} is not allowed on a SingleServer; {why}")
     vcpus = instance_vcpus(platform.instance_type)
     if spec.cpu > vcpus * 1024:
         raise ArgError(

@@ -14,8 +14,13 @@ from .._validation import ArgError
 from ..links import LinkGrant
 from ..platforms.eks import EksCluster
 from . import eks_pod_security
+from .eks_manifests import CATCH_ALL_ORDER
 from .fargate import merge_grants
 from .spec import ServiceSpec
+
+DEFAULT_ROLLBACK_5XX_PERCENT = 5.0
+DEFAULT_LOG_RETENTION_DAYS = 30
+DEFAULT_EGRESS_PORTS = (443,)
 
 INGRESS_HOST = r"(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
 NUMERIC_USER = r"\d+(:\d+)?"
@@ -48,12 +53,20 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             len(spec.scheduled_scaling),
             "the HorizontalPodAutoscaler has no schedules (not built yet on EKS)",
         )
-    if spec.enable_execute_command:
+    if spec.rollback_5xx_percent != DEFAULT_ROLLBACK_5XX_PERCENT:
         raise refuse(
-            "enable_execute_command",
-            True,
-            "ECS Exec is Fargate's; on EKS use `kubectl exec` (granted through the cluster's "
-            "access entries)",
+            "rollback_5xx_percent",
+            spec.rollback_5xx_percent,
+            "it is the threshold of the ECS deployment's 5xx rollback alarm; on EKS `pulumi "
+            "up` fails when the rollout does not become ready, no alarm rolls it back",
+        )
+    if spec.priority is not None and spec.priority >= CATCH_ALL_ORDER:
+        raise refuse(
+            "priority",
+            spec.priority,
+            f"on EKS it becomes the Ingress's alb.ingress.kubernetes.io/group.order, which the "
+            f"Load Balancer Controller accepts up to {CATCH_ALL_ORDER} and gridops keeps "
+            f"{CATCH_ALL_ORDER} for catch-all routes: use 1..{CATCH_ALL_ORDER - 1}",
         )
     if spec.requests_per_target:
         raise refuse(
@@ -80,6 +93,31 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     cluster.reserve_namespace(prepared.namespace, f"StatelessService '{spec.name}'")
     eks_pod_security.reserve(spec, cluster, prepared.on_fargate, "StatelessService")
     return prepared
+
+
+def refuse_log_retention(
+    spec: ServiceSpec, cluster: EksCluster, refuse: Callable[[str, Any, str], ArgError]
+) -> None:
+    """Pods' logs go where the cluster ships them (the CloudWatch Observability add-on's
+    `/aws/containerinsights/<cluster>/application` group, one for every workload), not to a
+    log group per workload: a retention other than the default must be the cluster's."""
+    days = spec.log_retention_days
+    settings = cluster.settings
+    if days == DEFAULT_LOG_RETENTION_DAYS or (
+        settings.container_insights and days == settings.container_log_retention_days
+    ):
+        return
+    where = (
+        f"container_log_retention_days={settings.container_log_retention_days}; set it "
+        "there for every workload"
+        if settings.container_insights
+        else "no log group (container_insights=False)"
+    )
+    raise refuse(
+        "log_retention_days",
+        days,
+        f"pods' logs go to the cluster's Container Insights log group, which has {where}",
+    )
 
 
 def eks_cluster(
@@ -110,6 +148,29 @@ def check_pods(
     """The checks of every Deployment gridops runs on EKS (services and queue workers):
     rollback, users, architecture, Spot, secrets; returns the namespace and link grants."""
     refuse = refuser(spec.name, component)
+    if spec.enable_execute_command:
+        raise refuse(
+            "enable_execute_command",
+            True,
+            "ECS Exec is Fargate's; on EKS use `kubectl exec` (granted through the cluster's "
+            "access entries)",
+        )
+    if spec.internet_egress_ports != DEFAULT_EGRESS_PORTS:
+        raise refuse(
+            "internet_egress_ports",
+            list(spec.internet_egress_ports),
+            "pods reach the internet through the nodes' security group, which per-workload "
+            "port limits are not built for on EKS; leave it out (or run on FargateCluster)",
+        )
+    refuse_log_retention(spec, platform, refuse)
+    for sidecar in spec.containers:
+        if sidecar.essential:
+            raise refuse(
+                "containers",
+                f"{sidecar.name}: essential=True",
+                "Kubernetes restarts a stopped container in place (restartPolicy Always) and "
+                "has no way to stop the whole pod with it; leave essential out",
+            )
     if spec.rollback_alarm_names or spec.slo_rollback:
         raise refuse(
             "rollback_alarm_names" if spec.rollback_alarm_names else "slo_rollback",

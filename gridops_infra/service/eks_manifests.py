@@ -26,6 +26,7 @@ from .spec import ServiceSpec
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ALB = "alb.ingress.kubernetes.io/"
 CATCH_ALL_ORDER = 1000  # LBC orders a group's rules by group.order: catch-alls last
+MAX_INGRESS_ORDER = CATCH_ALL_ORDER - 1  # group.order is at most 1000, kept for catch-alls
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,14 @@ def network_policy(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     }
 
 
+def ingress_order(spec: ServiceSpec, catch_all: bool) -> int:
+    """The Ingress's `group.order` (the controller evaluates lower first): `priority` when
+    given (1..MAX_INGRESS_ORDER, checked in eks_checks), else 0, and catch-alls last."""
+    if spec.priority is not None:
+        return spec.priority
+    return CATCH_ALL_ORDER if catch_all else 0
+
+
 def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     """An Ingress the AWS Load Balancer Controller joins to the cluster's shared ALB
     (`group.name`), targeting pod IPs; HTTPS with the certificate when there is one.
@@ -323,7 +332,7 @@ def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     catch_all = not spec.hosts and spec.path_patterns == ("/*",)
     annotations = {
         f"{ALB}group.name": r.alb_group_name,
-        f"{ALB}group.order": str(CATCH_ALL_ORDER if catch_all else 0),
+        f"{ALB}group.order": str(ingress_order(spec, catch_all)),
         f"{ALB}scheme": "internet-facing",
         f"{ALB}target-type": "ip",
         f"{ALB}healthcheck-path": spec.health_check_path,

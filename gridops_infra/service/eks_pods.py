@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .spec import ServiceSpec
+from .spec import ServiceSpec, default_health_command
 from .spec_parts import Sidecar
 
 APP_PORT_NAME = "http"
@@ -102,6 +102,22 @@ def exec_command(health_check: Sequence[str]) -> list[str]:
     return list(health_check[1:])
 
 
+def liveness_check(spec: ServiceSpec) -> dict[str, Any] | None:
+    """The Kubernetes form of `container_health_check_command`, the container's own check
+    (a failing container is restarted, as ECS replaces an unhealthy task): the default,
+    an HTTP GET of the health path, becomes an `httpGet` probe (no curl needed in the
+    image); a command of the user's an `exec` probe; `[]` no liveness probe (readiness,
+    which the ALB's readiness gate follows, still guards traffic)."""
+    command = spec.container_health_check_command
+    if not command:
+        return None
+    if command == default_health_command(spec.port, spec.health_check_path):
+        return {
+            "httpGet": {"path": spec.health_check_path, "port": APP_PORT_NAME, "scheme": "HTTP"}
+        }
+    return {"exec": {"command": exec_command(command)}}
+
+
 def app_container(
     spec: ServiceSpec,
     image: str,
@@ -134,14 +150,16 @@ def app_container(
             "failureThreshold": 3,
             "timeoutSeconds": 5,
         },
-        "livenessProbe": {
-            "httpGet": http,
+        "lifecycle": {"preStop": {"sleep": {"seconds": PRE_STOP_SLEEP_SECONDS}}},
+    }
+    liveness = liveness_check(spec)
+    if liveness is not None:
+        container["livenessProbe"] = {
+            **liveness,
             "periodSeconds": PROBE_PERIOD_SECONDS,
             "failureThreshold": 6,
             "timeoutSeconds": 5,
-        },
-        "lifecycle": {"preStop": {"sleep": {"seconds": PRE_STOP_SLEEP_SECONDS}}},
-    }
+        }
     env = env_list(environment, secret_refs)
     if env:
         container["env"] = env

@@ -12,9 +12,9 @@ What the spec becomes on one host:
   access to exactly those ARNs.
 - `port`, `path_patterns`, `hosts` and `health_check_path` become proxy routes with an
   active health check: a replica failing it gets no traffic.
-- `min_count` is the number of replicas. One host cannot autoscale: `max_count` and the
-  scaling targets are recorded as container labels (for the move to Fargate or EKS),
-  nothing more. Deployments replace containers in place (`docker compose up`).
+- `min_count` is the number of replicas. One host cannot autoscale: `max_count` and
+  `cpu_target_percent` are recorded as container labels (for the move to Fargate or
+  EKS), nothing more; the other scaling settings are refused when given. Deployments replace containers in place (`docker compose up`).
 - Links: `allow_from` with the server's security group, once per host whichever
   containers link (RDS, Redis admit the host);
   linking `server.database` puts the service on the internal `db` network; link and
@@ -25,8 +25,11 @@ What the spec becomes on one host:
   are the host's.
 
 Refused here, with the field named: blue-green/canary/linear deployments, Fargate
-Spot, scheduled scaling, alarm rollbacks, ECS Exec, a CPU architecture the host does
-not have, a domain other than the server's. Not built yet: sidecar containers and
+Spot, scheduled scaling and the other autoscaling targets and cooldowns (one host does
+not scale), alarm rollbacks and their 5xx threshold, ECS Exec, a listener `priority` (the
+proxy orders routes by specificity), a `log_retention_days` other than the server's (one
+log group for every container), a CPU architecture the host does not have, a domain
+other than the server's. Not built yet: sidecar containers and
 `image_pull_secret_arn` (NotImplementedError).
 """
 
@@ -63,6 +66,18 @@ from .spec import ServiceSpec
 from .spec_checks import secret_policy_arn
 
 CHILD_ROLES = ("compose_parameter", "host_policy", "metric_filter")
+DEFAULT_LOG_RETENTION_DAYS = 30
+ONE_HOST = (
+    "one host does not autoscale (it runs min_count replicas); this setting applies on "
+    "FargateCluster or EksCluster: leave it out here"
+)
+NO_AUTOSCALING = {
+    "memory_target_percent": ONE_HOST,
+    "requests_per_target": ONE_HOST,
+    "scale_in_cooldown_seconds": ONE_HOST,
+    "scale_out_cooldown_seconds": ONE_HOST,
+}
+NO_ROLLBACK = "compose has no deployment rollback alarm; redeploy the previous image"
 ARCHITECTURE = {"ARM64": "arm64", "X86_64": "x86_64"}
 HEALTH_LOGGER = "http.handlers.reverse_proxy.health_checker.active"
 MAX_FILTER_PATTERN = 1024  # CloudWatch Logs' limit
@@ -275,6 +290,29 @@ def refuse_unsupported(spec: ServiceSpec, server: SingleServer, where: str) -> N
             True,
             "use `aws ssm start-session --target <instance id>` then `docker exec`",
         )
+    if spec.log_retention_days not in (DEFAULT_LOG_RETENTION_DAYS, server.log_retention_days):
+        raise refuse(
+            "log_retention_days",
+            spec.log_retention_days,
+            "every container logs to the server's log group, kept for the SingleServer's "
+            f"log_retention_days ({server.log_retention_days}); set it there",
+        )
+    if spec.priority is not None:
+        raise refuse(
+            "priority",
+            spec.priority,
+            "the proxy orders routes by how specific they are (host routes first, then longer "
+            "path prefixes), so overlapping routes need none; leave it out",
+        )
+    for field, value, default in (
+        ("memory_target_percent", spec.memory_target_percent, 0),
+        ("requests_per_target", spec.requests_per_target, 0),
+        ("scale_in_cooldown_seconds", spec.scale_in_cooldown_seconds, 300),
+        ("scale_out_cooldown_seconds", spec.scale_out_cooldown_seconds, 60),
+        ("rollback_5xx_percent", spec.rollback_5xx_percent, 5.0),
+    ):
+        if value != default:
+            raise refuse(field, value, NO_AUTOSCALING.get(field, NO_ROLLBACK))
     if spec.domain and spec.domain != server.domain:
         raise refuse(
             "domain",

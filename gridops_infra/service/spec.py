@@ -236,9 +236,15 @@ class ServiceSpec:
         )
 
 
+def default_health_command(port: int, path: str) -> tuple[str, ...]:
+    """The container health check a spec gets when it names none: an HTTP GET of the
+    health path (platforms with a native HTTP probe use that instead)."""
+    return ("CMD-SHELL", f"curl -fsS http://localhost:{port}{path} > /dev/null || exit 1")
+
+
 def _health_command(a: ArgReader, port: int, path: str) -> tuple[str, ...]:
     if "container_health_check_command" not in a.args:
-        return ("CMD-SHELL", f"curl -fsS http://localhost:{port}{path} > /dev/null || exit 1")
+        return default_health_command(port, path)
     command = a.string_list("container_health_check_command")
     if command and command[0] not in ("CMD", "CMD-SHELL"):
         raise a.fail(
@@ -336,4 +342,4 @@ def _ports(a: ArgReader) -> tuple[int, ...]:
     return tuple(sorted(set(ports)))
 
 
-__all__ = ["ServiceSpec", "check_service_name"]
+__all__ = ["ServiceSpec", "check_service_name", "default_health_command"]

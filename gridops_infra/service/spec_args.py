@@ -33,7 +33,8 @@ class SidecarArgs(TypedDict, total=False):
     """Hard memory limit in MiB, within the task's `memory`. Default: none (shares the
     task's memory)."""
     essential: bool
-    """Stop the whole task when this container stops. Default: false."""
+    """Stop the whole task when this container stops. Default: false. Refused on EKS
+    (Kubernetes restarts the container instead)."""
     port: int
     """A port it listens on (1..65535), not the app's nor another sidecar's: containers of
     one task or pod share its network. Default: none."""
@@ -118,7 +119,9 @@ class ServiceSpecArgs(TypedDict, total=False):
     container_health_check_command: list[str]
     """The container's own health check. Default: `["CMD-SHELL", "curl -fsS
     http://localhost:<port><health_check_path> > /dev/null || exit 1"]` (needs curl in
-    the image); `[]` turns it off (the load balancer check still guards traffic)."""
+    the image); `[]` turns it off (the load balancer check still guards traffic). On EKS
+    it is the liveness probe: the default as an `httpGet` of `health_check_path`, a
+    command of yours as an `exec` probe, `[]` none."""
     environment: dict[str, pulumi.Input[str]]
     """Plain, non-secret settings, name -> value. Default: none. Names must be valid
     environment variable names and must not repeat a `secrets` name."""
@@ -142,7 +145,10 @@ class ServiceSpecArgs(TypedDict, total=False):
     it. Default: `"ARM64"`."""
     log_retention_days: int
     """Days container logs are kept. Default: 30. Allowed: a CloudWatch retention value
-    (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653)."""
+    (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653). On EKS and a SingleServer
+    logs go to the platform's one log group, so another value must equal the EksCluster's
+    `container_log_retention_days` / the SingleServer's `log_retention_days` (refused
+    otherwise: set it there)."""
     read_only_root_filesystem: bool
     """Run the app with a read-only root filesystem. Default: true (writable scratch space
     at `writable_paths`)."""
@@ -161,7 +167,9 @@ class ServiceSpecArgs(TypedDict, total=False):
     when given, is always added."""
     priority: int
     """Listener rule priority (1..50000, lower wins). Default: handed out by the cluster
-    in registration order, catch-all rules last."""
+    in registration order, catch-all rules last. On EKS it is the Ingress's `group.order`
+    (1..999; unprioritized routes are 0, catch-alls 1000). Refused on a SingleServer (its
+    proxy orders routes by specificity)."""
     domain: str
     """Serve the service at this DNS name: ACM certificate (DNS-validated in `zone_id`),
     HTTPS listener (TLS 1.2+), alias record, HTTP redirected to HTTPS. Default: none.
@@ -175,10 +183,11 @@ class ServiceSpecArgs(TypedDict, total=False):
     tracking off."""
     memory_target_percent: int
     """Target average memory for autoscaling. Default: 0 (off: memory rarely drops after
-    scaling out, so it would block scale-in). Allowed: 0..100."""
+    scaling out, so it would block scale-in). Allowed: 0..100. Refused on a SingleServer
+    (one host does not autoscale), as are `requests_per_target` and the cooldowns."""
     requests_per_target: int
     """Target ALB requests per task per minute for autoscaling. Default: 0 (off: the right
-    value depends on the app). Allowed: 0..1000000."""
+    value depends on the app). Allowed: 0..1000000. Fargate only (refused elsewhere)."""
     scale_in_cooldown_seconds: int
     """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600."""
     scale_out_cooldown_seconds: int
@@ -204,7 +213,8 @@ class ServiceSpecArgs(TypedDict, total=False):
     service's own 5xx-ratio and unhealthy-hosts alarms. Default: none."""
     rollback_5xx_percent: float
     """5xx share of requests (with at least 10 requests a minute) that fails a deployment.
-    Default: 5. Allowed: 0.1..100."""
+    Default: 5. Allowed: 0.1..100. Fargate only: EKS and a SingleServer have no alarm
+    rollback (another value is refused there)."""
     slo_rollback: bool
     """Also roll back on the alarm named `slo_alarm_name` (ObservabilityStack creates it:
     a composite of this service's fast-burn SLO alarms). Default: false."""
@@ -216,7 +226,8 @@ class ServiceSpecArgs(TypedDict, total=False):
     permissions to the task role). Default: false."""
     internet_egress_ports: list[int]
     """TCP ports the tasks may reach on the internet through NAT. Default: `[443]`.
-    Traffic inside the VPC (linked databases, caches) is always allowed."""
+    Traffic inside the VPC (linked databases, caches) is always allowed. On EKS pods use
+    the nodes' security group: another value is refused there."""
     task_statements: list[dict[str, Any]]
     """Extra IAM statements for the app's own role. Each has `Action` (`"service:Action"`
     or a list of them: lowercase service prefix; letters, digits, `*`, `?` in the action)

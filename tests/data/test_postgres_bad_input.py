@@ -21,6 +21,16 @@ BAD_ARGS: list[tuple[str, dict, str]] = [
     ("aurora lacks m5", {**AURORA, "instance_class": "db.m5.large"}, "instance_class"),
     ("aurora t4g small", {**AURORA, "instance_class": "db.t4g.small"}, "instance_class"),
     ("bad replica class", {"replica_instance_class": "db.zz.large"}, "replica_instance_class"),
+    (
+        "replica class without replicas",
+        {"replica_instance_class": "db.t4g.large"},
+        "replica_instance_class",
+    ),
+    (
+        "reader class without readers",
+        {**AURORA, "replicas": 0, "multi_az": False, "replica_instance_class": "db.r7g.large"},
+        "replica_instance_class",
+    ),
     ("negative replicas", {"replicas": -1}, "replicas"),
     ("too many replicas", {"replicas": 16}, "replicas"),
     ("replicas as text", {"replicas": "2"}, "replicas"),

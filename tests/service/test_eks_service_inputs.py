@@ -35,7 +35,18 @@ BAD: dict[str, tuple[dict[str, Any], str, str]] = {
     "spot without spot nodes": ({"spot": {"weight": 1}}, "spot", "default"),
     "secrets without eso": ({"secrets": {"KEY": SECRET}}, "secrets", "no-eso"),
     "same route twice": ({}, "path_patterns", "taken"),
+    "own log retention": ({"log_retention_days": 90}, "log_retention_days", "default"),
+    "priority past group.order": ({"priority": 1000}, "priority", "default"),
+    "5xx rollback threshold": ({"rollback_5xx_percent": 2.5}, "rollback_5xx_percent", "default"),
+    "egress ports": ({"internet_egress_ports": [443, 8443]}, "internet_egress_ports", "default"),
+    "ecs exec": ({"enable_execute_command": True}, "enable_execute_command", "default"),
+    "essential sidecar": (
+        {"containers": [{"name": "agent", "image": "ghcr.io/acme/agent:1", "essential": True}]},
+        "essential",
+        "default",
+    ),
 }
+HONOURED = {"priority": 7, "container_health_check_command": ["CMD", "/app/healthcheck"]}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +61,13 @@ def outcome():
             "no-eso": EksCluster("e", {"network": net, "external_secrets": False}),
             "taken": EksCluster("t", {"network": net}),
         }
+        logs = EksCluster("l", {"network": net, "container_log_retention_days": 90})
+        StatelessService("logged", {"platform": logs, **BASE, "log_retention_days": 90})
         StatelessService("first", {"platform": clusters["taken"], **BASE})
+        StatelessService(
+            "honoured",
+            {"platform": clusters["default"], **BASE, **HONOURED, "path_patterns": ["/h/*"]},
+        )
         for case, (args, _, variant) in BAD.items():
             try:
                 StatelessService("svc", {"platform": clusters[variant], **BASE, **args})
@@ -71,7 +88,7 @@ def test_refused_naming_the_field(outcome, case):
 def test_refused_services_registered_nothing(outcome):
     _, plan = outcome
     services = [r.name for r in plan.of_type("gridops:aws:StatelessService")]
-    assert services == ["first"]
+    assert services == ["logged", "first", "honoured"]
     assert not [r for r in plan.resources if r.name.startswith("svc")]
 
 
@@ -81,3 +98,27 @@ def test_messages_say_what_to_do(outcome):
     assert "x86_64 pods only" in errors["arm on fargate"]
     assert "service 'first' already routes" in errors["same route twice"]
     assert "spot=True" in errors["spot without spot nodes"]
+
+
+def test_priority_and_the_container_health_check_reach_the_manifests(outcome):
+    """`priority` is the Ingress's group.order; a health check command of the user's is
+    an exec liveness probe, the default one an HTTP probe of the health path."""
+    _, plan = outcome
+    ingress = plan.one("kubernetes:networking.k8s.io/v1:Ingress", "honoured-ingress")
+    annotations = ingress.inputs["metadata"]["annotations"]
+    assert annotations["alb.ingress.kubernetes.io/group.order"] == "7"
+    [app] = plan.one("kubernetes:apps/v1:Deployment", "honoured-deployment").inputs["spec"][
+        "template"
+    ]["spec"]["containers"]
+    assert app["livenessProbe"]["exec"] == {"command": ["/app/healthcheck"]}
+    [default] = plan.one("kubernetes:apps/v1:Deployment", "first-deployment").inputs["spec"][
+        "template"
+    ]["spec"]["containers"]
+    assert default["livenessProbe"]["httpGet"]["path"] == "/"
+
+
+def test_a_log_retention_equal_to_the_clusters_is_accepted(outcome):
+    """Pods log to the cluster's Container Insights group: the cluster's retention is the
+    only one a service can have there."""
+    _, plan = outcome
+    assert plan.one("gridops:aws:StatelessService", "logged")
