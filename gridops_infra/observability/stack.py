@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
+from ..alarm_topic import alarm_topic_key_policy
 from ..cdn_domain import regional_provider_args
 from ..core.aws_rules import cloudwatch
 from ..core.aws_rules.checks import where
@@ -369,30 +369,7 @@ class ObservabilityStack(GridopsComponent):
         account = iam.account_id()
         # CloudWatch publishes to an encrypted topic only with a customer managed key whose
         # policy lets it use the key (the AWS managed SNS key does not).
-        key_policy = json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AccountAdmin",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    },
-                    {
-                        "Sid": "CloudWatchAlarms",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                        "Resource": "*",
-                        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                    },
-                    *publishers,
-                ],
-            },
-            sort_keys=True,
-        )
+        key_policy = alarm_topic_key_policy(account, publishers)
         key = self.child(
             "topic_key",
             aws.kms.Key,
