@@ -77,12 +77,17 @@ class GridopsComponent(pulumi.ComponentResource):
         *,
         transforms: dict[str, Transform] | None = None,
         tags: Mapping[str, str] | None = None,
+        child_roles: tuple[str, ...] | None = None,
     ) -> None:
         check_opts(type(self).__name__, name, opts)
         user_tags = check_tags(type(self).__name__, name, tags)
         super().__init__(self.TYPE, name, None, opts)
         self._name = name
         self._transforms = transforms or {}
+        # The roles this instance may create: a component whose children depend on its
+        # platform passes that backend's roles, so CHILD_ROLES (every platform's) and the
+        # backends it lists are not loaded by a program that does not use them.
+        self._child_roles = child_roles
         self._nodes: dict[str, pulumi.Resource] = {}
         self.tags: dict[str, str] = {
             **user_tags,
@@ -112,7 +117,8 @@ class GridopsComponent(pulumi.ComponentResource):
     ) -> R:
         """Create a child resource `f"{name}-{suffix or role}"` parented to this component,
         with the component's tags and the user's transform for `role` applied."""
-        if role not in self.CHILD_ROLES:
+        roles = self._child_roles if self._child_roles is not None else self.CHILD_ROLES
+        if role not in roles:
             raise AssertionError(
                 f"{type(self).__name__}: child role {role!r} missing from CHILD_ROLES"
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import pulumi
 
@@ -15,10 +15,12 @@ from ._validation import ArgError, ArgReader
 from .core.aws_rules.cloudfront import CACHE_BEHAVIORS_QUOTA, PATH_PATTERN
 from .core.aws_rules.wafv2 import RATE_LIMIT_MINIMUM
 from .platforms.dns import HOSTNAME, check_domain
-from .platforms.eks import EksCluster
 from .platforms.fargate import FargateCluster
 from .platforms.single_server import SingleServer
 from .service.component import StatelessService
+
+if TYPE_CHECKING:
+    from .platforms.eks import EksCluster
 
 OriginName = Literal["api", "static"]
 PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
@@ -190,8 +192,11 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
             "expected a StatelessService with a load balancer",
         )
     cluster = service.platform
-    if isinstance(cluster, EksCluster):
-        return _eks_api_origin(a, service, cluster)
+    if cluster.kind == "eks":  # the EKS platform module (and Kubernetes) loads only for EKS
+        from .platforms.eks import EksCluster
+
+        if isinstance(cluster, EksCluster):
+            return _eks_api_origin(a, service, cluster)
     if isinstance(cluster, SingleServer):
         return _single_server_api_origin(a, service, cluster)
     if not isinstance(cluster, FargateCluster) or service.target_group_arn is None:

@@ -25,10 +25,9 @@ from ._component import GridopsComponent, Transform, check_transforms
 from ._validation import ArgReader, check_name
 from .logs import retention_days
 from .observability.stack import ObservabilityStack
-from .resilience_eks import ROLES as EKS_ROLES
-from .resilience_eks import pod_delete_access
 from .resilience_experiments import DrillOptions, experiment_parts
 from .resilience_iam import drill_statements, logging_statement, trust_policy
+from .resilience_roles import EKS_ROLES
 from .resilience_targets import (
     DrillPlan,
     check_alarm_arns,
@@ -219,6 +218,8 @@ class ResilienceDrills(GridopsComponent):
         ready: list[pulumi.Resource] = [policy, *waits]
         service_account = None
         if plan.kind == "eks-pod-delete":
+            from .resilience_eks import pod_delete_access  # loads pulumi_kubernetes
+
             access = pod_delete_access(self, plan, role.arn)
             service_account = access.service_account
             ready += access.ready

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from ._component import GridopsComponent
+from .resilience_roles import EKS_ROLES
 from .resilience_targets import DrillPlan
 
 # The rules FIS documents for its pod actions, minus `pods/exec` and
@@ -34,7 +35,7 @@ POD_DELETE_RULES: list[dict[str, Any]] = [
     },
     {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},
 ]
-ROLES = ("service_account", "kubernetes_role", "role_binding", "access_entry")
+ROLES = EKS_ROLES
 
 
 @dataclass(frozen=True)

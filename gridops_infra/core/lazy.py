@@ -43,3 +43,21 @@ class LazyModules(Mapping[str, T], Generic[T]):
 
     def __len__(self) -> int:
         return len(self._modules)
+
+
+class EveryBackendsRoles:
+    """A component's CHILD_ROLES when its children depend on the platform: every backend's
+    roles (after `common`), computed on first read, which loads every backend. Components
+    pass their one backend's roles to `GridopsComponent(child_roles=...)` instead, so a
+    program never reads this unless it asks (docs, tests, transform checks)."""
+
+    def __init__(self, backends: Mapping[str, Any], common: tuple[str, ...] = ()) -> None:
+        self._backends = backends
+        self._common = common
+        self._roles: tuple[str, ...] | None = None
+
+    def __get__(self, owner: Any, cls: type | None = None) -> tuple[str, ...]:
+        if self._roles is None:
+            every = (r for b in self._backends.values() for r in b.CHILD_ROLES)
+            self._roles = tuple(dict.fromkeys((*self._common, *every)))
+        return self._roles

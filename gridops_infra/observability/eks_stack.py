@@ -14,7 +14,6 @@ With `managed=True`, AMP and Managed Grafana too (`eks_managed`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -48,47 +47,14 @@ from .eks_prometheus import (
     prometheus_values,
     storage_class_manifest,
 )
+from .eks_result import EksObservability
+from .eks_roles import EKS_CHILD_ROLES, iam_role_logical_names
 from .grafana_dashboards import services_dashboard
 from .prometheus_rules import rule_groups
-
-EKS_CHILD_ROLES = (
-    "k8s_namespace", "storage_class", "network_policy", "grafana_admin_password",
-    "grafana_admin_secret", "helm_release", "prometheus_rule", "dashboard_config_map",
-    "workload_role", "workload_role_policy", "pod_identity", "amp_log_group", "amp_workspace",
-    "amp_workspace_configuration", "amp_rule_group_namespace", "amp_alert_manager_definition",
-    "topic_policy", "grafana_role", "grafana_role_policy", "grafana_workspace",
-)  # fmt: skip
-"""Child roles of the EKS part (keys `transforms` accepts on ObservabilityStack)."""
 
 HELM_TIMEOUT_SECONDS = 900
 # Top-level manifest keys that are not constructor arguments of the typed classes.
 _ENVELOPE = ("apiVersion", "kind")
-
-
-@dataclass
-class EksObservability:
-    """What the EKS part created."""
-
-    settings: EksObservabilitySettings
-    releases: dict[str, k8s.helm.v3.Release] = field(default_factory=dict)
-    """Helm releases by chart."""
-    prometheus_rule: k8s.apiextensions.CustomResource | None = None
-    """The PrometheusRule (in-cluster mode)."""
-    rule_groups: dict[str, Any] = field(default_factory=dict)
-    """The rule file the PrometheusRule / AMP rule namespace holds (`{"groups": [...]}`)."""
-    dashboards: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Dashboard JSON by ConfigMap name."""
-    dashboards_json: dict[str, str] = field(default_factory=dict)
-    """The same dashboards as JSON text (what to import into Managed Grafana)."""
-    roles: dict[str, PodIdentityRole] = field(default_factory=dict)
-    """Pod Identity roles by component (alertmanager, otel-collector, prometheus)."""
-    policy_documents: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-    trust_policies: dict[str, pulumi.Output[str]] = field(default_factory=dict)
-    managed: ManagedPrometheus | None = None
-    otlp_endpoint: str | None = None
-    """Where apps send OTLP (None without the collector)."""
-    persistent_storage: bool = False
-    """False: Prometheus keeps its TSDB in an emptyDir (lost when the pod moves)."""
 
 
 def _snake(key: str) -> str:
@@ -196,18 +162,6 @@ class _Builder:
     @staticmethod
     def annotations(role: PodIdentityRole | None) -> dict[str, Any]:
         return dict(role.service_account_annotations) if role is not None else {}
-
-
-def iam_role_logical_names(name: str, s: EksObservabilitySettings) -> list[str]:
-    """The logical names of the IAM roles `build_eks_observability` creates for the
-    ObservabilityStack `name` (checked against IAM's name length before anything exists)."""
-    components = ["prometheus"] if s.managed else ["alertmanager"]
-    if s.xray:
-        components.append("otel-collector")
-    names = [f"{name}-{component}-role" for component in components]
-    if s.managed and s.grafana:
-        names.append(f"{name}-grafana-role")
-    return names
 
 
 def build_eks_observability(

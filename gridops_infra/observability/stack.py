@@ -24,12 +24,8 @@ from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
 from .dashboard import dashboard_body
 from .eks_args import read_eks_observability
 from .eks_managed import key_policy_statement
-from .eks_stack import (
-    EKS_CHILD_ROLES,
-    EksObservability,
-    build_eks_observability,
-    iam_role_logical_names,
-)
+from .eks_result import EksObservability
+from .eks_roles import EKS_CHILD_ROLES, iam_role_logical_names
 from .golden_signals import component_name, golden_signal_specs, kind_of
 from .slo import Slo
 
@@ -295,6 +291,8 @@ class ObservabilityStack(GridopsComponent):
             )
         self.eks = None
         if eks is not None:
+            from .eks_stack import build_eks_observability  # loads pulumi_kubernetes
+
             self.eks = build_eks_observability(
                 self,
                 eks,

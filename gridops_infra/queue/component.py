@@ -3,7 +3,7 @@ drain it on the same platform as the services, scaled on backlog per task."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .. import iam
 from .._component import GridopsComponent, check_transforms
 from .._validation import ArgError, ArgReader
-from ..core.lazy import LazyModules
+from ..core.lazy import EveryBackendsRoles, LazyModules
 from ..links import LinkGrant
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
@@ -121,14 +121,8 @@ class SqsWorkerQueue(GridopsComponent):
     """
 
     TYPE = "gridops:aws:SqsWorkerQueue"
-    CHILD_ROLES = tuple(
-        dict.fromkeys(
-            (
-                *QUEUE_ROLES,
-                "send_policy",
-                *(r for b in WORKER_BACKENDS.values() for r in b.CHILD_ROLES),
-            )
-        )
+    CHILD_ROLES = cast(
+        "tuple[str, ...]", EveryBackendsRoles(WORKER_BACKENDS, (*QUEUE_ROLES, "send_policy"))
     )
 
     settings: QueueSettings
@@ -188,7 +182,9 @@ class SqsWorkerQueue(GridopsComponent):
         transforms = check_transforms(COMPONENT, name, a.raw("transforms"), roles)
         prepared = backend.check(spec, platform, settings)
 
-        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        super().__init__(
+            name, opts, transforms=transforms, tags=a.mapping("tags"), child_roles=roles
+        )
         self.settings = settings
         self.spec = spec
         self.platform = platform

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgError, ArgReader
-from ..core.lazy import LazyModules
+from ..core.lazy import EveryBackendsRoles, LazyModules
 from ..metrics import Metric
 from ..platforms.base import PLATFORM_KINDS, Platform
 from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
@@ -61,7 +61,7 @@ class StatelessService(GridopsComponent):
     """
 
     TYPE = "gridops:aws:StatelessService"
-    CHILD_ROLES = tuple(dict.fromkeys(r for b in BACKENDS.values() for r in b.CHILD_ROLES))
+    CHILD_ROLES = cast("tuple[str, ...]", EveryBackendsRoles(BACKENDS))
 
     spec: ServiceSpec
     """The validated spec the service was built from."""
@@ -112,7 +112,13 @@ class StatelessService(GridopsComponent):
         )
         prepared = backend.check(spec, platform)
 
-        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+        super().__init__(
+            name,
+            opts,
+            transforms=transforms,
+            tags=a.mapping("tags"),
+            child_roles=tuple(backend.CHILD_ROLES),
+        )
         self.spec = spec
         self.platform = platform
         self.slo_alarm_name = slo_alarm_name(name)
