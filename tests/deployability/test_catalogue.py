@@ -45,3 +45,13 @@ def test_policy_rules_that_guard_an_aws_rule_name_a_declared_one_and_are_mandato
         if rule.aws_rule:
             assert rule.aws_rule in declared, rule.name
             assert rule.severity == MANDATORY, rule.name
+
+
+def test_the_readme_counts_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"\((\d+) create-time rules\s+across (\d+) services", readme)
+    assert found, "README.md no longer states the catalogue's size"
+    rules = catalogue()
+    assert int(found.group(1)) == len(rules)
+    # Ids start with their service: elb-, rds-, vpce-, application-(autoscaling)...
+    assert int(found.group(2)) == len({rule.id.split("-")[0] for rule in rules})
