@@ -9,8 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from ..cli import console, friendly_errors
-from .loading import load_target_plan
-from .options import ConfigOpt, OptionError, Overrides, StackOpt, TargetArg, read_option_file
+from .loading import load_references, load_target_plan
+from .options import (
+    ConfigOpt,
+    OptionError,
+    Overrides,
+    ReferenceOpt,
+    StackOpt,
+    TargetArg,
+    read_option_file,
+)
 from .warnings import with_warnings
 
 POLICY_FAILED_EXIT = 1
@@ -49,6 +57,7 @@ def register(app: typer.Typer) -> None:
         target: TargetArg = "fargate",
         stack: StackOpt = None,
         config: ConfigOpt = None,
+        reference: ReferenceOpt = None,
         policy_config: Annotated[
             Path | None,
             typer.Option(
@@ -65,7 +74,8 @@ def register(app: typer.Typer) -> None:
         overrides = Overrides.parse(config)
         enforcement = load_enforcement(policy_config)
         with console.status("Previewing and checking...", spinner="dots"):
-            _, plan = load_target_plan(target, stack, overrides)
+            references = load_references(reference)
+            _, plan = load_target_plan(target, stack, overrides, references)
             report = check_plan(plan, enforcement=enforcement)
         if as_json:
             typer.echo(json.dumps(with_warnings(report.to_json(), plan), indent=2))

@@ -38,3 +38,19 @@ def test_mandatory_violation_exits_1(tmp_path: Path) -> None:
     report = json.loads(result.output)
     rules = {v["rule"] for v in report["violations"]}
     assert {"rds-storage-encrypted", "rds-not-publicly-accessible"} <= rules
+
+
+def test_every_example_passes_every_mandatory_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example project, the app of the stack-references pair with its platform's
+    outputs (`--reference`, as `gridops preview` takes it)."""
+    monkeypatch.chdir(ROOT)
+    examples = sorted(p.parent for p in (ROOT / "examples").rglob("Pulumi.yaml"))
+    assert len(examples) >= 9
+    for project in examples:
+        args = ["check", str(project.relative_to(ROOT)), "--json"]
+        if project.name == "app":
+            platform = "organization/platform/dev=examples/stack-references/platform"
+            args += ["--reference", platform]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (project, result.output)
+        assert json.loads(result.output)["summary"]["mandatory"] == 0, project
