@@ -70,6 +70,12 @@ class GridopsComponent(pulumi.ComponentResource):
     TYPE: ClassVar[str]
     CHILD_ROLES: ClassVar[tuple[str, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        from .core.args_help import document_constructor
+
+        document_constructor(cls)
+
     def __init__(
         self,
         name: str,

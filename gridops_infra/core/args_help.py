@@ -1,0 +1,86 @@
+"""`help(Component)` lists every argument: the field docstrings of the component's Args
+TypedDict (and the TypedDicts it extends), read from their source, appended to the
+constructor's docstring."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import sys
+import textwrap
+from typing import Any
+
+
+def field_docs(typed_dict: type) -> dict[str, tuple[str, str]]:
+    """field -> (annotation as written, docstring) for `typed_dict` and its bases."""
+    source = textwrap.dedent(inspect.getsource(typed_dict))
+    node = ast.parse(source).body[0]
+    if not isinstance(node, ast.ClassDef):
+        return {}
+    module = sys.modules[typed_dict.__module__]
+    docs: dict[str, tuple[str, str]] = {}
+    for base in node.bases:
+        resolved = getattr(module, base.id, None) if isinstance(base, ast.Name) else None
+        if isinstance(resolved, type) and issubclass(resolved, dict) and resolved is not dict:
+            docs.update(field_docs(resolved))
+    body = node.body
+    for i, item in enumerate(body):
+        if not (isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)):
+            continue
+        following = body[i + 1] if i + 1 < len(body) else None
+        text = ""
+        if (
+            isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            text = inspect.cleandoc(following.value.value)
+        docs[item.target.id] = (ast.unparse(item.annotation), text)
+    return docs
+
+
+def args_reference(typed_dict: type) -> str:
+    """The argument list `help()` shows: each field, its type, its docstring."""
+    lines = [
+        f"Arguments (`args`, a `{typed_dict.__name__}`; every key is optional unless its",
+        "description says required):",
+    ]
+    for field, (annotation, text) in field_docs(typed_dict).items():
+        lines += ["", f"{field}: {annotation}"]
+        lines += [
+            f"    {line}" if line else "" for line in (text or "Not documented.").splitlines()
+        ]
+    return "\n".join(lines)
+
+
+def args_typed_dict(init: Any) -> type | None:
+    """The Args TypedDict named in a constructor's `args` annotation (a string under
+    `from __future__ import annotations`), looked up in the constructor's module."""
+    annotation = getattr(init, "__annotations__", {}).get("args")
+    if annotation is None:
+        return None
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    module = sys.modules.get(init.__module__)
+    for name in re.findall(r"\b(\w+Args)\b", text):
+        found = getattr(module, name, None)
+        if isinstance(found, type) and issubclass(found, dict):
+            return found
+    return None
+
+
+def document_constructor(cls: type) -> None:
+    """Append the argument reference to `cls.__init__.__doc__` (once; never fails an import:
+    without source, as in a build that ships only bytecode, the docstring stays as it is)."""
+    init = cls.__dict__.get("__init__")
+    if init is None:
+        return
+    try:
+        typed_dict = args_typed_dict(init)
+        if typed_dict is None:
+            return
+        reference = args_reference(typed_dict)
+    except (OSError, TypeError, SyntaxError):
+        return
+    own = inspect.cleandoc(init.__doc__) if init.__doc__ else ""
+    init.__doc__ = f"{own}\n\n{reference}" if own else reference
