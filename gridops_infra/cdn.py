@@ -83,7 +83,7 @@ class CdnFrontend(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: CdnFrontendArgs | dict[str, Any] | None = None,
+        args: CdnFrontendArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name(COMPONENT, name)

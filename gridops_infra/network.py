@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -160,7 +160,7 @@ class Network(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: NetworkArgs | dict[str, Any] | None = None,
+        args: NetworkArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name("Network", name)

@@ -9,7 +9,7 @@ them and offers links, ingress and metrics.
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import overload
 
 import pulumi
 import pulumi_aws as aws
@@ -107,7 +107,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: ManagedPostgresWithReplicasArgs | dict[str, Any] | None = None,
+        args: ManagedPostgresWithReplicasArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name(COMPONENT, name)

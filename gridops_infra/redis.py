@@ -9,7 +9,7 @@ this module assembles them and offers links, ingress and metrics.
 
 from __future__ import annotations
 
-from typing import Any, overload
+from typing import overload
 
 import pulumi
 import pulumi_aws as aws
@@ -68,7 +68,7 @@ class RedisCache(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: RedisCacheArgs | dict[str, Any] | None = None,
+        args: RedisCacheArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name(COMPONENT, name)

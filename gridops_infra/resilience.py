@@ -115,7 +115,7 @@ class ResilienceDrills(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: ResilienceDrillsArgs | dict[str, Any] | None = None,
+        args: ResilienceDrillsArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name(COMPONENT, name, max_length=MAX_NAME)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 
@@ -21,6 +21,10 @@ from gridops_infra import (
 )
 
 from .config import StageConfig, StageConfigError
+
+if TYPE_CHECKING:
+    from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
+    from gridops_infra.postgres_args import EngineMode
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,11 @@ def api_args(
     *,
     counts: tuple[int, int] = (2, 20),
     **extra: Any,
-) -> dict[str, Any]:
+) -> StatelessServiceArgs:
     """The API's spec from stage config; `platform` is the only platform-specific part.
-    `counts`: the default (min, max) tasks or replicas."""
-    return {
+    `counts`: the default (min, max) tasks or replicas; `extra`: the stage's own keys
+    (a domain, tracing...), which the component checks."""
+    args = {
         "platform": platform,
         "image": cfg.require_str("api_image"),
         "port": cfg.integer("api_port", 8080),
@@ -57,6 +62,7 @@ def api_args(
         "tracing": cfg.flag("api_tracing", False),
         **extra,
     }
+    return cast("StatelessServiceArgs", args)
 
 
 def build_app(
@@ -83,7 +89,7 @@ def build_app(
         "db",
         {
             "network": net,
-            "engine_mode": cfg.text("db_engine_mode", "aurora"),
+            "engine_mode": cast("EngineMode", cfg.text("db_engine_mode", "aurora")),
             "instance_class": cfg.text("db_instance_class", "db.r7g.large"),
             "replicas": cfg.integer("db_replicas", 2),
         },
@@ -107,21 +113,26 @@ def build_app(
     )
     api = StatelessService("api", api_args(cfg, platform, [db, cache, jobs, *links], **api_extra))
     edge = front(api) if front else None
+    # `observability` adds a stage's own keys (EKS: Prometheus), read from config: the
+    # component checks them, as it does a user's.
     stack = ObservabilityStack(
         "obs",
-        {
-            "resources": [api, db, cache, jobs, *links, *([edge] if edge else [])],
-            "slos": [
-                Slo.availability(api, objective=cfg.fraction("slo_availability", 0.999)),
-                Slo.latency(
-                    api,
-                    threshold_ms=cfg.integer("slo_latency_threshold_ms", 300, lo=1),
-                    objective=cfg.fraction("slo_latency_objective", 0.99),
-                ),
-            ],
-            "alert_emails": cfg.items("alert_emails"),
-            **(observability or {}),
-        },
+        cast(
+            "ObservabilityStackArgs",
+            {
+                "resources": [api, db, cache, jobs, *links, *([edge] if edge else [])],
+                "slos": [
+                    Slo.availability(api, objective=cfg.fraction("slo_availability", 0.999)),
+                    Slo.latency(
+                        api,
+                        threshold_ms=cfg.integer("slo_latency_threshold_ms", 300, lo=1),
+                        objective=cfg.fraction("slo_latency_objective", 0.99),
+                    ),
+                ],
+                "alert_emails": cfg.items("alert_emails"),
+                **(observability or {}),
+            },
+        ),
     )
     app = App(api, db, cache, jobs, stack, edge)
     if drills:

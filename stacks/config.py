@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 import yaml
+
+if TYPE_CHECKING:
+    from gridops_infra.network import NatStrategy
 from pulumi.runtime import config as runtime_config
 
 NAMESPACE = "gridops:"
@@ -142,3 +145,8 @@ class StageConfig:
                 "go together (the hosted zone that holds the domain)"
             )
         return StageDomain(name.lower().rstrip("."), zone_id)
+
+
+def nat_strategy(cfg: StageConfig, default: NatStrategy) -> NatStrategy:
+    """`gridops:nat` as the Network's type; the Network refuses a value it does not know."""
+    return cast("NatStrategy", cfg.text("nat", default))

@@ -8,26 +8,36 @@ Keys: stacks/README.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import pulumi
 
-from gridops_infra import ArgoCdGitOps, CdnFrontend, EksCluster, Network
+from gridops_infra import (
+    ArgoCdGitOps,
+    CdnFrontend,
+    CdnFrontendArgs,
+    EksCluster,
+    EksClusterArgs,
+    Network,
+)
 from gridops_infra.observability.eks_contract import otel_environment
 
 from .app import build_app
-from .config import StageConfig
+from .config import StageConfig, nat_strategy
 
 
 def build(cfg: StageConfig) -> None:
     net = Network(
         cfg.text("network_name", "prod"),
-        {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
+        {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
     )
-    cluster_args: dict[str, Any] = {
+    cluster_args: EksClusterArgs = {
         "network": net,
         "behind_cdn": True,
-        "node_autoscaler": cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
+        "node_autoscaler": cast(
+            "Literal['cluster-autoscaler', 'karpenter', 'none']",
+            cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
+        ),
     }
     public_cidrs = cfg.items("eks_public_access_cidrs")
     if public_cidrs:
@@ -35,7 +45,7 @@ def build(cfg: StageConfig) -> None:
     cluster = EksCluster(cfg.text("cluster_name", "prod"), cluster_args)
     domain = cfg.domain()
     api_domain: dict[str, Any] = {}
-    cdn_args: dict[str, Any] = {}
+    cdn_args: CdnFrontendArgs = {}
     if domain:
         # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
         # origin.<domain> (the API's own certificate on its Ingress).
@@ -47,7 +57,7 @@ def build(cfg: StageConfig) -> None:
         cluster,
         # Apps push OTLP to the in-cluster collector; SLIs come from those metrics.
         environment=otel_environment("api", cfg.stage),
-        front=lambda api: CdnFrontend("web", {"api_origin": api, **cdn_args}),
+        front=lambda api: CdnFrontend("web", {**cdn_args, "api_origin": api}),
         **api_domain,
         observability={
             "prometheus": {"retention_days": cfg.integer("prometheus_retention_days", 15)}

@@ -8,24 +8,22 @@ deployments, and FIS drills. Keys: stacks/README.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 
-from gridops_infra import CdnFrontend, FargateCluster, Network
+from gridops_infra import CdnFrontend, CdnFrontendArgs, FargateCluster, FargateClusterArgs, Network
 
 from .app import build_app
-from .config import StageConfig
+from .config import StageConfig, nat_strategy
 
 
 def build(cfg: StageConfig) -> None:
     net = Network(
         cfg.text("network_name", "prod"),
-        {"az_count": cfg.integer("az_count", 3), "nat": cfg.text("nat", "per-az")},
+        {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
     )
     domain = cfg.domain()
-    cluster_args: dict[str, Any] = {"network": net, "behind_cdn": True}
-    cdn_args: dict[str, Any] = {}
+    cluster_args: FargateClusterArgs = {"network": net, "behind_cdn": True}
+    cdn_args: CdnFrontendArgs = {}
     if domain:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>.
         cluster_args |= {"domain": domain.origin, "zone_id": domain.zone_id}
@@ -35,7 +33,7 @@ def build(cfg: StageConfig) -> None:
         cfg,
         net,
         cluster,
-        front=lambda api: CdnFrontend("web", {"api_origin": api, **cdn_args}),
+        front=lambda api: CdnFrontend("web", {**cdn_args, "api_origin": api}),
         slo_rollback=True,
     )
     pulumi.export("url", app.front.url)

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import pulumi
 
-from gridops_infra import Network, SingleServer, SqsWorkerQueue, StatelessService
+from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueue, StatelessService
 
 from .app import api_args
-from .config import StageConfig
+from .config import StageConfig, nat_strategy
 
 
 def build(cfg: StageConfig) -> None:
     net = Network(
         cfg.text("network_name", "mvp"),
-        {"az_count": cfg.integer("az_count", 2), "nat": cfg.text("nat", "none")},
+        {"az_count": cfg.integer("az_count", 2), "nat": nat_strategy(cfg, "none")},
     )
     server = SingleServer(
         cfg.text("server_name", "mvp"),
@@ -31,6 +31,8 @@ def build(cfg: StageConfig) -> None:
             **_domain_args(cfg),
         },
     )
+    database = server.database
+    assert database is not None  # the stage keeps the host's own PostgreSQL
     # One host cannot autoscale: the API runs min_count replicas and the worker
     # max(min_workers, 1); the maxima are recorded on the containers for the next stage.
     jobs = SqsWorkerQueue(
@@ -39,10 +41,10 @@ def build(cfg: StageConfig) -> None:
             "platform": server,
             "image": cfg.require_str("worker_image"),
             "max_workers": cfg.integer("worker_max_count", 20),
-            "links": [server.database],
+            "links": [database],
         },
     )
-    api = StatelessService("api", api_args(cfg, server, [server.database, jobs], counts=(1, 1)))
+    api = StatelessService("api", api_args(cfg, server, [database, jobs], counts=(1, 1)))
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
@@ -50,7 +52,7 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("backup_bucket", server.backup_bucket)
 
 
-def _domain_args(cfg: StageConfig) -> dict[str, str]:
+def _domain_args(cfg: StageConfig) -> SingleServerArgs:
     """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects."""
     domain = cfg.domain()
     return {"domain": domain.name, "zone_id": domain.zone_id} if domain else {}

@@ -65,7 +65,7 @@ class ArgoCdGitOps(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: ArgoCdGitOpsArgs | dict[str, Any] | None = None,
+        args: ArgoCdGitOpsArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         from ..platforms.eks import EksCluster

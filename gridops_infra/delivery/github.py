@@ -112,7 +112,7 @@ class GithubDeployRole(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: GithubDeployRoleArgs | dict[str, Any] | None = None,
+        args: GithubDeployRoleArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name("GithubDeployRole", name)

@@ -136,7 +136,7 @@ class ObservabilityStack(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: ObservabilityStackArgs | dict[str, Any] | None = None,
+        args: ObservabilityStackArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name("ObservabilityStack", name)

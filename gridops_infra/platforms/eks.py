@@ -177,7 +177,7 @@ class EksCluster(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: EksClusterArgs | dict[str, Any] | None = None,
+        args: EksClusterArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_name("EksCluster", name, max_length=MAX_CLUSTER_NAME)

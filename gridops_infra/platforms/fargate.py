@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -138,7 +136,7 @@ class FargateCluster(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: FargateClusterArgs | dict[str, Any] | None = None,
+        args: FargateClusterArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_cluster_name(name)

@@ -193,7 +193,7 @@ class SingleServer(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: SingleServerArgs | dict[str, Any] | None = None,
+        args: SingleServerArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         s = read_settings(name, args)

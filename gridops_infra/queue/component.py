@@ -164,7 +164,7 @@ class SqsWorkerQueue(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: SqsWorkerQueueArgs | dict[str, Any] | None = None,
+        args: SqsWorkerQueueArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         check_service_name(COMPONENT, name)

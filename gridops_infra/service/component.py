@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 import pulumi
 
@@ -94,7 +94,7 @@ class StatelessService(GridopsComponent):
     def __init__(
         self,
         name: str,
-        args: StatelessServiceArgs | dict[str, Any] | None = None,
+        args: StatelessServiceArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         spec = ServiceSpec.from_args(name, args, extra_fields=COMPONENT_FIELDS)
