@@ -13,8 +13,8 @@ import pulumi_aws as aws
 from . import iam
 from ._component import GridopsComponent, Transform, check_transforms
 from ._validation import ArgError, ArgReader, check_name, check_opts
+from .core.aws_rules.checks import refuse_arg
 from .core.aws_rules.ec2 import SUBNET_CIDR_SIZE, VPC_CIDR_SIZE
-from .core.aws_rules.refusal import refuse_arg
 from .logs import LOG_RETENTION_DAYS, retention_days
 from .metrics import Metric
 from .network_endpoints import GATEWAY_ENDPOINTS, interface_endpoints, read_vpc_endpoints

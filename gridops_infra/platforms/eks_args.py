@@ -10,6 +10,7 @@ from typing import Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgReader
+from ..core.aws_rules.checks import integer_within, refuse_arg
 from ..core.aws_rules.eks import (
     CLUSTER_TWO_AZS,
     KUBERNETES_VERSION,
@@ -17,7 +18,6 @@ from ..core.aws_rules.eks import (
     NODE_GROUP_SCALING,
 )
 from ..core.aws_rules.eks_pod_security_groups import TRUNK_INSTANCE_TYPES
-from ..core.aws_rules.refusal import integer_within, refuse_arg
 from ..core.aws_rules.vpc_endpoints import EKS_PRIVATE_CLUSTER
 from ..logs import retention_days
 from ..network import Network

@@ -7,9 +7,9 @@ from typing import Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgReader, check_name
+from ..core.aws_rules.checks import refuse_arg
 from ..core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
 from ..core.aws_rules.elb import ALB_TWO_AZS, NAME_32_CHARACTERS
-from ..core.aws_rules.refusal import refuse_arg
 from ..network import Network
 
 # Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,

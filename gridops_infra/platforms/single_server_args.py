@@ -9,8 +9,8 @@ from typing import Any, Literal, TypedDict
 
 from .._component import Transform
 from .._validation import ArgError, ArgReader, check_name
+from ..core.aws_rules.checks import integer_within
 from ..core.aws_rules.ec2 import GP3_VOLUME_SIZE
-from ..core.aws_rules.refusal import integer_within
 from ..logs import retention_days
 from ..network import Network
 from .single_server_types import (

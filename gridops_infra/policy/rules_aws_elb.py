@@ -39,10 +39,7 @@ def zones_of(resource: Any, subnets: list[Any], *props: str) -> set[str] | None:
     used = [s for s in subnets if any(depends_on(resource, p, s) for p in props)]
     if not used:
         return None
-    zones = {
-        text(peek(s.props, "availabilityZone")) or text(peek(s.props, "availabilityZoneId"))
-        for s in used
-    }
+    zones = {zone_of(s) for s in used}
     if "" in zones:
         return None
     return zones

@@ -5,13 +5,13 @@ provider per issuer URL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from ..core.aws_rules import iam
 from ._aws_limits import generated_name, policy_characters
 from ._props import as_list, get, number, of_type, parse_json, peek, refers_to, text
 from .rule import MANDATORY, ReportViolation, resource_rule, setting, stack_rule
+from .rules_security import statements
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
@@ -28,7 +28,7 @@ IDENTITY_POLICY_HOLDERS = (
     "aws:iam/groupPolicy:GroupPolicy",
 )
 
-MAX_ROLE_NAME = 64
+MAX_ROLE_NAME = iam.MAX_ROLE_NAME
 SESSION_RANGE = (3600, 43200)
 MAX_MANAGED_POLICY = 6144
 MAX_ROLE_INLINE = 10240
@@ -173,14 +173,7 @@ def managed_policies_per_role(args: Any, report: ReportViolation) -> None:
 
 
 def _sids(document: Any) -> list[str]:
-    parsed = parse_json(document)
-    if not isinstance(parsed, Mapping):
-        return []
-    return [
-        str(s.get("Sid"))
-        for s in as_list(parsed.get("Statement"))
-        if isinstance(s, Mapping) and s.get("Sid") is not None
-    ]
+    return [str(s["Sid"]) for s in statements(parse_json(document)) if s.get("Sid") is not None]
 
 
 @resource_rule(

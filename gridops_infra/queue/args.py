@@ -14,8 +14,7 @@ from .._component import Transform
 from .._validation import ArgReader
 from ..core.aws_rules import sqs
 from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
-from ..core.aws_rules.checks import where, whole_number_within
-from ..core.aws_rules.refusal import refuse_arg
+from ..core.aws_rules.checks import refuse_arg, where, whole_number_within
 from ..links import Linkable
 from ..platforms.base import Platform
 from ..service.spec import MAX_TASKS, ServiceSpec

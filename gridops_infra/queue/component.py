@@ -27,6 +27,9 @@ COMPONENT = "SqsWorkerQueue"
 
 # Platform kind -> the backend module that runs the worker there (`CHILD_ROLES` / `check`
 # / `build`, see backend.py), imported when a worker first runs on that kind.
+OWN_ROLES = (*QUEUE_ROLES, "send_policy")
+"""The queue's own child roles, whatever the platform."""
+
 WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
     __package__ or "gridops_infra.queue",
     {"fargate": ".fargate", "eks": ".eks", "single-server": ".single_server"},
@@ -121,9 +124,7 @@ class SqsWorkerQueue(GridopsComponent):
     """
 
     TYPE = "gridops:aws:SqsWorkerQueue"
-    CHILD_ROLES = cast(
-        "tuple[str, ...]", EveryBackendsRoles(WORKER_BACKENDS, (*QUEUE_ROLES, "send_policy"))
-    )
+    CHILD_ROLES = cast("tuple[str, ...]", EveryBackendsRoles(WORKER_BACKENDS, OWN_ROLES))
 
     settings: QueueSettings
     """The validated queue and scaling settings."""
@@ -178,7 +179,7 @@ class SqsWorkerQueue(GridopsComponent):
         settings = read_settings(a, platform)
         spec = worker_spec(name, a, settings)
         backend = worker_backend_for(name, platform)
-        roles = tuple(dict.fromkeys((*QUEUE_ROLES, "send_policy", *backend.CHILD_ROLES)))
+        roles = tuple(dict.fromkeys((*OWN_ROLES, *backend.CHILD_ROLES)))
         transforms = check_transforms(COMPONENT, name, a.raw("transforms"), roles)
         prepared = backend.check(spec, platform, settings)
 

@@ -22,6 +22,7 @@ from ..core.aws_rules.vpc_endpoints import (
     SERVICE_API_ENDPOINT,
 )
 from ..links import LinkGrant
+from ..network_endpoints import BUNDLES, GATEWAY_ENDPOINTS
 from .fargate_tracing import with_tracing
 from .spec import ServiceSpec
 from .spec_checks import ECR_IMAGE, SSM_PARAMETER_ARN
@@ -68,16 +69,15 @@ def check_reachability(
     if not missing:
         return
     rule, field = needs[missing[0]]
-    listed = ", ".join(sorted(network.vpc_endpoint_services - {"s3"})) or "none"
+    listed = ", ".join(sorted(network.vpc_endpoint_services - GATEWAY_ENDPOINTS)) or "none"
     raise rule.refuse(
         where,
         field,
         f"the task needs the {', '.join(missing)} endpoint(s) to start and run, and {on} and "
         f"interface endpoints: {listed}",
         fix=(
-            f'add {missing!r} to the Network\'s vpc_endpoints ("fargate" covers ecr.api, '
-            'ecr.dkr, logs, secretsmanager, ssm, sqs, sts), or give it nat="single" '
-            'or nat="per-az"'
+            f'add {missing!r} to the Network\'s vpc_endpoints ("fargate" covers '
+            f'{", ".join(BUNDLES["fargate"])}), or give it nat="single" or nat="per-az"'
         ),
     )
 

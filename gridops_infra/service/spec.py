@@ -17,6 +17,7 @@ import pulumi
 
 from .._validation import ArgError, ArgReader
 from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
+from ..core.aws_rules.checks import integer_within, refuse_arg
 from ..core.aws_rules.ecs import CONTAINER_HEALTH_CHECK, FARGATE_TASK_SIZE
 from ..core.aws_rules.elb import (
     DEREGISTRATION_DELAY,
@@ -24,7 +25,6 @@ from ..core.aws_rules.elb import (
     NAME_32_CHARACTERS,
     RULE_CONDITION_VALUES,
 )
-from ..core.aws_rules.refusal import integer_within, refuse_arg
 from ..links import Linkable, link_network_problem
 from ..logs import retention_days
 from ..platforms.dns import check_domain

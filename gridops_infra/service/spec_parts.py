@@ -14,7 +14,7 @@ import pulumi
 
 from .._validation import ArgError, ArgReader
 from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX, SCHEDULE_EXPRESSION
-from ..core.aws_rules.refusal import refuse_arg
+from ..core.aws_rules.checks import refuse_arg
 from .spec_args import ScheduledScalingArgs, SidecarArgs, SpotArgs
 from .spec_checks import (
     ENV_NAME,

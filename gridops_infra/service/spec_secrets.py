@@ -48,8 +48,7 @@ def read_secrets(a: ArgReader, field: str) -> dict[str, pulumi.Input[str]]:
         if isinstance(value, pulumi.Output):
             out[key] = checked_reference(a, field, key, value)
             continue
-        problem = secret_arn_error(value) if isinstance(value, str) else "expected an ARN"
-        if problem:
+        if reference_error(value) is not None:
             raise a.fail(f"{field}[{key!r}]", value, NOT_A_REFERENCE, secret=True)
         out[key] = value
     return dict(sorted(out.items()))

@@ -5,7 +5,6 @@ diagnostics; on every platform, for services, their sidecars and queue workers."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -15,22 +14,14 @@ from gridops_infra import (
     EksCluster,
     FargateCluster,
     Network,
-    SingleServer,
     SqsWorkerQueue,
     StatelessService,
 )
 from gridops_infra.testing import preview
+from tests.secret_platforms import PLATFORMS
 
 SECRET = "Pa55-masking-test-9f3c1e"
 SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/masking/Pa55-ssm-ref-7d2b"
-
-PLATFORMS: dict[str, Callable[[Network], Any]] = {
-    "fargate": lambda net: FargateCluster("prod", {"network": net}),
-    "eks": lambda net: EksCluster("prod", {"network": net}),
-    "single-server": lambda net: SingleServer(
-        "mvp", {"network": net, "instance_type": "t4g.xlarge"}
-    ),
-}
 
 
 def sidecar(**fields: Any) -> dict[str, Any]:

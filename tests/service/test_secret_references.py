@@ -15,26 +15,16 @@ import pytest
 from pulumi.runtime import MockResourceArgs
 
 from gridops_infra import (
-    EksCluster,
-    FargateCluster,
     Network,
-    SingleServer,
     SqsWorkerQueue,
     StatelessService,
 )
 from gridops_infra.testing import GridopsMocks, Plan, preview
 from gridops_infra.testing.plan import reveal
+from tests.secret_platforms import PLATFORMS
 
 SECRET = "s3cr3t-reference-test-value"
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-key-AbCdEf"
-
-PLATFORMS: dict[str, Callable[[Network], Any]] = {
-    "fargate": lambda net: FargateCluster("prod", {"network": net}),
-    "eks": lambda net: EksCluster("prod", {"network": net}),
-    "single-server": lambda net: SingleServer(
-        "mvp", {"network": net, "instance_type": "t4g.xlarge"}
-    ),
-}
 WORKLOADS = ("service", "sidecar", "worker")
 # A SingleServer refuses sidecars (not built there), before `secrets` is read.
 CASES = [

@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
 from gridops_infra import (
-    EksCluster,
-    FargateCluster,
     Network,
-    SingleServer,
     SqsWorkerQueue,
     StatelessService,
 )
 from gridops_infra.testing import Plan, preview
 from gridops_infra.testing.plan import SECRET_PLACEHOLDER, SecretValue, reveal
 from gridops_infra.testing.project import SECRET_PLACEHOLDER_VALUE
+from tests.secret_platforms import PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -80,15 +77,6 @@ def test_no_example_plan_holds_secret_plaintext() -> None:
         text = serialized(plan)
         assert [s for s in secrets if s in text] == [], name
     assert seen, "some example generates a secret"
-
-
-PLATFORMS: dict[str, Any] = {
-    "fargate": lambda net: FargateCluster("prod", {"network": net}),
-    "eks": lambda net: EksCluster("prod", {"network": net}),
-    "single-server": lambda net: SingleServer(
-        "mvp", {"network": net, "instance_type": "t4g.xlarge"}
-    ),
-}
 
 
 @pytest.mark.parametrize("kind", sorted(PLATFORMS))

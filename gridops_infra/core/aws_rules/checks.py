@@ -1,13 +1,14 @@
 """Reading a component argument against an AWS limit: the value AWS would refuse is refused
 with the rule's own error (field, AWS rule, source, fix); the ordinary shape checks stay the
-ArgReader's."""
+ArgReader's. One module for every component: `refuse_arg` words an error like ArgReader's
+`field=value is not allowed`, `AwsRule.refuse` (through `where`) as `field: detail`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from ..._validation import ArgReader
+from ..._validation import ArgError, ArgReader
 from . import AwsRule
 
 T = TypeVar("T")
@@ -38,4 +39,26 @@ def one_of(a: ArgReader, rule: AwsRule, field: str, default: T, allowed: Iterabl
     return value
 
 
-__all__ = ["one_of", "where", "whole_number_within"]
+def refuse_arg(
+    rule: AwsRule, reader: ArgReader, field: str, value: Any, detail: str, fix: str | None = None
+) -> ArgError:
+    """`Component 'name': field=value is not allowed: <detail>. AWS refuses this (...)`;
+    a reader for one list item (with a `prefix`) names `prefix.field`.
+
+    Never pass a secret as `value`."""
+    prefix = getattr(reader, "prefix", None)
+    label = f"{prefix}.{field}" if prefix else field
+    return rule.refuse(where(reader), f"{label}={value!r} is not allowed", detail, fix)
+
+
+def integer_within(
+    rule: AwsRule, reader: ArgReader, field: str, default: int | None, lo: int, hi: int
+) -> int:
+    """A whole number (the reader's own type check) that AWS accepts only from lo to hi."""
+    value = reader.integer(field, default)
+    if not lo <= value <= hi:
+        raise refuse_arg(rule, reader, field, value, f"expected a whole number from {lo} to {hi}")
+    return value
+
+
+__all__ = ["integer_within", "one_of", "refuse_arg", "where", "whole_number_within"]
