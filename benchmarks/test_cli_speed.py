@@ -33,7 +33,9 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.benchmark(group="cli")
 def test_gridops_preview_fargate(benchmark: Any, record: Any) -> None:
-    command = [str(GRIDOPS)] if GRIDOPS.exists() else [sys.executable, "-m", "gridops_infra.cli"]
+    command = (
+        [str(GRIDOPS)] if GRIDOPS.exists() else [sys.executable, "-m", "gridops_infra.cli.app"]
+    )
     done = benchmark.pedantic(
         _run, args=(*command, "preview", "fargate"), rounds=ROUNDS, warmup_rounds=1
     )

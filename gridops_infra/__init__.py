@@ -9,17 +9,27 @@ Names load their module on first use (`core/lazy.py`).
 
 from typing import TYPE_CHECKING
 
-from .core.lazy import lazy_exports
+from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._validation import ArgError
-    from .cdn import CdnFrontend, CdnFrontendArgs
-    from .delivery import ArgoCdGitOps, ArgoCdGitOpsArgs, GithubDeployRole, GithubDeployRoleArgs
-    from .network import Network, NetworkArgs
-    from .network_reference import NetworkReference
-    from .observability import Slo
-    from .observability.stack import ObservabilityStack, ObservabilityStackArgs
-    from .platforms import (
+    from gridops_infra.cdn.component import CdnFrontend, CdnFrontendArgs
+    from gridops_infra.core.validation import ArgError
+    from gridops_infra.data.postgres.component import (
+        ManagedPostgresWithReplicas,
+        ManagedPostgresWithReplicasArgs,
+    )
+    from gridops_infra.data.redis.component import RedisCache, RedisCacheArgs
+    from gridops_infra.delivery import (
+        ArgoCdGitOps,
+        ArgoCdGitOpsArgs,
+        GithubDeployRole,
+        GithubDeployRoleArgs,
+    )
+    from gridops_infra.network.component import Network, NetworkArgs
+    from gridops_infra.network.reference import NetworkReference
+    from gridops_infra.observability import Slo
+    from gridops_infra.observability.stack import ObservabilityStack, ObservabilityStackArgs
+    from gridops_infra.platforms import (
         EksCluster,
         EksClusterArgs,
         FargateCluster,
@@ -28,49 +38,52 @@ if TYPE_CHECKING:
         SingleServer,
         SingleServerArgs,
     )
-    from .postgres import ManagedPostgresWithReplicas, ManagedPostgresWithReplicasArgs
-    from .queue import SqsWorkerQueue, SqsWorkerQueueArgs
-    from .redis import RedisCache, RedisCacheArgs
-    from .resilience import ResilienceDrills, ResilienceDrillsArgs
-    from .service import ServiceSpec, ServiceSpecArgs, StatelessService, StatelessServiceArgs
-    from .testing import GridopsMocks, Plan, preview
+    from gridops_infra.queue import SqsWorkerQueue, SqsWorkerQueueArgs
+    from gridops_infra.resilience.component import ResilienceDrills, ResilienceDrillsArgs
+    from gridops_infra.service import (
+        ServiceSpec,
+        ServiceSpecArgs,
+        StatelessService,
+        StatelessServiceArgs,
+    )
+    from gridops_infra.testing import GridopsMocks, Plan, preview
 
 _EXPORTS = {
-    "ArgError": "._validation",
-    "ArgoCdGitOps": ".delivery",
-    "ArgoCdGitOpsArgs": ".delivery",
-    "CdnFrontend": ".cdn",
-    "CdnFrontendArgs": ".cdn",
-    "EksCluster": ".platforms",
-    "EksClusterArgs": ".platforms",
-    "FargateCluster": ".platforms",
-    "FargateClusterArgs": ".platforms",
-    "GithubDeployRole": ".delivery",
-    "GithubDeployRoleArgs": ".delivery",
-    "GridopsMocks": ".testing",
-    "ManagedPostgresWithReplicas": ".postgres",
-    "ManagedPostgresWithReplicasArgs": ".postgres",
-    "Network": ".network",
-    "NetworkArgs": ".network",
-    "NetworkReference": ".network_reference",
-    "ObservabilityStack": ".observability.stack",
-    "ObservabilityStackArgs": ".observability.stack",
-    "Plan": ".testing",
-    "Platform": ".platforms",
-    "RedisCache": ".redis",
-    "RedisCacheArgs": ".redis",
-    "ResilienceDrills": ".resilience",
-    "ResilienceDrillsArgs": ".resilience",
-    "ServiceSpec": ".service",
-    "ServiceSpecArgs": ".service",
-    "SingleServer": ".platforms",
-    "SingleServerArgs": ".platforms",
-    "Slo": ".observability",
-    "SqsWorkerQueue": ".queue",
-    "SqsWorkerQueueArgs": ".queue",
-    "StatelessService": ".service",
-    "StatelessServiceArgs": ".service",
-    "preview": ".testing",
+    "ArgError": "gridops_infra.core.validation",
+    "ArgoCdGitOps": "gridops_infra.delivery",
+    "ArgoCdGitOpsArgs": "gridops_infra.delivery",
+    "CdnFrontend": "gridops_infra.cdn.component",
+    "CdnFrontendArgs": "gridops_infra.cdn.component",
+    "EksCluster": "gridops_infra.platforms",
+    "EksClusterArgs": "gridops_infra.platforms",
+    "FargateCluster": "gridops_infra.platforms",
+    "FargateClusterArgs": "gridops_infra.platforms",
+    "GithubDeployRole": "gridops_infra.delivery",
+    "GithubDeployRoleArgs": "gridops_infra.delivery",
+    "GridopsMocks": "gridops_infra.testing",
+    "ManagedPostgresWithReplicas": "gridops_infra.data.postgres.component",
+    "ManagedPostgresWithReplicasArgs": "gridops_infra.data.postgres.component",
+    "Network": "gridops_infra.network.component",
+    "NetworkArgs": "gridops_infra.network.component",
+    "NetworkReference": "gridops_infra.network.reference",
+    "ObservabilityStack": "gridops_infra.observability.stack",
+    "ObservabilityStackArgs": "gridops_infra.observability.stack",
+    "Plan": "gridops_infra.testing",
+    "Platform": "gridops_infra.platforms",
+    "RedisCache": "gridops_infra.data.redis.component",
+    "RedisCacheArgs": "gridops_infra.data.redis.component",
+    "ResilienceDrills": "gridops_infra.resilience.component",
+    "ResilienceDrillsArgs": "gridops_infra.resilience.component",
+    "ServiceSpec": "gridops_infra.service",
+    "ServiceSpecArgs": "gridops_infra.service",
+    "SingleServer": "gridops_infra.platforms",
+    "SingleServerArgs": "gridops_infra.platforms",
+    "Slo": "gridops_infra.observability",
+    "SqsWorkerQueue": "gridops_infra.queue",
+    "SqsWorkerQueueArgs": "gridops_infra.queue",
+    "StatelessService": "gridops_infra.service",
+    "StatelessServiceArgs": "gridops_infra.service",
+    "preview": "gridops_infra.testing",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 

@@ -24,7 +24,7 @@ from .config import StageConfig, StageConfigError
 
 if TYPE_CHECKING:
     from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
-    from gridops_infra.postgres_args import EngineMode
+    from gridops_infra.data.postgres.args import EngineMode
 
 
 @dataclass(frozen=True)

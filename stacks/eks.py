@@ -20,7 +20,7 @@ from gridops_infra import (
     EksClusterArgs,
     Network,
 )
-from gridops_infra.observability.eks_contract import otel_environment
+from gridops_infra.observability.eks.contract import otel_environment
 
 from .app import build_app
 from .config import StageConfig, nat_strategy

@@ -7,7 +7,7 @@ program themselves: monthly cost, deploy timing, and architecture diagrams.
     print(to_mermaid(plan))
 """
 
-from .cost import (
+from gridops_infra.analysis.cost.estimate import (
     USAGE_DEFAULTS,
     CostComparison,
     CostLine,
@@ -17,8 +17,8 @@ from .cost import (
     estimate_cost,
     load_prices,
 )
-from .graph import Level, PlanIndex, build_diagram, to_dot, to_mermaid, to_png
-from .timing import (
+from gridops_infra.analysis.graph import Level, PlanIndex, build_diagram, to_dot, to_mermaid, to_png
+from gridops_infra.analysis.timing import (
     Change,
     PathStep,
     TimingReport,

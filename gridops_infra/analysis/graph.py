@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..testing.plan import Plan, ResourceRecord
+from gridops_infra.testing.plan import Plan, ResourceRecord
 
 Level = Literal["component", "resource"]
 LEVELS: tuple[Level, ...] = ("component", "resource")

@@ -14,10 +14,15 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .._values import as_number
-from ..testing.plan import Plan, ResourceRecord, reveal, to_jsonable
-from .graph import PROVIDER_TYPE_PREFIX, PlanIndex, component_label, short_type
-from .graph import topological_order as _topological_order
+from gridops_infra.analysis.graph import (
+    PROVIDER_TYPE_PREFIX,
+    PlanIndex,
+    component_label,
+    short_type,
+)
+from gridops_infra.analysis.graph import topological_order as _topological_order
+from gridops_infra.core.values import as_number
+from gridops_infra.testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 
 MINUTE = 60.0
 DEFAULT_SECONDS = 1.0

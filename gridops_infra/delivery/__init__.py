@@ -5,18 +5,22 @@ Names load their module on first use (`core/lazy.py`).
 
 from typing import TYPE_CHECKING
 
-from ..core.lazy import lazy_exports
+from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .argocd import ArgoCdGitOps, ArgoCdGitOpsArgs
-    from .github import DEPLOY_SERVICES, GithubDeployRole, GithubDeployRoleArgs
+    from gridops_infra.delivery.argocd import ArgoCdGitOps, ArgoCdGitOpsArgs
+    from gridops_infra.delivery.github import (
+        DEPLOY_SERVICES,
+        GithubDeployRole,
+        GithubDeployRoleArgs,
+    )
 
 _EXPORTS = {
-    "DEPLOY_SERVICES": ".github",
-    "ArgoCdGitOps": ".argocd",
-    "ArgoCdGitOpsArgs": ".argocd",
-    "GithubDeployRole": ".github",
-    "GithubDeployRoleArgs": ".github",
+    "DEPLOY_SERVICES": "gridops_infra.delivery.github",
+    "ArgoCdGitOps": "gridops_infra.delivery.argocd",
+    "ArgoCdGitOpsArgs": "gridops_infra.delivery.argocd",
+    "GithubDeployRole": "gridops_infra.delivery.github",
+    "GithubDeployRoleArgs": "gridops_infra.delivery.github",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 

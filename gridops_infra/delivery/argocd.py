@@ -9,8 +9,8 @@ from typing import Any, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 
-from .._component import GridopsComponent, Transform, check_transforms
-from .._validation import ArgReader, check_name
+from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.validation import ArgReader, check_name
 
 ARGO_CD_CHART = "argo-cd"
 ARGO_CD_REPOSITORY = "https://argoproj.github.io/argo-helm"
@@ -68,7 +68,7 @@ class ArgoCdGitOps(GridopsComponent):
         args: ArgoCdGitOpsArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        from ..platforms.eks import EksCluster
+        from gridops_infra.platforms.eks.component import EksCluster
 
         check_name("ArgoCdGitOps", name)
         a = ArgReader("ArgoCdGitOps", name, args, ArgoCdGitOpsArgs.__annotations__)

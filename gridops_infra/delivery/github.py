@@ -9,10 +9,10 @@ from typing import Any, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent, Transform, check_transforms
-from .._validation import ArgReader, check_name
-from ..core.aws_rules.iam import MAX_SESSION_DURATION, ROLE_INLINE_POLICIES_SIZE
+from gridops_infra.core import iam
+from gridops_infra.core.aws_rules.iam import MAX_SESSION_DURATION, ROLE_INLINE_POLICIES_SIZE
+from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.validation import ArgReader, check_name
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..metrics import Metric
+from gridops_infra.core.metrics import Metric
 
 Severity = Literal["page", "ticket"]
 Comparison = Literal[

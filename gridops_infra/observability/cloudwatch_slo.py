@@ -16,9 +16,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..metrics import Metric
-from .alarm_spec import AlarmSpec, MathQuery
-from .slo import BurnRateTier, Slo
+from gridops_infra.core.metrics import Metric
+from gridops_infra.observability.alarm_spec import AlarmSpec, MathQuery
+from gridops_infra.observability.slo import BurnRateTier, Slo
 
 DAY_SECONDS = 86400
 

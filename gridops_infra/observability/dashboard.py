@@ -9,8 +9,8 @@ from typing import Any
 
 import pulumi
 
-from .alarm_spec import AlarmSpec
-from .cloudwatch_slo import SloTierAlarms
+from gridops_infra.observability.alarm_spec import AlarmSpec
+from gridops_infra.observability.cloudwatch_slo import SloTierAlarms
 
 WIDTH = 24
 WIDGET_W = 8

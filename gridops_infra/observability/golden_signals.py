@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..metrics import Metric
-from .alarm_spec import AlarmSpec, Comparison, Severity
-from .cloudwatch_slo import failure_ratio_queries
+from gridops_infra.core.metrics import Metric
+from gridops_infra.observability.alarm_spec import AlarmSpec, Comparison, Severity
+from gridops_infra.observability.cloudwatch_slo import failure_ratio_queries
 
 GIB = 1024**3
 

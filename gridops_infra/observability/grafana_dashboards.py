@@ -17,9 +17,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .eks_contract import OTEL_SLI_METRICS
-from .prometheus_rules import SLI_ERROR_RECORD, SliMetrics, _num, _quote, _selector
-from .slo import Slo
+from gridops_infra.observability.eks.contract import OTEL_SLI_METRICS
+from gridops_infra.observability.prometheus_rules import (
+    SLI_ERROR_RECORD,
+    SliMetrics,
+    _num,
+    _quote,
+    _selector,
+)
+from gridops_infra.observability.slo import Slo
 
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 PANEL_W = 8

@@ -11,23 +11,23 @@ from typing import Any, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent, Transform, check_transforms
-from .._validation import ArgReader, check_name
-from ..alarm_topic import alarm_topic_key_policy
-from ..cdn_domain import regional_provider_args
-from ..core.aws_rules import cloudwatch
-from ..core.aws_rules.checks import where
-from ..core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
-from .alarm_spec import AlarmSpec
-from .cloudwatch_slo import SloTierAlarms, slo_alarm_specs
-from .dashboard import dashboard_body
-from .eks_args import read_eks_observability
-from .eks_managed import key_policy_statement
-from .eks_result import EksObservability
-from .eks_roles import EKS_CHILD_ROLES, iam_role_logical_names
-from .golden_signals import component_name, golden_signal_specs, kind_of
-from .slo import Slo
+from gridops_infra.cdn.domain import regional_provider_args
+from gridops_infra.core import iam
+from gridops_infra.core.alarm_topic import alarm_topic_key_policy
+from gridops_infra.core.aws_rules import cloudwatch
+from gridops_infra.core.aws_rules.checks import where
+from gridops_infra.core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
+from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.validation import ArgReader, check_name
+from gridops_infra.observability.alarm_spec import AlarmSpec
+from gridops_infra.observability.cloudwatch_slo import SloTierAlarms, slo_alarm_specs
+from gridops_infra.observability.dashboard import dashboard_body
+from gridops_infra.observability.eks.args import read_eks_observability
+from gridops_infra.observability.eks.managed import key_policy_statement
+from gridops_infra.observability.eks.result import EksObservability
+from gridops_infra.observability.eks.roles import EKS_CHILD_ROLES, iam_role_logical_names
+from gridops_infra.observability.golden_signals import component_name, golden_signal_specs, kind_of
+from gridops_infra.observability.slo import Slo
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -291,7 +291,9 @@ class ObservabilityStack(GridopsComponent):
             )
         self.eks = None
         if eks is not None:
-            from .eks_stack import build_eks_observability  # loads pulumi_kubernetes
+            from gridops_infra.observability.eks.stack import (
+                build_eks_observability,  # loads pulumi_kubernetes
+            )
 
             self.eks = build_eks_observability(
                 self,

@@ -6,29 +6,29 @@ Names load their module on first use (`core/lazy.py`).
 
 from typing import TYPE_CHECKING
 
-from ..core.lazy import lazy_exports
+from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from .base import PLATFORM_KINDS, Platform, PlatformKind
-    from .eks import EksCluster, EksClusterArgs
-    from .fargate import FargateCluster, FargateClusterArgs
-    from .single_server import SingleServer, SingleServerArgs
-    from .single_server_compose import ContainerSpec, ProxyRoute
-    from .single_server_database import SingleServerDatabase
+    from gridops_infra.platforms.base import PLATFORM_KINDS, Platform, PlatformKind
+    from gridops_infra.platforms.eks.component import EksCluster, EksClusterArgs
+    from gridops_infra.platforms.fargate.component import FargateCluster, FargateClusterArgs
+    from gridops_infra.platforms.single_server.component import SingleServer, SingleServerArgs
+    from gridops_infra.platforms.single_server.compose import ContainerSpec, ProxyRoute
+    from gridops_infra.platforms.single_server.database import SingleServerDatabase
 
 _EXPORTS = {
-    "PLATFORM_KINDS": ".base",
-    "ContainerSpec": ".single_server_compose",
-    "EksCluster": ".eks",
-    "EksClusterArgs": ".eks",
-    "FargateCluster": ".fargate",
-    "FargateClusterArgs": ".fargate",
-    "Platform": ".base",
-    "PlatformKind": ".base",
-    "ProxyRoute": ".single_server_compose",
-    "SingleServer": ".single_server",
-    "SingleServerArgs": ".single_server",
-    "SingleServerDatabase": ".single_server_database",
+    "PLATFORM_KINDS": "gridops_infra.platforms.base",
+    "ContainerSpec": "gridops_infra.platforms.single_server.compose",
+    "EksCluster": "gridops_infra.platforms.eks.component",
+    "EksClusterArgs": "gridops_infra.platforms.eks.component",
+    "FargateCluster": "gridops_infra.platforms.fargate.component",
+    "FargateClusterArgs": "gridops_infra.platforms.fargate.component",
+    "Platform": "gridops_infra.platforms.base",
+    "PlatformKind": "gridops_infra.platforms.base",
+    "ProxyRoute": "gridops_infra.platforms.single_server.compose",
+    "SingleServer": "gridops_infra.platforms.single_server.component",
+    "SingleServerArgs": "gridops_infra.platforms.single_server.component",
+    "SingleServerDatabase": "gridops_infra.platforms.single_server.database",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 

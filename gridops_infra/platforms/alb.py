@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent
-from .._validation import ArgError
-from ..buckets import access_log_settings
-from ..core.aws_rules.elb import LISTENER_RULE_PRIORITY
+from gridops_infra.core import iam
+from gridops_infra.core.aws_rules.elb import LISTENER_RULE_PRIORITY
+from gridops_infra.core.buckets import access_log_settings
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.validation import ArgError
 
 # TLS 1.3 with TLS 1.2 fallback, no TLS 1.0/1.1 (AWS's recommended ALB policy).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # pure at run time: the compose renderer imports this module
-    from ..network import Network
+    from gridops_infra.network.component import Network
 
 PlatformKind = Literal["fargate", "eks", "single-server"]
 PLATFORM_KINDS: tuple[PlatformKind, ...] = ("fargate", "eks", "single-server")

@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .._component import GridopsComponent
-from .._validation import ArgError
-from ..core.aws_rules.acm import COMMON_NAME_LENGTH
+from gridops_infra.core.aws_rules.acm import COMMON_NAME_LENGTH
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.validation import ArgError
 
 HOSTNAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 HOSTED_ZONE_ID = r"Z[A-Z0-9]{1,32}"

@@ -5,10 +5,10 @@
 - Real: `policypack/` at the repository root serves the same rules to
   `pulumi preview --policy-pack ./policypack` through pulumi-policy (`pack.serve`).
 
-Rules live in `rules_*.py`, one module per service; `all_rules()` lists them.
+Rules live in `rules/`, one module per service; `all_rules()` lists them.
 """
 
-from .engine import (
+from gridops_infra.policy.engine import (
     Enforcement,
     PolicyRuleError,
     RuleSetting,
@@ -16,8 +16,8 @@ from .engine import (
     check_plan,
     resolve_enforcement,
 )
-from .report import SCHEMA_VERSION, PolicyReport, Skipped, Violation
-from .rule import ADVISORY, MANDATORY, Rule
+from gridops_infra.policy.report import SCHEMA_VERSION, PolicyReport, Skipped, Violation
+from gridops_infra.policy.rule import ADVISORY, MANDATORY, Rule
 
 __all__ = [
     "ADVISORY",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._props import UNKNOWN, peek
+from gridops_infra.policy._props import UNKNOWN, peek
 
 ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-from .._values import as_number
+from gridops_infra.core.values import as_number
 
 
 class _Unknown:

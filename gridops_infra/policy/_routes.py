@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._props import UNKNOWN, as_list, depends_on, is_true, of_type, peek, text
+from gridops_infra.policy._props import UNKNOWN, as_list, depends_on, is_true, of_type, peek, text
 
 SUBNET = "aws:ec2/subnet:Subnet"
 VPC = "aws:ec2/vpc:Vpc"

@@ -27,17 +27,16 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError  # raised by args.not_applicable()
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from ..testing.plan import Plan, ResourceRecord, SecretValue, Unknown
-from .report import PolicyReport, RuleRun, Skipped, Violation
-from .rule import LEVELS, Level, Rule, registered
+from gridops_infra.policy.report import PolicyReport, RuleRun, Skipped, Violation
+from gridops_infra.policy.rule import LEVELS, Level, Rule, registered
+from gridops_infra.testing.plan import Plan, ResourceRecord, SecretValue, Unknown
 
 
 def _load_rule_modules() -> None:
-    """Import every `rules_*` module of this package: importing one registers its rules."""
-    package = __name__.rsplit(".", 1)[0]
+    """Import every module of `policy/rules/`: importing one registers its rules."""
+    package = "gridops_infra.policy.rules"
     for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
-        if module.name.startswith("rules_"):
-            importlib.import_module(f"{package}.{module.name}")
+        importlib.import_module(f"{package}.{module.name}")
 
 
 _load_rule_modules()

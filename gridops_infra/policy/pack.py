@@ -21,7 +21,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .engine import Enforcement, RuleSetting, resolve_enforcement
+from gridops_infra.policy.engine import Enforcement, RuleSetting, resolve_enforcement
 
 PACK_NAME = "gridops-infra"
 PACK_DESCRIPTION = (

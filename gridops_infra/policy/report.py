@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rule import Level, Rule, Severity
+from gridops_infra.policy.rule import Level, Rule, Severity
 
 SCHEMA_VERSION = 1
 

@@ -10,16 +10,16 @@ from typing import Any, TypedDict
 
 import pulumi
 
-from .._component import Transform
-from .._validation import ArgReader
-from ..core.aws_rules import sqs
-from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
-from ..core.aws_rules.checks import refuse_arg, where, whole_number_within
-from ..links import Linkable
-from ..platforms.base import Platform
-from ..service.spec import MAX_TASKS, ServiceSpec
-from ..service.spec_args import CpuArchitecture, SidecarArgs
-from .scaling import BacklogScaling
+from gridops_infra.core.aws_rules import sqs
+from gridops_infra.core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
+from gridops_infra.core.aws_rules.checks import refuse_arg, where, whole_number_within
+from gridops_infra.core.component import Transform
+from gridops_infra.core.links import Linkable
+from gridops_infra.core.validation import ArgReader
+from gridops_infra.platforms.base import Platform
+from gridops_infra.queue.scaling import BacklogScaling
+from gridops_infra.service.spec.args import CpuArchitecture, SidecarArgs
+from gridops_infra.service.spec.settings import MAX_TASKS, ServiceSpec
 
 MAX_VISIBILITY_SECONDS = 43_200  # 12 hours, SQS's limit
 MIN_RETENTION_SECONDS = 60

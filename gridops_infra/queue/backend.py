@@ -18,10 +18,10 @@ from typing import Any, Protocol
 
 import pulumi
 
-from ..metrics import Metric
-from ..service.spec import ServiceSpec
-from .args import QueueSettings
-from .sqs import QueueMetrics
+from gridops_infra.core.metrics import Metric
+from gridops_infra.queue.args import QueueSettings
+from gridops_infra.queue.sqs import QueueMetrics
+from gridops_infra.service.spec.settings import ServiceSpec
 
 
 @dataclass(frozen=True)

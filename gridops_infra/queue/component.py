@@ -8,20 +8,26 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent, check_transforms
-from .._validation import ArgError, ArgReader
-from ..core.lazy import EveryBackendsRoles, LazyModules
-from ..links import LinkGrant
-from ..metrics import Metric
-from ..platforms.base import PLATFORM_KINDS, Platform
-from ..service.spec import ServiceSpec, check_service_name
-from .args import QueueSettings, SqsWorkerQueueArgs, env_prefix, read_settings, worker_spec
-from .backend import QueueRefs, WorkerBackend
-from .iam import send_statements
-from .scaling import BacklogScaling
-from .sqs import ROLES as QUEUE_ROLES
-from .sqs import build_queues, queue_alarms
+from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.lazy import EveryBackendsRoles, LazyModules
+from gridops_infra.core.links import LinkGrant
+from gridops_infra.core.metrics import Metric
+from gridops_infra.core.validation import ArgError, ArgReader
+from gridops_infra.platforms.base import PLATFORM_KINDS, Platform
+from gridops_infra.queue.args import (
+    QueueSettings,
+    SqsWorkerQueueArgs,
+    env_prefix,
+    read_settings,
+    worker_spec,
+)
+from gridops_infra.queue.backend import QueueRefs, WorkerBackend
+from gridops_infra.queue.iam import send_statements
+from gridops_infra.queue.scaling import BacklogScaling
+from gridops_infra.queue.sqs import ROLES as QUEUE_ROLES
+from gridops_infra.queue.sqs import build_queues, queue_alarms
+from gridops_infra.service.spec.settings import ServiceSpec, check_service_name
 
 COMPONENT = "SqsWorkerQueue"
 
@@ -31,8 +37,12 @@ OWN_ROLES = (*QUEUE_ROLES, "send_policy")
 """The queue's own child roles, whatever the platform."""
 
 WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
-    __package__ or "gridops_infra.queue",
-    {"fargate": ".fargate", "eks": ".eks", "single-server": ".single_server"},
+    "gridops_infra.queue",
+    {
+        "fargate": "gridops_infra.queue.fargate.backend",
+        "eks": "gridops_infra.queue.eks.backend",
+        "single-server": "gridops_infra.queue.single_server",
+    },
 )
 
 
@@ -68,7 +78,7 @@ class SqsWorkerQueue(GridopsComponent):
     waiting -> 20 tasks), from `min_workers` (0 allowed) to `max_workers`; one waiting
     message wakes a worker from zero through a step policy.
 
-    On EksCluster (gridops_infra.queue.eks): a restricted Deployment that a KEDA
+    On EksCluster (gridops_infra.queue.eks.backend): a restricted Deployment that a KEDA
     ScaledObject (aws-sqs-queue, in-flight messages counted) scales on the same backlog
     per pod, from zero; pods get `job_timeout_seconds` after SIGTERM, with no 120 s cap,
     and Spot nodes when the cluster has a Spot group. On SingleServer

@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from .. import iam
+from gridops_infra.core import iam
 
 CONSUME_ACTIONS = (
     "sqs:ChangeMessageVisibility",

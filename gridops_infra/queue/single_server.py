@@ -54,24 +54,24 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent
-from .._validation import ArgError
-from ..links import LinkGrant
-from ..platforms.single_server import SingleServer
-from ..platforms.single_server_compose import ContainerSpec
-from ..platforms.single_server_types import instance_vcpus
-from ..service.fargate import merge_grants
-from ..service.single_server import (
+from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.links import LinkGrant
+from gridops_infra.core.validation import ArgError
+from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.platforms.single_server.compose import ContainerSpec
+from gridops_infra.platforms.single_server.types import instance_vcpus
+from gridops_infra.queue.args import QueueSettings
+from gridops_infra.queue.backend import QueueRefs, WorkerOutputs
+from gridops_infra.queue.iam import consume_statements
+from gridops_infra.service.fargate.backend import merge_grants
+from gridops_infra.service.single_server import (
     container_spec,
     host_policy_document,
     links_database,
     refuse_unsupported,
 )
-from ..service.spec import ServiceSpec
-from .args import QueueSettings
-from .backend import QueueRefs, WorkerOutputs
-from .iam import consume_statements
+from gridops_infra.service.spec.settings import ServiceSpec
 
 COMPONENT = "SqsWorkerQueue"
 CHILD_ROLES = ("compose_parameter", "host_policy")

@@ -10,11 +10,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .._component import GridopsComponent
-from ..metrics import Metric
-from .args import MAX_RETENTION_SECONDS, QueueSettings
-from .iam import tls_only_policy
-from .scaling import OLDEST_AGE, QUEUE_NAMESPACE, VISIBLE
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.metrics import Metric
+from gridops_infra.queue.args import MAX_RETENTION_SECONDS, QueueSettings
+from gridops_infra.queue.iam import tls_only_policy
+from gridops_infra.queue.scaling import OLDEST_AGE, QUEUE_NAMESPACE, VISIBLE
 
 ROLES = ("queue", "dead_letter_queue", "redrive_allow_policy", "queue_policy", "alarm")
 KMS_DATA_KEY_REUSE_SECONDS = 300

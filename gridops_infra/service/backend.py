@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import pulumi
 
-from ..metrics import Metric
-from ..platforms.base import Platform
-from .spec import ServiceSpec
+from gridops_infra.core.metrics import Metric
+from gridops_infra.platforms.base import Platform
+from gridops_infra.service.spec.settings import ServiceSpec
 
 
 class ServiceMetrics(Protocol):

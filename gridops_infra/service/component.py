@@ -6,14 +6,14 @@ from typing import cast
 
 import pulumi
 
-from .._component import GridopsComponent, Transform, check_transforms
-from .._validation import ArgError, ArgReader
-from ..core.lazy import EveryBackendsRoles, LazyModules
-from ..metrics import Metric
-from ..platforms.base import PLATFORM_KINDS, Platform
-from .backend import ServiceBackend, ServiceOutputs, slo_alarm_name
-from .spec import ServiceSpec
-from .spec_args import ServiceSpecArgs
+from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.lazy import EveryBackendsRoles, LazyModules
+from gridops_infra.core.metrics import Metric
+from gridops_infra.core.validation import ArgError, ArgReader
+from gridops_infra.platforms.base import PLATFORM_KINDS, Platform
+from gridops_infra.service.backend import ServiceBackend, ServiceOutputs, slo_alarm_name
+from gridops_infra.service.spec.args import ServiceSpecArgs
+from gridops_infra.service.spec.settings import ServiceSpec
 
 
 class StatelessServiceArgs(ServiceSpecArgs, total=False):
@@ -33,8 +33,12 @@ COMPONENT_FIELDS = ("platform", "tags", "transforms")
 # Platform kind -> the backend module that builds a ServiceSpec there (`CHILD_ROLES` /
 # `check` / `build`, see backend.py), imported when a service first runs on that kind.
 BACKENDS: LazyModules[ServiceBackend] = LazyModules(
-    __package__ or "gridops_infra.service",
-    {"fargate": ".fargate", "eks": ".eks", "single-server": ".single_server"},
+    "gridops_infra.service",
+    {
+        "fargate": "gridops_infra.service.fargate.backend",
+        "eks": "gridops_infra.service.eks.backend",
+        "single-server": "gridops_infra.service.single_server",
+    },
 )
 if set(BACKENDS) != set(PLATFORM_KINDS):
     raise ImportError("StatelessService: BACKENDS must cover every platform kind")

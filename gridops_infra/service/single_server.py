@@ -42,13 +42,14 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .. import iam
-from .._component import GridopsComponent
-from .._validation import ArgError
-from ..links import LinkGrant
-from ..metrics import Metric
-from ..platforms.single_server import SingleServer
-from ..platforms.single_server_compose import (
+from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.links import LinkGrant
+from gridops_infra.core.metrics import Metric
+from gridops_infra.core.validation import ArgError
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.platforms.single_server.compose import (
     ACCESS_LOG_SERVICE_FIELD,
     DATABASE_NETWORK,
     WEB_NETWORK,
@@ -56,14 +57,13 @@ from ..platforms.single_server_compose import (
     ProxyRoute,
     container_names,
 )
-from ..platforms.single_server_database import SingleServerDatabase
-from ..postgres import ManagedPostgresWithReplicas
-from .backend import ServiceOutputs
-from .fargate import merge_grants
-from .fargate_iam import ECR_PULL_ACTIONS, ecr_repository_arns
-from .fargate_routing import path_prefix
-from .spec import ServiceSpec
-from .spec_checks import secret_policy_arn
+from gridops_infra.platforms.single_server.database import SingleServerDatabase
+from gridops_infra.service.backend import ServiceOutputs
+from gridops_infra.service.fargate.backend import merge_grants
+from gridops_infra.service.fargate.iam import ECR_PULL_ACTIONS, ecr_repository_arns
+from gridops_infra.service.fargate.routing import path_prefix
+from gridops_infra.service.spec.checks import secret_policy_arn
+from gridops_infra.service.spec.settings import ServiceSpec
 
 CHILD_ROLES = ("compose_parameter", "host_policy", "metric_filter")
 DEFAULT_LOG_RETENTION_DAYS = 30

@@ -5,11 +5,23 @@ plan = preview(my_program, config={"aws:region": "eu-west-1"})
 assert plan.of_type("aws:ec2/vpc:Vpc")
 """
 
-from .engine import PreviewTimeoutError, preview
-from .functions import UnmockedInvokeError
-from .mocks import DuplicateResourceError, GridopsMocks, RecordingMonitor, StackReferenceError
-from .plan import Plan, ResourceRecord, SecretValue, contains_secret, reveal, to_jsonable
-from .project import ProjectError, load_project
+from gridops_infra.testing.engine import PreviewTimeoutError, preview
+from gridops_infra.testing.functions import UnmockedInvokeError
+from gridops_infra.testing.mocks import (
+    DuplicateResourceError,
+    GridopsMocks,
+    RecordingMonitor,
+    StackReferenceError,
+)
+from gridops_infra.testing.plan import (
+    Plan,
+    ResourceRecord,
+    SecretValue,
+    contains_secret,
+    reveal,
+    to_jsonable,
+)
+from gridops_infra.testing.project import ProjectError, load_project
 
 __all__ = [
     "DuplicateResourceError",

@@ -29,10 +29,15 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop
 
-from .mocks import DiagnosticsLogger, GridopsMocks, ProgramOutput, RecordingMonitor
-from .outputs import DEFAULT_REGION
-from .plan import Plan
-from .project import ProjectSpec, load_project, normalize_config
+from gridops_infra.testing.mocks import (
+    DiagnosticsLogger,
+    GridopsMocks,
+    ProgramOutput,
+    RecordingMonitor,
+)
+from gridops_infra.testing.outputs import DEFAULT_REGION
+from gridops_infra.testing.plan import Plan
+from gridops_infra.testing.project import ProjectSpec, load_project, normalize_config
 
 Program = Callable[[], Any]
 

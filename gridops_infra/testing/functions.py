@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .outputs import ACCOUNT_ID, short_hash
+from gridops_infra.testing.outputs import ACCOUNT_ID, short_hash
 
 # Availability zones per region the mocks know; other regions get three zones a-c.
 REGION_AZS: dict[str, int] = {

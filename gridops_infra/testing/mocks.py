@@ -15,9 +15,9 @@ from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from .functions import answer
-from .outputs import DEFAULT_REGION, resource_outputs, short_hash
-from .plan import UNKNOWN, ResourceRecord, SecretValue
+from gridops_infra.testing.functions import answer
+from gridops_infra.testing.outputs import DEFAULT_REGION, resource_outputs, short_hash
+from gridops_infra.testing.plan import UNKNOWN, ResourceRecord, SecretValue
 
 _SECRET_SIG = rpc._special_secret_sig
 _UNTOLD = "?"  # a qualified type the monitor cannot know (see RecordingMonitor._claim_urn)

@@ -9,7 +9,7 @@ import pulumi_aws as aws
 import pytest
 
 from gridops_infra.analysis import compare, estimate_cost, load_prices
-from gridops_infra.analysis.cost import (
+from gridops_infra.analysis.cost.estimate import (
     COMPONENT_TOTAL_KEYS,
     COST_LINE_KEYS,
     COST_REPORT_KEYS,
@@ -19,7 +19,7 @@ from gridops_infra.analysis.cost import (
     USAGE_DEFAULTS,
     split_tasks,
 )
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 
 PRICES = load_prices()

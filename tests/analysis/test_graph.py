@@ -13,11 +13,11 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra._component import GridopsComponent
 from gridops_infra.analysis import build_diagram, to_dot, to_mermaid, to_png
 from gridops_infra.analysis import graph as graph_module
 from gridops_infra.analysis.graph import COMPONENT_LEVEL_ABOVE, PlanIndex
-from gridops_infra.network import Network
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 
 ROOT = Path(__file__).resolve().parents[2]

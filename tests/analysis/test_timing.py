@@ -17,7 +17,7 @@ from gridops_infra.analysis.timing import (
     create_seconds,
     durations_for,
 )
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.testing import Plan, ResourceRecord, preview
 
 

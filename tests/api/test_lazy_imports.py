@@ -47,5 +47,5 @@ def test_the_fargate_stage_never_loads_pulumi_kubernetes() -> None:
 def test_importing_the_package_loads_no_component() -> None:
     loaded = probe("single-server")["after_import"]
     assert not [m for m in loaded if m.startswith("pulumi_kubernetes")]
-    assert "gridops_infra.platforms.eks" not in loaded
+    assert "gridops_infra.platforms.eks.component" not in loaded
     assert "gridops_infra.service.component" not in loaded

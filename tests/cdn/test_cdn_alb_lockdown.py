@@ -17,8 +17,8 @@ from cdn_programs import (
     origins,
 )
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import contains_secret, preview, reveal

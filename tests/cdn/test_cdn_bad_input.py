@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from cdn_programs import API_IMAGE, ZONE
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
-from gridops_infra.platforms.single_server import SingleServer
+from gridops_infra.platforms.single_server.component import SingleServer
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

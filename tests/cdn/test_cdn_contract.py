@@ -18,8 +18,8 @@ from cdn_programs import (
     origins,
 )
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.network.component import Network
 from gridops_infra.observability.golden_signals import golden_signal_specs
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.policy import check_plan

@@ -8,9 +8,9 @@ import pulumi
 import pytest
 from cdn_programs import API_IMAGE, DISTRIBUTION, ZONE, distribution
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.cdn_waf import BODY_SIZE_RULE, COMMON_RULE_SET
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.cdn.waf import BODY_SIZE_RULE, COMMON_RULE_SET
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.policy import check_plan
 from gridops_infra.service import StatelessService

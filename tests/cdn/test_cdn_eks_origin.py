@@ -16,11 +16,11 @@ import pulumi_aws as aws
 import pytest
 from cdn_programs import API_IMAGE, CLOUDFRONT_PREFIX_LIST_ID, DISTRIBUTION, ZONE, origins
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import EksCluster
 from gridops_infra.service import StatelessService
-from gridops_infra.service.eks_metrics import load_balancer_tags
+from gridops_infra.service.eks.metrics import load_balancer_tags
 from gridops_infra.testing import Plan, SecretValue, contains_secret, preview, reveal
 
 INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"

@@ -19,7 +19,7 @@ import pytest
 from cdn_programs import API_IMAGE, CLOUDFRONT_PREFIX_LIST_ID, ZONE, ingress_of, origins
 
 from gridops_infra import CdnFrontend, Network, SingleServer, StatelessService
-from gridops_infra.platforms.single_server_compose import render_caddyfile
+from gridops_infra.platforms.single_server.compose import render_caddyfile
 from gridops_infra.testing import Plan, SecretValue, preview, reveal
 
 PARAMETER = "aws:ssm/parameter:Parameter"

@@ -10,9 +10,9 @@ import pulumi
 import pytest
 from cdn_programs import API_IMAGE, CACHING_OPTIMIZED, DISTRIBUTION, behaviors, origins
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.cdn_static import content_type, site_files
-from gridops_infra.network import Network
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.cdn.static import content_type, site_files
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

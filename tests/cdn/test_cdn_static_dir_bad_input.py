@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.cdn import CdnFrontend
+from gridops_infra.cdn.component import CdnFrontend
 from gridops_infra.testing import preview
 
 BAD: list[tuple[str, str, str]] = [

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gridops_infra.analysis.cost import COST_REPORT_KEYS
+from gridops_infra.analysis.cost.estimate import COST_REPORT_KEYS
 from gridops_infra.analysis.timing import TIMING_REPORT_KEYS, UPDATE_REPORT_KEYS
-from gridops_infra.cli import app
-from gridops_infra.commands import register_all
+from gridops_infra.cli.app import app
+from gridops_infra.cli.commands import register_all
 
 ROOT = Path(__file__).resolve().parents[2]
 if not app.registered_commands:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gridops_infra.cli import app
-from gridops_infra.commands import register_all
+from gridops_infra.cli.app import app
+from gridops_infra.cli.commands import register_all
 
 ROOT = Path(__file__).resolve().parents[2]
 if not app.registered_commands:

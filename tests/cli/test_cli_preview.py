@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gridops_infra.cli import app, main
+from gridops_infra.cli.app import app, main
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -19,7 +19,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module", autouse=True)
 def _commands() -> None:
-    from gridops_infra.commands import register_all
+    from gridops_infra.cli.commands import register_all
 
     if not app.registered_commands:
         register_all(app)
@@ -97,7 +97,7 @@ def test_console_script_end_to_end_from_another_directory(tmp_path: Path) -> Non
         [
             sys.executable,
             "-c",
-            "from gridops_infra.cli import main; main()",
+            "from gridops_infra.cli.app import main; main()",
             "preview",
             "single-server",
         ],
@@ -110,7 +110,13 @@ def test_console_script_end_to_end_from_another_directory(tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "stage single-server" in proc.stdout
     bad = subprocess.run(
-        [sys.executable, "-c", "from gridops_infra.cli import main; main()", "preview", "nowhere"],
+        [
+            sys.executable,
+            "-c",
+            "from gridops_infra.cli.app import main; main()",
+            "preview",
+            "nowhere",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gridops_infra.cli import app
-from gridops_infra.commands import loading, register_all
+from gridops_infra.cli.app import app
+from gridops_infra.cli.commands import loading, register_all
 
 ROOT = Path(__file__).resolve().parents[2]
 if not app.registered_commands:

@@ -29,7 +29,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def gridops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from gridops_infra.cli import main; main()", *args],
+        [sys.executable, "-c", "from gridops_infra.cli.app import main; main()", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -8,8 +8,8 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.postgres import ManagedPostgresWithReplicas
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 from gridops_infra.testing.validators import iam_findings
 

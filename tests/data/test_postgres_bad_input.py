@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.postgres import ManagedPostgresWithReplicas
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 
 AURORA = {"engine_mode": "aurora"}

@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.links import Linkable
-from gridops_infra.network import Network
-from gridops_infra.postgres import ManagedPostgresWithReplicas
+from gridops_infra.core.links import Linkable
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.plan import SecretValue
 

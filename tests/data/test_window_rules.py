@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra import maintenance_windows as mw
-from gridops_infra.network import Network
-from gridops_infra.postgres import ManagedPostgresWithReplicas
-from gridops_infra.postgres_settings import parse_postgres_args
-from gridops_infra.redis import RedisCache
-from gridops_infra.redis_settings import parse_cache_args
+from gridops_infra.core import maintenance_windows as mw
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.data.postgres.settings import parse_postgres_args
+from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.data.redis.settings import parse_cache_args
+from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 
 AURORA = {"engine_mode": "aurora"}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra.cdn import CdnFrontend
-from gridops_infra.network import Network
-from gridops_infra.platforms.fargate import FargateCluster
+from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.fargate.component import FargateCluster
 
 from .edge_reports import assert_policy_accepts, assert_policy_refuses
 

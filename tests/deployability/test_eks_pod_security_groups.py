@@ -37,21 +37,21 @@ from gridops_infra.core.aws_rules.eks_pod_security_groups import (
     RESOURCE_CONTROLLER_POLICY,
     TRUNK_INSTANCE_TYPES,
 )
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.eks_catalog import (
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.catalog import (
     ARM64_FAMILIES,
     NO_TRUNK_FAMILIES,
     X86_FAMILIES,
     branch_interfaces,
     supports_pod_security_groups,
 )
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.policy.engine import check_plan
-from gridops_infra.postgres import ManagedPostgresWithReplicas
 from gridops_infra.queue import SqsWorkerQueue
-from gridops_infra.redis import RedisCache
 from gridops_infra.service import StatelessService
-from gridops_infra.service.eks_pod_security import security_group_policy
+from gridops_infra.service.eks.pod_security import security_group_policy
 from gridops_infra.testing import preview, reveal
 
 SGP = "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy"

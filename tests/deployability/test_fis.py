@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.fargate import FargateCluster
-from gridops_infra.resilience import ResilienceDrills
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.fargate.component import FargateCluster
+from gridops_infra.resilience.component import ResilienceDrills
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import reveal
 

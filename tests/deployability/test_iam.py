@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 from gridops_infra.delivery.github import GithubDeployRole
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.fargate import FargateCluster
+from gridops_infra.platforms.eks.component import EksCluster
+from gridops_infra.platforms.fargate.component import FargateCluster
 from gridops_infra.policy import check_plan
-from gridops_infra.postgres import ManagedPostgresWithReplicas
-from gridops_infra.resilience import ResilienceDrills
+from gridops_infra.resilience.component import ResilienceDrills
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import reveal
 

@@ -19,7 +19,7 @@ from gridops_infra import (
     SqsWorkerQueue,
     StatelessService,
 )
-from gridops_infra.analysis.cost import estimate_cost
+from gridops_infra.analysis.cost.estimate import estimate_cost
 from gridops_infra.core.aws_rules.vpc_endpoints import (
     AWSLOGS_ENDPOINT,
     ECR_PRIVATE_REGISTRY_ONLY,
@@ -28,8 +28,8 @@ from gridops_infra.core.aws_rules.vpc_endpoints import (
     SECRETS_ENDPOINTS,
     SERVICE_API_ENDPOINT,
 )
-from gridops_infra.network_endpoints import BUNDLES
-from gridops_infra.network_reference import NetworkReference
+from gridops_infra.network.endpoints import BUNDLES
+from gridops_infra.network.reference import NetworkReference
 from gridops_infra.policy import check_plan
 from gridops_infra.testing import Plan, preview
 

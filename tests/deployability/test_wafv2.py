@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra.cdn import CdnFrontend
+from gridops_infra.cdn.component import CdnFrontend
 from gridops_infra.testing import reveal
 
 from .edge_reports import assert_policy_accepts, assert_policy_refuses

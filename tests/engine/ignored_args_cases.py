@@ -41,14 +41,14 @@ from gridops_infra import (
     SqsWorkerQueueArgs,
     StatelessService,
 )
+from gridops_infra.data.postgres.args import ReaderAutoscalingArgs, ServerlessV2Args
 from gridops_infra.delivery.argocd import ArgoCdGitOpsArgs
-from gridops_infra.network_reference import NetworkReference
-from gridops_infra.platforms.eks_args import EksClusterArgs
-from gridops_infra.platforms.fargate_args import FargateClusterArgs
-from gridops_infra.platforms.single_server_args import SingleServerArgs
-from gridops_infra.postgres_args import ReaderAutoscalingArgs, ServerlessV2Args
+from gridops_infra.network.reference import NetworkReference
+from gridops_infra.platforms.eks.args import EksClusterArgs
+from gridops_infra.platforms.fargate.args import FargateClusterArgs
+from gridops_infra.platforms.single_server.args import SingleServerArgs
 from gridops_infra.service.component import StatelessServiceArgs
-from gridops_infra.service.spec_args import ScheduledScalingArgs, SidecarArgs, SpotArgs
+from gridops_infra.service.spec.args import ScheduledScalingArgs, SidecarArgs, SpotArgs
 
 SUBJECT = "subject"
 """The name of the component under test (its children start with it)."""

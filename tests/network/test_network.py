@@ -8,7 +8,7 @@ from itertools import combinations
 
 import pytest
 
-from gridops_infra.network import Network, plan_subnets
+from gridops_infra.network.component import Network, plan_subnets
 from gridops_infra.testing import preview
 from gridops_infra.testing.validators import iam_findings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.observability.stack import ObservabilityStack
 from gridops_infra.platforms import EksCluster, FargateCluster, SingleServer
 from gridops_infra.policy import check_plan

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from gridops_infra.observability import Slo
-from gridops_infra.observability.eks_contract import (
+from gridops_infra.observability.eks.contract import (
     EXPORTER_SERIES,
     OTEL_SLI_METRICS,
     OTLP_ENDPOINT,

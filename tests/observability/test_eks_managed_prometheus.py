@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
-from gridops_infra.observability.eks_contract import OTEL_SLI_METRICS
+from gridops_infra.observability.eks.contract import OTEL_SLI_METRICS
 from gridops_infra.observability.prometheus_rules import rule_groups
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview
 from gridops_infra.testing.validators import iam_findings

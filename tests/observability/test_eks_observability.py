@@ -19,10 +19,13 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from gridops_infra.network import Network
-from gridops_infra.observability import Slo, alert_name, eks_grafana, eks_otel, eks_prometheus
-from gridops_infra.observability.eks_args import CHART_VERSIONS
-from gridops_infra.observability.eks_contract import (
+from gridops_infra.network.component import Network
+from gridops_infra.observability import Slo, alert_name
+from gridops_infra.observability.eks import grafana as eks_grafana
+from gridops_infra.observability.eks import otel as eks_otel
+from gridops_infra.observability.eks import prometheus as eks_prometheus
+from gridops_infra.observability.eks.args import CHART_VERSIONS
+from gridops_infra.observability.eks.contract import (
     COLLECTOR_NAME,
     EXPORTER_SERIES,
     MONITORING_NAMESPACE,
@@ -33,7 +36,7 @@ from gridops_infra.observability.eks_contract import (
 )
 from gridops_infra.observability.grafana_dashboards import dashboard_queries, promql_metric_names
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import contains_secret, preview, reveal
 from gridops_infra.testing.validators import iam_findings

@@ -9,11 +9,11 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
-from gridops_infra.observability.eks_prometheus import STORAGE_CLASS
+from gridops_infra.observability.eks.prometheus import STORAGE_CLASS
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview
 
@@ -129,7 +129,7 @@ def _cloudwatch_only() -> None:
         name = "api"
 
         def metric_cpu(self):
-            from gridops_infra.metrics import Metric
+            from gridops_infra.core.metrics import Metric
 
             return Metric("AWS/ECS", "CPUUtilization", {"ServiceName": "api"}, "Average")
 
@@ -159,7 +159,7 @@ def _bad_inputs() -> None:
         name = "legacy"
 
         def metric_cpu(self):
-            from gridops_infra.metrics import Metric
+            from gridops_infra.core.metrics import Metric
 
             return Metric("AWS/EC2", "CPUUtilization", {"InstanceId": "i-1"}, "Average")
 

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.metrics import Metric
+from gridops_infra.core.metrics import Metric
 from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
 from gridops_infra.testing import preview

@@ -81,7 +81,7 @@ def test_cloudfront_widgets_read_us_east_1(plan) -> None:
 def test_an_alarm_over_metrics_of_two_regions_is_refused_before_registering() -> None:
     """A service whose 5xx count lives in us-east-1 but whose request count lives in the
     stack's region cannot have one CloudWatch alarm over both."""
-    from gridops_infra.metrics import Metric
+    from gridops_infra.core.metrics import Metric
     from gridops_infra.observability import Slo
 
     class StatelessService:  # the stand-in shape the observability tests use

@@ -11,7 +11,7 @@ import json
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.metrics import Metric
+from gridops_infra.core.metrics import Metric
 from gridops_infra.observability import Slo
 from gridops_infra.observability.cloudwatch_slo import window_periods
 from gridops_infra.observability.stack import ObservabilityStack

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms.base import Platform
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.eks_catalog import CHART_VERSIONS
+from gridops_infra.platforms.eks.catalog import CHART_VERSIONS
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.testing import contains_secret, preview, reveal
 

@@ -28,8 +28,8 @@ import json
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.validators import iam_findings
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.eks_catalog import instance_type_problem
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.catalog import instance_type_problem
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.testing import preview
 
 BAD: dict[str, tuple[dict[str, Any], str]] = {

@@ -36,12 +36,12 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.eks_args import read_eks_args
-from gridops_infra.platforms.eks_catalog import OPTIONAL_CHART_VERSIONS
-from gridops_infra.platforms.eks_karpenter import INTERRUPTION_EVENTS
-from gridops_infra.platforms.eks_karpenter_manifests import (
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.args import read_eks_args
+from gridops_infra.platforms.eks.catalog import OPTIONAL_CHART_VERSIONS
+from gridops_infra.platforms.eks.component import EksCluster
+from gridops_infra.platforms.eks.karpenter import INTERRUPTION_EVENTS
+from gridops_infra.platforms.eks.karpenter_manifests import (
     ec2_node_class,
     limits,
     node_pools,
@@ -371,7 +371,7 @@ def test_x86_cluster_without_spot_has_one_amd64_pool(x86_plan):
 
 
 def test_limits_take_the_largest_type_by_cpu_then_memory():
-    from gridops_infra.platforms.eks_args import NodePool
+    from gridops_infra.platforms.eks.args import NodePool
 
     pool = NodePool("ON_DEMAND", ("c7g.2xlarge", "r7g.2xlarge", "m7g.xlarge"), 1, 1, 3)
     assert limits(pool) == {"cpu": "24", "memory": f"{3 * 64 * 1024}Mi"}
@@ -448,8 +448,8 @@ def test_pure_renderers_match_the_plan(plan):
 
     def program() -> None:
         net = Network("kp", {"az_count": 3, "nat": "single"})
-        from gridops_infra._validation import ArgReader
-        from gridops_infra.platforms.eks_args import EksClusterArgs
+        from gridops_infra.core.validation import ArgReader
+        from gridops_infra.platforms.eks.args import EksClusterArgs
 
         a = ArgReader("EksCluster", "kp", {**cluster_args, "network": net},
                       EksClusterArgs.__annotations__)  # fmt: skip

@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from parliament import analyze_policy_string
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster, Platform
 from gridops_infra.platforms.alb import (
     FIRST_CATCH_ALL_PRIORITY,

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
-from gridops_infra.platforms.single_server import SingleServer
+from gridops_infra.platforms.single_server.component import SingleServer
 from gridops_infra.testing import preview
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"

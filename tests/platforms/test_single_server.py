@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.single_server import SingleServer
-from gridops_infra.platforms.single_server_compose import ContainerSpec, ProxyRoute
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.platforms.single_server.compose import ContainerSpec, ProxyRoute
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.plan import Plan, ResourceRecord

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.platforms import single_server_agent as agent
-from gridops_infra.platforms.single_server_compose import (
+from gridops_infra.platforms.single_server import agent
+from gridops_infra.platforms.single_server.compose import (
     NETWORKS,
     ContainerSpec,
     ProxyRoute,

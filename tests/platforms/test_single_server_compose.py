@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gridops_infra.platforms.single_server_backup import render_backup_script
-from gridops_infra.platforms.single_server_compose import (
+from gridops_infra.platforms.single_server.backup import render_backup_script
+from gridops_infra.platforms.single_server.compose import (
     NETWORKS,
     ContainerSpec,
     ProxyRoute,
@@ -29,7 +29,7 @@ from gridops_infra.platforms.single_server_compose import (
     render_compose,
     route_file_name,
 )
-from gridops_infra.platforms.single_server_userdata import (
+from gridops_infra.platforms.single_server.userdata import (
     AGENT_SOURCE,
     HostSettings,
     encode_user_data,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.single_server import SingleServer
-from gridops_infra.postgres import ManagedPostgresWithReplicas
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.single_server.component import SingleServer
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

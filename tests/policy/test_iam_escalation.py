@@ -11,7 +11,7 @@ import pulumi_aws as aws
 import pytest
 
 from gridops_infra import FargateCluster, Network, StatelessService
-from gridops_infra.iam_escalation import covers_any_role, escalations
+from gridops_infra.core.iam_escalation import covers_any_role, escalations
 from gridops_infra.policy import check_plan
 from gridops_infra.testing import preview
 from gridops_infra.testing.validators import iam_findings

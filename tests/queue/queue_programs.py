@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from gridops_infra.links import LinkGrant
+from gridops_infra.core.links import LinkGrant
 from gridops_infra.testing import Plan, reveal
 
 REGION, ACCOUNT = "us-east-1", "123456789012"

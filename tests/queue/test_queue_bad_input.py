@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from queue_programs import WORKER_IMAGE
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.platforms.base import PLATFORM_KINDS
 from gridops_infra.queue import WORKER_BACKENDS, SqsWorkerQueue

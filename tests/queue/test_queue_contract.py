@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from queue_programs import ALARM, QUEUE, WORKER_IMAGE, children, component_record
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.policy import check_plan
 from gridops_infra.queue import SqsWorkerQueue

@@ -14,13 +14,13 @@ import pulumi
 import pytest
 from queue_programs import QUEUE, ROLE_POLICY, WORKER_IMAGE, doc
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.eks_catalog import CHART_VERSIONS
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.catalog import CHART_VERSIONS
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.policy import check_plan
-from gridops_infra.postgres import ManagedPostgresWithReplicas
 from gridops_infra.queue import SqsWorkerQueue
-from gridops_infra.redis import RedisCache
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import SecretValue, preview, reveal
 from gridops_infra.testing.validators import iam_findings

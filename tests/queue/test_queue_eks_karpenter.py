@@ -11,16 +11,16 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from gridops_infra._validation import ArgReader
+from gridops_infra.core.validation import ArgReader
 from gridops_infra.queue.args import SqsWorkerQueueArgs, read_settings, worker_spec
-from gridops_infra.queue.eks_manifests import (
+from gridops_infra.queue.eks.manifests import (
     DO_NOT_DISRUPT,
     SAFE_TO_EVICT,
     QueueTarget,
     deployment,
     worker_manifests,
 )
-from gridops_infra.service.eks_manifests import Resolved
+from gridops_infra.service.eks.manifests import Resolved
 
 IMAGE = "ghcr.io/acme/worker:1.4.2"
 TARGET = QueueTarget(

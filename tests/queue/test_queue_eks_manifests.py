@@ -27,17 +27,17 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from gridops_infra._validation import ArgReader
-from gridops_infra.platforms.eks_catalog import KUBERNETES_VERSIONS
+from gridops_infra.core.validation import ArgReader
+from gridops_infra.platforms.eks.catalog import KUBERNETES_VERSIONS
 from gridops_infra.queue.args import QueueSettings, SqsWorkerQueueArgs, read_settings, worker_spec
-from gridops_infra.queue.eks_manifests import (
+from gridops_infra.queue.eks.manifests import (
     SAFE_TO_EVICT,
     QueueTarget,
     queue_length,
     worker_manifests,
 )
-from gridops_infra.service.eks_manifests import Resolved
-from gridops_infra.service.spec import ServiceSpec
+from gridops_infra.service.eks.manifests import Resolved
+from gridops_infra.service.spec.settings import ServiceSpec
 
 CHECKOV = Path(sys.executable).parent / "checkov"
 IMAGE = "ghcr.io/acme/worker:1.4.2"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from queue_programs import POLICY, QUEUE, WORKER_IMAGE
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.testing import preview

@@ -11,7 +11,7 @@ import pulumi
 import pytest
 from queue_programs import ALARM, POLICY, QUEUE, WORKER_IMAGE
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.queue.scaling import WAKE_EXPRESSION, BacklogScaling

@@ -9,8 +9,8 @@ import pulumi
 import pytest
 from queue_programs import ACCOUNT, QUEUE, REGION, ROLE_POLICY, WORKER_IMAGE, doc
 
-from gridops_infra.links import Linkable
-from gridops_infra.network import Network
+from gridops_infra.core.links import Linkable
+from gridops_infra.network.component import Network
 from gridops_infra.observability.golden_signals import golden_signal_specs
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue

@@ -20,9 +20,9 @@ import yaml
 from queue_programs import DB_SECRET, QUEUE, ROLE_POLICY, WORKER_IMAGE, FakeDatabase, doc
 
 from gridops_infra import RedisCache, StatelessService
-from gridops_infra.network import Network
-from gridops_infra.platforms.single_server import SingleServer
-from gridops_infra.platforms.single_server_compose import ContainerSpec
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.platforms.single_server.compose import ContainerSpec
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.testing import contains_secret, preview, reveal

@@ -9,7 +9,7 @@ import pulumi
 import pytest
 from queue_programs import ACCOUNT, QUEUE, REGION, WORKER_IMAGE, doc
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.testing import preview

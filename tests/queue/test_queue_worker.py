@@ -20,7 +20,7 @@ from queue_programs import (
     doc,
 )
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.testing import preview

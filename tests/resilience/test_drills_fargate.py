@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from fis_request import create_request, request_errors
 
-from gridops_infra.network import Network
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.fargate import FargateCluster
-from gridops_infra.postgres import ManagedPostgresWithReplicas
-from gridops_infra.redis import RedisCache
-from gridops_infra.resilience import ResilienceDrills
+from gridops_infra.platforms.fargate.component import FargateCluster
+from gridops_infra.resilience.component import ResilienceDrills
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.validators import iam_findings

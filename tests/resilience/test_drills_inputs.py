@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
-from gridops_infra.platforms.fargate import FargateCluster
-from gridops_infra.platforms.single_server import SingleServer
-from gridops_infra.postgres import ManagedPostgresWithReplicas
-from gridops_infra.redis import RedisCache
-from gridops_infra.resilience import ResilienceDrills
+from gridops_infra.platforms.fargate.component import FargateCluster
+from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.resilience.component import ResilienceDrills
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal
 
@@ -274,7 +274,7 @@ def test_transforms_reach_every_drill_role(tuned) -> None:
 
 
 def test_iso_durations() -> None:
-    from gridops_infra.resilience_experiments import iso_duration
+    from gridops_infra.resilience.experiments import iso_duration
 
     assert [iso_duration(s) for s in (60, 90, 600, 3600, 3661, 43200)] == [
         "PT1M",

@@ -25,11 +25,11 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from gridops_infra.platforms.eks_catalog import KUBERNETES_VERSIONS
-from gridops_infra.service import eks_secrets
-from gridops_infra.service.eks_manifests import CdnLock, Resolved, workload_manifests
-from gridops_infra.service.eks_pods import millicores
-from gridops_infra.service.spec import ServiceSpec
+from gridops_infra.platforms.eks.catalog import KUBERNETES_VERSIONS
+from gridops_infra.service.eks import secrets as eks_secrets
+from gridops_infra.service.eks.manifests import CdnLock, Resolved, workload_manifests
+from gridops_infra.service.eks.pods import millicores
+from gridops_infra.service.spec.settings import ServiceSpec
 
 CHECKOV = Path(sys.executable).parent / "checkov"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf"

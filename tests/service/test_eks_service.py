@@ -8,12 +8,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from gridops_infra import iam
-from gridops_infra.links import LinkGrant
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.core import iam
+from gridops_infra.core.links import LinkGrant
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.policy.engine import check_plan
-from gridops_infra.postgres import ManagedPostgresWithReplicas
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.validators import iam_findings

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview
 

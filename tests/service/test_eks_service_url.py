@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from gridops_infra.network import Network
-from gridops_infra.platforms.eks import EksCluster
-from gridops_infra.platforms.fargate import FargateCluster
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.eks.component import EksCluster
+from gridops_infra.platforms.fargate.component import FargateCluster
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import Plan, preview
 

@@ -15,7 +15,7 @@ from botocore.validate import ParamValidator
 from metric_math import evaluate
 from parliament import analyze_policy_string
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

@@ -11,9 +11,9 @@ import pulumi
 import pytest
 from parliament import analyze_policy_string
 
-from gridops_infra import iam
-from gridops_infra.links import Linkable, LinkGrant
-from gridops_infra.network import Network
+from gridops_infra.core import iam
+from gridops_infra.core.links import Linkable, LinkGrant
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview, reveal

@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
 from gridops_infra.service import ServiceSpec, StatelessService
 from gridops_infra.testing import preview
@@ -341,12 +341,12 @@ def _field_docs(module: Any, class_name: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("module_name", "class_name"),
     [
-        ("gridops_infra.service.spec_args", "ServiceSpecArgs"),
-        ("gridops_infra.service.spec_args", "SidecarArgs"),
-        ("gridops_infra.service.spec_args", "ScheduledScalingArgs"),
-        ("gridops_infra.service.spec_args", "SpotArgs"),
+        ("gridops_infra.service.spec.args", "ServiceSpecArgs"),
+        ("gridops_infra.service.spec.args", "SidecarArgs"),
+        ("gridops_infra.service.spec.args", "ScheduledScalingArgs"),
+        ("gridops_infra.service.spec.args", "SpotArgs"),
         ("gridops_infra.service.component", "StatelessServiceArgs"),
-        ("gridops_infra.platforms.fargate_args", "FargateClusterArgs"),
+        ("gridops_infra.platforms.fargate.args", "FargateClusterArgs"),
     ],
 )
 def test_every_argument_documents_its_default_or_that_it_is_required(module_name, class_name):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from gridops_infra.network import Network
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import EksCluster, FargateCluster
-from gridops_infra.postgres import ManagedPostgresWithReplicas
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview

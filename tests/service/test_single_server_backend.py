@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from gridops_infra.links import LinkGrant
-from gridops_infra.network import Network
-from gridops_infra.platforms.single_server import SingleServer
+from gridops_infra.core.links import LinkGrant
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.single_server.component import SingleServer
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.service.component import StatelessService
 from gridops_infra.testing import preview, reveal

@@ -17,9 +17,9 @@ import pytest
 from botocore.validate import ParamValidator
 from parliament import analyze_policy_string
 
-from gridops_infra.network import Network
+from gridops_infra.network.component import Network
 from gridops_infra.platforms import FargateCluster
-from gridops_infra.platforms.eks import EksCluster
+from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview
 

@@ -3,7 +3,7 @@
 import pulumi
 
 from gridops_infra import FargateCluster, StatelessService
-from gridops_infra.network_reference import NetworkReference
+from gridops_infra.network.reference import NetworkReference
 
 config = pulumi.Config()
 platform = pulumi.StackReference(config.require("platform_stack"))

@@ -18,7 +18,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-from ..._validation import ArgError
+from gridops_infra.core.validation import ArgError
 
 _CATALOGUE: dict[str, AwsRule] = {}
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from ..._validation import ArgError, ArgReader
-from . import AwsRule
+from gridops_infra.core.aws_rules import AwsRule
+from gridops_infra.core.validation import ArgError, ArgReader
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ create."""
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "Amazon CloudWatch"
 LOGS = "Amazon CloudWatch Logs"

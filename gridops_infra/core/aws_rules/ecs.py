@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "Amazon ECS"
 

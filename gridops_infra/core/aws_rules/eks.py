@@ -3,7 +3,7 @@ groups."""
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "Amazon EKS"
 

@@ -7,7 +7,7 @@ or cache linked by a workload admits that workload's Pods only, not every node.
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "Amazon EKS"
 GUIDE = "https://docs.aws.amazon.com/eks/latest/userguide"

@@ -3,7 +3,7 @@ CreateDBProxy refuse for the databases ManagedPostgresWithReplicas builds."""
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "Amazon RDS"
 CREATE_DB_INSTANCE = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 TOPIC_NAME = aws_rule(
     id="sns-topic-name",

@@ -3,7 +3,7 @@ PrivateLink) for each AWS service it calls, and images from a registry those end
 
 from __future__ import annotations
 
-from . import aws_rule
+from gridops_infra.core.aws_rules import aws_rule
 
 _SERVICE = "Amazon VPC endpoints (AWS PrivateLink)"
 _ECR_ENDPOINTS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"

@@ -1,0 +1,103 @@
+"""Pricers for EC2 capacity: EKS control planes, node groups, instances, autoscaling groups
+and EBS volumes."""
+
+from __future__ import annotations
+
+from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext, hourly, money
+from gridops_infra.core.values import as_number
+from gridops_infra.testing.plan import ResourceRecord
+
+
+def eks_cluster(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    monthly, formula = hourly(ctx, ctx.rate("eks", "cluster_hour"), "EKS control plane")
+    return Price(monthly, formula + " (standard support)")
+
+
+def _ec2_rate(ctx: PricingContext, instance_type: str) -> float:
+    rate = ctx.table.lookup("ec2_instance_hour", instance_type)
+    if rate is None:
+        raise NotPriced(f"instance type {instance_type} is not in the price table")
+    return rate
+
+
+def _ebs_monthly(ctx: PricingContext, size: float, kind: str) -> float:
+    rate = ctx.table.data["ebs"]["gb_month"].get(kind)
+    if rate is None:
+        raise NotPriced(f"EBS volume type {kind} is not in the price table")
+    return size * float(rate)
+
+
+def node_group(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    scaling = rec.inputs.get("scalingConfig") or {}
+    count = as_number(scaling.get("desiredSize"), None)
+    if count is None:
+        raise NotPriced("scalingConfig.desiredSize is missing")
+    types = rec.inputs.get("instanceTypes") or []
+    if not types and rec.inputs.get("launchTemplate"):
+        raise NotPriced("instance type is set in a launch template, not on the node group")
+    instance_type = str(types[0]) if types else "t3.medium"
+    rate = _ec2_rate(ctx, instance_type)
+    spot = str(rec.inputs.get("capacityType", "ON_DEMAND")).upper() == "SPOT"
+    if spot:
+        rate *= 1 - ctx.rate("ec2", "spot_discount")
+        ctx.note(ctx.table.data["ec2"]["spot_discount_note"])
+    monthly, formula = hourly(ctx, rate, f"{instance_type}{' spot' if spot else ''}", count)
+    if not rec.inputs.get("launchTemplate"):
+        disk = as_number(rec.inputs.get("diskSize"), 20.0) or 20.0
+        monthly += count * _ebs_monthly(ctx, disk, "gp3")
+        formula += f" + {count:g} x {disk:g} GB gp3 root volume"
+    if not types:
+        formula += " (EKS default instance type t3.medium)"
+    return Price(monthly, formula)
+
+
+def instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    instance_type = str(rec.inputs.get("instanceType") or "")
+    if not instance_type:
+        raise NotPriced("instanceType is missing")
+    monthly, formula = hourly(ctx, _ec2_rate(ctx, instance_type), instance_type)
+    root = rec.inputs.get("rootBlockDevice") or {}
+    default_gb = ctx.rate("ec2", "default_root_volume_gb")
+    size = as_number(root.get("volumeSize"), default_gb) or default_gb
+    kind = str(root.get("volumeType") or "gp3")
+    monthly += _ebs_monthly(ctx, size, kind)
+    formula += f" + {size:g} GB {kind} root volume"
+    if rec.inputs.get("associatePublicIpAddress"):
+        ip, _ = hourly(ctx, ctx.rate("public_ipv4_hour"), "")
+        monthly += ip
+        formula += " + public IPv4"
+    return Price(monthly, formula)
+
+
+def autoscaling_group(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    count = as_number(rec.inputs.get("desiredCapacity"), None)
+    if count is None:
+        count = as_number(rec.inputs.get("minSize"), 0.0) or 0.0
+    template = ctx.referenced(rec, "launchTemplate", "aws:ec2/launchTemplate:LaunchTemplate")
+    if template is None or not template.inputs.get("instanceType"):
+        raise NotPriced("instance type not found (launch template missing or without one)")
+    instance_type = str(template.inputs["instanceType"])
+    monthly, formula = hourly(ctx, _ec2_rate(ctx, instance_type), instance_type, count)
+    return Price(monthly, formula + " (EBS volumes from the launch template not included)")
+
+
+def ebs_volume(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    size = as_number(rec.inputs.get("size"))
+    if size is None:
+        raise NotPriced("size is missing (volume from a snapshot?)")
+    kind = str(rec.inputs.get("type") or "gp3")
+    monthly = _ebs_monthly(ctx, size, kind)
+    formula = f"{size:g} GB {kind} x {money(ctx.table.data['ebs']['gb_month'][kind])}/GB-month"
+    ebs = ctx.table.data["ebs"]
+    iops = as_number(rec.inputs.get("iops"), 0.0) or 0.0
+    if kind == "gp3":
+        extra_iops = max(0.0, iops - ebs["gp3_included_iops"])
+        throughput = as_number(rec.inputs.get("throughput"), 0.0) or 0.0
+        extra_tp = max(0.0, throughput - ebs["gp3_included_throughput_mbps"])
+        monthly += extra_iops * ebs["gp3_iops_month"] + extra_tp * ebs["gp3_throughput_mbps_month"]
+        if extra_iops or extra_tp:
+            formula += f" + {extra_iops:g} IOPS + {extra_tp:g} MB/s above the gp3 baseline"
+    elif kind in ("io1", "io2"):
+        monthly += iops * ebs["provisioned_iops_month"]
+        formula += f" + {iops:g} provisioned IOPS"
+    return Price(monthly, formula)

@@ -1,0 +1,1 @@
+"""The `gridops` command line: preview, check, cost, timing, graph, assess."""

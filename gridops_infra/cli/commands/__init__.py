@@ -1,0 +1,12 @@
+"""The `gridops` subcommands, one module each."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register_all(app: typer.Typer) -> None:
+    from gridops_infra.cli.commands import assess, check, cost, graph, preview, timing
+
+    for command in (preview, check, cost, timing, graph, assess):
+        command.register(app)

@@ -1,0 +1,149 @@
+"""How every command reads a Plan: the target resolved, a stage checked against its stack
+file before the program runs, and a ValueError the program raises turned into one line."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from gridops_infra import testing
+from gridops_infra.cli.commands.options import OptionError, Overrides
+from gridops_infra.cli.commands.warnings import announce
+from gridops_infra.core.targets import STAGES, Target, TargetError, resolve
+from gridops_infra.testing import Plan, preview
+from gridops_infra.testing.project import ProjectError, available_stacks, load_project, qualify
+
+STAGE_KEY = "gridops:stage"
+ENGINE_DIR = Path(testing.__file__).resolve().parent
+
+
+class ProgramError(ValueError):
+    """A plain ValueError the program raised while it was being built: a value in the stack
+    config or the user's program that a component refused."""
+
+
+def load_target_plan(
+    target: str,
+    stack: str | None = None,
+    overrides: Overrides | None = None,
+    references: dict[str, Plan] | None = None,
+) -> tuple[Target, Plan]:
+    """Preview `target` offline: the one way every command reads a program."""
+    overrides = overrides or Overrides()
+    resolved = check_target(target, stack, overrides)
+    try:
+        plan = preview(
+            resolved.directory,
+            stack=resolved.stack,
+            config=dict(overrides.values),
+            stack_references=references,
+        )
+    except ValueError as exc:
+        program_error = as_program_error(exc)
+        if program_error is None:
+            raise
+        raise program_error from exc
+    announce(plan.warnings)
+    return resolved, plan
+
+
+def check_target(
+    target: str, stack: str | None = None, overrides: Overrides | None = None
+) -> Target:
+    """What `target` names, refused before anything runs when it cannot be previewed."""
+    resolved = resolve(target, stack)
+    if target in STAGES:
+        check_stage_stack(
+            resolved, target, stack_given=stack is not None, overrides=overrides or Overrides()
+        )
+    return resolved
+
+
+def check_stage_stack(
+    resolved: Target, stage: str, *, stack_given: bool, overrides: Overrides
+) -> None:
+    """The stage argument names what is built: the stack file must exist, and the stage it
+    builds (`gridops:stage`, from the file or an override) must be that stage."""
+    stack = resolved.stack
+    stack_flag = f"--stack {stack}: " if stack_given else ""
+    spec = load_project(resolved.directory, stack)
+    if spec.stack_file is None:
+        expected = _shown(resolved.directory / "stacks" / f"Pulumi.{stack}.yaml")
+        known = ", ".join(available_stacks(resolved.directory)) or "none"
+        raise OptionError(f"{stack_flag}{expected} does not exist (stacks: {known})")
+    shown = _shown(spec.stack_file)
+
+    stage_overrides = [
+        (key, value)
+        for key, value in overrides.values.items()
+        if qualify(key, spec.name) == STAGE_KEY
+    ]
+    for key, value in stage_overrides:
+        given = f"{overrides.flags[key]} {key}={value}"
+        if value not in STAGES:
+            raise OptionError(
+                f"{given}: unknown stage {value!r}; choose one of {', '.join(STAGES)}"
+            )
+        if value != stage:
+            raise OptionError(
+                f"{given} contradicts the stage argument {stage!r}; pass {value} as the stage "
+                "argument instead"
+            )
+    if stage_overrides:
+        return
+
+    built = spec.config.get(STAGE_KEY)
+    if built is None:
+        raise OptionError(
+            f"{stack_flag}{shown} does not set {STAGE_KEY}; add `{STAGE_KEY}: {stage}` to it"
+        )
+    if built not in STAGES:
+        raise OptionError(
+            f"{stack_flag}{shown}: unknown stage {built!r} in {STAGE_KEY}; "
+            f"choose one of {', '.join(STAGES)}"
+        )
+    if built != stage:
+        raise OptionError(
+            f"{stack_flag}{shown} builds stage {built!r}, not {stage!r}; pass {built} as the "
+            f"stage argument, or a stack whose {STAGE_KEY} is {stage}"
+        )
+
+
+def load_references(pairs: list[str] | None) -> dict[str, Plan]:
+    """`--reference org/project/stack=DIR[:STACK]`: preview DIR and answer the
+    StackReference `org/project/stack` with its outputs."""
+    out: dict[str, Plan] = {}
+    for pair in pairs or []:
+        name, sep, where = pair.partition("=")
+        if not sep or not name or not where:
+            raise OptionError(f"--reference {pair!r}: expected NAME=DIR or NAME=DIR:STACK")
+        directory, _, ref_stack = where.partition(":")
+        try:
+            _, out[name] = load_target_plan(directory, ref_stack or None)
+        except (TargetError, ProjectError, ProgramError, OptionError) as exc:
+            raise OptionError(f"--reference {pair}: {exc}") from exc
+    return out
+
+
+def as_program_error(exc: ValueError) -> ProgramError | None:
+    """A plain ValueError the program raised -> a ProgramError (one line for the user).
+
+    None (raise it as it is) for a ValueError with a class of its own (gridops's argument
+    errors, the project's, the stack config's: the CLI knows those) and for one the offline
+    engine itself raised (a bug, which keeps its traceback)."""
+    if type(exc) is not ValueError:
+        return None
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames and Path(frames[-1].filename).resolve().parent == ENGINE_DIR:
+        return None
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    message = " ".join(lines) or "ValueError without a message"
+    return ProgramError(message)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is below it (`stacks/Pulumi.x.yaml`)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,71 @@
+"""Links: what a consumer (a service or worker) receives from a resource it uses.
+
+`StatelessService(..., {"links": [db, cache, jobs]})` asks each linked component for a
+`LinkGrant` and applies it on whatever platform the service runs on:
+
+- `environment`: plain, non-secret settings (host names, ports, queue URLs);
+- `secrets`: environment name -> Secrets Manager or SSM Parameter ARN (with an optional
+  `:json-key::` suffix), injected by the platform (ECS `valueFrom`, External Secrets on
+  EKS), never as plain values;
+- `secret_arns`: the secret ARNs the platform's execution identity must read;
+- `kms_key_arns`: keys that decrypt those secrets (when customer managed);
+- `task_statements`: IAM statements for the workload's own role, scoped to the linked
+  resource's ARNs (e.g. `sqs:SendMessage` on one queue);
+- `start_after`: resources the workload must not start before (a database's writer
+  instance: an Aurora cluster endpoint exists before any instance answers on it, so a
+  health check that queries the database would fail the first deployment);
+- network access is opened by the linked component itself through `allow_from`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import pulumi
+
+
+@dataclass
+class LinkGrant:
+    environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    secrets: dict[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    kms_key_arns: list[pulumi.Input[str]] = field(default_factory=list)
+    task_statements: list[dict[str, Any]] = field(default_factory=list)
+    start_after: list[pulumi.Resource] = field(default_factory=list)
+
+
+@runtime_checkable
+class Linkable(Protocol):
+    """A component a service can link to."""
+
+    def link_grant(self) -> LinkGrant:
+        """What a consumer gets: environment, secret references, IAM statements."""
+        ...
+
+    def allow_from(self, consumer_name: str, security_group_id: pulumi.Input[str]) -> Any:
+        """Open this resource's port to one consumer security group (one ingress rule)."""
+        ...
+
+
+def admits_consumers(link: Any) -> bool:
+    """Whether `link` is reached over the network behind its own security group (a
+    database, a cache), so `allow_from` opens a port to the consumer's group, rather than
+    through an API that IAM alone guards (a queue)."""
+    return bool(getattr(link, "ADMITS_CONSUMER_GROUPS", False))
+
+
+def link_network_problem(platform: Any, link: Any) -> str | None:
+    """Why `link` cannot be reached from workloads on `platform`, or None. Only two
+    distinct Network components are compared (a referenced network may be the same VPC)."""
+    from gridops_infra.network.component import Network
+
+    ours = getattr(platform, "network", None)
+    theirs = getattr(getattr(link, "settings", None), "network", None)
+    if not (isinstance(ours, Network) and isinstance(theirs, Network)) or ours is theirs:
+        return None
+    return (
+        f"{type(link).__name__} '{getattr(link, 'name', '?')}' is on Network "
+        f"'{theirs.name}' and the platform on Network '{ours.name}': a security group "
+        "cannot admit a group of another VPC; put both on one Network"
+    )

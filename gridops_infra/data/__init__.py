@@ -1,0 +1,1 @@
+"""Stateful data components: PostgreSQL (RDS / Aurora) and Redis (ElastiCache)."""

@@ -1,0 +1,1 @@
+"""ObservabilityStack on EKS: Prometheus, Alertmanager, Grafana and the OpenTelemetry collector."""

@@ -1,0 +1,1 @@
+"""EksCluster: the EKS platform (control plane, compute, add-ons, identity, operators)."""

@@ -1,0 +1,145 @@
+"""EksCluster's control plane: the secrets key, the log group (created before the
+cluster, with a retention), the cluster role, the cluster itself and its access entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.platforms.eks.args import EksSettings
+from gridops_infra.platforms.eks.iam import (
+    CLUSTER_POLICIES,
+    POD_SECURITY_GROUP_CLUSTER_POLICIES,
+    cluster_kms_statements,
+    managed,
+)
+
+LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+
+@dataclass
+class ControlPlane:
+    cluster: aws.eks.Cluster
+    secrets_key: aws.kms.Key
+    log_group: aws.cloudwatch.LogGroup
+    role: aws.iam.Role
+    kms_policy: pulumi.Output[str]
+    """The cluster role's inline policy on the secrets key (JSON)."""
+
+
+def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) -> ControlPlane:
+    key = c.child(
+        "secrets_key",
+        aws.kms.Key,
+        {
+            "description": f"Envelope encryption of Kubernetes secrets, EKS cluster {c.name}",
+            "enable_key_rotation": True,
+            "deletion_window_in_days": 30,
+        },
+    )
+    c.child(
+        "secrets_key_alias",
+        aws.kms.Alias,
+        {"name": f"alias/eks/{cluster_name}", "target_key_id": key.key_id},
+    )
+    # Created first: EKS would otherwise create it itself, keeping logs forever.
+    log_group = c.child(
+        "log_group",
+        aws.cloudwatch.LogGroup,
+        {"name": f"/aws/eks/{cluster_name}/cluster", "retention_in_days": s.log_retention_days},
+        suffix="logs",
+    )
+    role = c.child(
+        "cluster_role",
+        aws.iam.Role,
+        {
+            "assume_role_policy": iam.assume_role_policy("eks.amazonaws.com"),
+            "description": f"EKS control plane of {c.name}",
+        },
+    )
+    ready: list[pulumi.Resource] = [log_group]
+    policies = CLUSTER_POLICIES
+    if s.pod_security_groups:
+        policies += POD_SECURITY_GROUP_CLUSTER_POLICIES
+    for i, arn in enumerate(managed(policies)):
+        ready.append(
+            c.child(
+                "cluster_role_policy",
+                aws.iam.RolePolicyAttachment,
+                {"role": role.name, "policy_arn": arn},
+                suffix=f"cluster-role-{i}",
+            )
+        )
+    kms_policy = iam.policy_document(cluster_kms_statements(key.arn))
+    ready.append(
+        c.child(
+            "cluster_role_kms_policy",
+            aws.iam.RolePolicy,
+            {"role": role.name, "policy": kms_policy},
+            suffix="cluster-role-kms",
+        )
+    )
+    vpc_config: dict[str, Any] = {
+        "subnet_ids": s.network.private_subnet_ids,
+        "endpoint_private_access": True,
+        "endpoint_public_access": bool(s.public_access_cidrs),
+    }
+    if s.public_access_cidrs:
+        vpc_config["public_access_cidrs"] = list(s.public_access_cidrs)
+    cluster = c.child(
+        "cluster",
+        aws.eks.Cluster,
+        {
+            "name": cluster_name,
+            "version": s.kubernetes_version,
+            "role_arn": role.arn,
+            "vpc_config": vpc_config,
+            "access_config": {
+                "authentication_mode": "API",
+                "bootstrap_cluster_creator_admin_permissions": s.creator_admin,
+            },
+            "encryption_config": {"provider": {"key_arn": key.arn}, "resources": ["secrets"]},
+            "enabled_cluster_log_types": list(LOG_TYPES),
+            "bootstrap_self_managed_addons": False,
+            "upgrade_policy": {"support_type": s.support_type},
+            "deletion_protection": s.deletion_protection,
+            "kubernetes_network_config": {"ip_family": "ipv4"},
+        },
+        opts=pulumi.ResourceOptions(depends_on=ready),
+    )
+    return ControlPlane(cluster, key, log_group, role, kms_policy)
+
+
+def admin_access_entries(
+    c: GridopsComponent, cluster: aws.eks.Cluster, role_arns: tuple[str, ...]
+) -> list[aws.eks.AccessPolicyAssociation]:
+    """One access entry per admin role, associated with AmazonEKSClusterAdminPolicy on
+    the whole cluster (access entries replace the aws-auth ConfigMap)."""
+    done: list[aws.eks.AccessPolicyAssociation] = []
+    for i, arn in enumerate(role_arns):
+        entry = c.child(
+            "access_entry",
+            aws.eks.AccessEntry,
+            {"cluster_name": cluster.name, "principal_arn": arn, "type": "STANDARD"},
+            suffix=f"admin-{i}",
+        )
+        done.append(
+            c.child(
+                "access_policy",
+                aws.eks.AccessPolicyAssociation,
+                {
+                    "cluster_name": cluster.name,
+                    "principal_arn": entry.principal_arn,
+                    "policy_arn": CLUSTER_ADMIN_POLICY,
+                    "access_scope": {"type": "cluster"},
+                },
+                suffix=f"admin-{i}-policy",
+            )
+        )
+    return done

@@ -1,0 +1,1 @@
+"""FargateCluster: the ECS Fargate platform (cluster, load balancer, DNS)."""

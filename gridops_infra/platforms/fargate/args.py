@@ -1,0 +1,136 @@
+"""FargateCluster's arguments, documented once, and the checks only they need."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal, TypedDict
+
+from gridops_infra.core.aws_rules.checks import refuse_arg
+from gridops_infra.core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
+from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS, NAME_32_CHARACTERS
+from gridops_infra.core.component import Transform
+from gridops_infra.core.validation import ArgReader, check_name
+from gridops_infra.network.component import Network
+
+# Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,
+# and AWS allows 32 characters: 20 + 4 + 8 = 32.
+MAX_CLUSTER_NAME = 20
+# The ALB's security group takes one inbound rule per CIDR block and port, and services
+# may open 443 next to 80 later (their own domain), so every block may count twice.
+INBOUND_RULES_PER_GROUP = 60
+ALB_PORTS = 2
+
+
+class FargateClusterArgs(TypedDict, total=False):
+    network: Network
+    """The Network to run in (required): the ALB goes in its public subnets, services in
+    its private subnets."""
+    certificate_arn: str
+    """An existing ACM certificate (same region) for the ALB's HTTPS listener. Default:
+    none. With it (or with `domain`), port 80 only redirects to HTTPS."""
+    domain: str
+    """A DNS name for the ALB, e.g. `"app.example.com"`: an ACM certificate for it and
+    `*.<domain>`, validated through `zone_id`, an HTTPS listener and an alias record.
+    Default: none (plain HTTP on port 80 unless `certificate_arn` or a service's own
+    `domain` adds HTTPS). Requires `zone_id`."""
+    zone_id: str
+    """The Route 53 hosted zone id for `domain`. Default: none; required with `domain`."""
+    alb_deletion_protection: bool
+    """Refuse to delete the load balancer until this is turned off. Default: true."""
+    access_log_retention_days: int
+    """Days ALB access logs stay in their S3 bucket. Default: 90. Allowed: 1..3650."""
+    idle_timeout_seconds: int
+    """Seconds an idle client connection stays open on the ALB. Default: 60. Allowed:
+    1..4000."""
+    ingress_cidrs: list[str]
+    """IPv4 ranges allowed to reach the ALB on ports 80/443. Default: `["0.0.0.0/0"]`
+    (public). Put a CDN's or office range here to close it. At least one; each a CIDR
+    block with a prefix length and no host bits (`203.0.113.0/24`), none repeated."""
+    behind_cdn: bool
+    """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
+    true: the ALB admits only CloudFront's origin-facing address ranges (the AWS managed
+    prefix list, one port: 443 with a certificate or `domain`, else 80), the cluster
+    creates a random origin secret (`origin_verify_secret`) that every service rule on the
+    ALB requires in the `X-Origin-Verify` header, and requests without it (or matching no
+    service) get 403. Not with `ingress_cidrs`."""
+    container_insights: Literal["enabled", "enhanced"]
+    """ECS Container Insights level. Default: `"enabled"`; `"enhanced"` adds per-task and
+    per-container metrics (more CloudWatch cost)."""
+    tags: dict[str, str]
+    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
+    Default: none."""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch, keyed by role (see `FargateCluster.CHILD_ROLES`). Default:
+    none."""
+
+
+def read_ingress_cidrs(a: ArgReader) -> list[str]:
+    if not a.has("ingress_cidrs"):
+        return ["0.0.0.0/0"]
+    cidrs = a.string_list("ingress_cidrs")
+    if not cidrs:
+        raise a.fail("ingress_cidrs", cidrs, "expected at least one IPv4 CIDR block")
+    seen: dict[ipaddress.IPv4Network, str] = {}
+    for cidr in cidrs:
+        try:
+            if "/" not in cidr:
+                raise ValueError("no prefix length")
+            network = ipaddress.IPv4Network(cidr, strict=True)
+        except ValueError:
+            raise a.fail("ingress_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block") from None
+        if network in seen:
+            # One rule per block and port: EC2 refuses a second identical rule.
+            raise a.fail(
+                "ingress_cidrs", cidrs, f"CIDR blocks must not repeat ({seen[network]!r}, {cidr!r})"
+            )
+        seen[network] = cidr
+    # EC2 takes the block as `a.b.c.d/n`, not with a netmask (`/255.255.255.0`).
+    return [str(network) for network in seen]
+
+
+def check_cluster_name(name: str) -> None:
+    """Letters, digits and hyphens (check_name), and short enough for the autonamed ALB."""
+    check_name("FargateCluster", name, max_length=200)
+    if len(name) > MAX_CLUSTER_NAME:
+        raise NAME_32_CHARACTERS.refuse(
+            "FargateCluster",
+            f"name={name!r} is not allowed",
+            f"at most {MAX_CLUSTER_NAME} characters (it has {len(name)}): the load balancer is "
+            "autonamed '<name>-alb' plus Pulumi's '-' and 7 random characters",
+        )
+
+
+def check_alb_zones(a: ArgReader, network: Network) -> None:
+    """The shared ALB goes in the network's public subnets, one per zone."""
+    if network.az_count < 2:
+        raise refuse_arg(
+            ALB_TWO_AZS,
+            a,
+            "network",
+            network.name,
+            f"the network has {network.az_count} Availability Zone "
+            f"({', '.join(network.availability_zones)}), so its public subnets give the "
+            "load balancer one zone",
+        )
+
+
+def check_ingress_rule_quota(a: ArgReader, cidrs: list[str]) -> None:
+    if len(cidrs) * ALB_PORTS > INBOUND_RULES_PER_GROUP:
+        raise refuse_arg(
+            SECURITY_GROUP_RULES_QUOTA,
+            a,
+            "ingress_cidrs",
+            f"<{len(cidrs)} CIDR blocks>",
+            f"{len(cidrs)} blocks on ports 80 and 443 are {len(cidrs) * ALB_PORTS} inbound rules "
+            f"on the ALB's security group; at most {INBOUND_RULES_PER_GROUP // ALB_PORTS} blocks fit",
+        )
+
+
+__all__ = [
+    "MAX_CLUSTER_NAME",
+    "FargateClusterArgs",
+    "check_alb_zones",
+    "check_cluster_name",
+    "check_ingress_rule_quota",
+    "read_ingress_cidrs",
+]

@@ -1,0 +1,379 @@
+"""FargateCluster: an ECS cluster on Fargate with one shared, internet-facing ALB."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
+from gridops_infra.core.alarm_topic import build_alarm_topic
+from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.validation import ArgReader
+from gridops_infra.network.component import Network
+from gridops_infra.platforms.alb import (
+    ACCESS_LOG_PREFIX,
+    NOT_FOUND_ACTION,
+    REDIRECT_TO_HTTPS_ACTION,
+    TLS_POLICY,
+    RulePriorities,
+    access_log_bucket,
+)
+from gridops_infra.platforms.base import ORIGIN_VERIFY_HEADER, PlatformKind
+from gridops_infra.platforms.dns import (
+    ACM_CERTIFICATE_ARN,
+    CERTIFICATE_ROLES,
+    alias_record,
+    check_domain,
+    validated_certificate,
+)
+from gridops_infra.platforms.fargate.args import (
+    MAX_CLUSTER_NAME,
+    FargateClusterArgs,
+    check_alb_zones,
+    check_cluster_name,
+    check_ingress_rule_quota,
+    read_ingress_cidrs,
+)
+
+# Behind a CDN: the header CloudFront adds to every origin request, which each service's
+# listener rule requires; requests without it match no rule and get FORBIDDEN_ACTION.
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+FORBIDDEN_ACTION = {
+    "type": "fixed-response",
+    "fixed_response": {
+        "content_type": "text/plain",
+        "message_body": "Forbidden",
+        "status_code": "403",
+    },
+}
+
+
+class FargateCluster(GridopsComponent):
+    """An ECS cluster (Container Insights on, FARGATE and FARGATE_SPOT capacity
+    providers) with one internet-facing ALB that every StatelessService on it shares:
+    each service adds its own target group and listener rule.
+
+    The ALB lives in the network's public subnets, has deletion protection on, drops
+    invalid headers and writes access logs to an encrypted S3 bucket. With a certificate
+    or `domain`, port 80 only redirects to HTTPS (TLS 1.2+); without, port 80 serves.
+
+    Behind a CDN (`behind_cdn: True`, for CdnFrontend): the cluster, not the CDN, locks
+    the ALB down, because its ingress rules and the services' listener rules exist before
+    any CDN does. Only CloudFront's origin-facing prefix list may connect, every service
+    rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN sends it), and
+    everything else gets 403.
+
+    Naming: the name is at most 20 characters so that the autonamed ALB
+    (`f"{name}-alb-" + 7 random characters`) stays within AWS's 32-character limit; the
+    random suffix is kept (no fixed physical name) so replacements never collide.
+
+    Example: `FargateCluster("prod", {"network": net})`
+    """
+
+    TYPE = "gridops:aws:FargateCluster"
+    CHILD_ROLES = (
+        "cluster",
+        "capacity_providers",
+        "alb_security_group",
+        "alb_ingress_rule",
+        "alb_logs_bucket",
+        "alb_logs_public_access_block",
+        "alb_logs_ownership",
+        "alb_logs_encryption",
+        "alb_logs_lifecycle",
+        "alb_logs_policy",
+        "alb",
+        "http_listener",
+        "https_listener",
+        "origin_verify_secret",
+        *CERTIFICATE_ROLES,
+        *ALARM_TOPIC_ROLES,
+    )
+    kind: PlatformKind = "fargate"
+    """Services on this platform are built by the `"fargate"` backend."""
+
+    network: Network
+    """The Network the cluster and its services run in."""
+    cluster: aws.ecs.Cluster
+    """The ECS cluster."""
+    alarm_topic: aws.sns.Topic
+    """The encrypted SNS topic this platform's own alarms, and those of the components
+    running on it (queue backlog and dead letters), notify. Subscribe to it
+    (`aws.sns.TopicSubscription`), or watch the components with an ObservabilityStack,
+    which subscribes its alert addresses."""
+    alarm_topic_arn: pulumi.Output[str]
+    """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
+    cluster_name: pulumi.Output[str]
+    """The ECS cluster's name (the `ClusterName` metric dimension)."""
+    cluster_arn: pulumi.Output[str]
+    """The ECS cluster's ARN."""
+    capacity_providers: aws.ecs.ClusterCapacityProviders
+    """FARGATE and FARGATE_SPOT, associated with the cluster (services wait for it)."""
+    alb: aws.lb.LoadBalancer
+    """The shared Application Load Balancer."""
+    alb_security_group_id: pulumi.Output[str]
+    """The ALB's security group; services admit only this group on their port."""
+    alb_arn_suffix: pulumi.Output[str]
+    """`app/<name>/<id>`: the `LoadBalancer` CloudWatch dimension."""
+    http_listener: aws.lb.Listener
+    """Port 80: redirects to HTTPS when the cluster has a certificate, serves otherwise."""
+    https_listener: aws.lb.Listener | None
+    """Port 443 (TLS 1.2+), present when the cluster or one of its services has a
+    certificate."""
+    url: pulumi.Output[str]
+    """`https://<domain>`, else `http(s)://<ALB DNS name>`."""
+    domain: str | None
+    """The cluster's DNS name, when given."""
+    access_log_policy_document: pulumi.Output[str]
+    """The access-log bucket's policy JSON (for review and tests)."""
+    behind_cdn: bool
+    """Only CloudFront reaches the ALB (see `FargateClusterArgs.behind_cdn`)."""
+    origin_verify_secret: pulumi.Output[str] | None
+    """Behind a CDN: the secret value of the `X-Origin-Verify` header every service rule
+    requires (a Pulumi secret); None otherwise."""
+
+    def __init__(
+        self,
+        name: str,
+        args: FargateClusterArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        check_cluster_name(name)
+        a = ArgReader("FargateCluster", name, args, FargateClusterArgs.__annotations__)
+        network = a.instance_of("network", (Network,))
+        check_alb_zones(a, network)
+        certificate_arn = a.optional_string(
+            "certificate_arn",
+            ACM_CERTIFICATE_ARN,
+            "expected an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
+        )
+        domain = check_domain("FargateCluster", name, a.raw("domain"), a.raw("zone_id"))
+        if domain and certificate_arn:
+            raise a.fail(
+                "certificate_arn",
+                certificate_arn,
+                "give either certificate_arn or domain (which creates its own certificate)",
+            )
+        deletion_protection = a.boolean("alb_deletion_protection", True)
+        log_days = a.integer("access_log_retention_days", 90, 1, 3650)
+        idle_timeout = a.integer("idle_timeout_seconds", 60, 1, 4000)
+        ingress_cidrs = read_ingress_cidrs(a)
+        check_ingress_rule_quota(a, ingress_cidrs)
+        behind_cdn = a.boolean("behind_cdn", False)
+        if behind_cdn and a.has("ingress_cidrs"):
+            raise a.fail(
+                "ingress_cidrs",
+                a.raw("ingress_cidrs"),
+                "not with behind_cdn, where only CloudFront's origin-facing ranges reach the ALB",
+            )
+        insights = a.choice("container_insights", "enabled", ("enabled", "enhanced"))
+        transforms = check_transforms("FargateCluster", name, a.raw("transforms"), self.CHILD_ROLES)
+        super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
+
+        self.network = network
+        self.domain = domain[0] if domain else None
+        self.rule_priorities = RulePriorities()
+        self._ingress_cidrs_list = ingress_cidrs
+        self.behind_cdn = behind_cdn
+        self.origin_verify_secret = None
+        if behind_cdn:
+            # Letters and digits only: ALB header conditions treat * and ? as wildcards.
+            secret = self.child(
+                "origin_verify_secret",
+                random.RandomPassword,
+                {"length": 48, "special": False},
+                suffix="origin-verify",
+            )
+            self.origin_verify_secret = pulumi.Output.secret(secret.result)
+
+        self.cluster = self.child(
+            "cluster",
+            aws.ecs.Cluster,
+            {"settings": [{"name": "containerInsights", "value": insights}]},
+        )
+        self.cluster_name = self.cluster.name
+        self.cluster_arn = self.cluster.arn
+        self.capacity_providers = self.child(
+            "capacity_providers",
+            aws.ecs.ClusterCapacityProviders,
+            {
+                "cluster_name": self.cluster.name,
+                "capacity_providers": ["FARGATE", "FARGATE_SPOT"],
+                "default_capacity_provider_strategies": [
+                    {"capacity_provider": "FARGATE", "weight": 1, "base": 0}
+                ],
+            },
+        )
+
+        sg = self.child(
+            "alb_security_group",
+            aws.ec2.SecurityGroup,
+            {
+                "vpc_id": network.vpc_id,
+                "description": f"ALB of {name}: HTTP/HTTPS in, only to its services out",
+                "tags": {"Name": f"{name}-alb"},
+            },
+            suffix="alb-sg",
+        )
+        self.alb_security_group = sg
+        self.alb_security_group_id = sg.id
+        # Behind a CDN with TLS, CloudFront connects on 443 only, so 80 stays closed.
+        if not (behind_cdn and (domain or certificate_arn)):
+            self._open_port(80)
+
+        bucket, bucket_policy, self.access_log_policy_document = access_log_bucket(self, log_days)
+        self.alb = self.child(
+            "alb",
+            aws.lb.LoadBalancer,
+            {
+                "load_balancer_type": "application",
+                "internal": False,
+                "security_groups": [sg.id],
+                "subnets": network.public_subnet_ids,
+                "drop_invalid_header_fields": True,
+                "desync_mitigation_mode": "defensive",
+                "enable_deletion_protection": deletion_protection,
+                "idle_timeout": idle_timeout,
+                "access_logs": {
+                    "bucket": bucket.bucket,
+                    "prefix": ACCESS_LOG_PREFIX,
+                    "enabled": True,
+                },
+            },
+            opts=pulumi.ResourceOptions(depends_on=[bucket_policy]),
+        )
+        self.alb_arn_suffix = self.alb.arn_suffix
+
+        if domain:
+            certificate_arn = validated_certificate(self, domain[0], domain[1], wildcard=True)
+            alias_record(self, domain[0], domain[1], self.alb)
+        self.https_listener = None
+        if certificate_arn:
+            self._create_https_listener(certificate_arn)
+        self.http_listener = self.child(
+            "http_listener",
+            aws.lb.Listener,
+            {
+                "load_balancer_arn": self.alb.arn,
+                "port": 80,
+                "protocol": "HTTP",
+                "default_actions": [
+                    REDIRECT_TO_HTTPS_ACTION if certificate_arn else self._default_action
+                ],
+            },
+        )
+        self.redirects_http = bool(certificate_arn)
+        if self.domain:
+            self.url = pulumi.Output.from_input(f"https://{self.domain}")
+        else:
+            scheme = "https" if certificate_arn else "http"
+            self.url = self.alb.dns_name.apply(lambda dns: f"{scheme}://{dns}")
+
+        self.alarm_topic = build_alarm_topic(self, f"FargateCluster {name}")
+        self.alarm_topic_arn = self.alarm_topic.arn
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "cluster_arn": self.cluster_arn,
+                "alarm_topic_arn": self.alarm_topic_arn,
+                "alb_arn": self.alb.arn,
+                "alb_dns_name": self.alb.dns_name,
+                "alb_security_group_id": self.alb_security_group_id,
+                "url": self.url,
+            }
+        )
+
+    @property
+    def listener(self) -> aws.lb.Listener:
+        """The listener services attach their rules to: HTTPS when the cluster has a
+        certificate (port 80 then only redirects), HTTP otherwise."""
+        if self.redirects_http and self.https_listener is not None:
+            return self.https_listener
+        return self.http_listener
+
+    def reserve_rule_priority(
+        self,
+        service_name: str,
+        hosts: tuple[str, ...],
+        path_patterns: tuple[str, ...],
+        priority: int | None = None,
+    ) -> int:
+        """A unique listener-rule priority for one service (before it registers anything):
+        specific rules in registration order from 100, catch-all rules from 45000; an
+        error when another service already matches exactly the same hosts and paths."""
+        return self.rule_priorities.reserve(service_name, hosts, path_patterns, priority)
+
+    def https_listener_for(
+        self, certificate_arn: pulumi.Input[str]
+    ) -> tuple[aws.lb.Listener, bool]:
+        """The HTTPS listener, created on first use with `certificate_arn` as its default
+        certificate (and port 443 opened). Returns (listener, created): when not created
+        here, the caller attaches its certificate with an `aws.lb.ListenerCertificate`."""
+        if self.https_listener is not None:
+            return self.https_listener, False
+        return self._create_https_listener(certificate_arn), True
+
+    def _create_https_listener(self, certificate_arn: pulumi.Input[str]) -> aws.lb.Listener:
+        self._open_port(443)
+        self.https_listener = self.child(
+            "https_listener",
+            aws.lb.Listener,
+            {
+                "load_balancer_arn": self.alb.arn,
+                "port": 443,
+                "protocol": "HTTPS",
+                "ssl_policy": TLS_POLICY,
+                "certificate_arn": certificate_arn,
+                "default_actions": [self._default_action],
+            },
+        )
+        return self.https_listener
+
+    @property
+    def _default_action(self) -> dict:
+        return FORBIDDEN_ACTION if self.behind_cdn else NOT_FOUND_ACTION
+
+    def _open_port(self, port: int) -> None:
+        if self.behind_cdn:
+            # One rule per port: the prefix list counts as 55 rules against the group's
+            # inbound-rule quota (60 by default).
+            prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+            self.child(
+                "alb_ingress_rule",
+                aws.vpc.SecurityGroupIngressRule,
+                {
+                    "security_group_id": self.alb_security_group.id,
+                    "ip_protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "prefix_list_id": prefix_list.id,
+                    "description": f"CloudFront origin-facing ranges to the ALB on {port}",
+                },
+                suffix=f"alb-in-{port}-cloudfront",
+            )
+            return
+        for i, cidr in enumerate(self._ingress_cidrs_list):
+            self.child(
+                "alb_ingress_rule",
+                aws.vpc.SecurityGroupIngressRule,
+                {
+                    "security_group_id": self.alb_security_group.id,
+                    "ip_protocol": "tcp",
+                    "from_port": port,
+                    "to_port": port,
+                    "cidr_ipv4": cidr,
+                    "description": f"clients to the ALB on {port}",
+                },
+                suffix=f"alb-in-{port}" + (f"-{i}" if i else ""),
+            )
+
+
+__all__ = [
+    "CLOUDFRONT_PREFIX_LIST",
+    "FORBIDDEN_ACTION",
+    "MAX_CLUSTER_NAME",
+    "ORIGIN_VERIFY_HEADER",
+    "FargateCluster",
+    "FargateClusterArgs",
+]

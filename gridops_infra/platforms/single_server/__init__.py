@@ -1,0 +1,1 @@
+"""SingleServer: one EC2 host running the services under Docker Compose."""

@@ -1,0 +1,152 @@
+"""The SingleServer's compose fragments as SSM parameters: one container spec rendered once
+its Outputs resolve, the server's own base fragment (proxy, database, backup script), and
+the parameter that carries a fragment to the host agent."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pulumi
+
+from gridops_infra.platforms.single_server.args import PROXY_MEMORY_MB, ServerSettings
+from gridops_infra.platforms.single_server.backup import render_backup_script
+from gridops_infra.platforms.single_server.compose import (
+    NETWORKS,
+    ContainerSpec,
+    dumps,
+    postgres_container,
+    proxy_container,
+    render_caddyfile,
+    render_compose,
+)
+from gridops_infra.platforms.single_server.database import SingleServerDatabase
+
+STANDARD_PARAMETER_BYTES = 4096
+ADVANCED_PARAMETER_BYTES = 8192
+
+
+def render_fragment(spec: ContainerSpec, *, region: str, log_group: str) -> pulumi.Output[str]:
+    """The compose fragment JSON of one container spec, once its Outputs resolve."""
+    env_keys = list(spec.environment)
+    secret_keys = list(spec.secrets)
+    values = [
+        spec.image,
+        *(spec.environment[k] for k in env_keys),
+        *(spec.secrets[k] for k in secret_keys),
+    ]
+
+    def render(resolved: list[Any]) -> str:
+        n = len(env_keys)
+        plain = dataclasses.replace(
+            spec,
+            image=resolved[0],
+            environment=dict(zip(env_keys, resolved[1 : 1 + n], strict=True)),
+            secrets=dict(zip(secret_keys, resolved[1 + n :], strict=True)),
+        )
+        return dumps(render_compose([plain], region=region, log_group=log_group))
+
+    return pulumi.Output.all(*values).apply(render)
+
+
+def fragment_parameter_args(
+    server_name: str, parameter_path: str, fragment: str, value: pulumi.Output[str]
+) -> dict[str, Any]:
+    """Arguments of the `aws.ssm.Parameter` holding one fragment: Standard tier up to
+    4 KB, Advanced up to 8 KB (SSM's limits), a clear error beyond."""
+
+    def tier(text: str) -> str:
+        size = len(text.encode())
+        if size > ADVANCED_PARAMETER_BYTES:
+            raise ValueError(
+                f"SingleServer '{server_name}': compose fragment {fragment!r} is {size} "
+                f"bytes; an SSM parameter holds at most {ADVANCED_PARAMETER_BYTES}"
+            )
+        return "Advanced" if size > STANDARD_PARAMETER_BYTES else "Standard"
+
+    return {
+        "name": f"{parameter_path}/compose/{fragment}",
+        "type": "String",
+        "data_type": "text",
+        "tier": value.apply(tier),
+        # Not a secret (secrets are ARNs here), so `pulumi preview` shows its diff.
+        "insecure_value": value,
+        "description": f"docker compose fragment {fragment!r} of SingleServer {server_name}",
+    }
+
+
+def base_fragment(
+    s: ServerSettings,
+    *,
+    region: str,
+    log_group: str,
+    server_dimension: str,
+    database: SingleServerDatabase | None,
+    bucket_name: pulumi.Output[str] | None,
+    origin_verify_ref: pulumi.Output[str] | None = None,
+) -> pulumi.Output[str]:
+    """The server's own fragment: the proxy with its Caddyfile (refusing requests without
+    the origin secret behind a CDN) and, with a database, the PostgreSQL container and the
+    nightly backup script."""
+    site = s.domain or ":80"
+    files = {
+        "caddy/Caddyfile": render_caddyfile(
+            site, acme_email=s.acme_email, origin_verify=origin_verify_ref is not None
+        )
+    }
+
+    def proxy(origin_ref: str | None) -> ContainerSpec:
+        return proxy_container(memory_mb=PROXY_MEMORY_MB, origin_verify_ref=origin_ref)
+
+    if database is None or bucket_name is None:
+
+        def render_proxy_only(origin_ref: str | None) -> str:
+            fragment = render_compose(
+                [proxy(origin_ref)],
+                region=region,
+                log_group=log_group,
+                networks=NETWORKS,
+                files=files,
+            )
+            return dumps(fragment)
+
+        return pulumi.Output.from_input(origin_verify_ref).apply(render_proxy_only)
+    db = database
+
+    def render(resolved: list[Any]) -> str:
+        bucket, password_arn, origin_ref = resolved
+        script = render_backup_script(
+            bucket=bucket,
+            region=region,
+            database=db.database,
+            user=db.user,
+            server_dimension=server_dimension,
+        )
+        postgres = postgres_container(
+            version=db.version,
+            database=db.database,
+            user=db.user,
+            password_ref=password_arn,
+            memory_mb=s.database_memory_mb,
+        )
+        fragment = render_compose(
+            [proxy(origin_ref), postgres],
+            region=region,
+            log_group=log_group,
+            networks=NETWORKS,
+            files={**files, "backup/pg-backup.sh": script},
+        )
+        return dumps(fragment)
+
+    return pulumi.Output.all(bucket_name, db.password_parameter_arn, origin_verify_ref).apply(
+        render
+    )
+
+
+__all__ = [
+    "ADVANCED_PARAMETER_BYTES",
+    "STANDARD_PARAMETER_BYTES",
+    "base_fragment",
+    "fragment_parameter_args",
+    "render_fragment",
+]

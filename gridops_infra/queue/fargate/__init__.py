@@ -1,0 +1,1 @@
+"""The SqsWorkerQueue worker backend for FargateCluster."""

@@ -1,0 +1,1 @@
+"""The StatelessService backend for EksCluster: Kubernetes manifests, pods, secrets and metrics."""

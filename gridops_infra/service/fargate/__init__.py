@@ -1,0 +1,1 @@
+"""The StatelessService backend for FargateCluster: task definition, service, routing, scaling, alarms."""

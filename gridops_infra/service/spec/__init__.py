@@ -1,0 +1,1 @@
+"""ServiceSpec: the platform-neutral description of a service, read from its arguments."""
