@@ -209,10 +209,10 @@ def links_database(
     joins = False
     for link in spec.links:
         if isinstance(link, SingleServerDatabase):
-            if link.server is not server:
+            if link is not server.database:
                 raise ArgError(
                     f"{component} '{spec.name}': links={link.name!r} is not allowed; that "
-                    f"database runs on SingleServer '{link.server.name}', not on "
+                    f"database runs on SingleServer '{link.server_name}', not on "
                     f"'{server.name}'"
                 )
             joins = True

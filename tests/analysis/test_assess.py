@@ -560,7 +560,7 @@ def test_metrics_built_in_code_are_validated_too() -> None:
 
 
 def test_the_cli_prints_an_assess_error_as_one_line() -> None:
-    from gridops_infra.cli.app import user_error_message
+    from gridops_infra.cli.errors import user_error_message
 
     with pytest.raises(AssessError) as info:
         metrics(deploy_lead_time_minutes=-5)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gridops_infra.cli.app import friendly_errors
+from gridops_infra.cli.errors import friendly_errors
 
 
 def register(app: typer.Typer) -> None:

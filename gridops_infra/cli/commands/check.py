@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from gridops_infra.cli.app import console, friendly_errors
 from gridops_infra.cli.commands.loading import load_references, load_target_plan
 from gridops_infra.cli.commands.options import (
     ConfigOpt,
@@ -20,6 +19,7 @@ from gridops_infra.cli.commands.options import (
     read_option_file,
 )
 from gridops_infra.cli.commands.warnings import with_warnings
+from gridops_infra.cli.errors import console, friendly_errors
 
 POLICY_FAILED_EXIT = 1
 POLICY_CONFIG_FLAG = "--policy-config"

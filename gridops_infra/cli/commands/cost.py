@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from gridops_infra.cli.app import console, friendly_errors
 from gridops_infra.cli.commands.loading import check_target, load_target_plan
 from gridops_infra.cli.commands.options import (
     ConfigOpt,
@@ -20,6 +19,7 @@ from gridops_infra.cli.commands.options import (
     read_option_file,
 )
 from gridops_infra.cli.commands.warnings import announce, with_warnings
+from gridops_infra.cli.errors import console, friendly_errors
 from gridops_infra.core.targets import TargetError
 from gridops_infra.testing.project import ProjectError
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from gridops_infra.cli.app import console, friendly_errors
 from gridops_infra.cli.commands.loading import load_target_plan
 from gridops_infra.cli.commands.options import (
     ConfigOpt,
@@ -18,6 +17,7 @@ from gridops_infra.cli.commands.options import (
     TargetArg,
 )
 from gridops_infra.cli.commands.paths import check_output_file, write_error
+from gridops_infra.cli.errors import console, friendly_errors
 
 OUTPUT_FLAG = "--output"
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from gridops_infra.cli.app import console, friendly_errors
 from gridops_infra.cli.commands.loading import load_references, load_target_plan
 from gridops_infra.cli.commands.options import (
     ConfigOpt,
@@ -18,6 +17,7 @@ from gridops_infra.cli.commands.options import (
 )
 from gridops_infra.cli.commands.paths import check_output_dir, write_error
 from gridops_infra.cli.commands.render import print_plan
+from gridops_infra.cli.errors import console, friendly_errors
 
 OUTPUT_DIR_FLAG = "--output-dir"
 

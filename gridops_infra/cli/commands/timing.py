@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from gridops_infra.cli.app import console, friendly_errors
 from gridops_infra.cli.commands.loading import check_target, load_target_plan
 from gridops_infra.cli.commands.options import ConfigOpt, Overrides, StackOpt, TargetArg
 from gridops_infra.cli.commands.warnings import with_warnings
+from gridops_infra.cli.errors import console, friendly_errors
 
 UPDATE_FLAG = "--update"
 

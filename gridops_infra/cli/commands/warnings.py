@@ -13,7 +13,7 @@ from gridops_infra.testing import Plan
 
 def announce(warnings: Iterable[str]) -> None:
     """Print each warning once on stderr, one line each (a pipe reading stdout misses none)."""
-    from gridops_infra.cli.app import err_console
+    from gridops_infra.cli.console import err_console
 
     for warning in dict.fromkeys(warnings):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)

@@ -9,11 +9,12 @@ connections, alarms and drills follow the role (the cluster and reader endpoints
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.postgres.instance import Deployment
 from gridops_infra.data.postgres.settings import PostgresSettings
 from gridops_infra.data.postgres.support import (
@@ -25,15 +26,10 @@ from gridops_infra.data.postgres.support import (
     parameter_group,
 )
 
-if TYPE_CHECKING:
-    from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
-
 SCALING_COOLDOWN_SECONDS = 300
 
 
-def build_aurora_mode(
-    db: ManagedPostgresWithReplicas, s: PostgresSettings, f: Foundation
-) -> Deployment:
+def build_aurora_mode(db: GridopsComponent, s: PostgresSettings, f: Foundation) -> Deployment:
     params = parameter_group(db, s, aws.rds.ClusterParameterGroup, "Aurora PostgreSQL")
     cluster_args: dict[str, Any] = {
         "cluster_identifier": s.identifier,
@@ -140,7 +136,7 @@ def build_aurora_mode(
 
 
 def _reader_autoscaling(
-    db: ManagedPostgresWithReplicas,
+    db: GridopsComponent,
     s: PostgresSettings,
     cluster: aws.rds.Cluster,
     members: list[aws.rds.ClusterInstance],

@@ -117,11 +117,10 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         self.settings = s
         self.identifier = s.identifier
         self.port = s.port
-        self.monitoring_policy_document = None
-        self.proxy_policy_document = None
         self._consumers = ConsumerIngress(self, COMPONENT, self.port, "PostgreSQL")
 
         f = build_foundation(self, s)
+        self.monitoring_policy_document = f.monitoring_policy_document
         d = build_aurora_mode(self, s, f) if s.aurora else build_instance_mode(self, s, f)
         self.primary = d.primary
         self.members = d.members
@@ -134,6 +133,7 @@ class ManagedPostgresWithReplicas(GridopsComponent):
         auth_secret = f.secret.arn if f.secret is not None else d.master_secret_arn
         assert auth_secret is not None
         proxy = build_proxy(self, s, f, d, auth_secret) if s.proxy else None
+        self.proxy_policy_document = proxy.policy_document if proxy else None
         self._start_after: list[pulumi.Resource] = [d.writer]
         if proxy is not None:
             # The proxy answers only once the database is registered as its target.

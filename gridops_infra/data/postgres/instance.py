@@ -4,11 +4,12 @@ by default) and read replicas spread over the network's AZs."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.postgres.settings import PostgresSettings
 from gridops_infra.data.postgres.support import (
     CA_CERTIFICATE,
@@ -18,9 +19,6 @@ from gridops_infra.data.postgres.support import (
     master_secret_arn,
     parameter_group,
 )
-
-if TYPE_CHECKING:
-    from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 
 LOG_EXPORTS = ["postgresql", "upgrade"]
 
@@ -42,9 +40,7 @@ class Deployment:
     members: list[pulumi.CustomResource] = field(default_factory=list)
 
 
-def build_instance_mode(
-    db: ManagedPostgresWithReplicas, s: PostgresSettings, f: Foundation
-) -> Deployment:
+def build_instance_mode(db: GridopsComponent, s: PostgresSettings, f: Foundation) -> Deployment:
     params = parameter_group(db, s, aws.rds.ParameterGroup, "PostgreSQL")
     shared: dict[str, Any] = {
         "engine": "postgres",

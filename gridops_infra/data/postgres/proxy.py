@@ -4,18 +4,15 @@ for Aurora, its read-only endpoint."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
 from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.postgres.instance import Deployment
 from gridops_infra.data.postgres.settings import PostgresSettings
 from gridops_infra.data.postgres.support import Foundation
-
-if TYPE_CHECKING:
-    from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 
 IDLE_CLIENT_TIMEOUT_SECONDS = 1800
 
@@ -25,10 +22,11 @@ class ProxyEndpoints:
     writer: pulumi.Output[str]
     reader: pulumi.Output[str] | None
     target: aws.rds.ProxyTarget
+    policy_document: pulumi.Output[str]
 
 
 def build_proxy(
-    db: ManagedPostgresWithReplicas,
+    db: GridopsComponent,
     s: PostgresSettings,
     f: Foundation,
     d: Deployment,
@@ -61,11 +59,11 @@ def build_proxy(
                 },
             )
         )
-    db.proxy_policy_document = iam.policy_document(statements)
+    policy_document = iam.policy_document(statements)
     policy = db.child(
         "proxy_policy",
         aws.iam.RolePolicy,
-        {"role": role.id, "policy": db.proxy_policy_document},
+        {"role": role.id, "policy": policy_document},
         suffix="proxy-policy",
     )
     proxy = db.child(
@@ -128,4 +126,6 @@ def build_proxy(
             opts=pulumi.ResourceOptions(depends_on=[target]),
         )
         reader = endpoint.endpoint
-    return ProxyEndpoints(writer=proxy.endpoint, reader=reader, target=target)
+    return ProxyEndpoints(
+        writer=proxy.endpoint, reader=reader, target=target, policy_document=policy_document
+    )

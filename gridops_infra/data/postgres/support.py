@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
 from gridops_infra.core import iam
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.postgres.settings import PostgresSettings
-
-if TYPE_CHECKING:
-    from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 
 PASSWORD_LENGTH = 40  # letters and digits only: safe in a URL, ~238 bits
 
@@ -30,6 +28,7 @@ class Foundation:
     password: random.RandomPassword | None
     secret: aws.secretsmanager.Secret | None
     monitoring_role_arn: pulumi.Output[str] | None
+    monitoring_policy_document: pulumi.Output[str] | None
     before_database: list[pulumi.Resource]
     """What the primary / cluster must wait for (log groups, the monitoring policy), so RDS
     never creates a log group of its own with unlimited retention."""
@@ -40,7 +39,7 @@ def data_protection(s: PostgresSettings) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(protect=s.protect, retain_on_delete=s.protect)
 
 
-def build_foundation(db: ManagedPostgresWithReplicas, s: PostgresSettings) -> Foundation:
+def build_foundation(db: GridopsComponent, s: PostgresSettings) -> Foundation:
     kms_key_arn = s.kms_key_arn
     if s.customer_managed_key:
         key = db.child(
@@ -79,9 +78,9 @@ def build_foundation(db: ManagedPostgresWithReplicas, s: PostgresSettings) -> Fo
         suffix="subnets",
     )
     before: list[pulumi.Resource] = list(_log_groups(db, s))
-    monitoring_role_arn = None
+    monitoring_role_arn = monitoring_policy_document = None
     if s.monitoring_interval_seconds:
-        role, policy = _monitoring_role(db)
+        role, policy, monitoring_policy_document = _monitoring_role(db)
         monitoring_role_arn = role.arn
         before.append(policy)
     password = secret = None
@@ -110,13 +109,12 @@ def build_foundation(db: ManagedPostgresWithReplicas, s: PostgresSettings) -> Fo
         password=password,
         secret=secret,
         monitoring_role_arn=monitoring_role_arn,
+        monitoring_policy_document=monitoring_policy_document,
         before_database=before,
     )
 
 
-def _proxy_to_database_rules(
-    db: ManagedPostgresWithReplicas, sg: aws.ec2.SecurityGroup, port: int
-) -> None:
+def _proxy_to_database_rules(db: GridopsComponent, sg: aws.ec2.SecurityGroup, port: int) -> None:
     """The proxy shares the database's security group: it may reach the databases (egress)
     and they admit it (ingress), both only on the PostgreSQL port and only within the group."""
     common = {
@@ -140,7 +138,7 @@ def _proxy_to_database_rules(
     )
 
 
-def _log_groups(db: ManagedPostgresWithReplicas, s: PostgresSettings) -> list[pulumi.Resource]:
+def _log_groups(db: GridopsComponent, s: PostgresSettings) -> list[pulumi.Resource]:
     """One group per exported log, named as RDS names them, with a retention."""
     if s.aurora:
         names = {"logs": f"/aws/rds/cluster/{s.identifier}/postgresql"}
@@ -163,8 +161,8 @@ def _log_groups(db: ManagedPostgresWithReplicas, s: PostgresSettings) -> list[pu
 
 
 def _monitoring_role(
-    db: ManagedPostgresWithReplicas,
-) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    db: GridopsComponent,
+) -> tuple[aws.iam.Role, aws.iam.RolePolicy, pulumi.Output[str]]:
     """Enhanced monitoring: what the AWS managed AmazonRDSEnhancedMonitoringRole grants, but
     only on the RDSOSMetrics log group of this account and region."""
     account, region = iam.account_id(), iam.region_name()
@@ -180,7 +178,7 @@ def _monitoring_role(
         },
         suffix="monitoring",
     )
-    db.monitoring_policy_document = iam.policy_document(
+    document = iam.policy_document(
         [
             iam.statement(
                 ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:DescribeLogStreams"],
@@ -197,14 +195,14 @@ def _monitoring_role(
     policy = db.child(
         "monitoring_policy",
         aws.iam.RolePolicy,
-        {"role": role.id, "policy": db.monitoring_policy_document},
+        {"role": role.id, "policy": document},
         suffix="monitoring-policy",
     )
-    return role, policy
+    return role, policy, document
 
 
 def write_connection_secret(
-    db: ManagedPostgresWithReplicas,
+    db: GridopsComponent,
     s: PostgresSettings,
     f: Foundation,
     writer_host: pulumi.Input[str],
@@ -247,7 +245,7 @@ CA_CERTIFICATE = "rds-ca-rsa2048-g1"
 
 
 def parameter_group(
-    db: ManagedPostgresWithReplicas,
+    db: GridopsComponent,
     s: PostgresSettings,
     cls: type[aws.rds.ParameterGroup] | type[aws.rds.ClusterParameterGroup],
     engine_label: str,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-if TYPE_CHECKING:
-    from gridops_infra.data.redis.component import RedisCache
+from gridops_infra.core.component import GridopsComponent
 
 AUTH_TOKEN_LENGTH = 64  # letters and digits: ElastiCache allows 16..128, and URL-safe
 
@@ -24,7 +23,7 @@ class Auth:
     """Empty until `write_auth_secret` stores its value."""
 
 
-def create_auth(cache: RedisCache, kms_key_arn: pulumi.Input[str] | None) -> Auth:
+def create_auth(cache: GridopsComponent, kms_key_arn: pulumi.Input[str] | None) -> Auth:
     """The token and its (still empty) secret, before the replication group needs them."""
     token = cache.child(
         "auth_token",
@@ -62,7 +61,7 @@ def secret_document(auth_token: str, primary: str, reader: str, port: int) -> st
 
 
 def write_auth_secret(
-    cache: RedisCache,
+    cache: GridopsComponent,
     auth: Auth,
     primary: pulumi.Output[str],
     reader: pulumi.Output[str],

@@ -140,20 +140,22 @@ class RedisCache(GridopsComponent):
 
     def member_id(self, node: int = 1, shard: int = 1) -> str:
         """The CacheClusterId of node `node` (1 = created as primary) of shard `shard`."""
-        return member_id(self, node, shard)
+        return member_id(self.settings, node, shard)
 
     def metric_cpu(self, node: int = 1, shard: int = 1) -> Metric:
         """`EngineCPUUtilization`: the engine's (main) thread, which saturates long before the
         host's `CPUUtilization` shows it on multi-core nodes."""
-        return node_metric(self, "EngineCPUUtilization", "Average", "Percent", node, shard)
+        return node_metric(self.settings, "EngineCPUUtilization", "Average", "Percent", node, shard)
 
     def metric_memory(self, node: int = 1, shard: int = 1) -> Metric:
         """`DatabaseMemoryUsagePercentage`: used memory over `maxmemory`."""
-        return node_metric(self, "DatabaseMemoryUsagePercentage", "Maximum", "Percent", node, shard)
+        return node_metric(
+            self.settings, "DatabaseMemoryUsagePercentage", "Maximum", "Percent", node, shard
+        )
 
     def metric_evictions(self, node: int = 1, shard: int = 1) -> Metric:
         """`Evictions` per period on the node (the primary's count is the one that matters)."""
-        return node_metric(self, "Evictions", "Sum", "Count", node, shard)
+        return node_metric(self.settings, "Evictions", "Sum", "Count", node, shard)
 
     @overload
     def metric_replication_lag(self) -> list[Metric]: ...
@@ -167,8 +169,8 @@ class RedisCache(GridopsComponent):
         shard): that replica's. Without: one per replica of every shard, as a list (empty
         for a cache without replicas)."""
         if node is None:
-            return [self.metric_replication_lag(n, sh) for n, sh in replica_nodes(self)]
-        return replica_lag(self, node, shard)
+            return [self.metric_replication_lag(n, sh) for n, sh in replica_nodes(self.settings)]
+        return replica_lag(self.settings, node, shard)
 
 
 __all__ = ["RedisCache", "RedisCacheArgs"]

@@ -3,16 +3,14 @@ snapshotted, logging to CloudWatch) and the endpoints clients connect to."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.redis.settings import CacheSettings
 from gridops_infra.data.redis.support import Foundation, data_protection
-
-if TYPE_CHECKING:
-    from gridops_infra.data.redis.component import RedisCache
 
 
 def replication_group_args(
@@ -76,7 +74,7 @@ def replication_group_args(
 
 
 def build_replication_group(
-    cache: RedisCache, cfg: CacheSettings, f: Foundation, auth_token: pulumi.Input[str]
+    cache: GridopsComponent, cfg: CacheSettings, f: Foundation, auth_token: pulumi.Input[str]
 ) -> aws.elasticache.ReplicationGroup:
     return cache.child(
         "replication_group",

@@ -33,6 +33,9 @@ MAXMEMORY_POLICIES = (
 class CacheSettings:
     """Every RedisCache argument checked and defaulted."""
 
+    name: str
+    """The component's name, for messages."""
+
     network: Network
     engine: str
     engine_version: str
@@ -100,6 +103,7 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
     kms_key_arn, customer_key = fam.read_encryption_key(a)
     snapshot_window, maintenance_window = _windows(a)
     settings = CacheSettings(
+        name=name,
         network=network,
         engine=engine,
         engine_version=version,

@@ -4,15 +4,12 @@ parameters, log groups), built as children of the component before the group its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.data.redis.settings import CacheSettings
-
-if TYPE_CHECKING:
-    from gridops_infra.data.redis.component import RedisCache
 
 LOG_KINDS = ("slow-log", "engine-log")
 
@@ -34,7 +31,7 @@ def data_protection(cfg: CacheSettings) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(protect=cfg.protect, retain_on_delete=cfg.protect)
 
 
-def build_foundation(cache: RedisCache, cfg: CacheSettings) -> Foundation:
+def build_foundation(cache: GridopsComponent, cfg: CacheSettings) -> Foundation:
     name, identifier = cache.name, cfg.identifier
     kms_key_arn = cfg.kms_key_arn
     if cfg.customer_managed_key:

@@ -12,15 +12,13 @@ Every alarm also notifies the server's alarm topic (`alarm_topic_arn`, or the on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.platforms.single_server.backup import BACKUP_METRIC, METRIC_NAMESPACE
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ def reboot_action(partition: str, region: str) -> str:
 
 
 def host_alarms(
-    server: SingleServer, instance_id: pulumi.Input[str], s: AlarmSettings
+    server: GridopsComponent, instance_id: pulumi.Input[str], s: AlarmSettings
 ) -> dict[str, aws.cloudwatch.MetricAlarm]:
     notify = [s.topic_arn]
     by_instance = {"InstanceId": instance_id}

@@ -16,17 +16,13 @@ an alarm fires when a day passes without one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pulumi
 import pulumi_aws as aws
 
 from gridops_infra.core import iam
 from gridops_infra.core.buckets import private_bucket_settings
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.platforms.single_server.compose import DATABASE_CONTAINER
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
 
 BACKUP_PREFIX = "postgres"
 METRIC_NAMESPACE = "Gridops/SingleServer"
@@ -71,7 +67,7 @@ def render_backup_script(
 
 
 def backup_bucket(
-    server: SingleServer, retention_days: int
+    server: GridopsComponent, retention_days: int
 ) -> tuple[aws.s3.Bucket, pulumi.Output[str]]:
     """The bucket for database dumps, and its policy document."""
     keep = pulumi.ResourceOptions(retain_on_delete=True)
@@ -130,7 +126,7 @@ def backup_bucket_policy_document(bucket_arn: pulumi.Input[str]) -> pulumi.Outpu
 
 
 def snapshot_policy(
-    server: SingleServer,
+    server: GridopsComponent,
     *,
     role_arn: pulumi.Input[str],
     target_tags: dict[str, str],

@@ -268,6 +268,7 @@ class SingleServer(GridopsComponent):
             backup_objects_arn = pulumi.Output.concat(bucket.arn, f"/{BACKUP_PREFIX}/*")
             self.database = create_database(
                 self,
+                self.security_group_id,
                 version=s.postgres_version,
                 database=s.database_name,
                 user=s.database_user,

@@ -17,18 +17,14 @@ internal `db` compose network, which only linked services join), hence `sslmode=
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.core.links import LinkGrant
 from gridops_infra.core.validation import ArgError
 from gridops_infra.platforms.single_server.compose import DATABASE_NETWORK
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
 
 DATABASE_HOST = "postgres"
 DATABASE_PORT = 5432
@@ -41,7 +37,8 @@ class SingleServerDatabase:
 
     def __init__(
         self,
-        server: SingleServer,
+        server_name: str,
+        host_security_group_id: pulumi.Input[str],
         *,
         version: str,
         database: str,
@@ -49,7 +46,8 @@ class SingleServerDatabase:
         password_parameter: aws.ssm.Parameter,
         url_parameter: aws.ssm.Parameter,
     ) -> None:
-        self.server = server
+        self.server_name = server_name
+        self.host_security_group_id = host_security_group_id
         self.version = version
         self.database = database
         self.user = user
@@ -63,7 +61,7 @@ class SingleServerDatabase:
 
     @property
     def name(self) -> str:
-        return f"{self.server.name}-postgres"
+        return f"{self.server_name}-postgres"
 
     def link_grant(self) -> LinkGrant:
         """Connection settings and the credentials as SecureString references."""
@@ -86,9 +84,9 @@ class SingleServerDatabase:
     def allow_from(self, consumer_name: str, security_group_id: pulumi.Input[str]) -> str:
         """Let one service on this server reach the database: it joins the internal `db`
         network (returned). Services elsewhere cannot reach a container on this host."""
-        if security_group_id is not self.server.security_group_id:
+        if security_group_id is not self.host_security_group_id:
             raise ArgError(
-                f"SingleServer '{self.server.name}': the database can only be linked by "
+                f"SingleServer '{self.server_name}': the database can only be linked by "
                 f"services on this server, not by {consumer_name!r}; on another platform use "
                 "ManagedPostgresWithReplicas"
             )
@@ -98,7 +96,13 @@ class SingleServerDatabase:
 
 
 def create_database(
-    server: SingleServer, *, version: str, database: str, user: str, parameter_path: str
+    server: GridopsComponent,
+    host_security_group_id: pulumi.Input[str],
+    *,
+    version: str,
+    database: str,
+    user: str,
+    parameter_path: str,
 ) -> SingleServerDatabase:
     """The password (Pulumi secret) and its two SecureString parameters."""
     password = server.child(
@@ -136,7 +140,8 @@ def create_database(
         suffix="db-url-parameter",
     )
     return SingleServerDatabase(
-        server,
+        server.name,
+        host_security_group_id,
         version=version,
         database=database,
         user=user,

@@ -15,15 +15,13 @@ Services linked to other resources add their statements with `SingleServer.grant
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from gridops_infra.core import iam
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
+from gridops_infra.core.component import GridopsComponent
 
 INSTANCE_MANAGED_POLICIES = ("AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy")
 DLM_MANAGED_POLICY = "service-role/AWSDataLifecycleManagerServiceRole"
@@ -64,7 +62,7 @@ def host_statements(
 
 
 def instance_role(
-    server: SingleServer, statements: list[dict[str, Any]], partition: str
+    server: GridopsComponent, statements: list[dict[str, Any]], partition: str
 ) -> tuple[aws.iam.Role, aws.iam.InstanceProfile, pulumi.Output[str], str]:
     """(role, instance profile, host policy document, trust policy)."""
     trust = iam.assume_role_policy("ec2.amazonaws.com")
@@ -100,7 +98,7 @@ def instance_role(
     return role, profile, document, trust
 
 
-def dlm_role(server: SingleServer, partition: str) -> tuple[aws.iam.Role, str]:
+def dlm_role(server: GridopsComponent, partition: str) -> tuple[aws.iam.Role, str]:
     """The role Data Lifecycle Manager assumes to snapshot the data volume."""
     trust = iam.assume_role_policy("dlm.amazonaws.com")
     role = server.child(

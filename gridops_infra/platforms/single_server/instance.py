@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.platforms.single_server.args import ServerSettings
 from gridops_infra.platforms.single_server.types import AL2023_AMI_PARAMETER, Architecture
 from gridops_infra.platforms.single_server.userdata import (
@@ -16,9 +17,6 @@ from gridops_infra.platforms.single_server.userdata import (
     encode_user_data,
     render_user_data,
 )
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
 
 DATA_DEVICE = "/dev/sdf"
 SNAPSHOT_TAG = "gridops:snapshots"
@@ -30,7 +28,7 @@ def snapshot_tags(identity: str) -> dict[str, str]:
 
 
 def data_volume(
-    server: SingleServer, s: ServerSettings, availability_zone: pulumi.Input[str], identity: str
+    server: GridopsComponent, s: ServerSettings, availability_zone: pulumi.Input[str], identity: str
 ) -> aws.ebs.Volume:
     """Encrypted gp3, `protect`ed and `retain_on_delete` (a final snapshot if it is ever
     deleted) unless `protect_data` is off; restored from a snapshot when one is given."""
@@ -77,7 +75,7 @@ def latest_ami(architecture: Architecture) -> str:
 
 
 def host_instance(
-    server: SingleServer,
+    server: GridopsComponent,
     s: ServerSettings,
     *,
     instance_profile_name: pulumi.Input[str],
@@ -119,7 +117,7 @@ def host_instance(
 
 
 def attach_data_volume(
-    server: SingleServer, volume: aws.ebs.Volume, instance: aws.ec2.Instance
+    server: GridopsComponent, volume: aws.ebs.Volume, instance: aws.ec2.Instance
 ) -> aws.ec2.VolumeAttachment:
     return server.child(
         "volume_attachment",

@@ -4,22 +4,20 @@ network interface holding the Elastic IP, and the DNS record behind its URL."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import pulumi
 import pulumi_aws as aws
 
+from gridops_infra.core.component import GridopsComponent
 from gridops_infra.platforms.fargate.component import CLOUDFRONT_PREFIX_LIST
 from gridops_infra.platforms.single_server.args import ServerSettings
-
-if TYPE_CHECKING:
-    from gridops_infra.platforms.single_server.component import SingleServer
 
 PROXY_PORTS = (80, 443)
 Rule = TypeVar("Rule", aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule)
 
 
-def host_security_group(server: SingleServer, s: ServerSettings) -> aws.ec2.SecurityGroup:
+def host_security_group(server: GridopsComponent, s: ServerSettings) -> aws.ec2.SecurityGroup:
     """The group with its ingress rules and the rule out to the VPC (internet ports are
     opened one by one with `internet_egress_rule`)."""
     sg = server.child(
@@ -81,7 +79,7 @@ def host_security_group(server: SingleServer, s: ServerSettings) -> aws.ec2.Secu
 
 
 def internet_egress_rule(
-    server: SingleServer, security_group_id: pulumi.Input[str], port: int
+    server: GridopsComponent, security_group_id: pulumi.Input[str], port: int
 ) -> aws.vpc.SecurityGroupEgressRule:
     return _tcp_rule(
         server,
@@ -96,7 +94,7 @@ def internet_egress_rule(
 
 
 def _tcp_rule(
-    server: SingleServer,
+    server: GridopsComponent,
     role: str,
     cls: type[Rule],
     security_group_id: pulumi.Input[str],
@@ -123,7 +121,7 @@ def _tcp_rule(
 
 
 def public_interface(
-    server: SingleServer, subnet_id: pulumi.Input[str], security_group_id: pulumi.Input[str]
+    server: GridopsComponent, subnet_id: pulumi.Input[str], security_group_id: pulumi.Input[str]
 ) -> tuple[aws.ec2.NetworkInterface, aws.ec2.Eip]:
     """The primary network interface and its Elastic IP: both outlive instances, so the
     address survives an instance replacement."""
@@ -148,7 +146,7 @@ def public_interface(
     return eni, eip
 
 
-def server_url(server: SingleServer, s: ServerSettings, eip: aws.ec2.Eip) -> pulumi.Output[str]:
+def server_url(server: GridopsComponent, s: ServerSettings, eip: aws.ec2.Eip) -> pulumi.Output[str]:
     """`https://<domain>` (with an A record when the zone is given) or `http://<elastic ip>`."""
     if s.domain and s.zone_id:
         server.child(
