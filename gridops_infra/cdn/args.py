@@ -35,73 +35,115 @@ class CdnFrontendArgs(TypedDict, total=False):
     api_origin: StatelessService
     """A StatelessService on a FargateCluster, an EksCluster or a SingleServer: the ALB it
     shares (on EKS the Load Balancer Controller's, looked up once the service's Ingress
-    exists; on a SingleServer the host's proxy, by its domain or the Elastic IP's public
-    DNS name) becomes a custom origin (CachingDisabled, every viewer header but Host
-    forwarded).
+    exists; on a SingleServer the host's proxy, by its domain or the Elastic IP's public DNS
+    name) becomes a custom origin (CachingDisabled, every viewer header but Host forwarded).
     HTTPS-only to the origin when the ALB has a certificate for the origin's name (the
     service's `domain`, on Fargate also the cluster's `domain` or `api_origin_domain`),
-    otherwise HTTP-only to the ALB's DNS name (the origin secret then crosses the
-    internet unencrypted: give the cluster or service a domain). Give this,
-    `static_site`, or both."""
+    otherwise HTTP-only to the ALB's DNS name (the origin secret then crosses the internet
+    unencrypted: give the cluster or service a domain). Give this, `static_site`, or both.
+
+    Default: none (no API origin: give `static_site` or `static_dir` then).
+    Example: ``api  # a StatelessService``"""
     api_origin_domain: str
     """The name CloudFront connects to for `api_origin`, when the ALB's certificate
-    (`certificate_arn` on a FargateCluster; the service's own `domain` certificate on
-    EKS) covers a name of your own pointing at the ALB. Default: the service's or the
-    cluster's `domain`, else the ALB's DNS name."""
+    (`certificate_arn` on a FargateCluster; the service's own `domain` certificate on EKS)
+    covers a name of your own pointing at the ALB.
+
+    Default: the service's or the cluster's `domain`, else the ALB's DNS name.
+    Example: ``"origin.example.com"``"""
     static_site: bool
     """Create an S3 bucket (encrypted, versioned, all public access blocked) served only
-    through Origin Access Control. Default: false (true when `static_dir` is given)."""
+    through Origin Access Control.
+
+    Default: false (true when `static_dir` is given).
+    Example: ``True``"""
     static_dir: str
-    """A local directory uploaded to the bucket, one object per file with its content
-    type (dot-files skipped). Default: none (upload by your own pipeline). Must be the path
-    of an existing directory (`~` expands); a path the OS cannot look up (too long, a NUL
-    byte, no permission) is refused like a missing one."""
+    """A local directory uploaded to the bucket, one object per file with its content type
+    (dot-files skipped). Must be the path of an existing directory (`~` expands); a path the
+    OS cannot look up (too long, a NUL byte, no permission) is refused like a missing one.
+
+    Default: none (upload by your own pipeline).
+    Example: ``"web/dist"``"""
     index_document: str
-    """The object served for `/` when the default origin is the static site. Default:
-    `"index.html"`."""
+    """The object served for `/` when the default origin is the static site.
+
+    Default: `"index.html"`.
+    Example: ``"index.html"``"""
     routes: dict[str, OriginName]
-    """Path pattern -> origin (`"api"` or `"static"`), e.g. `{"/api/*": "api"}`; matched
-    in the order given, before the default. Default: none. At most 74 (CloudFront's default
-    quota of 75 cache behaviors, the default one included)."""
+    """Path pattern -> origin (`"api"` or `"static"`), e.g. `{"/api/*": "api"}`; matched in
+    the order given, before the default. At most 74 (CloudFront's default quota of 75 cache
+    behaviors, the default one included).
+
+    Default: none.
+    Example: ``{"/api/*": "api", "/assets/*": "static"}``"""
     default_origin: OriginName
-    """Where requests no route matches go. Default: `"static"` when there is a static
-    site, else `"api"`."""
+    """Where requests no route matches go.
+
+    Default: `"static"` when there is a static site, else `"api"`.
+    Example: ``"static"``"""
     domain: str
-    """Serve at this name: ACM certificate in us-east-1 (DNS-validated in `zone_id`),
-    TLS 1.2 (TLSv1.2_2021) minimum, Route 53 alias A and AAAA records. Default: none (the
-    `dxxxx.cloudfront.net` name, whose TLS policy CloudFront fixes). Requires `zone_id`."""
+    """Serve at this name: ACM certificate in us-east-1 (DNS-validated in `zone_id`), TLS
+    1.2 (TLSv1.2_2021) minimum, Route 53 alias A and AAAA records. Requires `zone_id`.
+
+    Default: none (the `dxxxx.cloudfront.net` name, whose TLS policy CloudFront fixes).
+    Example: ``"www.example.com"``"""
     zone_id: str
-    """The Route 53 hosted zone id for `domain`. Default: none; required with `domain`."""
+    """The Route 53 hosted zone id for `domain`.
+
+    Default: none; required with `domain`.
+    Example: ``"Z0123456789ABCDEFGHIJ"``"""
     waf: bool
-    """Attach a WAF web ACL (CLOUDFRONT scope, us-east-1): AWS managed common rule set
-    and a per-IP rate limit. Default: false (about $5 a month plus $1 per rule and
-    $0.60 per million requests). With `api_origin`, the common set's 8 KB body-size rule
-    only counts, so API uploads are not blocked."""
+    """Attach a WAF web ACL (CLOUDFRONT scope, us-east-1): AWS managed common rule set and a
+    per-IP rate limit. With `api_origin`, the common set's 8 KB body-size rule only counts,
+    so API uploads are not blocked.
+
+    Default: false (about $5 a month plus $1 per rule and $0.60 per million requests).
+    Example: ``True``"""
     waf_rate_limit: int
-    """Requests one IP may make in 5 minutes before WAF blocks it. Default: 2000.
-    Allowed: 10..2000000000 (AWS WAF's range). Example: 500."""
+    """Requests one IP may make in 5 minutes before WAF blocks it. Allowed: 10..2000000000
+    (AWS WAF's range).
+
+    Default: 2000.
+    Example: ``500``"""
     failover_origin: str
     """A host name serving the same files as the static site (e.g. a replica bucket's
-    website or another CDN), used over HTTPS when the bucket answers 5xx. Default: none.
-    Needs `static_site`; origin groups only serve GET/HEAD/OPTIONS, so the API cannot
-    fail over."""
+    website or another CDN), used over HTTPS when the bucket answers 5xx. Needs
+    `static_site`; origin groups only serve GET/HEAD/OPTIONS, so the API cannot fail over.
+
+    Default: none.
+    Example: ``"static-replica.example.org"``"""
     access_logs: bool
-    """CloudFront standard access logs to an S3 bucket. Default: true."""
+    """CloudFront standard access logs to an S3 bucket.
+
+    Default: true.
+    Example: ``True``"""
     access_log_retention_days: int
-    """Days access logs are kept. Default: 90. Allowed: 1..3650."""
+    """Days access logs are kept. Allowed: 1..3650.
+
+    Default: 90.
+    Example: ``30``"""
     price_class: PriceClass
     """Edge locations used: `"PriceClass_100"` (North America, Europe, Israel; cheapest),
-    `"PriceClass_200"`, `"PriceClass_All"`. Default: `"PriceClass_100"`."""
+    `"PriceClass_200"`, `"PriceClass_All"`.
+
+    Default: `"PriceClass_100"`.
+    Example: ``"PriceClass_200"``"""
     additional_metrics: bool
-    """Turn on CloudFront's additional metrics (needed for `metric_cache_hit_rate`),
-    billed as CloudWatch custom metrics (8 per distribution, about $2.40 a month).
-    Default: true."""
+    """Turn on CloudFront's additional metrics (needed for `metric_cache_hit_rate`), billed
+    as CloudWatch custom metrics (8 per distribution, about $2.40 a month).
+
+    Default: true.
+    Example: ``False``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "web"}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (see `CdnFrontend.CHILD_ROLES`). Default:
-    none."""
+    """Per-child escape hatch, keyed by role (see `CdnFrontend.CHILD_ROLES`).
+
+    Default: none.
+    Example: ``{"distribution": {"comment": "shop storefront"}}``"""
 
 
 @dataclass(frozen=True)

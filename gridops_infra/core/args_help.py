@@ -1,6 +1,11 @@
 """`help(Component)` lists every argument: the field docstrings of the component's Args
 TypedDict (and the TypedDicts it extends), read from their source, appended to the
-constructor's docstring."""
+constructor's docstring.
+
+Every field docstring ends the same way: its description, a blank line, then a line
+`Default: <what happens when the key is left out>` (or `Required.`) and a last line
+`Example: ``<a Python expression>``` (tests/api/test_argument_docs.py holds every Args
+TypedDict to it)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,49 @@ import inspect
 import re
 import sys
 import textwrap
+from dataclasses import dataclass
 from typing import Any
+
+EXAMPLE_LINE = re.compile(r"^Example: ``(?P<code>.+)``$")
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One field docstring split into its parts; `default` and `example` are None when
+    the docstring lacks them."""
+
+    description: str
+    default: str | None
+    required: bool
+    example: str | None
+
+
+def split_field_doc(text: str) -> FieldDoc:
+    """The description, the `Default:` paragraph (or `Required.`) and the example's code
+    of a field docstring written as the module docstring says."""
+    lines = text.splitlines()
+    example = None
+    if lines and (match := EXAMPLE_LINE.match(lines[-1].strip())):
+        example = match["code"]
+        lines = lines[:-1]
+    default_at = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.startswith("Default:") or line.strip() == "Required."
+        ),
+        None,
+    )
+    if default_at is None:
+        return FieldDoc("\n".join(lines).strip(), None, False, example)
+    default = " ".join(" ".join(lines[default_at:]).split())
+    required = default == "Required."
+    return FieldDoc(
+        "\n".join(lines[:default_at]).strip(),
+        None if required else default,
+        required,
+        example,
+    )
 
 
 def field_docs(typed_dict: type) -> dict[str, tuple[str, str]]:
@@ -43,14 +90,18 @@ def field_docs(typed_dict: type) -> dict[str, tuple[str, str]]:
 def args_reference(typed_dict: type) -> str:
     """The argument list `help()` shows: each field, its type, its docstring."""
     lines = [
-        f"Arguments (`args`, a `{typed_dict.__name__}`; every key is optional unless its",
-        "description says required):",
+        f"Arguments (`args`, a `{typed_dict.__name__}`; every key is optional unless marked",
+        "(required)):",
     ]
     for field, (annotation, text) in field_docs(typed_dict).items():
-        lines += ["", f"{field}: {annotation}"]
-        lines += [
-            f"    {line}" if line else "" for line in (text or "Not documented.").splitlines()
-        ]
+        doc = split_field_doc(text)
+        lines += ["", f"{field}: {annotation}" + ("  (required)" if doc.required else "")]
+        body = doc.description.splitlines() or ["Not documented."]
+        if doc.default is not None:
+            body += textwrap.wrap(doc.default, 84, subsequent_indent="    ")
+        if doc.example is not None:
+            body.append(f"Example: {doc.example}")
+        lines += [f"    {line}" if line else "" for line in body]
     return "\n".join(lines)
 
 

@@ -24,27 +24,54 @@ K8S_NAME = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 
 class ArgoCdGitOpsArgs(TypedDict, total=False):
     cluster: Any
-    """The EksCluster to install Argo CD on. Required."""
+    """The EksCluster to install Argo CD on.
+
+    Required.
+    Example: ``eks  # an EksCluster``"""
     repo_url: str
     """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
-    Required. Private repositories need a repository secret in the `argocd` namespace
-    (created by you, e.g. from Secrets Manager through External Secrets); credentials in
-    the URL (`https://token@...`) are refused, since the manifest would store them readable."""
+    Private repositories need a repository secret in the `argocd` namespace (created by you,
+    e.g. from Secrets Manager through External Secrets); credentials in the URL
+    (`https://token@...`) are refused, since the manifest would store them readable.
+
+    Required.
+    Example: ``"https://github.com/acme/shop-manifests.git"``"""
     path: str
-    """Folder of the manifests in the repository. Default: `"."`."""
+    """Folder of the manifests in the repository.
+
+    Default: `"."`.
+    Example: ``"clusters/prod"``"""
     target_revision: str
-    """Branch, tag or commit to follow. Default: `"main"`."""
+    """Branch, tag or commit to follow.
+
+    Default: `"main"`.
+    Example: ``"v1.4.2"``"""
     app_namespace: str
-    """Namespace the application is deployed into. Default: `"apps"`."""
+    """Namespace the application is deployed into.
+
+    Default: `"apps"`.
+    Example: ``"shop"``"""
     auto_sync: bool
-    """Sync automatically, prune removed objects and undo manual drift. Default: true."""
+    """Sync automatically, prune removed objects and undo manual drift.
+
+    Default: true.
+    Example: ``False``"""
     chart_version: str
-    """The argo-cd Helm chart version. Default: ARGO_CD_CHART_VERSION."""
+    """The argo-cd Helm chart version.
+
+    Default: `"8.5.8"` (`ARGO_CD_CHART_VERSION`).
+    Example: ``"8.5.8"``"""
     tags: dict[str, str]
-    """Refused when given: Argo CD is Kubernetes objects only, which have labels, not AWS
-    tags (tag the EksCluster; label through `transforms`). Default: none."""
+    """Refused unless empty: Argo CD is Kubernetes objects only, which have labels, not AWS
+    tags (tag the EksCluster; label through `transforms`).
+
+    Default: none.
+    Example: ``{}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch: release, application. Default: none."""
+    """Per-child escape hatch: release, application.
+
+    Default: none.
+    Example: ``{"release": {"timeout": 900}}``"""
 
 
 class ArgoCdGitOps(GridopsComponent):

@@ -61,155 +61,272 @@ WORKER_SPEC_FIELDS = (
 
 class SqsWorkerQueueArgs(TypedDict, total=False):
     platform: Platform
-    """Where the workers run (required): the same platform object StatelessService takes
+    """Where the workers run: the same platform object StatelessService takes
     (FargateCluster, EksCluster or SingleServer). Changing it moves the workers (new
-    resources)."""
+    resources).
+
+    Required.
+    Example: ``cluster  # a FargateCluster, EksCluster or SingleServer``"""
     image: pulumi.Input[str]
-    """Worker container image (required), e.g. `"ghcr.io/acme/worker:1.4.2"`: a
-    container image reference of at most 255 characters (ECS's limit)."""
+    """Worker container image, e.g. `"ghcr.io/acme/worker:1.4.2"`: a container image
+    reference of at most 255 characters (ECS's limit).
+
+    Required.
+    Example: ``"ghcr.io/acme/worker:1.4.2"``"""
     min_workers: int
-    """Fewest worker tasks. Default: 0 (scale to zero when the queue is empty; one
-    waiting message starts a worker). Allowed: 0..5000, at most `max_workers`."""
+    """Fewest worker tasks. Allowed: 0..5000, at most `max_workers`.
+
+    Default: 0 (scale to zero when the queue is empty; one waiting message starts a worker).
+    Example: ``1``"""
     max_workers: int
-    """Most worker tasks. Default: 10. Allowed: 1..5000."""
+    """Most worker tasks. Allowed: 1..5000.
+
+    Default: 10.
+    Example: ``50``"""
     job_timeout_seconds: int
-    """The longest one job may take. Default: 60. Allowed: 1..43200. Sets the default
-    `visibility_timeout_seconds` (6x) and the container stop timeout (the same, at most
-    120 s on Fargate); above 120 s only task scale-in protection (`task_protection`)
-    keeps a running job alive through scale-in and deployments."""
+    """The longest one job may take. Allowed: 1..43200. Sets the default
+    `visibility_timeout_seconds` (6x) and the container stop timeout (the same, at most 120
+    s on Fargate); above 120 s only task scale-in protection (`task_protection`) keeps a
+    running job alive through scale-in and deployments.
+
+    Default: 60.
+    Example: ``300``"""
     visibility_timeout_seconds: int
-    """Seconds a received message stays hidden from other workers. Default: 6 x
-    `job_timeout_seconds` (a job may be retried after a crash without running twice in
-    parallel). Allowed: `job_timeout_seconds`..43200 (12 hours)."""
+    """Seconds a received message stays hidden from other workers. Allowed:
+    `job_timeout_seconds`..43200 (12 hours).
+
+    Default: 6 x `job_timeout_seconds` (a job may be retried after a crash without running
+    twice in parallel).
+    Example: ``1800``"""
     max_receive_count: int
-    """Receives before a message moves to the dead-letter queue. Default: 5. Allowed:
-    1..1000."""
+    """Receives before a message moves to the dead-letter queue. Allowed: 1..1000.
+
+    Default: 5.
+    Example: ``3``"""
     message_retention_seconds: int
-    """Seconds an unprocessed message is kept. Default: 345600 (4 days). Allowed: 60 ..
-    1123200 (13 days) for a standard queue, so the 14-day dead-letter queue always keeps
-    a message longer (SQS ages a standard message from its first enqueue); 60..1209600
-    (14 days) for FIFO (the age restarts in the DLQ)."""
+    """Seconds an unprocessed message is kept. Allowed: 60 .. 1123200 (13 days) for a
+    standard queue, so the 14-day dead-letter queue always keeps a message longer (SQS ages
+    a standard message from its first enqueue); 60..1209600 (14 days) for FIFO (the age
+    restarts in the DLQ).
+
+    Default: 345600 (4 days).
+    Example: ``604800``"""
     receive_wait_time_seconds: int
-    """Long-polling wait of ReceiveMessage. Default: 20 (fewest empty receives, lowest
-    cost). Allowed: 0..20."""
+    """Long-polling wait of ReceiveMessage. Allowed: 0..20.
+
+    Default: 20 (fewest empty receives, lowest cost).
+    Example: ``10``"""
     delay_seconds: int
-    """Delivery delay of every message. Default: 0. Allowed: 0..900."""
+    """Delivery delay of every message. Allowed: 0..900.
+
+    Default: 0.
+    Example: ``30``"""
     fifo: bool
-    """A FIFO queue (exactly-once, ordered per message group). Default: false. Changing
-    it replaces both queues (messages in them are lost)."""
+    """A FIFO queue (exactly-once, ordered per message group). Changing it replaces both
+    queues (messages in them are lost).
+
+    Default: false.
+    Example: ``True``"""
     queue_name: str
-    """Physical queue name. Default: autonamed `<name>-queue-<random>` (plus `.fifo`).
-    Letters, digits, `-`, `_`; must end in `.fifo` exactly when `fifo` is true. The
-    dead-letter queue is named `<queue_name>-dlq`. Changing it replaces both queues."""
+    """Physical queue name. Letters, digits, `-`, `_`; must end in `.fifo` exactly when
+    `fifo` is true. The dead-letter queue is named `<queue_name>-dlq`. Changing it replaces
+    both queues.
+
+    Default: autonamed `<name>-queue-<random>` (plus `.fifo`).
+    Example: ``"orders.fifo"``"""
     content_based_deduplication: bool
-    """FIFO only: deduplicate by a SHA-256 of the body, so senders need no deduplication
-    id. Default: true with `fifo`."""
+    """FIFO only: deduplicate by a SHA-256 of the body, so senders need no deduplication id.
+
+    Default: true with `fifo`.
+    Example: ``False``"""
     high_throughput: bool
     """FIFO only: deduplication and throughput quota per message group (high-throughput
-    FIFO). Default: false."""
+    FIFO).
+
+    Default: false.
+    Example: ``True``"""
     kms_key_arn: str
-    """A customer managed KMS key for server-side encryption. Default: none (SSE with
-    SQS-owned keys). With it, workers get kms:Decrypt and senders kms:GenerateDataKey and
-    kms:Decrypt on this key, through SQS only; the key policy must allow them."""
+    """A customer managed KMS key for server-side encryption. With it, workers get
+    kms:Decrypt and senders kms:GenerateDataKey and kms:Decrypt on this key, through SQS
+    only; the key policy must allow them.
+
+    Default: none (SSE with SQS-owned keys).
+    Example: ``"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"``"""
     acceptable_latency_seconds: int
     """How long a message may wait before a worker starts it: the scaling target (with
-    `seconds_per_job`) and the oldest-message alarm threshold. Default: 300. Allowed:
-    1 .. `message_retention_seconds`, at least `seconds_per_job`."""
+    `seconds_per_job`) and the oldest-message alarm threshold. Allowed: 1 ..
+    `message_retention_seconds`, at least `seconds_per_job`.
+
+    Default: 300.
+    Example: ``600``"""
     seconds_per_job: float
-    """Average seconds one worker task spends per message. Default: 10, or
-    `job_timeout_seconds` when that is shorter (a job never runs longer than its
-    timeout). Allowed: 0.001 .. `job_timeout_seconds`. Target backlog per task =
-    acceptable_latency_seconds / seconds_per_job (see gridops_infra.queue.scaling)."""
+    """Average seconds one worker task spends per message. Allowed: 0.001 ..
+    `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
+    seconds_per_job (see gridops_infra.queue.scaling).
+
+    Default: 10, or `job_timeout_seconds` when that is shorter (a job never runs longer than
+    its timeout).
+    Example: ``30``"""
     scale_in_cooldown_seconds: int
-    """Seconds after a scale-in before the next one. Default: 300. Allowed: 0..3600.
-    Refused on a SingleServer (one host does not autoscale)."""
+    """Seconds after a scale-in before the next one. Allowed: 0..3600. Refused on a
+    SingleServer (one host does not autoscale).
+
+    Default: 300.
+    Example: ``600``"""
     scale_out_cooldown_seconds: int
-    """Seconds after a scale-out before the next one. Default: 60. Allowed: 0..3600.
-    Refused on a SingleServer."""
+    """Seconds after a scale-out before the next one. Allowed: 0..3600. Refused on a
+    SingleServer.
+
+    Default: 60.
+    Example: ``30``"""
     task_protection: bool
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
-    ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Default: true.
-    Must stay true when `job_timeout_seconds` exceeds 120. FargateCluster only (on EKS and
-    a single server the stop grace period is the job timeout, with no 120 s cap)."""
+    ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Must stay true
+    when `job_timeout_seconds` exceeds 120. FargateCluster only (on EKS and a single server
+    the stop grace period is the job timeout, with no 120 s cap).
+
+    Default: true.
+    Example: ``True``"""
     spot: bool
-    """Run workers on FARGATE_SPOT (up to 70% cheaper; a task may be stopped with 2
-    minutes' notice and its message is retried after the visibility timeout, so jobs
-    must be idempotent). Default: true on FargateCluster; on EksCluster true when the
-    cluster has a Spot node group (workers tolerate its taint and prefer it) and the
-    worker's namespace is not a Fargate profile's, else false (true is refused then); on
-    SingleServer false (true is refused)."""
+    """Run workers on FARGATE_SPOT (up to 70% cheaper; a task may be stopped with 2 minutes'
+    notice and its message is retried after the visibility timeout, so jobs must be
+    idempotent).
+
+    Default: true on FargateCluster; on EksCluster true when the cluster has a Spot node
+    group (workers tolerate its taint and prefer it) and the worker's namespace is not a
+    Fargate profile's, else false (true is refused then); on SingleServer false (true is
+    refused).
+    Example: ``True``"""
     on_demand_base: int
-    """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker
-    survives Spot interruptions. Default: 0. Allowed: 0 .. `max_workers`. Refused on a
-    SingleServer (no Spot there)."""
+    """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker survives
+    Spot interruptions. Allowed: 0 .. `max_workers`. Refused on a SingleServer (no Spot
+    there).
+
+    Default: 0.
+    Example: ``1``"""
     alarm_actions: list[str]
-    """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms. Default:
-    the platform's alarm topic (`platform.alarm_topic_arn`). Example:
-    `["arn:aws:sns:eu-west-1:123456789012:jobs-oncall"]`."""
+    """SNS topic ARNs notified by the DLQ-not-empty and oldest-message alarms.
+
+    Default: the platform's alarm topic (`platform.alarm_topic_arn`).
+    Example: ``["arn:aws:sns:eu-west-1:123456789012:jobs-oncall"]``"""
     cpu: int
-    """CPU units per worker (1024 = 1 vCPU). Default: 256. Allowed: a Fargate size (on a
-    SingleServer also at most the host's vCPUs)."""
+    """CPU units per worker (1024 = 1 vCPU). Allowed: a Fargate size (on a SingleServer also
+    at most the host's vCPUs).
+
+    Default: 256.
+    Example: ``1024``"""
     memory: int
-    """Memory per worker task in MiB. Default: 512. Allowed: what Fargate pairs with
-    `cpu`."""
+    """Memory per worker task in MiB. Allowed: what Fargate pairs with `cpu`.
+
+    Default: 512.
+    Example: ``2048``"""
     environment: dict[str, pulumi.Input[str]]
-    """Plain settings for the worker. Default: none. `QUEUE_URL` and
-    `JOB_TIMEOUT_SECONDS` are set by the queue and cannot be overridden."""
+    """Plain settings for the worker. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS` are set by the
+    queue and cannot be overridden.
+
+    Default: none.
+    Example: ``{"LOG_LEVEL": "info"}``"""
     secrets: dict[str, pulumi.Input[str]]
     """Env name -> Secrets Manager or SSM parameter ARN, injected at start; an Output must
-    resolve to such an ARN (a value is refused, and never printed). Default: none."""
+    resolve to such an ARN (a value is refused, and never printed).
+
+    Default: none.
+    Example: ``{"SMTP_PASSWORD": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:smtp-AbCdEf"}``"""
     command: list[str]
-    """Overrides the image's command. Default: the image's."""
+    """Overrides the image's command.
+
+    Default: the image's.
+    Example: ``["python", "-m", "shop.worker"]``"""
     links: list[Linkable]
     """Components the worker uses (database, cache, other queues), exactly as for
     StatelessService: settings, secret references, IAM grants and a security-group rule.
-    Default: none."""
+
+    Default: none.
+    Example: ``[db, cache]  # a ManagedPostgresWithReplicas, a RedisCache``"""
     containers: list[SidecarArgs]
     """Sidecar containers in the worker task, as for StatelessService (names of at most 63
-    characters, images of at most 255). Default: none."""
+    characters, images of at most 255).
+
+    Default: none.
+    Example: ``[{"name": "metrics-agent", "image": "public.ecr.aws/acme/agent:2.1", "cpu": 128, "memory": 256}]``"""
     cpu_architecture: CpuArchitecture
-    """`"ARM64"` or `"X86_64"`. Default: `"ARM64"`."""
+    """`"ARM64"` or `"X86_64"`.
+
+    Default: `"ARM64"`.
+    Example: ``"X86_64"``"""
     log_retention_days: int
-    """Days worker logs are kept. Default: 30. Allowed: a CloudWatch retention value. On
-    EKS and a SingleServer another value must equal the platform's log retention, as for
-    StatelessService."""
+    """Days worker logs are kept. Allowed: a CloudWatch retention value. On EKS and a
+    SingleServer another value must equal the platform's log retention, as for
+    StatelessService.
+
+    Default: 30.
+    Example: ``90``"""
     read_only_root_filesystem: bool
-    """Read-only root filesystem. Default: true (scratch space at `writable_paths`)."""
+    """Read-only root filesystem.
+
+    Default: true (scratch space at `writable_paths`).
+    Example: ``False``"""
     writable_paths: list[str]
-    """Absolute paths with a writable task-local scratch volume. Default: `["/tmp"]`."""
+    """Absolute paths with a writable task-local scratch volume.
+
+    Default: `["/tmp"]`.
+    Example: ``["/tmp", "/app/work"]``"""
     user: str
-    """Run as `user`, `uid` or `uid:gid`. Default: the image's user."""
+    """Run as `user`, `uid` or `uid:gid`.
+
+    Default: the image's user.
+    Example: ``"1000:1000"``"""
     task_statements: list[dict[str, Any]]
-    """Extra IAM statements for the worker's role, checked as for StatelessService:
-    `Action` (`service:Action` strings), `Resource` (ARNs, never `"*"`), optional `Sid`
-    (letters and digits), `Effect` (`Allow`/`Deny`) and `Condition` (operator -> {key:
-    value(s)}). Privilege-escalating actions (IAM policy writes, `iam:PassRole` /
-    `sts:AssumeRole` on every role) are refused. Default: none."""
+    """Extra IAM statements for the worker's role, checked as for StatelessService: `Action`
+    (`service:Action` strings), `Resource` (ARNs, never `"*"`), optional `Sid` (letters and
+    digits), `Effect` (`Allow`/`Deny`) and `Condition` (operator -> {key: value(s)}).
+    Privilege-escalating actions (IAM policy writes, `iam:PassRole` / `sts:AssumeRole` on
+    every role) are refused.
+
+    Default: none.
+    Example: ``[{"Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::acme-invoices/*"]}]``"""
     image_pull_secret_arn: str
-    """Secrets Manager secret for a private non-ECR registry. Default: none."""
+    """Secrets Manager secret for a private non-ECR registry.
+
+    Default: none.
+    Example: ``"arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"``"""
     enable_execute_command: bool
-    """Allow `aws ecs execute-command` into worker tasks. Default: false. FargateCluster
-    only (refused on EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`)."""
+    """Allow `aws ecs execute-command` into worker tasks. FargateCluster only (refused on
+    EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`).
+
+    Default: false.
+    Example: ``True``"""
     internet_egress_ports: list[int]
-    """TCP ports workers may reach on the internet through NAT. Default: `[443]` (SQS and
-    other AWS APIs without VPC endpoints). Another value is refused on EKS (pods use the
-    nodes' security group)."""
+    """TCP ports workers may reach on the internet through NAT. Another value is refused on
+    EKS (pods use the nodes' security group).
+
+    Default: `[443]` (SQS and other AWS APIs without VPC endpoints).
+    Example: ``[443, 587]``"""
     container_health_check_command: list[str]
-    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`. Default:
-    none (a worker serves no HTTP)."""
+    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`.
+
+    Default: none (a worker serves no HTTP).
+    Example: ``["CMD", "/app/healthcheck"]``"""
     rollback_alarm_names: list[pulumi.Input[str]]
-    """CloudWatch alarms that roll a worker deployment back. Default: none (the ECS
-    circuit breaker still rolls back tasks that fail to start)."""
+    """CloudWatch alarms that roll a worker deployment back.
+
+    Default: none (the ECS circuit breaker still rolls back tasks that fail to start).
+    Example: ``["orders-worker-errors"]``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "orders"}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role. Default: none. Allowed: the queue's roles
+    """Per-child escape hatch, keyed by role. Allowed: the queue's roles
     (`queue.QUEUE_ROLES`, `"send_policy"`) and those of the platform the workers run on
     (`CHILD_ROLES` of `queue.fargate`, `queue.eks` or `queue.single_server`);
-    `SqsWorkerQueue.CHILD_ROLES` lists every platform's, a transform for another
-    platform's role is refused."""
+    `SqsWorkerQueue.CHILD_ROLES` lists every platform's, a transform for another platform's
+    role is refused.
+
+    Default: none.
+    Example: ``{"queue": {"kms_data_key_reuse_period_seconds": 3600}}``"""
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,22 @@ from gridops_infra.service.spec.settings import ServiceSpec
 
 class StatelessServiceArgs(ServiceSpecArgs, total=False):
     platform: Platform
-    """Where the service runs (required): a FargateCluster today; EksCluster or
-    SingleServer take the same spec. Changing it moves the service (new resources)."""
+    """Where the service runs: a FargateCluster today; EksCluster or SingleServer take the
+    same spec. Changing it moves the service (new resources).
+
+    Required.
+    Example: ``cluster  # a FargateCluster, EksCluster or SingleServer``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "shop"}``"""
     transforms: dict[str, Transform]
     """Per-child escape hatch, keyed by role (the platform backend's `CHILD_ROLES`, e.g.
-    `task_definition`, `service`, `target_group` on Fargate). Default: none."""
+    `task_definition`, `service`, `target_group` on Fargate).
+
+    Default: none.
+    Example: ``{"log_group": {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}``"""
 
 
 COMPONENT_FIELDS = ("platform", "tags", "transforms")

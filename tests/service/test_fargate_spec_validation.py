@@ -354,5 +354,5 @@ def test_every_argument_documents_its_default_or_that_it_is_required(module_name
 
     docs = _field_docs(importlib.import_module(module_name), class_name)
     assert docs, class_name
-    missing = [f for f, d in docs.items() if "Default" not in d and "required" not in d]
+    missing = [f for f, d in docs.items() if "Default:" not in d and "Required." not in d]
     assert missing == [], f"{class_name}: {missing}"

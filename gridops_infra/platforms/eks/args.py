@@ -46,133 +46,211 @@ from gridops_infra.platforms.eks.catalog import (
 
 class EksClusterArgs(TypedDict, total=False):
     network: Network
-    """The Network to run in (required): control plane ENIs, nodes and Fargate pods go in
-    its private subnets; the ALB the services share goes in its public subnets. Its
-    private subnets need a NAT route (`nat` "single" or "per-az"): a network with
-    `nat: "none"` is refused, since the cluster's add-ons pull images from public
-    registries."""
+    """The Network to run in: control plane ENIs, nodes and Fargate pods go in its private
+    subnets; the ALB the services share goes in its public subnets. Its private subnets need
+    a NAT route (`nat` "single" or "per-az"): a network with `nat: "none"` is refused, since
+    the cluster's add-ons pull images from public registries.
+
+    Required.
+    Example: ``network  # a Network``"""
     kubernetes_version: str
-    """Kubernetes minor version. Default: `"1.35"`. Allowed: 1.32-1.36 (see
-    `KUBERNETES_VERSIONS`); 1.32 and 1.33 are past EKS standard support and need
-    `support_type="EXTENDED"`. Changing it upgrades the control plane in place (one minor
-    at a time)."""
+    """Kubernetes minor version. Allowed: 1.32-1.36 (see `KUBERNETES_VERSIONS`); 1.32 and
+    1.33 are past EKS standard support and need `support_type="EXTENDED"`. Changing it
+    upgrades the control plane in place (one minor at a time).
+
+    Default: `"1.35"`.
+    Example: ``"1.34"``"""
     support_type: Literal["STANDARD", "EXTENDED"]
-    """EKS upgrade policy. Default: `"STANDARD"`: at the end of standard support AWS
-    upgrades the cluster instead of billing extended support (6x the cluster-hour
-    price). `"EXTENDED"` keeps the version up to 12 more months."""
+    """EKS upgrade policy. `"EXTENDED"` keeps the version up to 12 more months.
+
+    Default: `"STANDARD"`: at the end of standard support AWS upgrades the cluster instead
+    of billing extended support (6x the cluster-hour price).
+    Example: ``"EXTENDED"``"""
     public_access_cidrs: list[str]
-    """IPv4 ranges allowed to reach the Kubernetes API over the internet (your CI
-    runners, office, VPN). Default: none: the API endpoint is private only, so `pulumi up`
-    must run from inside the VPC (or over VPN/peering). `0.0.0.0/0` is refused unless
-    `allow_public_api_from_anywhere` is true."""
+    """IPv4 ranges allowed to reach the Kubernetes API over the internet (your CI runners,
+    office, VPN). `0.0.0.0/0` is refused unless `allow_public_api_from_anywhere` is true.
+
+    Default: none: the API endpoint is private only, so `pulumi up` must run from inside the
+    VPC (or over VPN/peering).
+    Example: ``["203.0.113.0/24"]``"""
     allow_public_api_from_anywhere: bool
-    """Accept `0.0.0.0/0` in `public_access_cidrs`. Default: false."""
+    """Accept `0.0.0.0/0` in `public_access_cidrs`.
+
+    Default: false.
+    Example: ``False``"""
     admin_role_arns: list[str]
     """IAM roles that administer the cluster: each gets an access entry with
-    AmazonEKSClusterAdminPolicy. Default: none."""
+    AmazonEKSClusterAdminPolicy.
+
+    Default: none.
+    Example: ``["arn:aws:iam::123456789012:role/platform-admins"]``"""
     creator_admin: bool
     """Give the identity that creates the cluster (the one running `pulumi up`) admin
-    access, which the Helm add-ons need to install. Default: true. Set false only with
-    that identity in `admin_role_arns`. Changing it replaces the cluster."""
+    access, which the Helm add-ons need to install. Set false only with that identity in
+    `admin_role_arns`. Changing it replaces the cluster.
+
+    Default: true.
+    Example: ``True``"""
     node_architecture: Architecture
-    """CPU architecture of the managed nodes. Default: `"arm64"` (Graviton, AL2023 ARM
-    AMI). `"x86_64"` uses the AL2023 x86 AMI."""
+    """CPU architecture of the managed nodes. `"x86_64"` uses the AL2023 x86 AMI.
+
+    Default: `"arm64"` (Graviton, AL2023 ARM AMI).
+    Example: ``"x86_64"``"""
     node_instance_types: list[str]
-    """Instance types of the on-demand node group. Default: `["m7g.large"]` on arm64,
-    `["m7i.large"]` on x86_64. Allowed: the families in `ARM64_FAMILIES` /
-    `X86_FAMILIES` matching `node_architecture`, sizes medium to 16xlarge (24xlarge on
+    """Instance types of the on-demand node group. Allowed: the families in `ARM64_FAMILIES`
+    / `X86_FAMILIES` matching `node_architecture`, sizes medium to 16xlarge (24xlarge on
     x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter,
-    their families (any catalog size) are what its default NodePool may launch."""
+    their families (any catalog size) are what its default NodePool may launch.
+
+    Default: `["m7g.large"]` on arm64, `["m7i.large"]` on x86_64.
+    Example: ``["m7i.xlarge"]``"""
     node_min: int
-    """Fewest on-demand nodes. Default: 2 (system add-ons stay up when one node goes).
-    Allowed: 1..450."""
+    """Fewest on-demand nodes. Allowed: 1..450.
+
+    Default: 2 (system add-ons stay up when one node goes).
+    Example: ``3``"""
     node_desired: int
-    """On-demand nodes at creation. Default: `node_min`. Allowed: node_min..node_max.
-    Later changes come from the node autoscaler, not from Pulumi."""
+    """On-demand nodes at creation. Allowed: node_min..node_max. Later changes come from the
+    node autoscaler, not from Pulumi.
+
+    Default: `node_min`.
+    Example: ``3``"""
     node_max: int
-    """Most on-demand nodes. Default: 6. Allowed: node_min..450. With Karpenter, also the
-    default NodePool's cpu/memory limit: this many of the largest `node_instance_types`."""
+    """Most on-demand nodes. Allowed: node_min..450. With Karpenter, also the default
+    NodePool's cpu/memory limit: this many of the largest `node_instance_types`.
+
+    Default: 6, or `node_min` when that is larger.
+    Example: ``12``"""
     node_disk_size_gib: int
-    """Encrypted gp3 root volume per node, in GiB. Default: 50. Allowed: 20..1000."""
+    """Encrypted gp3 root volume per node, in GiB. Allowed: 20..1000.
+
+    Default: 50.
+    Example: ``100``"""
     spot: bool
     """Add Spot capacity (nodes labelled `gridops.io/capacity=spot`, tainted so only pods
     that tolerate it land there): a managed Spot group, or with Karpenter a Spot NodePool.
-    Default: false. With Karpenter in an account that never ran Spot, create EC2's Spot
-    service-linked role once (`aws iam create-service-linked-role --aws-service-name
-    spot.amazonaws.com`): Karpenter may not, so until then Spot pods wait for room on the
-    on-demand pool."""
+    With Karpenter in an account that never ran Spot, create EC2's Spot service-linked role
+    once (`aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`):
+    Karpenter may not, so until then Spot pods wait for room on the on-demand pool.
+
+    Default: false.
+    Example: ``True``"""
     spot_instance_types: list[str]
-    """Instance types of the Spot group, all of one shape. Default: four 2 vCPU / 8 GiB
-    types of `node_architecture` (see `DEFAULT_SPOT_TYPES`). With Karpenter, their
-    families are what the Spot NodePool may launch."""
+    """Instance types of the Spot group, all of one shape. With Karpenter, their families
+    are what the Spot NodePool may launch.
+
+    Default: four 2 vCPU / 8 GiB types of `node_architecture` (see `DEFAULT_SPOT_TYPES`).
+    Example: ``["m7i.large", "m6i.large", "m6a.large", "m7a.large"]``"""
     spot_min: int
-    """Fewest Spot nodes. Default: 0. Allowed: 0..450. Refused with Karpenter."""
+    """Fewest Spot nodes. Allowed: 0..450. Refused with Karpenter.
+
+    Default: 0.
+    Example: ``1``"""
     spot_max: int
-    """Most Spot nodes. Default: 10. Allowed: spot_min..450 and at least 1. With Karpenter,
-    the Spot NodePool's cpu/memory limit is this many of the largest Spot type."""
+    """Most Spot nodes. Allowed: spot_min..450 and at least 1. With Karpenter, the Spot
+    NodePool's cpu/memory limit is this many of the largest Spot type.
+
+    Default: 10, or `spot_min` when that is larger.
+    Example: ``20``"""
     fargate_profiles: list[str]
-    """Namespaces whose pods run on Fargate instead of nodes (one profile each).
-    Default: none. Pods there use IRSA (Pod Identity does not run on Fargate)."""
+    """Namespaces whose pods run on Fargate instead of nodes (one profile each). Pods there
+    use IRSA (Pod Identity does not run on Fargate).
+
+    Default: none.
+    Example: ``["batch"]``"""
     node_autoscaler: Literal["cluster-autoscaler", "karpenter", "none"]
-    """What adds and removes nodes as pods need them. Default: `"cluster-autoscaler"`
-    (Helm, Pod Identity role scoped to this cluster's node groups). `"karpenter"`: the
-    managed node group (`node_min`..`node_max`, not autoscaled) runs Karpenter, CoreDNS and
-    the controllers; Karpenter launches every other node from a default NodePool (and a
-    tainted `spot` NodePool with `spot=True`, instead of a managed Spot group), with its
-    interruption queue, node role and Pod Identity role (see `eks_karpenter`); `spot_min`
-    is refused (Karpenter keeps no minimum). `"none"`: node counts stay where you set
-    them."""
+    """What adds and removes nodes as pods need them. `"karpenter"`: the managed node group
+    (`node_min`..`node_max`, not autoscaled) runs Karpenter, CoreDNS and the controllers;
+    Karpenter launches every other node from a default NodePool (and a tainted `spot`
+    NodePool with `spot=True`, instead of a managed Spot group), with its interruption
+    queue, node role and Pod Identity role (see `eks_karpenter`); `spot_min` is refused
+    (Karpenter keeps no minimum). `"none"`: node counts stay where you set them.
+
+    Default: `"cluster-autoscaler"` (Helm, Pod Identity role scoped to this cluster's node
+    groups).
+    Example: ``"karpenter"``"""
     pod_security_groups: bool
     """Give Pods their own security groups (the VPC CNI's security groups for Pods, in
     `standard` enforcing mode): a workload that links a database or cache gets a security
     group of its own, assigned to its Pods by a `SecurityGroupPolicy`, and the database or
-    cache admits that group only, not every node. Default: true. Needs node instance
-    types that support a trunk network interface (not the t family); the cluster role
-    gets AmazonEKSVPCResourceController. With false, workloads on nodes cannot link a
-    database or cache (Fargate namespaces still can: Fargate gives every Pod its own
-    network interface). Each such Pod takes one branch network interface of its node
-    (9 on a `.large`, 18 on an `.xlarge`)."""
+    cache admits that group only, not every node. Needs node instance types that support a
+    trunk network interface (not the t family); the cluster role gets
+    AmazonEKSVPCResourceController. With false, workloads on nodes cannot link a database or
+    cache (Fargate namespaces still can: Fargate gives every Pod its own network interface).
+    Each such Pod takes one branch network interface of its node (9 on a `.large`, 18 on an
+    `.xlarge`).
+
+    Default: true.
+    Example: ``False``"""
     keda: bool
-    """Install KEDA (event-driven autoscaling, used by SqsWorkerQueue workers). Default:
-    true."""
+    """Install KEDA (event-driven autoscaling, used by SqsWorkerQueue workers).
+
+    Default: true.
+    Example: ``False``"""
     external_secrets: bool
-    """Install External Secrets Operator (services read AWS secrets through it). Default:
-    true."""
+    """Install External Secrets Operator (services read AWS secrets through it).
+
+    Default: true.
+    Example: ``False``"""
     chart_versions: dict[str, str]
     """Helm chart version overrides, by chart (`CHART_VERSIONS` and
     `OPTIONAL_CHART_VERSIONS` list them and the pinned defaults; Karpenter must be 1.x or
-    later). Default: none."""
+    later).
+
+    Default: none.
+    Example: ``{"karpenter": "1.8.1"}``"""
     container_insights: bool
     """Install the Amazon CloudWatch Observability add-on (Container Insights metrics and
-    container logs; services' `metric_cpu`/`metric_memory` come from it). Default: true
-    (CloudWatch charges for its metrics and logs)."""
+    container logs; services' `metric_cpu`/`metric_memory` come from it).
+
+    Default: true (CloudWatch charges for its metrics and logs).
+    Example: ``False``"""
     ebs_csi_driver: bool
     """Install the EBS CSI driver add-on (with its Pod Identity role), so workloads such as
-    Prometheus keep their data on encrypted gp3 volumes. Default: true."""
+    Prometheus keep their data on encrypted gp3 volumes.
+
+    Default: true.
+    Example: ``False``"""
     container_log_retention_days: int
-    """Days container logs stay in `/aws/containerinsights/<cluster>/*`. Default: 30.
-    Allowed: a CloudWatch retention value."""
+    """Days container logs stay in `/aws/containerinsights/<cluster>/*`. Allowed: a
+    CloudWatch retention value.
+
+    Default: 30.
+    Example: ``14``"""
     log_retention_days: int
-    """Days control-plane logs stay in `/aws/eks/<cluster>/cluster`. Default: 90.
-    Allowed: a CloudWatch retention value."""
+    """Days control-plane logs stay in `/aws/eks/<cluster>/cluster`. Allowed: a CloudWatch
+    retention value.
+
+    Default: 90.
+    Example: ``365``"""
     deletion_protection: bool
-    """Refuse to delete the EKS cluster until this is turned off. Default: true."""
+    """Refuse to delete the EKS cluster until this is turned off.
+
+    Default: true.
+    Example: ``False``"""
     behind_cdn: bool
-    """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
-    true: the shared ALB admits only CloudFront's origin-facing address ranges (the AWS
-    managed prefix list, set by every service's Ingress through the Load Balancer
-    Controller's `security-group-prefix-lists` annotation, on one port: 443 when the
-    services have a `domain`, else 80, so every service on the cluster has a domain or
-    none), the cluster creates a random origin secret (`origin_verify_secret`) that every
-    service's ALB rule requires in the `X-Origin-Verify` header (a `conditions.<service>`
-    annotation, so each Ingress's metadata is a Pulumi secret), and requests without it
-    match no rule and get the controller's 404."""
+    """Serve only through a CloudFront distribution (CdnFrontend). When true: the shared ALB
+    admits only CloudFront's origin-facing address ranges (the AWS managed prefix list, set
+    by every service's Ingress through the Load Balancer Controller's
+    `security-group-prefix-lists` annotation, on one port: 443 when the services have a
+    `domain`, else 80, so every service on the cluster has a domain or none), the cluster
+    creates a random origin secret (`origin_verify_secret`) that every service's ALB rule
+    requires in the `X-Origin-Verify` header (a `conditions.<service>` annotation, so each
+    Ingress's metadata is a Pulumi secret), and requests without it match no rule and get
+    the controller's 404.
+
+    Default: false.
+    Example: ``True``"""
     tags: dict[str, str]
     """Tags for every AWS resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "platform"}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (see `EksCluster.CHILD_ROLES`). Default:
-    none."""
+    """Per-child escape hatch, keyed by role (see `EksCluster.CHILD_ROLES`).
+
+    Default: none.
+    Example: ``{"log_group": {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}``"""
 
 
 @dataclass(frozen=True)

@@ -23,45 +23,77 @@ ALB_PORTS = 2
 
 class FargateClusterArgs(TypedDict, total=False):
     network: Network
-    """The Network to run in (required): the ALB goes in its public subnets, services in
-    its private subnets."""
+    """The Network to run in: the ALB goes in its public subnets, services in its private
+    subnets.
+
+    Required.
+    Example: ``network  # a Network``"""
     certificate_arn: str
-    """An existing ACM certificate (same region) for the ALB's HTTPS listener. Default:
-    none. With it (or with `domain`), port 80 only redirects to HTTPS."""
+    """An existing ACM certificate (same region) for the ALB's HTTPS listener. With it (or
+    with `domain`), port 80 only redirects to HTTPS.
+
+    Default: none.
+    Example: ``"arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"``"""
     domain: str
     """A DNS name for the ALB, e.g. `"app.example.com"`: an ACM certificate for it and
     `*.<domain>`, validated through `zone_id`, an HTTPS listener and an alias record.
+    Requires `zone_id`.
+
     Default: none (plain HTTP on port 80 unless `certificate_arn` or a service's own
-    `domain` adds HTTPS). Requires `zone_id`."""
+    `domain` adds HTTPS).
+    Example: ``"app.example.com"``"""
     zone_id: str
-    """The Route 53 hosted zone id for `domain`. Default: none; required with `domain`."""
+    """The Route 53 hosted zone id for `domain`.
+
+    Default: none; required with `domain`.
+    Example: ``"Z0123456789ABCDEFGHIJ"``"""
     alb_deletion_protection: bool
-    """Refuse to delete the load balancer until this is turned off. Default: true."""
+    """Refuse to delete the load balancer until this is turned off.
+
+    Default: true.
+    Example: ``False``"""
     access_log_retention_days: int
-    """Days ALB access logs stay in their S3 bucket. Default: 90. Allowed: 1..3650."""
+    """Days ALB access logs stay in their S3 bucket. Allowed: 1..3650.
+
+    Default: 90.
+    Example: ``30``"""
     idle_timeout_seconds: int
-    """Seconds an idle client connection stays open on the ALB. Default: 60. Allowed:
-    1..4000."""
+    """Seconds an idle client connection stays open on the ALB. Allowed: 1..4000.
+
+    Default: 60.
+    Example: ``120``"""
     ingress_cidrs: list[str]
-    """IPv4 ranges allowed to reach the ALB on ports 80/443. Default: `["0.0.0.0/0"]`
-    (public). Put a CDN's or office range here to close it. At least one; each a CIDR
-    block with a prefix length and no host bits (`203.0.113.0/24`), none repeated."""
+    """IPv4 ranges allowed to reach the ALB on ports 80/443. Put a CDN's or office range
+    here to close it. At least one; each a CIDR block with a prefix length and no host bits
+    (`203.0.113.0/24`), none repeated.
+
+    Default: `["0.0.0.0/0"]` (public).
+    Example: ``["203.0.113.0/24", "198.51.100.0/24"]``"""
     behind_cdn: bool
-    """Serve only through a CloudFront distribution (CdnFrontend). Default: false. When
-    true: the ALB admits only CloudFront's origin-facing address ranges (the AWS managed
-    prefix list, one port: 443 with a certificate or `domain`, else 80), the cluster
-    creates a random origin secret (`origin_verify_secret`) that every service rule on the
-    ALB requires in the `X-Origin-Verify` header, and requests without it (or matching no
-    service) get 403. Not with `ingress_cidrs`."""
+    """Serve only through a CloudFront distribution (CdnFrontend). When true: the ALB admits
+    only CloudFront's origin-facing address ranges (the AWS managed prefix list, one port:
+    443 with a certificate or `domain`, else 80), the cluster creates a random origin secret
+    (`origin_verify_secret`) that every service rule on the ALB requires in the
+    `X-Origin-Verify` header, and requests without it (or matching no service) get 403. Not
+    with `ingress_cidrs`.
+
+    Default: false.
+    Example: ``True``"""
     container_insights: Literal["enabled", "enhanced"]
-    """ECS Container Insights level. Default: `"enabled"`; `"enhanced"` adds per-task and
-    per-container metrics (more CloudWatch cost)."""
+    """ECS Container Insights level.
+
+    Default: `"enabled"`.
+    Example: ``"enhanced"``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "platform"}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (see `FargateCluster.CHILD_ROLES`). Default:
-    none."""
+    """Per-child escape hatch, keyed by role (see `FargateCluster.CHILD_ROLES`).
+
+    Default: none.
+    Example: ``{"alb": {"preserve_host_header": True}}``"""
 
 
 def read_ingress_cidrs(a: ArgReader) -> list[str]:

@@ -36,108 +36,188 @@ POSTGRES_VERSIONS = ("16", "17")
 
 class SingleServerArgs(TypedDict, total=False):
     network: Network
-    """The Network to run in (required): the host goes in one of its public subnets."""
+    """The Network to run in: the host goes in one of its public subnets.
+
+    Required.
+    Example: ``network  # a Network``"""
     architecture: Literal["arm64", "x86_64"]
-    """CPU architecture. Default: `"arm64"` (Graviton: about 20% cheaper for the same
-    work). Images must be built for it. Changing it replaces the instance (the data
-    volume stays)."""
+    """CPU architecture. Images must be built for it. Changing it replaces the instance (the
+    data volume stays).
+
+    Default: `"arm64"` (Graviton: about 20% cheaper for the same work).
+    Example: ``"x86_64"``"""
     instance_type: str
-    """EC2 instance type. Default: `"t4g.large"` (2 vCPU, 8 GiB) on arm64, `"t3.large"`
-    on x86_64 (room for two 1 GiB API replicas, a worker and PostgreSQL; a `t4g.medium`
-    halves the bill for a single replica). Allowed: arm64 t4g, m7g, c7g, r7g, m6g, c6g, r6g; x86_64 t3, t3a, m6i,
-    c6i, r6i, m6a, c6a, r6a, m7i, c7i, r7i, m7a, c7a, r7a (sizes each family is sold in,
-    no metal). Changing it stops and starts the instance (same volumes and address)."""
+    """EC2 instance type. Allowed: arm64 t4g, m7g, c7g, r7g, m6g, c6g, r6g; x86_64 t3, t3a,
+    m6i, c6i, r6i, m6a, c6a, r6a, m7i, c7i, r7i, m7a, c7a, r7a (sizes each family is sold
+    in, no metal). Changing it stops and starts the instance (same volumes and address).
+
+    Default: `"t4g.large"` (2 vCPU, 8 GiB) on arm64, `"t3.large"` on x86_64 (room for two 1
+    GiB API replicas, a worker and PostgreSQL; a `t4g.medium` halves the bill for a single
+    replica).
+    Example: ``"t3.xlarge"``"""
     ami_id: str
-    """A pinned AMI, e.g. `"ami-0123456789abcdef0"` (must match `architecture`). Default:
-    the latest Amazon Linux 2023 from the public SSM parameter, read at creation and then
-    left alone (`ignore_changes`), so a new AMI release never replaces a running host."""
+    """A pinned AMI, e.g. `"ami-0123456789abcdef0"` (must match `architecture`).
+
+    Default: the latest Amazon Linux 2023 from the public SSM parameter, read at creation
+    and then left alone (`ignore_changes`), so a new AMI release never replaces a running
+    host.
+    Example: ``"ami-0123456789abcdef0"``"""
     subnet_index: int
-    """Which of the network's public subnets (AZs) hosts the server. Default: 0. Changing
-    it replaces the instance AND the data volume (volumes live in one AZ): restore it from
-    a snapshot with `data_volume_snapshot_id`."""
+    """Which of the network's public subnets (AZs) hosts the server. Changing it replaces
+    the instance AND the data volume (volumes live in one AZ): restore it from a snapshot
+    with `data_volume_snapshot_id`.
+
+    Default: 0.
+    Example: ``1``"""
     root_volume_gb: int
-    """Root volume size in GiB (gp3, encrypted, holds the OS and container images).
-    Default: 30. Allowed: 8..16384. Growing it is in place."""
+    """Root volume size in GiB (gp3, encrypted, holds the OS and container images). Allowed:
+    8..16384. Growing it is in place.
+
+    Default: 30.
+    Example: ``40``"""
     data_volume_gb: int
-    """Data volume size in GiB (gp3, encrypted, mounted on /data: the database, the
-    proxy's certificates, local dumps). Default: 50. Allowed: 1..16384. Growing it is in
-    place (then `xfs_growfs /data`); EBS cannot shrink a volume."""
+    """Data volume size in GiB (gp3, encrypted, mounted on /data: the database, the proxy's
+    certificates, local dumps). Allowed: 1..16384. Growing it is in place (then `xfs_growfs
+    /data`); EBS cannot shrink a volume.
+
+    Default: 50.
+    Example: ``200``"""
     data_volume_snapshot_id: str
     """Create the data volume from this EBS snapshot (a restore), e.g.
-    `"snap-0123456789abcdef0"`. Default: none (a blank volume, formatted at first boot).
-    Changing it replaces the data volume, which `protect` refuses until you lift it."""
+    `"snap-0123456789abcdef0"`. Changing it replaces the data volume, which `protect`
+    refuses until you lift it.
+
+    Default: none (a blank volume, formatted at first boot).
+    Example: ``"snap-0123456789abcdef0"``"""
     snapshot_retention_days: int
-    """Daily snapshots of the data volume to keep (one per day). Default: 14. Allowed:
-    1..1000 (Data Lifecycle Manager's limit)."""
+    """Daily snapshots of the data volume to keep (one per day). Allowed: 1..1000 (Data
+    Lifecycle Manager's limit).
+
+    Default: 14.
+    Example: ``30``"""
     backup_time_utc: str
     """`"HH:MM"` (UTC) of the nightly database dump; the volume snapshot starts an hour
-    later. Default: `"03:00"`. Changing it rewrites user data (stop and start)."""
+    later. Changing it rewrites user data (stop and start).
+
+    Default: `"03:00"`.
+    Example: ``"02:30"``"""
     database: bool
-    """Run PostgreSQL in a container on the data volume, with nightly dumps to S3. Default:
-    true. See `SingleServerDatabase` for why a container and not RDS. A service or worker
-    on this server that links a ManagedPostgresWithReplicas is refused while this is left
-    to its default (two databases, one of them unused, would be ambiguous): set
-    `database=False` to use the managed database only (no PostgreSQL on the host), or
-    `database=True` to keep both on purpose."""
+    """Run PostgreSQL in a container on the data volume, with nightly dumps to S3. See
+    `SingleServerDatabase` for why a container and not RDS. A service or worker on this
+    server that links a ManagedPostgresWithReplicas is refused while this is left to its
+    default (two databases, one of them unused, would be ambiguous): set `database=False` to
+    use the managed database only (no PostgreSQL on the host), or `database=True` to keep
+    both on purpose.
+
+    Default: true.
+    Example: ``False``"""
     postgres_version: Literal["16", "17"]
-    """PostgreSQL major version. Default: `"16"`. Changing it on a live server needs a
-    dump and restore: a new major cannot open the old data directory."""
+    """PostgreSQL major version. Changing it on a live server needs a dump and restore: a
+    new major cannot open the old data directory.
+
+    Default: `"16"`.
+    Example: ``"17"``"""
     database_name: str
-    """The database created at first start. Default: `"app"`. Allowed: lowercase letters,
-    digits and `_`, at most 63 characters. Changing it later creates nothing (PostgreSQL
-    reads it only on an empty data directory)."""
+    """The database created at first start. Allowed: lowercase letters, digits and `_`, at
+    most 63 characters. Changing it later creates nothing (PostgreSQL reads it only on an
+    empty data directory).
+
+    Default: `"app"`.
+    Example: ``"shop"``"""
     database_user: str
-    """The database owner. Default: `"app"`. Same rules as `database_name`."""
+    """The database owner. Same rules as `database_name`.
+
+    Default: `"app"`.
+    Example: ``"shop"``"""
     database_memory_mb: int
-    """PostgreSQL's memory limit in MiB. Default: a quarter of the host's memory. Allowed:
-    128 up to the host's memory less 512 MiB for the OS."""
+    """PostgreSQL's memory limit in MiB. Allowed: 128 up to the host's memory less 768 MiB
+    (512 for the OS, 256 for the proxy).
+
+    Default: a quarter of the host's memory, at least 128.
+    Example: ``2048``"""
     database_backup_retention_days: int
-    """Days a nightly dump stays in the backup bucket (older versions too). Default: 30.
-    Allowed: 1..3650."""
+    """Days a nightly dump stays in the backup bucket (older versions too). Allowed:
+    1..3650.
+
+    Default: 30.
+    Example: ``90``"""
     domain: str
     """A DNS name for the server, e.g. `"app.example.com"`: the proxy serves HTTPS for it
-    with a Let's Encrypt certificate (renewed by Caddy) and redirects HTTP. Default: none
-    (plain HTTP on the Elastic IP). Requires `zone_id`."""
+    with a Let's Encrypt certificate (renewed by Caddy) and redirects HTTP. Requires
+    `zone_id`.
+
+    Default: none (plain HTTP on the Elastic IP).
+    Example: ``"app.example.com"``"""
     zone_id: str
-    """The Route 53 hosted zone that gets the `domain` A record. Required with `domain`."""
+    """The Route 53 hosted zone that gets the `domain` A record. Required with `domain`.
+
+    Default: none; required with `domain`.
+    Example: ``"Z0123456789ABCDEFGHIJ"``"""
     acme_email: str
-    """Contact address for Let's Encrypt expiry notices. Default: none."""
+    """Contact address for Let's Encrypt expiry notices.
+
+    Default: none.
+    Example: ``"ops@acme.io"``"""
     ingress_cidrs: list[str]
-    """IPv4 ranges allowed to reach port 80, and 443 when there is a `domain` (without
-    one the proxy has no certificate, so 443 stays shut). Default: `["0.0.0.0/0"]`. SSH (22) is
-    never opened: use SSM Session Manager. Not with `behind_cdn`. At least one; each a CIDR
-    block without host bits (`203.0.113.0/24`; a bare address is a /32), none repeated."""
+    """IPv4 ranges allowed to reach port 80, and 443 when there is a `domain` (without one
+    the proxy has no certificate, so 443 stays shut). SSH (22) is never opened: use SSM
+    Session Manager. Not with `behind_cdn`. At least one; each a CIDR block without host
+    bits (`203.0.113.0/24`; a bare address is a /32), none repeated.
+
+    Default: `["0.0.0.0/0"]`.
+    Example: ``["203.0.113.0/24"]``"""
     behind_cdn: bool
     """Serve only through a CloudFront distribution (CdnFrontend with a service on this
-    server as `api_origin`). Default: false. When true: the security group admits only
-    CloudFront's origin-facing address ranges (the AWS managed prefix list) on port 80,
-    nothing on 443; the server creates a random origin secret (`origin_verify_secret`,
-    kept in an SSM SecureString the proxy reads at start) and the proxy answers 403 to
-    any request without it in the `X-Origin-Verify` header, which the distribution sends.
-    Viewers get HTTPS from CloudFront; the hop from CloudFront to the host is HTTP. Not
-    with `domain` (give the domain to the CdnFrontend) or `ingress_cidrs`."""
+    server as `api_origin`). When true: the security group admits only CloudFront's
+    origin-facing address ranges (the AWS managed prefix list) on port 80, nothing on 443;
+    the server creates a random origin secret (`origin_verify_secret`, kept in an SSM
+    SecureString the proxy reads at start) and the proxy answers 403 to any request without
+    it in the `X-Origin-Verify` header, which the distribution sends. Viewers get HTTPS from
+    CloudFront; the hop from CloudFront to the host is HTTP. Not with `domain` (give the
+    domain to the CdnFrontend) or `ingress_cidrs`.
+
+    Default: false.
+    Example: ``True``"""
     internet_egress_ports: list[int]
-    """TCP ports the host may reach on the internet (image pulls, AWS APIs, Let's
-    Encrypt). Default: `[443]`. Everything inside the VPC is always reachable."""
+    """TCP ports the host may reach on the internet (image pulls, AWS APIs, Let's Encrypt).
+    Everything inside the VPC is always reachable.
+
+    Default: `[443]`.
+    Example: ``[443, 80]``"""
     log_retention_days: int
-    """Days container and host logs stay in CloudWatch Logs. Default: 30. Allowed: a
-    CloudWatch retention value."""
+    """Days container and host logs stay in CloudWatch Logs. Allowed: a CloudWatch retention
+    value.
+
+    Default: 30.
+    Example: ``90``"""
     alarm_topic_arn: str
     """An SNS topic of your own that every alarm of the server (and of the queues' workers
-    on it) notifies. Default: none: the server creates an encrypted topic,
-    `alarm_topic_arn`, to subscribe to. Example: `"arn:aws:sns:eu-west-1:123456789012:ops"`."""
+    on it) notifies.
+
+    Default: none: the server creates an encrypted topic, `alarm_topic_arn`, to subscribe
+    to.
+    Example: ``"arn:aws:sns:eu-west-1:123456789012:ops"``"""
     cpu_alarm_percent: int
-    """CPU use (15-minute average) that raises the CPU alarm. Default: 80. Allowed:
-    1..100."""
+    """CPU use (15-minute average) that raises the CPU alarm. Allowed: 1..100.
+
+    Default: 80.
+    Example: ``90``"""
     protect_data: bool
     """`protect` + `retain_on_delete` on the data volume (and a final snapshot when it is
-    deleted). Default: true. Turn off only for throwaway stacks."""
+    deleted). Turn off only for throwaway stacks.
+
+    Default: true.
+    Example: ``False``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-    Default: none."""
+
+    Default: none.
+    Example: ``{"team": "shop"}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (see `SingleServer.CHILD_ROLES`). Default:
-    none."""
+    """Per-child escape hatch, keyed by role (see `SingleServer.CHILD_ROLES`).
+
+    Default: none.
+    Example: ``{"log_group": {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}``"""
 
 
 @dataclasses.dataclass(frozen=True)
