@@ -17,6 +17,7 @@ from gridops_infra.core.role_purposes import ROLE_PURPOSES, role_purpose
 from gridops_infra.testing import preview
 
 ROOT = Path(__file__).resolve().parents[2]
+REGENERATE = "regenerate the page: .venv/bin/python scripts/transforms_page.py"
 PAGE = (ROOT / "docs" / "transforms.md").read_text()
 COMPONENTS = [
     obj
@@ -48,7 +49,7 @@ def page_types(component: str, role: str) -> set[str]:
 
 
 def test_the_page_lists_exactly_the_components_that_take_transforms() -> None:
-    assert set(ROWS) == {c.__name__ for c in WITH_TRANSFORMS}
+    assert set(ROWS) == {c.__name__ for c in WITH_TRANSFORMS}, REGENERATE
     without = [c.__name__ for c in COMPONENTS if c not in WITH_TRANSFORMS]
     assert without == ["NetworkReference"]
     assert "`NetworkReference`: no children of its own." in PAGE
@@ -59,17 +60,17 @@ def test_the_page_lists_exactly_each_components_roles(component: type) -> None:
     roles = transform_roles(component)
     rows = ROWS[component.__name__]
     expected = {role for platform_roles in roles.values() for role in platform_roles}
-    assert set(rows) == expected
+    assert set(rows) == expected, REGENERATE
     if EVERY_PLATFORM not in roles:  # a platforms column, right after the role
         for role, cells in rows.items():
             on = [platform for platform, platform_roles in roles.items() if role in platform_roles]
-            assert cells[0] == ", ".join(on), role
+            assert cells[0] == ", ".join(on), (role, REGENERATE)
 
 
 @pytest.mark.parametrize("component", WITH_TRANSFORMS, ids=lambda c: c.__name__)
 def test_each_role_says_what_its_child_is_for(component: type) -> None:
     for role, cells in ROWS[component.__name__].items():
-        assert cells[-1] == role_purpose(component.__name__, role)
+        assert cells[-1] == role_purpose(component.__name__, role), (role, REGENERATE)
         assert cells[-1].endswith(".")
 
 
@@ -94,7 +95,7 @@ def test_the_types_agree_with_the_source() -> None:
                 found = set(types_of(role, modules))
                 if found:
                     checked += 1
-                    assert found == page_types(component.__name__, role), (component, role)
+                    assert found == page_types(component.__name__, role), (role, REGENERATE)
     assert checked > 200
 
 
@@ -115,7 +116,7 @@ def test_the_types_cover_what_the_fargate_stage_registers() -> None:
         base.child = original
     assert len(seen) > 50
     for component, role, pulumi_type in seen:
-        assert pulumi_type in page_types(component, role), (component, role, pulumi_type)
+        assert pulumi_type in page_types(component, role), (component, role, REGENERATE)
 
 
 def test_help_lists_the_child_roles_with_their_purpose() -> None:
