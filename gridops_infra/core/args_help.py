@@ -1,6 +1,7 @@
 """`help(Component)` lists every argument: the field docstrings of the component's Args
 TypedDict (and the TypedDicts it extends), read from their source, appended to the
-constructor's docstring.
+constructor's docstring; then the child roles `transforms` accepts, with what each child
+is for.
 
 Every field docstring ends the same way: its description, a blank line, then a line
 `Default: <what happens when the key is left out>` (or `Required.`) and a last line
@@ -16,6 +17,8 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from typing import Any
+
+from gridops_infra.core.role_purposes import ROLE_PURPOSES
 
 EXAMPLE_LINE = re.compile(r"^Example: ``(?P<code>.+)``$")
 
@@ -120,6 +123,24 @@ def args_typed_dict(init: Any) -> type | None:
     return None
 
 
+def roles_reference(cls: type) -> str:
+    """The child roles `help()` shows under the arguments. A component whose children
+    depend on its platform is pointed at its `CHILD_ROLES`: listing them here would load
+    every platform's backend when the class is defined."""
+    roles = inspect.getattr_static(cls, "CHILD_ROLES", ())
+    if not isinstance(roles, tuple):
+        return (
+            "Child roles (the keys of `transforms`) depend on the platform: "
+            f"`{cls.__name__}.CHILD_ROLES` lists every platform's (the documentation's "
+            "Transforms page says which platform creates which)."
+        )
+    lines = ["Child roles (the keys of `transforms`):"]
+    for role in roles:
+        purpose = ROLE_PURPOSES.get(f"{cls.__name__}.{role}") or ROLE_PURPOSES.get(role, "")
+        lines += ["", f"{role}:", f"    {purpose or 'Not described.'}"]
+    return "\n".join(lines)
+
+
 def document_constructor(cls: type) -> None:
     """Append the argument reference to `cls.__init__.__doc__` (once; never fails an import:
     without source, as in a build that ships only bytecode, the docstring stays as it is)."""
@@ -131,6 +152,8 @@ def document_constructor(cls: type) -> None:
         if typed_dict is None:
             return
         reference = args_reference(typed_dict)
+        if "transforms" in typed_dict.__annotations__:
+            reference = f"{reference}\n\n{roles_reference(cls)}"
     except (OSError, TypeError, SyntaxError):
         return
     own = inspect.cleandoc(init.__doc__) if init.__doc__ else ""

@@ -4,6 +4,7 @@ use, so a Fargate program never imports pulumi_kubernetes and the CLI starts lig
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
@@ -41,6 +42,10 @@ class LazyModules(Mapping[str, T], Generic[T]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
+    def module_name(self, key: str) -> str:
+        """The absolute name of the module behind `key`, without importing it."""
+        return importlib.util.resolve_name(self._modules[key], self._package)
+
     def __len__(self) -> int:
         return len(self._modules)
 
@@ -55,6 +60,19 @@ class EveryBackendsRoles:
         self._backends = backends
         self._common = common
         self._roles: tuple[str, ...] | None = None
+
+    @property
+    def backends(self) -> Mapping[str, Any]:
+        """Backend key (a platform kind) -> its module (loaded when read)."""
+        return self._backends
+
+    def by_backend(self) -> dict[str, tuple[str, ...]]:
+        """Backend key (a platform kind) -> the roles a component on it may create (loads
+        every backend)."""
+        return {
+            key: tuple(dict.fromkeys((*self._common, *backend.CHILD_ROLES)))
+            for key, backend in self._backends.items()
+        }
 
     def __get__(self, owner: Any, cls: type | None = None) -> tuple[str, ...]:
         if self._roles is None:

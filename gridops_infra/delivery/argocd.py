@@ -81,9 +81,11 @@ class ArgoCdGitOps(GridopsComponent):
     `kubectl -n argocd port-forward svc/argocd-server 8080:443`.
 
     Example:
+        ```python
         ArgoCdGitOps("gitops", {"cluster": cluster,
                                 "repo_url": "https://github.com/acme/shop-manifests.git",
                                 "path": "prod"})
+        ```
     """
 
     TYPE = "gridops:aws:ArgoCdGitOps"

@@ -44,8 +44,10 @@ class NetworkReference(Network):
     to `Network`'s defaults (`"per-az"`, no interface endpoints).
 
     Example:
+        ```python
         ref = pulumi.StackReference("acme/platform/prod")
         net = NetworkReference.from_stack(ref, availability_zones=["us-east-1a", "us-east-1b"])
+        ```
     """
 
     def __init__(

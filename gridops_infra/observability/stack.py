@@ -136,8 +136,10 @@ class ObservabilityStack(GridopsComponent):
     region) carrying the same subscriptions.
 
     Example:
+        ```python
         ObservabilityStack("obs", {"resources": [api, db], "slos": [Slo.availability(api)],
                                    "alert_emails": ["oncall@acme.io"]})
+        ```
     """
 
     TYPE = "gridops:aws:ObservabilityStack"
