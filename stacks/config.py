@@ -14,7 +14,7 @@ import pulumi
 import yaml
 
 if TYPE_CHECKING:
-    from gridops_infra.network.component import NatStrategy
+    from gridops_infra.network.args import NatStrategy
 from pulumi.runtime import config as runtime_config
 
 NAMESPACE = "gridops:"

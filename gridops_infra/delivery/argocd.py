@@ -4,13 +4,14 @@ repository (the cluster converges on what the repository says; a revert is a rol
 from __future__ import annotations
 
 import re
-from typing import Any, TypedDict
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.validation import ArgReader, check_name
+from gridops_infra.delivery.args import ArgoCdGitOpsArgs
 
 ARGO_CD_CHART = "argo-cd"
 ARGO_CD_REPOSITORY = "https://argoproj.github.io/argo-helm"
@@ -20,58 +21,6 @@ REPO_URL = re.compile(r"(https://[^\s]+|git@[^\s:]+:[^\s]+|ssh://[^\s]+)")
 # ssh user name alone (git@, ssh://git@) is no credential.
 CREDENTIALS_IN_URL = re.compile(r"(https://[^/\s]*@|ssh://[^/@\s]*:[^/@\s]*@)")
 K8S_NAME = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
-
-
-class ArgoCdGitOpsArgs(TypedDict, total=False):
-    cluster: Any
-    """The EksCluster to install Argo CD on.
-
-    Required.
-    Example: ``eks  # an EksCluster``"""
-    repo_url: str
-    """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
-    Private repositories need a repository secret in the `argocd` namespace (created by you,
-    e.g. from Secrets Manager through External Secrets); credentials in the URL
-    (`https://token@...`) are refused, since the manifest would store them readable.
-
-    Required.
-    Example: ``"https://github.com/acme/shop-manifests.git"``"""
-    path: str
-    """Folder of the manifests in the repository.
-
-    Default: `"."`.
-    Example: ``"clusters/prod"``"""
-    target_revision: str
-    """Branch, tag or commit to follow.
-
-    Default: `"main"`.
-    Example: ``"v1.4.2"``"""
-    app_namespace: str
-    """Namespace the application is deployed into.
-
-    Default: `"apps"`.
-    Example: ``"shop"``"""
-    auto_sync: bool
-    """Sync automatically, prune removed objects and undo manual drift.
-
-    Default: true.
-    Example: ``False``"""
-    chart_version: str
-    """The argo-cd Helm chart version.
-
-    Default: `"8.5.8"` (`ARGO_CD_CHART_VERSION`).
-    Example: ``"8.5.8"``"""
-    tags: dict[str, str]
-    """Refused unless empty: Argo CD is Kubernetes objects only, which have labels, not AWS
-    tags (tag the EksCluster; label through `transforms`).
-
-    Default: none.
-    Example: ``{}``"""
-    transforms: dict[str, Transform]
-    """Per-child escape hatch: release, application.
-
-    Default: none.
-    Example: ``{"release": {"timeout": 900}}``"""
 
 
 class ArgoCdGitOps(GridopsComponent):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TypedDict
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from gridops_infra.core import iam
 from gridops_infra.core.aws_rules.iam import MAX_SESSION_DURATION, ROLE_INLINE_POLICIES_SIZE
-from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.validation import ArgReader, check_name
+from gridops_infra.delivery.args import GithubDeployRoleArgs
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
@@ -60,63 +61,6 @@ def _policy_characters(statements: list[dict[str, Any]]) -> int:
     """How IAM measures the policy document: its characters, white space not counted."""
     document = json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
     return sum(1 for c in document if not c.isspace())
-
-
-class GithubDeployRoleArgs(TypedDict, total=False):
-    repository: str
-    """`owner/name` of the GitHub repository allowed to deploy.
-
-    Required.
-    Example: ``"acme/shop"``"""
-    environment: str
-    """GitHub environment whose jobs may assume the role (protect it with required reviewers
-    for an approval gate).
-
-    Default: `"production"`.
-    Example: ``"production"``"""
-    branch: str
-    """Instead of `environment`: the branch whose jobs may assume the role, e.g. `"main"`.
-
-    Default: none (the environment rule applies).
-    Example: ``"main"``"""
-    services: list[str]
-    """Parts of the platform the stack deploys (keys of DEPLOY_SERVICES).
-
-    Default: all.
-    Example: ``["network", "fargate", "data"]``"""
-    name_prefixes: list[str]
-    """Name prefixes of the IAM roles and policies the stack creates (Pulumi names children
-    after their components, e.g. `"api-"`). As many as fit IAM's 10,240 characters for the
-    role's inline policy (a few dozen; more are refused).
-
-    Default: `["*"]` within the `/` path, which is broad: set it to your component names.
-    Example: ``["shop-", "api-"]``"""
-    state_bucket_arn: str
-    """S3 bucket of the Pulumi state backend the job reads and writes.
-
-    Default: none (Pulumi Cloud).
-    Example: ``"arn:aws:s3:::acme-pulumi-state"``"""
-    oidc_provider_arn: str
-    """An existing GitHub OIDC provider in the account (there can be only one).
-
-    Default: none, the component creates it.
-    Example: ``"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"``"""
-    max_session_seconds: int
-    """The role's maximum session length, seconds. Allowed: 3600..43200 (IAM's range; a job
-    may still ask for shorter sessions, from 900).
-
-    Default: 3600.
-    Example: ``7200``"""
-    tags: dict[str, str]
-    """Tags.
-
-    Default: none.
-    Example: ``{"team": "platform"}``"""
-    transforms: dict[str, Transform]
-    """Per-child escape hatch: oidc_provider, role, policy.
-
-    Default: none.
-    Example: ``{"role": {"description": "Deploys acme/shop"}}``"""
 
 
 class GithubDeployRole(GridopsComponent):

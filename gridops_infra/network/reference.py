@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pulumi
 
 from gridops_infra.core.validation import ArgError, check_name
+from gridops_infra.network.args import NAT_STRATEGIES, NatStrategy
 from gridops_infra.network.component import (
     MAX_AZ_COUNT,
-    NAT_STRATEGIES,
-    NatStrategy,
     Network,
     plan_subnets,
 )

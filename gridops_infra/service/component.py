@@ -6,35 +6,14 @@ from typing import cast
 
 import pulumi
 
-from gridops_infra.core.component import GridopsComponent, Transform, check_transforms
+from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.lazy import EveryBackendsRoles, LazyModules
 from gridops_infra.core.metrics import Metric
 from gridops_infra.core.validation import ArgError, ArgReader
 from gridops_infra.platforms.base import PLATFORM_KINDS, Platform
+from gridops_infra.service.args import StatelessServiceArgs
 from gridops_infra.service.backend import ServiceBackend, ServiceOutputs, slo_alarm_name
-from gridops_infra.service.spec.args import ServiceSpecArgs
 from gridops_infra.service.spec.settings import ServiceSpec
-
-
-class StatelessServiceArgs(ServiceSpecArgs, total=False):
-    platform: Platform
-    """Where the service runs: a FargateCluster today; EksCluster or SingleServer take the
-    same spec. Changing it moves the service (new resources).
-
-    Required.
-    Example: ``cluster  # a FargateCluster, EksCluster or SingleServer``"""
-    tags: dict[str, str]
-    """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
-
-    Default: none.
-    Example: ``{"team": "shop"}``"""
-    transforms: dict[str, Transform]
-    """Per-child escape hatch, keyed by role (the platform backend's `CHILD_ROLES`, e.g.
-    `task_definition`, `service`, `target_group` on Fargate).
-
-    Default: none.
-    Example: ``{"log_group": {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}``"""
-
 
 COMPONENT_FIELDS = ("platform", "tags", "transforms")
 

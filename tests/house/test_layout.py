@@ -1,4 +1,4 @@
-"""The package's import graph has no cycle, counting every import a reader or a type
+"""The house: the import graph has no cycle, counting every import a reader or a type
 checker follows: module level, inside `if TYPE_CHECKING:` and inside functions.
 
 A helper that imports its component back (even only for a type) ties the two into one
@@ -87,3 +87,17 @@ def test_no_helper_imports_its_component(family: str) -> None:
         if component in targets and name.startswith(component.rsplit(".", 1)[0] + ".")
     )
     assert importers == [], f"{family}: helpers import the component back: {importers}"
+
+
+def test_every_args_typed_dict_lives_in_an_args_module() -> None:
+    """One convention for arguments: a component family's `args.py` holds the TypedDicts
+    users write (its settings module, where it has one, reads them)."""
+    import gridops_infra
+
+    elsewhere = {
+        name: module
+        for name in gridops_infra.__all__
+        if name.endswith("Args")
+        and not (module := getattr(gridops_infra, name).__module__).endswith(".args")
+    }
+    assert elsewhere == {}

@@ -1,0 +1,117 @@
+"""ArgoCdGitOpsArgs and GithubDeployRoleArgs: the arguments users write, each field with
+its default and an example."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from gridops_infra.core.component import Transform
+
+
+class GithubDeployRoleArgs(TypedDict, total=False):
+    repository: str
+    """`owner/name` of the GitHub repository allowed to deploy.
+
+    Required.
+    Example: ``"acme/shop"``"""
+    environment: str
+    """GitHub environment whose jobs may assume the role (protect it with required reviewers
+    for an approval gate).
+
+    Default: `"production"`.
+    Example: ``"production"``"""
+    branch: str
+    """Instead of `environment`: the branch whose jobs may assume the role, e.g. `"main"`.
+
+    Default: none (the environment rule applies).
+    Example: ``"main"``"""
+    services: list[str]
+    """Parts of the platform the stack deploys (keys of DEPLOY_SERVICES).
+
+    Default: all.
+    Example: ``["network", "fargate", "data"]``"""
+    name_prefixes: list[str]
+    """Name prefixes of the IAM roles and policies the stack creates (Pulumi names children
+    after their components, e.g. `"api-"`). As many as fit IAM's 10,240 characters for the
+    role's inline policy (a few dozen; more are refused).
+
+    Default: `["*"]` within the `/` path, which is broad: set it to your component names.
+    Example: ``["shop-", "api-"]``"""
+    state_bucket_arn: str
+    """S3 bucket of the Pulumi state backend the job reads and writes.
+
+    Default: none (Pulumi Cloud).
+    Example: ``"arn:aws:s3:::acme-pulumi-state"``"""
+    oidc_provider_arn: str
+    """An existing GitHub OIDC provider in the account (there can be only one).
+
+    Default: none, the component creates it.
+    Example: ``"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"``"""
+    max_session_seconds: int
+    """The role's maximum session length, seconds. Allowed: 3600..43200 (IAM's range; a job
+    may still ask for shorter sessions, from 900).
+
+    Default: 3600.
+    Example: ``7200``"""
+    tags: dict[str, str]
+    """Tags.
+
+    Default: none.
+    Example: ``{"team": "platform"}``"""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch: oidc_provider, role, policy.
+
+    Default: none.
+    Example: ``{"role": {"description": "Deploys acme/shop"}}``"""
+
+
+class ArgoCdGitOpsArgs(TypedDict, total=False):
+    cluster: Any
+    """The EksCluster to install Argo CD on.
+
+    Required.
+    Example: ``eks  # an EksCluster``"""
+    repo_url: str
+    """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
+    Private repositories need a repository secret in the `argocd` namespace (created by you,
+    e.g. from Secrets Manager through External Secrets); credentials in the URL
+    (`https://token@...`) are refused, since the manifest would store them readable.
+
+    Required.
+    Example: ``"https://github.com/acme/shop-manifests.git"``"""
+    path: str
+    """Folder of the manifests in the repository.
+
+    Default: `"."`.
+    Example: ``"clusters/prod"``"""
+    target_revision: str
+    """Branch, tag or commit to follow.
+
+    Default: `"main"`.
+    Example: ``"v1.4.2"``"""
+    app_namespace: str
+    """Namespace the application is deployed into.
+
+    Default: `"apps"`.
+    Example: ``"shop"``"""
+    auto_sync: bool
+    """Sync automatically, prune removed objects and undo manual drift.
+
+    Default: true.
+    Example: ``False``"""
+    chart_version: str
+    """The argo-cd Helm chart version.
+
+    Default: `"8.5.8"` (`ARGO_CD_CHART_VERSION`).
+    Example: ``"8.5.8"``"""
+    tags: dict[str, str]
+    """Refused unless empty: Argo CD is Kubernetes objects only, which have labels, not AWS
+    tags (tag the EksCluster; label through `transforms`).
+
+    Default: none.
+    Example: ``{}``"""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch: release, application.
+
+    Default: none.
+    Example: ``{"release": {"timeout": 900}}``"""
