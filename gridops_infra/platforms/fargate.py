@@ -28,7 +28,6 @@ from .dns import (
     validated_certificate,
 )
 from .fargate_args import (
-    MAX_CLUSTER_NAME,
     FargateClusterArgs,
     check_alb_zones,
     check_cluster_name,
@@ -372,7 +371,6 @@ class FargateCluster(GridopsComponent):
 __all__ = [
     "CLOUDFRONT_PREFIX_LIST",
     "FORBIDDEN_ACTION",
-    "MAX_CLUSTER_NAME",
     "ORIGIN_VERIFY_HEADER",
     "FargateCluster",
     "FargateClusterArgs",

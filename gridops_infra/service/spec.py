@@ -15,16 +15,16 @@ from typing import Any
 
 import pulumi
 
-from .._validation import ArgError, ArgReader
+from .._validation import ArgReader, check_name
 from ..core.aws_rules.application_autoscaling import MIN_NOT_ABOVE_MAX
 from ..core.aws_rules.checks import integer_within, refuse_arg
 from ..core.aws_rules.ecs import CONTAINER_HEALTH_CHECK, FARGATE_TASK_SIZE
 from ..core.aws_rules.elb import (
     DEREGISTRATION_DELAY,
     LISTENER_RULE_PRIORITY,
-    NAME_32_CHARACTERS,
     RULE_CONDITION_VALUES,
 )
+from ..core.physical_names import physical_name
 from ..links import Linkable, link_network_problem
 from ..logs import retention_days
 from ..platforms.dns import check_domain
@@ -34,10 +34,9 @@ from .spec_checks import (
     HEALTH_CHECK_PATH,
     HOST_PATTERN,
     MAX_RULE_VALUES,
-    MAX_SERVICE_NAME,
     PATH_PATTERN,
     SECRETS_MANAGER_ARN,
-    SERVICE_NAME,
+    WORKLOAD_NAME,
     fargate_size_error,
 )
 from .spec_parts import (
@@ -60,22 +59,12 @@ STRATEGIES = ("rolling", "blue-green", "canary", "linear")
 
 
 def check_service_name(component: str, name: Any) -> str:
-    """A name every platform accepts and whose autonamed ALB target group fits 32
-    characters: a lowercase DNS label of at most 20 characters."""
-    if not isinstance(name, str) or not re.fullmatch(SERVICE_NAME, name or ""):
-        raise ArgError(
-            f"{component}: name={name!r} is not allowed; expected lowercase letters, digits "
-            "and single hyphens, starting with a letter (a DNS label: ECS, ALB and Kubernetes "
-            "all accept it)"
-        )
-    if len(name) > MAX_SERVICE_NAME:
-        raise NAME_32_CHARACTERS.refuse(
-            component,
-            f"name={name!r} is not allowed",
-            f"at most {MAX_SERVICE_NAME} characters (it has {len(name)}): the target group is "
-            "autonamed '<name>-tg2' plus Pulumi's '-' and 7 random characters",
-        )
-    return name
+    """The workload's name on every platform (ECS service, Kubernetes objects, compose
+    service): `name` itself when it is a lowercase DNS label of at most
+    MAX_WORKLOAD_NAME characters, else a label derived from it (`core/physical_names.py`).
+    Any component name of letters, digits, hyphens and underscores is accepted."""
+    check_name(component, name)
+    return physical_name(name, WORKLOAD_NAME)
 
 
 @dataclass(frozen=True)
@@ -145,7 +134,7 @@ class ServiceSpec:
     ) -> ServiceSpec:
         """Validate `args` and return the spec; `extra_fields` are accepted and ignored
         (the component's own `platform`, `tags`, `transforms`)."""
-        check_service_name(component, name)
+        workload = check_service_name(component, name)
         allowed = [*ServiceSpecArgs.__annotations__, *extra_fields]
         a = ArgReader(component, name, args, allowed)
         if not a.has("image"):
@@ -181,7 +170,7 @@ class ServiceSpec:
         routing = _routing(a, name)
         strategy = a.choice("deployment_strategy", "rolling", STRATEGIES)
         return cls(
-            name=name,
+            name=workload,
             image=image,
             port=port,
             cpu=cpu,
