@@ -27,8 +27,6 @@ from typing import Any
 import pulumi
 
 HASH_LENGTH = 8
-PULUMI_SUFFIX = "-abcdefg"
-"""Pulumi autonames `<logical name>-<7 random characters>`: a stand-in of that length."""
 FIFO_SUFFIX = ".fifo"
 """The provider ends a FIFO queue's generated name with it."""
 PROVIDER_PREFIX_SUFFIX = 26
@@ -59,6 +57,10 @@ class NameRule:
     """No hyphen at the start or the end."""
     suffix_room: int = 0
     """Characters the provider adds after the name (`.fifo` for a FIFO queue)."""
+    random_length: int = 7
+    """Random characters Pulumi's autoname appends after a hyphen (8 for Kubernetes)."""
+    autoname_lowercased: bool = True
+    """Pulumi lowercases its autoname where the rule is lowercase (AWS types, not Helm)."""
 
     def accepts(self, name: str) -> bool:
         """Whether AWS takes `name` as this type's whole name."""
@@ -220,8 +222,20 @@ RULES: dict[str, NameRule] = {
         _api("autoscaling/application/APIReference/API_PutScalingPolicy.html"),
         prefix_field=None,
     ),
+    "kubernetes:helm.sh/v3:Release": NameRule(
+        53,
+        "a-z0-9-",
+        "https://github.com/helm/helm/commit/52a029dcde7562d1d652a5b2c841c92c25145f15",
+        prefix_field=None,
+        lowercase=True,
+        letter_first=True,
+        no_edge_hyphen=True,
+        random_length=8,
+        autoname_lowercased=False,
+    ),
 }
-"""Name rules of the AWS types our components autoname from a logical name."""
+"""Name rules of the AWS types our components autoname from a logical name, and of the
+Helm release (at most 53 characters, a lowercase DNS label) charts are installed as."""
 RULES["aws:s3/bucketV2:BucketV2"] = RULES["aws:s3/bucket:Bucket"]  # the older token
 
 
@@ -323,7 +337,8 @@ def rule_for(cls: type) -> NameRule | None:
 
 def autonaming_fits(logical: str, rule: NameRule) -> bool:
     """Whether Pulumi's `<logical>-<7 random>` (lowercased where AWS lowercases) is legal."""
-    generated = (logical.lower() if rule.lowercase else logical) + PULUMI_SUFFIX
+    lowered = rule.lowercase and rule.autoname_lowercased
+    generated = (logical.lower() if lowered else logical) + "-" + "a" * rule.random_length
     return rule.accepts(generated)
 
 

@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 
 from .._component import GridopsComponent, Transform, check_transforms
 from .._validation import ArgReader, check_name
+from ..core.physical_names import KUBERNETES_NAME, physical_name
 
 ARGO_CD_CHART = "argo-cd"
 ARGO_CD_REPOSITORY = "https://argoproj.github.io/argo-helm"
@@ -145,7 +146,8 @@ class ArgoCdGitOps(GridopsComponent):
             {
                 "api_version": "argoproj.io/v1alpha1",
                 "kind": "Application",
-                "metadata": {"name": name, "namespace": "argocd"},
+                # A Kubernetes name: a lowercase DNS label, derived from a name that is not one.
+                "metadata": {"name": physical_name(name, KUBERNETES_NAME), "namespace": "argocd"},
                 "spec": spec,
             },
             opts=pulumi.ResourceOptions(provider=cluster.provider, depends_on=[release]),

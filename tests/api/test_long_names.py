@@ -20,6 +20,7 @@ import pytest
 
 from gridops_infra import (
     ArgError,
+    ArgoCdGitOps,
     CdnFrontend,
     EksCluster,
     FargateCluster,
@@ -45,6 +46,8 @@ class Limit:
     field: str = "name"
     prefix: str | None = "namePrefix"
     lower: bool = False
+    random: int = 7
+    """Random characters Pulumi appends to an autoname (8 for Kubernetes)."""
 
 
 LB = Limit(32, r"(?!-)[A-Za-z0-9-]+(?<!-)")
@@ -116,6 +119,10 @@ LIMITS: dict[str, Limit] = {
     "aws:secretsmanager/secret:Secret": Limit(512, r"[A-Za-z0-9/_+=.@-]+"),
     "aws:kms/alias:Alias": Limit(256, r"alias/[A-Za-z0-9/_-]+"),
     "aws:ssm/parameter:Parameter": Limit(1011, r"[A-Za-z0-9_./-]+"),
+    # Helm: a release name is at most 53 characters, a lowercase DNS label.
+    "kubernetes:helm.sh/v3:Release": Limit(
+        53, r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", prefix=None, random=8
+    ),
 }
 
 DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -139,7 +146,7 @@ def physical_names(plan: Plan) -> list[tuple[Any, str, str]]:
         elif isinstance(prefix, str):
             found.append((r, "prefix", prefix + "x" * 26 + fifo))
         elif given is None:
-            auto = f"{r.name}-abcdefg"
+            auto = f"{r.name}-" + "a" * limit.random
             found.append((r, "autoname", (auto.lower() if limit.lower else auto) + fifo))
     return found
 
@@ -238,6 +245,15 @@ def app(platform_kind: str, name: Callable[[str], str]) -> Callable[[], None]:
                 "alert_emails": ["oncall@acme.io"],
             },
         )
+        if platform_kind == "eks":
+            ArgoCdGitOps(
+                name("gitops"),
+                {
+                    "cluster": platform,
+                    "repo_url": "https://github.com/acme/deploy.git",
+                    "path": "prod",
+                },
+            )
         if platform_kind != "single-server":
             assert db is not None and cache is not None
             ResilienceDrills(name("drills"), {"targets": [api, db, cache], "observability": obs})
@@ -262,6 +278,9 @@ def test_every_component_previews_with_a_120_character_name(long_plan) -> None:
     expected = {"Network", "SqsWorkerQueue", "StatelessService", "ObservabilityStack"}
     if kind != "single-server":
         expected |= {"ManagedPostgresWithReplicas", "RedisCache", "CdnFrontend", "ResilienceDrills"}
+    expected |= {"FargateCluster"} if kind == "fargate" else set()
+    expected |= {"EksCluster", "ArgoCdGitOps"} if kind == "eks" else set()
+    expected |= {"SingleServer"} if kind == "single-server" else set()
     assert expected <= components
     names = [r.name for r in plan.resources if r.type.startswith("gridops:")]
     assert all(len(n) == 120 for n in names if "Checkout_Service" in n)
@@ -283,6 +302,7 @@ ONE_LETTER = {
     "web": "w",
     "obs": "O",
     "drills": "r",
+    "gitops": "g",
 }
 
 
