@@ -63,9 +63,10 @@ class FargateCluster(GridopsComponent):
     rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN sends it), and
     everything else gets 403.
 
-    Naming: the name is at most 20 characters so that the autonamed ALB
-    (`f"{name}-alb-" + 7 random characters`) stays within AWS's 32-character limit; the
-    random suffix is kept (no fixed physical name) so replacements never collide.
+    Naming: any length. The ALB is autonamed `f"{name}-alb-" + 7 random characters`
+    while that fits AWS's 32 characters, else from a 6-character name_prefix the provider
+    completes (docs/naming.md); either way no fixed physical name, so replacements never
+    collide.
 
     Example: `FargateCluster("prod", {"network": net})`
     """
