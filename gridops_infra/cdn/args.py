@@ -303,7 +303,7 @@ def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster
             f"so CloudFront cannot reach '{service.name}' over HTTP; give it a domain",
         )
     else:
-        dns_name = cluster.load_balancer_dns_name(service.name)
+        dns_name = cluster.load_balancer_dns_name(spec.name)
         if dns_name is None:
             raise a.fail(
                 "api_origin",

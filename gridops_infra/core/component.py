@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 
 import pulumi
 
+from gridops_infra.core.physical_names import autoname_args, fit_name_tag
 from gridops_infra.core.validation import ArgError, check_opts, check_tags
 
 R = TypeVar("R", bound=pulumi.Resource)
@@ -139,7 +140,9 @@ class GridopsComponent(pulumi.ComponentResource):
                 f"{type(self).__name__} '{self._name}': two children share the suffix "
                 f"{suffix!r}; `nodes` would keep only one"
             )
-        resource = cls(f"{self._name}-{suffix}", opts=child_opts, **args)
+        logical = f"{self._name}-{suffix}"
+        args, child_opts = autoname_args(cls, logical, fit_name_tag(args), child_opts)
+        resource = cls(logical, opts=child_opts, **args)
         self._nodes[suffix] = resource
         return resource
 

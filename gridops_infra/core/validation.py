@@ -179,18 +179,19 @@ def _range(lo: float | None, hi: float | None) -> str:
     return ""
 
 
-def check_name(component: str, name: Any, max_length: int = 40) -> str:
-    """Logical names become physical AWS names (plus Pulumi's 8-character random suffix),
-    so they are kept short, lowercase-friendly and free of characters AWS refuses."""
-    if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]*", name or ""):
+COMPONENT_NAME = r"[A-Za-z0-9_-]+"
+"""What a component name may hold: letters of either case, digits, hyphens and underscores,
+of any length. Physical AWS names are derived from it (`core/physical_names.py`)."""
+
+
+def check_name(component: str, name: Any) -> str:
+    """A component name of any length; the AWS names derived from it fit each resource's
+    rule, so only characters outside letters, digits, `-` and `_` are refused."""
+    if not isinstance(name, str) or not re.fullmatch(COMPONENT_NAME, name or ""):
         raise ArgError(
-            f"{component}: name={name!r} is not allowed; expected letters, digits and hyphens, "
-            "starting with a letter"
-        )
-    if len(name) > max_length or "--" in name or name.endswith("-"):
-        raise ArgError(
-            f"{component}: name={name!r} is not allowed; at most {max_length} characters, "
-            "no double hyphen, not ending in a hyphen (AWS naming rules)"
+            f"{component}: name={name!r} is not allowed; expected a non-empty name of letters, "
+            "digits, hyphens and underscores (any length, any case): the AWS names, tags, "
+            "metric dimensions and Kubernetes labels derived from it take no other characters"
         )
     return name
 

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 
 from gridops_infra.core.aws_rules import AwsRule
-from gridops_infra.core.validation import ArgError
+from gridops_infra.core.physical_names import NameRule, hashed_name, physical_name
 
 # Size shapes: `large`, `xlarge`, `2xlarge` ... `48xlarge`, `metal`, `metal-24xl`, `metal-48xl`.
 SIZE_PATTERN = r"(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge|metal(-[1-9][0-9]?xl)?)"
@@ -153,28 +153,32 @@ def identifier_problem(value: object, max_length: int) -> str | None:
     return None
 
 
-def default_identifier(component: str, name: str, project: str, stack: str, max_length: int) -> str:
+def default_identifier(name: str, project: str, stack: str, rule: NameRule) -> str:
     """`<project>-<name>-<stack>` lowercased and cleaned: stable across runs, distinct per
-    stack and per project sharing an account (physical names are unique per region)."""
+    stack and per project sharing an account (physical names are unique per region). When
+    that is longer than AWS allows, it is truncated and ended with a hash of the whole."""
     raw = re.sub(r"[^a-z0-9]+", "-", f"{project}-{name}-{stack}".lower()).strip("-")
     raw = re.sub(r"-{2,}", "-", raw)
     if not raw[:1].isalpha():
         raw = f"{name.lower()}-{raw}"
-    if len(raw) > max_length:
-        raise ArgError(
-            f"{component} '{name}': the default identifier {raw!r} (project-name-stack) is "
-            f"longer than {max_length} characters; pass `identifier` explicitly"
-        )
-    return raw
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", name):
+        return hashed_name(raw, rule, name)  # `db_x` and `db--x` would both clean to `db-x`
+    return physical_name(raw, rule)
 
 
 def read_identifier(a: Any, component: str, name: str, max_length: int, rule: AwsRule) -> str:
     """The `identifier` argument: given and valid (else refused with the AWS naming `rule`
     it breaks), or the default `<project>-<name>-<stack>`."""
+    id_rule = NameRule(
+        max_length,
+        "a-z0-9-",
+        rule.source,
+        lowercase=True,
+        letter_first=True,
+        no_double_hyphen=True,
+    )
     if not a.has("identifier"):
-        return default_identifier(
-            component, name, pulumi.get_project(), pulumi.get_stack(), max_length
-        )
+        return default_identifier(name, pulumi.get_project(), pulumi.get_stack(), id_rule)
     value = a.raw("identifier")
     problem = identifier_problem(value, max_length)
     if problem:

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.physical_names import KUBERNETES_NAME, physical_name
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.delivery.args import ArgoCdGitOpsArgs
 
@@ -123,7 +124,8 @@ class ArgoCdGitOps(GridopsComponent):
             {
                 "api_version": "argoproj.io/v1alpha1",
                 "kind": "Application",
-                "metadata": {"name": name, "namespace": "argocd"},
+                # A Kubernetes name: a lowercase DNS label, derived from a name that is not one.
+                "metadata": {"name": physical_name(name, KUBERNETES_NAME), "namespace": "argocd"},
                 "spec": spec,
             },
             opts=pulumi.ResourceOptions(provider=cluster.provider, depends_on=[release]),

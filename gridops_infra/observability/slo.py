@@ -151,7 +151,11 @@ def burn_rate_tiers(objective: float = 0.999, window_days: int = 30) -> tuple[Bu
 
 
 def service_name_of(service: object) -> str:
-    """The name of a service component: its ``name`` or ``_name`` string, else ``"service"``."""
+    """The name a service runs under: its spec's workload name (the component name, or the
+    DNS label derived from a long one), else its ``name`` or ``_name``, else ``"service"``."""
+    workload = getattr(getattr(service, "spec", None), "name", None)
+    if isinstance(workload, str) and workload:
+        return workload
     for attribute in ("name", "_name"):
         value = getattr(service, attribute, None)
         if isinstance(value, str) and value:

@@ -14,10 +14,8 @@ import pulumi_aws as aws
 from gridops_infra.cdn.domain import regional_provider_args
 from gridops_infra.core import iam
 from gridops_infra.core.alarm_topic import alarm_topic_key_policy
-from gridops_infra.core.aws_rules import cloudwatch
-from gridops_infra.core.aws_rules.checks import where
-from gridops_infra.core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
 from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.physical_names import ALARM_NAME, DASHBOARD_NAME, physical_name
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.observability.alarm_spec import AlarmSpec
 from gridops_infra.observability.args import ObservabilityStackArgs
@@ -26,7 +24,7 @@ from gridops_infra.observability.dashboard import dashboard_body
 from gridops_infra.observability.eks.args import read_eks_observability
 from gridops_infra.observability.eks.managed import key_policy_statement
 from gridops_infra.observability.eks.result import EksObservability
-from gridops_infra.observability.eks.roles import EKS_CHILD_ROLES, iam_role_logical_names
+from gridops_infra.observability.eks.roles import EKS_CHILD_ROLES
 from gridops_infra.observability.golden_signals import component_name, golden_signal_specs, kind_of
 from gridops_infra.observability.slo import Slo
 
@@ -105,15 +103,6 @@ class ObservabilityStack(GridopsComponent):
         thresholds = _thresholds(a)
         with_dashboard = a.boolean("dashboard", True)
         eks = read_eks_observability(a, resources, slos)
-        if eks is not None:
-            role_names = iam_role_logical_names(name, eks)
-            excess = max(map(len, role_names)) + GENERATED_SUFFIX - MAX_ROLE_NAME
-            check_role_names(
-                f"ObservabilityStack '{name}'",
-                "name",
-                role_names,
-                f"give the ObservabilityStack a name of at most {len(name) - excess} characters",
-            )
         cloudwatch_slos = a.boolean("cloudwatch_slo_alarms", True)
         on_prometheus = [slo.name for slo in eks.slos] if eks is not None else []
         if not cloudwatch_slos and any(slo.name not in on_prometheus for slo in slos):
@@ -225,7 +214,7 @@ class ObservabilityStack(GridopsComponent):
                 "dashboard",
                 aws.cloudwatch.Dashboard,
                 {
-                    "dashboard_name": f"{pulumi.get_stack()}-{name}",
+                    "dashboard_name": physical_name(f"{pulumi.get_stack()}-{name}", DASHBOARD_NAME),
                     "dashboard_body": dashboard_body(golden, slo_alarms, region),
                 },
             )
@@ -355,7 +344,9 @@ class ObservabilityStack(GridopsComponent):
         return arns[0], arns[1]
 
     def _alarm_name(self, key: str) -> str:
-        return f"{pulumi.get_stack()}-{self.name}-{key.replace('.', '-')}"
+        return physical_name(
+            f"{pulumi.get_stack()}-{self.name}-{key.replace('.', '-')}", ALARM_NAME
+        )
 
     def _alarm(self, spec: AlarmSpec, *, notify: bool) -> aws.cloudwatch.MetricAlarm:
         alarm_name = self._alarm_name(spec.key)
@@ -535,14 +526,11 @@ def _check_unique_slo_names(a: ArgReader, slos: Sequence[Slo]) -> None:
         seen[key] = slo.name
 
 
-MAX_ALARM_NAME = 255
-
-
 def _check_unique_alarm_names(
     a: ArgReader, golden: dict[str, list[AlarmSpec]], slo_alarms: Sequence[SloTierAlarms]
 ) -> None:
-    """Every alarm (golden signal, SLO window, SLO composite) needs its own name, one
-    CloudWatch accepts (at most 255 characters)."""
+    """Every alarm (golden signal, SLO window, SLO composite) needs its own name (one
+    over CloudWatch's 255 characters is derived to fit by `_alarm_name`)."""
     owners: dict[str, str] = {}
     keys = [
         *((spec.key, "resources") for specs in golden.values() for spec in specs),
@@ -558,11 +546,3 @@ def _check_unique_alarm_names(
                 "SLO or component",
             )
         owners[name] = key
-        full_name = f"{pulumi.get_stack()}-{a.name}-{name}"
-        if len(full_name) > MAX_ALARM_NAME:
-            raise cloudwatch.ALARM_NAME.refuse(
-                where(a),
-                field,
-                f"an alarm would be named {full_name[:60]}... ({len(full_name)} characters)",
-                "Shorten the SLO name (or the stack or component name the alarm name starts with).",
-            )

@@ -41,7 +41,6 @@ from gridops_infra.resilience.targets import (
 )
 
 COMPONENT = "ResilienceDrills"
-MAX_NAME = 20  # keeps every drill role name within IAM's 64 characters for usual targets
 
 
 class ResilienceDrills(GridopsComponent):
@@ -77,7 +76,7 @@ class ResilienceDrills(GridopsComponent):
         args: ResilienceDrillsArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        check_name(COMPONENT, name, max_length=MAX_NAME)
+        check_name(COMPONENT, name)
         a = ArgReader(COMPONENT, name, args, ResilienceDrillsArgs.__annotations__)
         enabled = a.boolean("enabled", True)
         plans = plan_drills(a, name)

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.physical_names import KUBERNETES_NAME, LABEL_VALUE, physical_name
 from gridops_infra.resilience.roles import EKS_ROLES
 from gridops_infra.resilience.targets import DrillPlan
 
@@ -54,10 +55,13 @@ def pod_delete_access(
     service = plan.target
     cluster = service.platform
     namespace = service.kubernetes_namespace
-    account = f"fis-{owner.name.lower()}"  # Kubernetes names are lowercase
+    account = physical_name(f"fis-{owner.name.lower()}", KUBERNETES_NAME)
     user = f"fis-{owner.name}-{service.name}"
     k8s_opts = pulumi.ResourceOptions(provider=cluster.provider, depends_on=[service])
-    labels = {"app.kubernetes.io/managed-by": "gridops", "app.kubernetes.io/part-of": owner.name}
+    labels = {
+        "app.kubernetes.io/managed-by": "gridops",
+        "app.kubernetes.io/part-of": physical_name(owner.name, LABEL_VALUE),
+    }
 
     def meta(name: str) -> dict[str, Any]:
         return {"name": name, "namespace": namespace, "labels": labels}

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from gridops_infra.core.aws_rules.fis import SELECTION_MODE, STOP_CONDITIONS_QUOTA
-from gridops_infra.core.aws_rules.iam import GENERATED_SUFFIX, MAX_ROLE_NAME, check_role_names
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 from gridops_infra.data.redis.component import RedisCache
@@ -86,14 +85,6 @@ def plan_drills(a: ArgReader, component_name: str) -> list[DrillPlan]:
         assert kind is not None
         _check_drillable(a, kind, target)
         key = f"{target.name}-{SUFFIX[kind]}"
-        check_role_names(
-            f"ResilienceDrills '{component_name}'",
-            "targets",
-            [f"{component_name}-{key}-role"],
-            f"shorten the ResilienceDrills name or the name of {_describe(target)} (the "
-            f"drill role's logical name '<drills>-{key}-role' may have "
-            f"{MAX_ROLE_NAME - GENERATED_SUFFIX} characters)",
-        )
         own_alarm = getattr(target, "slo_alarm_name", None)
         plans.append(
             DrillPlan(kind, target, key, own_alarm if isinstance(own_alarm, str) else None)

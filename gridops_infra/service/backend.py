@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import pulumi
 
 from gridops_infra.core.metrics import Metric
+from gridops_infra.core.physical_names import ALARM_NAME, physical_name
 from gridops_infra.platforms.base import Platform
 from gridops_infra.service.spec.settings import ServiceSpec
 
@@ -54,7 +55,8 @@ class ServiceOutputs:
 def slo_alarm_name(service_name: str) -> str:
     """The alarm ObservabilityStack creates for a service's fast-burn SLO alerts (a
     composite alarm); deterministic so the service can name it before it exists."""
-    return f"{pulumi.get_project()}-{pulumi.get_stack()}-{service_name}-slo-page"
+    name = f"{pulumi.get_project()}-{pulumi.get_stack()}-{service_name}-slo-page"
+    return physical_name(name, ALARM_NAME)
 
 
 class ServiceBackend(Protocol):

@@ -120,7 +120,15 @@ def test_refused_cdns_register_nothing(results):
 
 def test_a_bad_name_is_refused():
     with pytest.raises(ValueError, match="CdnFrontend: name="):
-        preview(lambda: CdnFrontend("web_1", {"static_site": True}))
+        preview(lambda: CdnFrontend("web 1", {"static_site": True}))
+
+
+def test_a_long_mixed_case_name_is_accepted():
+    plan = preview(lambda: CdnFrontend("Web_" + "x" * 100, {"static_site": True}))
+    assert [r.name for r in plan.of_type("gridops:aws:CdnFrontend")] == ["Web_" + "x" * 100]
+    for bucket in plan.of_type("aws:s3/bucket:Bucket") + plan.of_type("aws:s3/bucketV2:BucketV2"):
+        prefix = bucket.inputs["bucketPrefix"]
+        assert len(prefix) + 26 <= 63 and prefix == prefix.lower(), prefix
 
 
 def test_an_api_origin_on_a_platform_without_a_load_balancer_is_refused():

@@ -3,6 +3,8 @@ registers anything. One preview runs every bad call (each caught inside the prog
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
@@ -125,7 +127,7 @@ def refusals():
                 errors[case] = str(exc)
             else:
                 errors[case] = None
-        for bad_name in ("1db", "db--x", "db_x", ""):
+        for bad_name in ("db x", "db.x", "db/x", ""):
             try:
                 ManagedPostgresWithReplicas(bad_name, {"network": net})
             except ValueError as exc:
@@ -145,8 +147,32 @@ def test_bad_argument_is_refused_naming_the_field(refusals, case, args, field) -
 
 def test_bad_names_are_refused(refusals) -> None:
     _, errors = refusals
-    for bad_name in ("1db", "db--x", "db_x", ""):
+    for bad_name in ("db x", "db.x", "db/x", ""):
         assert "name=" in (errors.get(f"name {bad_name!r}") or "")
+
+
+def test_names_rds_cannot_take_get_a_derived_identifier() -> None:
+    """A digit first, a double hyphen, an underscore or a long name: the default identifier
+    `<project>-<name>-<stack>` is cleaned (and, when too long, truncated with a hash) into
+    one RDS accepts, distinct per name."""
+    names = ("1db", "db--x", "db_x", "Orders_" * 12)
+
+    def program() -> None:
+        net = Network("prod", {"az_count": 3})
+        for name in names:
+            ManagedPostgresWithReplicas(name, {"network": net})
+
+    plan = preview(program, stack="fargate")
+    identifiers = [
+        r.inputs.get("clusterIdentifier") or r.inputs["identifier"]
+        for r in plan.of_type("aws:rds/cluster:Cluster") + plan.of_type("aws:rds/instance:Instance")
+        if r.parent and r.parent.split("::")[-1] in names
+    ]
+    assert len(identifiers) == len(names) == len(set(identifiers))
+    for identifier in identifiers:
+        assert len(identifier) <= 63
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", identifier), identifier
+    assert "gridops-1db-fargate" in identifiers  # the project name comes first
 
 
 def test_nothing_was_registered_for_any_refused_call(refusals) -> None:

@@ -52,30 +52,46 @@ def test_a_log_retention_cloudwatch_refuses_is_refused_first(
     assert [r for r in plan.resources if r.name in ("c1", "n1")]
 
 
-def test_an_slo_name_too_long_for_an_alarm_name_is_refused_first(preview_refusals):
-    """ObservabilityStack names each alarm `<stack>-<name>-<slo>-<tier>`: an SLO name that
-    makes it longer than 255 characters is refused before the stack registers anything."""
+def test_an_slo_name_too_long_for_an_alarm_name_is_derived_to_fit(preview_refusals):
+    """ObservabilityStack names each alarm `<stack>-<name>-<slo>-<tier>`: where that passes
+    CloudWatch's 255 characters the name is derived (truncated, with a hash of the whole),
+    so both stacks register and the policy finds no alarm name CloudWatch would refuse."""
     from gridops_infra import FargateCluster, ObservabilityStack, Slo, StatelessService
+    from gridops_infra.policy import check_plan
 
     def setup():
-        cluster = FargateCluster("obs", {"network": Network("obs", {"az_count": 2})})
-        image = "ghcr.io/acme/api:1.4.2"
-        return StatelessService("api", {"platform": cluster, "image": image, "port": 8080})
+        return FargateCluster("obs", {"network": Network("obs", {"az_count": 2})})
 
-    def make(api, i, slo_name):
+    def make(cluster, i, slo_name):
+        image = "ghcr.io/acme/api:1.4.2"
+        api = StatelessService(
+            f"api{i}",
+            {"platform": cluster, "image": image, "port": 8080, "path_patterns": [f"/s{i}/*"]},
+        )
         slo = Slo.availability(api, name=slo_name)
         ObservabilityStack(
             f"o{i}", {"resources": [api], "slos": [slo], "alert_emails": ["a@acme.io"]}
         )
 
-    # The longest alarm, "dev-o1-" + name + "-ticket-3d-short", must stay within 255.
+    # The longest alarm, "dev-o1-" + name + "-ticket-3d-short", is exactly 255 for o1.
     plan, errors = preview_refusals(setup, make, ["x" * 233, "x" * 232])
-    assert_cites(errors.get(0), "cloudwatch-alarm-name", "slos")
-    assert 1 not in errors
+    assert errors == {}
     stacks = {r.name for r in plan.resources if r.type == "gridops:aws:ObservabilityStack"}
-    assert stacks == {"o1"}
-    assert not [r for r in plan.resources if r.name.startswith("o0-")]
-    assert (
-        max(len(r.inputs.get("name") or r.inputs.get("alarmName") or "") for r in plan.resources)
-        == 255
-    )
+    assert stacks == {"o0", "o1"}
+
+    def alarm_names(stack: str) -> list[str]:
+        return [
+            r.inputs.get("name") or r.inputs["alarmName"]
+            for r in plan.resources
+            if r.type.startswith("aws:cloudwatch/")
+            and "larm" in r.type
+            and r.name.startswith(f"{stack}-")
+        ]
+
+    fitting, derived = alarm_names("o1"), alarm_names("o0")
+    assert max(map(len, fitting)) == 255 and "dev-o1-" + "x" * 232 + "-ticket-3d-short" in fitting
+    assert max(map(len, derived)) == 255
+    assert all(len(name) <= 255 for name in derived)
+    assert len(set(derived)) == len(derived)
+    assert "dev-o0-" + "x" * 233 + "-ticket-3d-short" not in derived
+    assert not [v for v in check_plan(plan).violations if v.rule == "cloudwatch-alarm-name"]

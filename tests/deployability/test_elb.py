@@ -14,7 +14,6 @@ from gridops_infra.core.aws_rules.elb import (
     ALB_TWO_AZS,
     DEREGISTRATION_DELAY,
     LISTENER_RULE_PRIORITY,
-    NAME_32_CHARACTERS,
     RULE_CONDITION_VALUES,
     TARGET_GROUP_HEALTH_CHECK,
 )
@@ -83,18 +82,26 @@ def test_the_cluster_on_two_zones_passes_alb_two_azs() -> None:
 # elb-name-32-characters
 
 
-def test_names_that_would_autoname_past_32_characters_are_refused() -> None:
-    message, plan = refusal(
-        lambda: Network("prod", {"az_count": 2}),
-        lambda net: FargateCluster("c" * 21, {"network": net}),
-    )
-    assert_cites(message, NAME_32_CHARACTERS, "name='ccccccccccccccccccccc'")
-    assert registered_by(plan, CLUSTER) == []
-    message, plan = refusal(
-        cluster, lambda c: StatelessService("s" * 21, {"platform": c, "image": IMAGE})
-    )
-    assert_cites(message, NAME_32_CHARACTERS, "name='sssssssssssssssssssss'")
-    assert registered_by(plan, SERVICE) == []
+def test_names_that_would_autoname_past_32_characters_get_a_prefix_that_fits() -> None:
+    """A cluster or service name too long for `<name>-<role>-<7 random>` in 32 characters
+    keeps Pulumi's autonaming through a 6-character name_prefix the provider completes with
+    its 26-character id, so the load balancer and target groups still fit."""
+
+    def program() -> None:
+        c = FargateCluster("c" * 25, {"network": Network("prod", {"az_count": 2})})
+        StatelessService("s" * 25, {"platform": c, "image": IMAGE})
+
+    plan = preview(program)
+    assert registered_by(plan, CLUSTER) and registered_by(plan, SERVICE)
+    named = [
+        *plan.of_type("aws:lb/loadBalancer:LoadBalancer"),
+        *plan.of_type("aws:lb/targetGroup:TargetGroup"),
+    ]
+    assert len(named) >= 2
+    for r in named:
+        assert "name" not in r.inputs
+        assert re.fullmatch(r"[cs]{5}-", r.inputs["namePrefix"]), r.inputs
+    assert violations(plan, "elb-name-valid") == []
 
 
 def test_elb_name_policy_checks_explicit_names() -> None:

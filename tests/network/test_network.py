@@ -181,7 +181,16 @@ def test_bad_arguments_are_refused_before_anything_is_registered(args: dict, fie
     assert len(plan) == 0
 
 
-@pytest.mark.parametrize("name", ["1net", "net--a", "net_a", "x" * 41, ""])
+@pytest.mark.parametrize("name", ["net a", "net.a", "net/a", "ünï", ""])
 def test_bad_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="name="):
         preview(lambda: Network(name))
+
+
+@pytest.mark.parametrize("name", ["1net", "net--a", "net_a", "x" * 41, "Net_" * 30])
+def test_names_of_any_length_and_case_are_accepted(name: str) -> None:
+    plan = preview(lambda: Network(name, {"az_count": 2}))
+    assert plan.one("gridops:aws:Network").name == name
+    for r in plan.custom_resources:
+        value = (r.inputs.get("tags") or {}).get("Name")
+        assert value is None or len(value) <= 256

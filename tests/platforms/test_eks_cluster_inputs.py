@@ -131,8 +131,21 @@ def test_accepted_edge_cases():
 
 
 def test_cluster_name_is_checked():
-    with pytest.raises(ValueError, match="at most 24"):
-        preview(lambda: EksCluster("a-very-long-cluster-name-here", {}))
+    with pytest.raises(ValueError, match=r"name='a cluster' .*hyphens and underscores"):
+        preview(lambda: EksCluster("a cluster", {}))
+
+
+def test_a_long_cluster_name_gets_names_that_fit():
+    """A name far past the old 24-character cap: the EKS cluster keeps its autoname (100
+    fit), and each IAM role whose `<logical>-<7 random>` would pass 64 gets a name_prefix of
+    at most 38 characters."""
+    name = "a-very-long-cluster-name-here" * 2
+    plan = preview(lambda: EksCluster(name, {"network": Network("net", {"az_count": 2})}))
+    assert plan.one("gridops:aws:EksCluster").name == name
+    roles = plan.of_type("aws:iam/role:Role")
+    prefixed = [r for r in roles if "namePrefix" in r.inputs]
+    assert prefixed and all(len(r.inputs["namePrefix"]) <= 38 for r in prefixed)
+    assert all(len(r.name) + 8 <= 64 for r in roles if r not in prefixed)
 
 
 @pytest.mark.parametrize(

@@ -251,7 +251,7 @@ def test_rule_priorities_refuse_identical_conditions_and_taken_priorities():
 
 
 BAD_CLUSTERS = [
-    ("a-very-long-cluster-nm", {}, "name="),
+    ("a cluster", {}, "name=.*hyphens and underscores"),
     ("prod", {"network": None}, "network='nothing'"),
     ("prod", {"domain": "app.example.com"}, "needs zone_id"),
     ("prod", {"zone_id": ZONE}, "zone_id=.*without domain"),

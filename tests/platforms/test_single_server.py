@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from typing import Any
 
 import pytest
@@ -589,7 +590,22 @@ def test_a_wrong_network_is_refused(network: Any) -> None:
         preview(lambda: SingleServer("mvp", {"network": network}))
 
 
-@pytest.mark.parametrize("name", ["Mvp", "mvp_1", "m" * 31, "1mvp"])
+@pytest.mark.parametrize("name", ["mvp 1", "mvp/1", "mvp.1", ""])
 def test_bad_names_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="name="):
         preview(lambda: SingleServer(name, {}))
+
+
+@pytest.mark.parametrize("name", ["Mvp", "mvp_1", "m" * 31, "1mvp"])
+def test_names_the_bucket_cannot_take_get_a_derived_bucket_prefix(name: str) -> None:
+    """S3 bucket names are lowercase, at most 63: the server's buckets keep autonaming
+    through a lowercase bucket_prefix where the name would not fit as is."""
+    plan = preview(
+        lambda: SingleServer(name, {"network": Network("net", {"az_count": 2, "nat": "none"})})
+    )
+    buckets = plan.of_type("aws:s3/bucket:Bucket") + plan.of_type("aws:s3/bucketV2:BucketV2")
+    assert buckets
+    for bucket in buckets:
+        prefix = bucket.inputs.get("bucketPrefix")
+        generated = prefix + "x" * 26 if prefix else f"{bucket.name}-abcdefg".lower()
+        assert re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", generated) and len(generated) <= 63

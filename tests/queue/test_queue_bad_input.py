@@ -3,6 +3,7 @@ is registered; platforms without a worker backend raise NotImplementedError nami
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -82,7 +83,7 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("jobs", {"image": None}, "image=None .*required"),
     ("jobs", {"platform": None}, "platform='nothing'"),
     ("jobs", {"transforms": {"target_group": {}}}, "transforms has unknown child role"),
-    ("Jobs_1", {}, "name='Jobs_1'"),
+    ("Jobs 1", {}, "name='Jobs 1'"),
 ]
 
 
@@ -117,6 +118,24 @@ def test_refused_queues_register_nothing(results):
     assert plan.of_type(COMPONENT) == []
     assert plan.of_type("aws:sqs/queue:Queue") == []
     assert plan.of_type("aws:ecs/service:Service") == []
+
+
+def test_a_mixed_case_name_with_an_underscore_is_accepted():
+    """`Jobs_1` was refused before names of any case and length were; its queues keep
+    autonaming (SQS takes both) and its workers run as a derived DNS label."""
+
+    def program() -> None:
+        cluster = FargateCluster("prod", {"network": Network("prod", {})})
+        SqsWorkerQueue("Jobs_1", {"platform": cluster, "image": WORKER_IMAGE})
+
+    plan = preview(program)
+    assert [r.name for r in plan.of_type(COMPONENT)] == ["Jobs_1"]
+    queues = plan.of_type("aws:sqs/queue:Queue")
+    assert queues and all("name" not in r.inputs and "namePrefix" not in r.inputs for r in queues)
+    (container,) = json.loads(
+        plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    assert re.fullmatch(r"jobs-1-[0-9a-f]{8}", container["name"]), container["name"]
 
 
 def test_bad_input_raises_from_preview_too():

@@ -3,6 +3,8 @@ services on one cluster share one ALB with distinct rules; names stay within AWS
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pytest
 
@@ -132,18 +134,21 @@ def test_a_20_character_service_keeps_both_target_group_names_within_32(before):
         assert name.startswith(f"{LONG_NAME}-{suffix}-") and len(name) <= 32
 
 
-def test_a_21_character_service_name_is_refused_before_anything_registers():
-    registered: list[str] = []
+def test_a_26_character_service_name_gets_target_groups_whose_names_fit():
+    """`<name>-tg-<7 random>` would pass the target group's 32 characters: the service
+    registers, its target groups keep autonaming through a 6-character name_prefix, and
+    its containers run under the name itself (a DNS label of 26)."""
 
     def program() -> None:
         cluster = FargateCluster("prod", {"network": Network("prod", {})})
-        try:
-            StatelessService(LONG_NAME + "x", {"platform": cluster, "image": "nginx:1.27"})
-        except ValueError as exc:
-            registered.append(str(exc))
+        StatelessService(LONG_NAME + "-extra", {"platform": cluster, "image": "nginx:1.27"})
 
     plan = preview(program)
-    assert "name='reporting-dashboardsx'" in registered[0]
-    assert "at most 20 characters" in registered[0] and "32" in registered[0]
-    assert plan.of_type("gridops:aws:StatelessService") == []
-    assert plan.of_type("aws:lb/targetGroup:TargetGroup") == []
+    assert [r.name for r in plan.of_type("gridops:aws:StatelessService")] == [LONG_NAME + "-extra"]
+    groups = plan.of_type("aws:lb/targetGroup:TargetGroup")
+    assert groups and all(r.inputs["namePrefix"] == "repor-" for r in groups)
+    assert all("name" not in r.inputs for r in groups)
+    (container,) = json.loads(
+        plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    assert container["name"] == LONG_NAME + "-extra"

@@ -29,8 +29,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("svc", {"port": 0}, r"port=0 .*1 to 65535"),
     ("svc", {"port": 70000}, r"port=70000"),
     ("svc", {"port": "8080"}, r"port='8080'"),
-    ("a-service-name-of-21c", {}, r"name='a-service-name-of-21c' .*at most 20 .*32"),
-    ("Api", {}, r"name='Api' .*lowercase"),
+    ("has space", {}, r"name='has space' .*letters, digits, hyphens and underscores"),
+    ("api.v2", {}, r"name='api.v2' .*letters, digits, hyphens and underscores"),
     ("svc", {"health_check_path": "healthz"}, r"health_check_path='healthz' .*'/'"),
     ("svc", {"health_check_path": "/health check"}, r"health_check_path="),
     ("svc", {"image": ""}, r"image=''"),
@@ -229,6 +229,26 @@ def test_preview_surfaces_the_error_when_the_program_does_not_catch_it():
 
     with pytest.raises(ValueError, match="memory=4096"):
         preview(program)
+
+
+def test_the_workload_name_is_the_name_when_it_is_a_short_dns_label():
+    for name in ("api", "a-service-name-of-21c", "a" * 32):
+        assert ServiceSpec.from_args(name, {"image": "nginx:1.27"}).name == name
+
+
+def test_other_names_run_under_a_derived_dns_label():
+    """Mixed case, underscores or more than 32 characters: the workload (ECS container,
+    Kubernetes objects, compose service) runs under a lowercase DNS label derived from the
+    name, stable and distinct for names that share a prefix."""
+    derived = {
+        name: ServiceSpec.from_args(name, {"image": "nginx:1.27"}).name
+        for name in ("Api", "checkout_api", "x" * 60 + "-one", "x" * 60 + "-two")
+    }
+    for label in derived.values():
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", label) and len(label) <= 32, label
+    assert derived["Api"].startswith("api-") and derived["checkout_api"].startswith("checkout-api-")
+    assert derived["x" * 60 + "-one"] != derived["x" * 60 + "-two"]
+    assert ServiceSpec.from_args("Api", {"image": "nginx:1.27"}).name == derived["Api"]
 
 
 def test_defaults_are_the_documented_ones():

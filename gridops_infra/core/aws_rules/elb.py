@@ -22,8 +22,8 @@ NAME_32_CHARACTERS = aws_rule(
     rule="A load balancer or target group name has at most 32 characters, only letters, digits "
     "and hyphens, and neither begins nor ends with a hyphen.",
     source="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
-    fix="Use a shorter component name (a cluster or service name of at most 20 characters "
-    "leaves room for the role and Pulumi's random suffix), or set a name that fits.",
+    fix="Leave the name unset (components derive a name_prefix that fits from a long "
+    "component name), or set a name of at most 32 letters, digits and inner hyphens.",
 )
 
 TARGET_GROUP_HEALTH_CHECK = aws_rule(

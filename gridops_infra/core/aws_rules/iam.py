@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from gridops_infra.core.aws_rules import aws_rule
 
 SERVICE = "AWS IAM"
@@ -13,9 +11,10 @@ ROLE_NAME_LENGTH = aws_rule(
     id="iam-role-name-length",
     service=SERVICE,
     rule="A role name has at most 64 characters; Pulumi adds 8 to a generated name "
-    "(`<logical name>-<7 random>`), and a name_prefix has at most 38.",
+    "(`<logical name>-<7 random>`), and the provider 26 to a name_prefix (so at most 38).",
     source=QUOTAS + "#reference_iam-quotas-entity-length",
-    fix="Give the component (or its target) a shorter name.",
+    fix="Leave the role's name unset (components derive a name_prefix that fits from a long "
+    "name), or give a name or name_prefix that fits.",
 )
 
 MAX_SESSION_DURATION = aws_rule(
@@ -82,20 +81,3 @@ OIDC_PROVIDER_UNIQUE = aws_rule(
 )
 
 MAX_ROLE_NAME = 64
-GENERATED_SUFFIX = 8
-"""Pulumi names a resource `<logical name>-<7 random characters>`."""
-
-
-def check_role_names(where: str, field: str, logical_names: Iterable[str], fix: str) -> None:
-    """Refuse, before anything is registered, a role whose generated name would pass
-    IAM's 64 characters (`logical_names`: the roles' Pulumi logical names)."""
-    for logical in logical_names:
-        length = len(logical) + GENERATED_SUFFIX
-        if length > MAX_ROLE_NAME:
-            raise ROLE_NAME_LENGTH.refuse(
-                where,
-                field,
-                f"the IAM role '{logical}-<7 random>' would have {length} characters "
-                f"({length - MAX_ROLE_NAME} too many)",
-                fix,
-            )

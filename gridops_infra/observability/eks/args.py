@@ -13,7 +13,7 @@ from typing import Any
 
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.observability.eks.contract import MONITORING_NAMESPACE
-from gridops_infra.observability.slo import Slo
+from gridops_infra.observability.slo import Slo, service_name_of
 
 CHART_VERSIONS: dict[str, str] = {
     "kube-prometheus-stack": "79.7.1",
@@ -66,7 +66,7 @@ class EksObservabilitySettings:
 
 
 def _name(component: Any) -> str:
-    return str(getattr(component, "name", None) or getattr(component, "_name", "service"))
+    return service_name_of(component)
 
 
 def _eks_platform(component: Any) -> Any:

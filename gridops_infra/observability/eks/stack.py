@@ -21,6 +21,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.physical_names import KUBERNETES_NAME, physical_name
 from gridops_infra.observability.eks.alertmanager import alertmanager_config, publish_statements
 from gridops_infra.observability.eks.args import EksObservabilitySettings
 from gridops_infra.observability.eks.contract import (
@@ -261,7 +262,9 @@ def build_eks_observability(
         out.prometheus_rule = b.manifest(
             "prometheus_rule",
             k8s.apiextensions.CustomResource,
-            prometheus_rule_manifest(f"gridops-{stack.name}-slo", s.slos),
+            prometheus_rule_manifest(
+                physical_name(f"gridops-{stack.name}-slo", KUBERNETES_NAME), s.slos
+            ),
             "slo-rules",
             [kps],  # the release installs the PrometheusRule CRD
         )
@@ -313,7 +316,7 @@ def _collector(b: _Builder, monitoring: pulumi.Resource, after: list[pulumi.Reso
 
 def _dashboards(b: _Builder, monitoring: pulumi.Resource, *, provision: bool) -> None:
     """The services dashboard; a ConfigMap for the in-cluster Grafana's sidecar."""
-    name = f"gridops-{b.stack.name}-services"
+    name = physical_name(f"gridops-{b.stack.name}-services", KUBERNETES_NAME)
     dashboard = services_dashboard(
         f"gridops-{b.stack.name}"[:40],
         f"{pulumi.get_stack()} / {b.stack.name}: services",

@@ -17,6 +17,7 @@ from gridops_infra.core.alarm_topic import build_alarm_topic
 from gridops_infra.core.aws_rules.eks_pod_security_groups import BRANCH_INTERFACES
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.metrics import Metric
+from gridops_infra.core.physical_names import KUBERNETES_NAME, RULES, physical_name
 from gridops_infra.core.validation import ArgError, ArgReader, check_name
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.base import PlatformKind
@@ -51,9 +52,6 @@ from gridops_infra.platforms.eks.karpenter import (
 )
 from gridops_infra.platforms.eks.operators import install_operators
 from gridops_infra.platforms.fargate.component import CLOUDFRONT_PREFIX_LIST
-
-MAX_CLUSTER_NAME = 24  # keeps every autonamed IAM role within 64 characters
-
 
 # Namespaces the cluster, its add-ons and gridops' own operators and stacks use: a
 # workload named like one would land in it.
@@ -180,7 +178,7 @@ class EksCluster(GridopsComponent):
         args: EksClusterArgs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        check_name("EksCluster", name, max_length=MAX_CLUSTER_NAME)
+        check_name("EksCluster", name)
         a = ArgReader("EksCluster", name, args, EksClusterArgs.__annotations__)
         s = read_eks_args(a)
         transforms = check_transforms("EksCluster", name, a.raw("transforms"), self.CHILD_ROLES)
@@ -211,7 +209,9 @@ class EksCluster(GridopsComponent):
         self.fargate_namespaces = s.fargate_namespaces
         self.ingress_class_name = "alb"
         self.physical_name = physical_cluster_name(name)
-        self.alb_group_name = self.physical_name.lower().replace("_", "-")[:63].rstrip("-")
+        self.alb_group_name = physical_name(
+            self.physical_name.lower().replace("_", "-"), KUBERNETES_NAME
+        )
         self._region = iam.region_name()
         self._account = iam.account_id()
 
@@ -627,9 +627,10 @@ def _issuer(identities: Any) -> str:
 
 def physical_cluster_name(name: str) -> str:
     """`f"{name}-{stack}"`: EKS names are unique per account and region, so two stacks
-    of one program never collide (letters, digits, '-' and '_'; at most 100)."""
+    of one program never collide (letters, digits, '-' and '_'; at most 100, else
+    truncated and ended with a hash of the whole, so long names sharing a prefix differ)."""
     stack = re.sub(r"[^A-Za-z0-9_-]", "-", pulumi.get_stack())
-    return f"{name}-{stack}"[:100].rstrip("-_")
+    return physical_name(f"{name}-{stack}", RULES["aws:eks/cluster:Cluster"])
 
 
 __all__ = ["EksCluster", "EksClusterArgs", "PodIdentityRole"]

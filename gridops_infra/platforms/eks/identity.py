@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.physical_names import autoname_args, fit_name_tag
 from gridops_infra.platforms.eks.iam import irsa_trust, pod_identity_trust, role_trust
 
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -177,6 +178,8 @@ def parented_maker(name: str, parent: pulumi.Resource, tags: dict[str, str] | No
         merged = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(parent=parent), opts)
         if tags and cls is not aws.iam.RolePolicy:
             args = {**args, "tags": {**tags, **(args.get("tags") or {})}}
-        return cls(f"{name}-{suffix}", opts=merged, **args)
+        logical = f"{name}-{suffix}"
+        args, named_opts = autoname_args(cls, logical, fit_name_tag(args), merged)
+        return cls(logical, opts=named_opts, **args)
 
     return make

@@ -7,14 +7,13 @@ from typing import Literal, TypedDict
 
 from gridops_infra.core.aws_rules.checks import refuse_arg
 from gridops_infra.core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
-from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS, NAME_32_CHARACTERS
+from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS
 from gridops_infra.core.component import Transform
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.network.component import Network
 
 # Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,
 # and AWS allows 32 characters: 20 + 4 + 8 = 32.
-MAX_CLUSTER_NAME = 20
 # The ALB's security group takes one inbound rule per CIDR block and port, and services
 # may open 443 next to 80 later (their own domain), so every block may count twice.
 INBOUND_RULES_PER_GROUP = 60
@@ -121,15 +120,9 @@ def read_ingress_cidrs(a: ArgReader) -> list[str]:
 
 
 def check_cluster_name(name: str) -> None:
-    """Letters, digits and hyphens (check_name), and short enough for the autonamed ALB."""
-    check_name("FargateCluster", name, max_length=200)
-    if len(name) > MAX_CLUSTER_NAME:
-        raise NAME_32_CHARACTERS.refuse(
-            "FargateCluster",
-            f"name={name!r} is not allowed",
-            f"at most {MAX_CLUSTER_NAME} characters (it has {len(name)}): the load balancer is "
-            "autonamed '<name>-alb' plus Pulumi's '-' and 7 random characters",
-        )
+    """Letters, digits, hyphens and underscores of any length (check_name): the load
+    balancer and every other physical name are derived to fit (`core/physical_names.py`)."""
+    check_name("FargateCluster", name)
 
 
 def check_alb_zones(a: ArgReader, network: Network) -> None:
@@ -159,7 +152,6 @@ def check_ingress_rule_quota(a: ArgReader, cidrs: list[str]) -> None:
 
 
 __all__ = [
-    "MAX_CLUSTER_NAME",
     "FargateClusterArgs",
     "check_alb_zones",
     "check_cluster_name",

@@ -28,7 +28,6 @@ from gridops_infra.platforms.dns import (
     validated_certificate,
 )
 from gridops_infra.platforms.fargate.args import (
-    MAX_CLUSTER_NAME,
     FargateClusterArgs,
     check_alb_zones,
     check_cluster_name,
@@ -64,9 +63,10 @@ class FargateCluster(GridopsComponent):
     rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN sends it), and
     everything else gets 403.
 
-    Naming: the name is at most 20 characters so that the autonamed ALB
-    (`f"{name}-alb-" + 7 random characters`) stays within AWS's 32-character limit; the
-    random suffix is kept (no fixed physical name) so replacements never collide.
+    Naming: any length. The ALB is autonamed `f"{name}-alb-" + 7 random characters`
+    while that fits AWS's 32 characters, else from a 6-character name_prefix the provider
+    completes (docs/naming.md); either way no fixed physical name, so replacements never
+    collide.
 
     Example: `FargateCluster("prod", {"network": net})`
     """
@@ -372,7 +372,6 @@ class FargateCluster(GridopsComponent):
 __all__ = [
     "CLOUDFRONT_PREFIX_LIST",
     "FORBIDDEN_ACTION",
-    "MAX_CLUSTER_NAME",
     "ORIGIN_VERIFY_HEADER",
     "FargateCluster",
     "FargateClusterArgs",

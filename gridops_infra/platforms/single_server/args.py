@@ -11,7 +11,7 @@ from gridops_infra.core.aws_rules.checks import integer_within
 from gridops_infra.core.aws_rules.ec2 import GP3_VOLUME_SIZE
 from gridops_infra.core.component import Transform
 from gridops_infra.core.logs import retention_days
-from gridops_infra.core.validation import ArgError, ArgReader, check_name
+from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.single_server.types import (
     ARCHITECTURES,
@@ -20,7 +20,6 @@ from gridops_infra.platforms.single_server.types import (
     instance_type_error,
 )
 
-MAX_SERVER_NAME = 30
 # 8 GiB: the DESIGN contract's API (2 x 1 GiB), a worker and PostgreSQL fit with room.
 DEFAULT_INSTANCE_TYPE: dict[Architecture, str] = {"arm64": "t4g.large", "x86_64": "t3.large"}
 MAX_VOLUME_GB = 16384  # gp3
@@ -29,7 +28,6 @@ PROXY_MEMORY_MB = 256
 MIN_DATABASE_HOST_MIB = 2048
 HOSTNAME = r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 HOSTED_ZONE_ID = r"Z[A-Z0-9]{1,32}"
-NAME_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
 DB_IDENTIFIER = r"[a-z_][a-z0-9_]{0,62}"
 POSTGRES_VERSIONS = ("16", "17")
 
@@ -256,13 +254,8 @@ class ServerSettings:
 
 def read_settings(name: str, args: Any) -> ServerSettings:
     """Every argument checked, before the component registers anything."""
-    check_name("SingleServer", name, max_length=MAX_SERVER_NAME)
+    check_name("SingleServer", name)
     a = ArgReader("SingleServer", name, args, SingleServerArgs.__annotations__)
-    if not re.fullmatch(NAME_PATTERN, name):
-        raise ArgError(
-            f"SingleServer: name={name!r} is not allowed; expected lowercase letters, "
-            "digits and single hyphens (it names an S3 bucket and SSM parameters)"
-        )
     network = a.instance_of("network", (Network,))
     architecture = a.choice("architecture", "arm64", ARCHITECTURES)
     instance_type = a.string("instance_type", DEFAULT_INSTANCE_TYPE[architecture])

@@ -13,13 +13,25 @@ from datetime import datetime
 from functools import cache
 
 from gridops_infra.core.aws_rules.ecs import FARGATE_TASK_SIZES
+from gridops_infra.core.physical_names import NameRule
 
 FARGATE_SIZES = FARGATE_TASK_SIZES
 
-# The service's target group is autonamed f"{name}-tg2" (blue/green keeps two) plus "-"
-# and 7 random characters, and ALB target group names stop at 32: 20 + 4 + 8 = 32.
-MAX_SERVICE_NAME = 20
 SERVICE_NAME = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"  # a DNS label: ECS, ALB and Kubernetes accept it
+MAX_WORKLOAD_NAME = 32
+"""A workload name leaves room for the suffixes of the Kubernetes objects named after it
+(`<name>-reader`, `<name>-consumer`) within a 63-character DNS label, and for a queue's
+`<name>-worker` within the 40 characters of a single server's compose service."""
+WORKLOAD_NAME = NameRule(
+    MAX_WORKLOAD_NAME,
+    "a-z0-9-",
+    "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names",
+    prefix_field=None,
+    lowercase=True,
+    letter_first=True,
+    no_double_hyphen=True,
+)
+"""A lowercase DNS label: ECS, ALB, Kubernetes and docker compose all accept it."""
 # Kubernetes container names are DNS-1123 labels of at most 63 characters; the same sidecar
 # runs on EKS, so Fargate (which would take 255) keeps the same limit.
 MAX_CONTAINER_NAME = 63
@@ -188,7 +200,8 @@ __all__ = [
     "MAX_CONTAINER_NAME",
     "MAX_IMAGE_LENGTH",
     "MAX_RULE_VALUES",
-    "MAX_SERVICE_NAME",
+    "MAX_WORKLOAD_NAME",
+    "WORKLOAD_NAME",
     "ecr_repository",
     "fargate_size_error",
     "image_error",

@@ -21,12 +21,12 @@ from gridops_infra.core.aws_rules.ecs import CONTAINER_HEALTH_CHECK, FARGATE_TAS
 from gridops_infra.core.aws_rules.elb import (
     DEREGISTRATION_DELAY,
     LISTENER_RULE_PRIORITY,
-    NAME_32_CHARACTERS,
     RULE_CONDITION_VALUES,
 )
 from gridops_infra.core.links import Linkable, link_network_problem
 from gridops_infra.core.logs import retention_days
-from gridops_infra.core.validation import ArgError, ArgReader
+from gridops_infra.core.physical_names import physical_name
+from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.platforms.dns import check_domain
 from gridops_infra.service.spec.args import ServiceSpecArgs
 from gridops_infra.service.spec.checks import (
@@ -34,10 +34,9 @@ from gridops_infra.service.spec.checks import (
     HEALTH_CHECK_PATH,
     HOST_PATTERN,
     MAX_RULE_VALUES,
-    MAX_SERVICE_NAME,
     PATH_PATTERN,
     SECRETS_MANAGER_ARN,
-    SERVICE_NAME,
+    WORKLOAD_NAME,
     fargate_size_error,
 )
 from gridops_infra.service.spec.parts import (
@@ -60,22 +59,12 @@ STRATEGIES = ("rolling", "blue-green", "canary", "linear")
 
 
 def check_service_name(component: str, name: Any) -> str:
-    """A name every platform accepts and whose autonamed ALB target group fits 32
-    characters: a lowercase DNS label of at most 20 characters."""
-    if not isinstance(name, str) or not re.fullmatch(SERVICE_NAME, name or ""):
-        raise ArgError(
-            f"{component}: name={name!r} is not allowed; expected lowercase letters, digits "
-            "and single hyphens, starting with a letter (a DNS label: ECS, ALB and Kubernetes "
-            "all accept it)"
-        )
-    if len(name) > MAX_SERVICE_NAME:
-        raise NAME_32_CHARACTERS.refuse(
-            component,
-            f"name={name!r} is not allowed",
-            f"at most {MAX_SERVICE_NAME} characters (it has {len(name)}): the target group is "
-            "autonamed '<name>-tg2' plus Pulumi's '-' and 7 random characters",
-        )
-    return name
+    """The workload's name on every platform (ECS service, Kubernetes objects, compose
+    service): `name` itself when it is a lowercase DNS label of at most
+    MAX_WORKLOAD_NAME characters, else a label derived from it (`core/physical_names.py`).
+    Any component name of letters, digits, hyphens and underscores is accepted."""
+    check_name(component, name)
+    return physical_name(name, WORKLOAD_NAME)
 
 
 @dataclass(frozen=True)
@@ -145,7 +134,7 @@ class ServiceSpec:
     ) -> ServiceSpec:
         """Validate `args` and return the spec; `extra_fields` are accepted and ignored
         (the component's own `platform`, `tags`, `transforms`)."""
-        check_service_name(component, name)
+        workload = check_service_name(component, name)
         allowed = [*ServiceSpecArgs.__annotations__, *extra_fields]
         a = ArgReader(component, name, args, allowed)
         if not a.has("image"):
@@ -181,7 +170,7 @@ class ServiceSpec:
         routing = _routing(a, name)
         strategy = a.choice("deployment_strategy", "rolling", STRATEGIES)
         return cls(
-            name=name,
+            name=workload,
             image=image,
             port=port,
             cpu=cpu,
