@@ -11,7 +11,6 @@ from ..cli import console, friendly_errors
 from .loading import load_references, load_target_plan
 from .options import ConfigOpt, Overrides, ReferenceOpt, StackOpt, TargetArg
 from .paths import check_output_dir, write_error
-from .render import print_plan
 
 OUTPUT_DIR_FLAG = "--output-dir"
 
@@ -46,6 +45,8 @@ def register(app: typer.Typer) -> None:
         if json_output:
             typer.echo(plan.dumps())
             return
+        from .render import print_plan  # the tree's modules load only for people, not --json
+
         print_plan(console, plan, resolved.label)
         if output_dir is not None:
             console.print(f"Plan written to {output_dir / 'plan.json'}")

@@ -49,3 +49,32 @@ def test_importing_the_package_loads_no_component() -> None:
     assert not [m for m in loaded if m.startswith("pulumi_kubernetes")]
     assert "gridops_infra.platforms.eks" not in loaded
     assert "gridops_infra.service.component" not in loaded
+
+
+def test_the_cli_starts_without_pulumi() -> None:
+    """`gridops --help` loads neither Pulumi's runtime nor pulumi_aws; a command that runs
+    a program loads them when it runs it (the same probe sees them there: it can fail)."""
+    probe = (
+        "import sys\n"
+        "from gridops_infra.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'pulumi_aws'}))\n"
+    )
+
+    def loaded(*argv: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, *argv],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd=ROOT,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip().splitlines()[-1]
+
+    assert loaded("--help") == "[]"
+    assert loaded("preview", "--help") == "[]"
+    assert loaded("timing", "single-server", "--json") == "['pulumi', 'pulumi_aws']"
