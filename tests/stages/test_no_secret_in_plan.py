@@ -25,6 +25,7 @@ from gridops_infra.testing import Plan, preview
 from gridops_infra.testing.plan import SECRET_PLACEHOLDER, SecretValue, reveal
 from gridops_infra.testing.project import SECRET_PLACEHOLDER_VALUE
 from tests.secret_platforms import PLATFORMS
+from tests.stage_plans import stage_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -61,7 +62,7 @@ def example_plans() -> list[tuple[str, Plan]]:
 
 @pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
 def test_a_stage_plan_holds_no_secret_plaintext(stage: str) -> None:
-    plan = preview(ROOT, stack=stage)
+    plan = stage_plan(stage)
     secrets = generated_secrets(plan)
     assert secrets, "every stage generates at least one secret (its database password)"
     text = serialized(plan)
