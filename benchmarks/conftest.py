@@ -1,6 +1,6 @@
 """Benchmarks import the root project's `stacks` like the tests do, and print the figures
 issue #10 asks for (ratios, per-resource and per-service costs) after pytest-benchmark's
-table. Run: .venv/bin/python -m pytest benchmarks --benchmark-only"""
+table. Run: .venv/bin/python -m pytest benchmarks --benchmark-only --dist no"""
 
 from __future__ import annotations
 

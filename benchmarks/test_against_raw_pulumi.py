@@ -11,7 +11,7 @@ directory of this run, filled by the warm-up round), as an installed package has
 The summary prints the min and median of each, wall clock and CPU (user + system of the
 child process), and the ratios.
 
-    .venv/bin/python -m pytest benchmarks/test_against_raw_pulumi.py --benchmark-only
+    .venv/bin/python -m pytest benchmarks/test_against_raw_pulumi.py --benchmark-only --dist no
 """
 
 from __future__ import annotations
