@@ -1,6 +1,6 @@
 """Benchmarks import the root project's `stacks` like the tests do, and print the figures
 issue #10 asks for (ratios, per-resource and per-service costs) after pytest-benchmark's
-table. Run: .venv/bin/python -m pytest benchmarks --benchmark-only"""
+table. Run: .venv/bin/python -m pytest benchmarks --benchmark-only --dist no"""
 
 from __future__ import annotations
 
@@ -76,6 +76,17 @@ def _lines() -> list[str]:
                 f"{what} / raw pulumi_aws (CPU): {cost / raw:.3f} whole program, "
                 f"{(cost - base) / (raw - base):.3f} the services' own share"
                 + (" (goal <= 1.3)" if name == "component" else "")
+            )
+    gridops, raw = FIGURES.get("versus raw:gridops"), FIGURES.get("versus raw:raw")
+    if gridops and raw:
+        for key, what in (("", "wall"), ("cpu_", "CPU")):
+            lines.append(
+                f"gridops preview fargate --json / raw pulumi_aws mocks program "
+                f"({raw['resources']} resources, {what}, {raw['rounds']} rounds): "
+                f"min {gridops[key + 'min_s']:.2f} / {raw[key + 'min_s']:.2f} s = "
+                f"{gridops[key + 'min_s'] / raw[key + 'min_s']:.2f}x, "
+                f"median {gridops[key + 'median_s']:.2f} / {raw[key + 'median_s']:.2f} s = "
+                f"{gridops[key + 'median_s'] / raw[key + 'median_s']:.2f}x (goal <= 1.6x)"
             )
     for name, what in (
         ("cli:preview fargate", "end to end, new interpreter"),

@@ -7,7 +7,6 @@ import re
 import shutil
 import struct
 import subprocess
-from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -19,8 +18,7 @@ from gridops_infra.analysis.graph import COMPONENT_LEVEL_ABOVE, PlanIndex
 from gridops_infra.core.component import GridopsComponent
 from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import stage_plans
 
 SMALL_NET = {"az_count": 2, "nat": "single", "flow_logs": False}
 
@@ -228,7 +226,7 @@ def test_stage_pictures_fit_a_screen_and_carry_a_legend(stage, tmp_path):
     """Rows and columns, not a strip: every stage's PNG is at most 3 times wider than tall
     (the fargate stage drew 12:1 left to right), with the legend's lines in it."""
     _require_dot()
-    stage_plan = preview(ROOT, stack=stage)
+    stage_plan = stage_plans.stage_plan(stage)
     out = to_png(stage_plan, tmp_path / f"{stage}.png")
     width, height = struct.unpack(">II", out.read_bytes()[16:24])
     assert width <= 3 * height, (width, height)

@@ -115,14 +115,10 @@ def names_field(message: str, fields: list[str], platform: str | None) -> bool:
     return named and (platform is None or re.search(platform, message, re.IGNORECASE) is not None)
 
 
-def _same_worker(scenario_id: str) -> pytest.MarkDecorator:
-    """One scenario's cases run on one xdist worker (`--dist loadgroup`, set in
-    pyproject.toml), so each worker previews a scenario's baselines once, not each."""
-    return pytest.mark.xdist_group(name=scenario_id)
-
-
+# The file's cases run on one xdist worker (`--dist loadfile`, set in pyproject.toml), so
+# each baseline is previewed once.
 CASES = [
-    pytest.param(scenario.id, field, id=f"{scenario.id}.{field}", marks=_same_worker(scenario.id))
+    pytest.param(scenario.id, field, id=f"{scenario.id}.{field}")
     for scenario in SCENARIOS
     for field in scenario.fields
 ]
@@ -140,9 +136,7 @@ def test_the_table_names_exactly_the_documented_arguments(scenario_id: str) -> N
 
 
 NESTED_CASES = [
-    pytest.param(
-        scenario.id, field, sub, id=f"{scenario.id}.{field}.{sub}", marks=_same_worker(scenario.id)
-    )
+    pytest.param(scenario.id, field, sub, id=f"{scenario.id}.{field}.{sub}")
     for scenario in SCENARIOS
     for field in scenario.fields
     if (component_of(scenario), field) in NESTED

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gridops_infra.testing import preview
+from tests.stage_plans import example_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -69,14 +69,14 @@ def test_every_example_folder_is_covered() -> None:
 
 @pytest.mark.parametrize("example", sorted(KEY_RESOURCES))
 def test_example_previews_with_its_key_resources(example: str) -> None:
-    plan = preview(EXAMPLES / example)
+    plan = example_plan(example)
     counts = {t: len(plan.of_type(t)) for t in KEY_RESOURCES[example]}
     assert counts == KEY_RESOURCES[example]
     assert plan.outputs
 
 
 def test_fargate_api_postgres_links_the_database_by_secret_reference() -> None:
-    plan = preview(EXAMPLES / "fargate-api-postgres")
+    plan = example_plan("fargate-api-postgres")
     container = json.loads(
         plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
     )[0]
@@ -85,11 +85,8 @@ def test_fargate_api_postgres_links_the_database_by_secret_reference() -> None:
 
 
 def test_stack_reference_app_runs_on_the_platform_network() -> None:
-    platform = preview(EXAMPLES / "stack-references" / "platform")
-    app = preview(
-        EXAMPLES / "stack-references" / "app",
-        stack_references={"organization/platform/dev": platform},
-    )
+    platform = example_plan("stack-references/platform")
+    app = example_plan("stack-references/app")  # its reference answered by `platform`
     assert not app.of_type("aws:ec2/vpc:Vpc")  # the network is the platform's
     alb = app.one("aws:lb/loadBalancer:LoadBalancer")
     assert alb.inputs["subnets"] == platform.outputs["public_subnet_ids"]
@@ -100,7 +97,7 @@ def test_stack_reference_app_runs_on_the_platform_network() -> None:
 
 
 def test_static_site_objects_have_content_types() -> None:
-    plan = preview(EXAMPLES / "static-site-cdn")
+    plan = example_plan("static-site-cdn")
     types = {
         r.inputs["key"]: r.inputs["contentType"]
         for r in plan.of_type("aws:s3/bucketObjectv2:BucketObjectv2")

@@ -5,8 +5,6 @@ warns. The stages hold no alarm the `alarm-has-actions` rule would refuse."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gridops_infra.network.component import Network
@@ -16,8 +14,8 @@ from gridops_infra.policy import check_plan
 from gridops_infra.queue import SqsWorkerQueue
 from gridops_infra.service import StatelessService
 from gridops_infra.testing import preview
+from tests.stage_plans import stage_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -89,7 +87,7 @@ def test_without_any_alert_target_the_stack_warns() -> None:
 
 @pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
 def test_every_alarm_of_the_stages_notifies_or_names_its_reader(stage) -> None:
-    plan = preview(ROOT, stack=stage)
+    plan = stage_plan(stage)
     assert check_plan(plan).of_rule("alarm-has-actions") == []
     silent = [a for a in plan.of_type(METRIC_ALARM) if not a.inputs.get("alarmActions")]
     for alarm in silent:

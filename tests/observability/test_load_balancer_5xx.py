@@ -5,20 +5,17 @@ balancer with no target left to answer burns the budget at full rate."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from metric_math import evaluate
 
-from gridops_infra.testing import preview
+from tests.stage_plans import stage_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
 @pytest.fixture(scope="module", params=["fargate", "eks"])
 def plan(request):
-    return preview(ROOT, stack=request.param)
+    return stage_plan(request.param)
 
 
 def _by_id(queries):

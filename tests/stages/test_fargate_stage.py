@@ -9,13 +9,14 @@ import pytest
 
 from gridops_infra.testing import preview
 from stacks.config import StageConfigError
+from tests.stage_plans import stage_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return preview(ROOT, stack="fargate")
+    return stage_plan("fargate")
 
 
 def test_contains_the_components_of_the_design_program(plan) -> None:

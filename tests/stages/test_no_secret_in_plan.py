@@ -25,6 +25,7 @@ from gridops_infra.testing import Plan, preview
 from gridops_infra.testing.plan import SECRET_PLACEHOLDER, SecretValue, reveal
 from gridops_infra.testing.project import SECRET_PLACEHOLDER_VALUE
 from tests.secret_platforms import PLATFORMS
+from tests.stage_plans import example_plan, stage_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -41,27 +42,13 @@ def serialized(plan: Plan) -> str:
 
 
 def example_plans() -> list[tuple[str, Plan]]:
-    platform = preview(EXAMPLES / "stack-references" / "platform")
-    plans = [("stack-references/platform", platform)]
-    plans.append(
-        (
-            "stack-references/app",
-            preview(
-                EXAMPLES / "stack-references" / "app",
-                stack_references={"organization/platform/dev": platform},
-            ),
-        )
-    )
-    for project in sorted(EXAMPLES.rglob("Pulumi.yaml")):
-        name = str(project.parent.relative_to(EXAMPLES))
-        if not name.startswith("stack-references"):
-            plans.append((name, preview(project.parent)))
-    return plans
+    names = sorted(str(p.parent.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("Pulumi.yaml"))
+    return [(name, example_plan(name)) for name in names]
 
 
 @pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
 def test_a_stage_plan_holds_no_secret_plaintext(stage: str) -> None:
-    plan = preview(ROOT, stack=stage)
+    plan = stage_plan(stage)
     secrets = generated_secrets(plan)
     assert secrets, "every stage generates at least one secret (its database password)"
     text = serialized(plan)

@@ -9,6 +9,7 @@ import pytest
 
 from gridops_infra.testing import Plan, preview, reveal
 from stacks.config import StageConfigError
+from tests.stage_plans import stage_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "Z0123456789ABCDEFGHIJ"
@@ -47,7 +48,7 @@ def test_the_origin_is_reached_over_https_at_its_own_name(cdn_stage) -> None:
 
 def test_without_a_domain_the_origin_is_plain_http() -> None:
     """The default the `alb-http-without-tls` advisory points at."""
-    plan = preview(ROOT, stack="fargate")
+    plan = stage_plan("fargate")
     assert _api_origin(plan)["customOriginConfig"]["originProtocolPolicy"] == "http-only"
 
 

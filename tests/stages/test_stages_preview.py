@@ -8,13 +8,14 @@ import pytest
 
 from gridops_infra.testing import preview
 from stacks.config import StageConfigError
+from tests.stage_plans import stage_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
 def test_stage_previews_with_its_stack_file(stage: str) -> None:
-    plan = preview(ROOT, stack=stage)
+    plan = stage_plan(stage)
     assert plan.stack == stage
     assert plan.of_type("gridops:aws:Network")
     assert plan.outputs["vpc_id"].startswith("vpc-")

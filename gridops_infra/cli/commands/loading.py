@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gridops_infra import testing
 from gridops_infra.cli.commands.options import OptionError, Overrides
 from gridops_infra.cli.commands.warnings import announce
 from gridops_infra.core.targets import STAGES, Target, TargetError, resolve
-from gridops_infra.testing import Plan, preview
 from gridops_infra.testing.project import ProjectError, available_stacks, load_project, qualify
+
+if TYPE_CHECKING:
+    from gridops_infra.testing import Plan
 
 STAGE_KEY = "gridops:stage"
 ENGINE_DIR = Path(testing.__file__).resolve().parent
@@ -45,6 +48,14 @@ def load_target_plan(
         raise program_error from exc
     announce(plan.warnings)
     return resolved, plan
+
+
+def preview(*args: Any, **kwargs: Any) -> Plan:
+    """The offline engine's `preview`, imported when a command first runs a program: the
+    CLI starts (`--help`, a refused option) without loading Pulumi's runtime."""
+    from gridops_infra.testing.engine import preview as run_offline
+
+    return run_offline(*args, **kwargs)
 
 
 def check_target(

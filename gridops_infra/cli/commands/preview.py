@@ -16,7 +16,6 @@ from gridops_infra.cli.commands.options import (
     TargetArg,
 )
 from gridops_infra.cli.commands.paths import check_output_dir, write_error
-from gridops_infra.cli.commands.render import print_plan
 from gridops_infra.cli.errors import console, friendly_errors
 
 OUTPUT_DIR_FLAG = "--output-dir"
@@ -52,6 +51,10 @@ def register(app: typer.Typer) -> None:
         if json_output:
             typer.echo(plan.dumps())
             return
+        from gridops_infra.cli.commands.render import (
+            print_plan,  # the tree's modules load only for people, not --json
+        )
+
         print_plan(console, plan, resolved.label)
         if output_dir is not None:
             console.print(f"Plan written to {output_dir / 'plan.json'}")

@@ -4,11 +4,12 @@ every command's `--json` carries the same lines under `warnings`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from gridops_infra.testing import Plan
+if TYPE_CHECKING:
+    from gridops_infra.testing import Plan
 
 
 def announce(warnings: Iterable[str]) -> None:
