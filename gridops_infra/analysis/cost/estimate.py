@@ -6,10 +6,11 @@ traffic-driven charges come from `usage` (defaults in USAGE_DEFAULTS). A type th
 does not know lands in `not_priced`, never at a silent zero; types that cost nothing are
 listed in the table's `free` section with the reason.
 
-This module runs the pricing and compares two reports; the pieces live beside it:
+This module runs the pricing; the pieces live beside it:
 cost_prices (the price table), cost_usage (usage defaults and checks), cost_context (what a
 pricer gets and returns), cost_network / cost_ecs / cost_ec2 / cost_data / cost_ops /
-cost_messaging / cost_storage / cost_edge (the pricers), cost_pricers (type -> pricer) and
+cost_messaging / cost_storage / cost_edge (the pricers), cost_pricers (type -> pricer),
+cost_comparison (two reports side by side) and
 cost_report (the report). Every public name is importable from here.
 """
 
@@ -17,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from gridops_infra.analysis.cost.comparison import COMPARISON_KEYS, CostComparison, compare
 from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext
 from gridops_infra.analysis.cost.ecs import split_tasks
 from gridops_infra.analysis.cost.pricers import NOT_MODELLED, PRICERS, unpriced_reason
@@ -120,85 +121,8 @@ def estimate_cost(
     )
 
 
-@dataclass
-class CostComparison:
-    """Two estimates side by side (e.g. the fargate stage against the eks stage)."""
-
-    label_a: str
-    label_b: str
-    total_a: float
-    total_b: float
-    by_component: list[tuple[str, float, float]]
-    by_type: list[tuple[str, float, float]]
-    not_priced_a: int
-    not_priced_b: int
-
-    @property
-    def delta(self) -> float:
-        return self.total_b - self.total_a
-
-    def to_json(self) -> dict[str, Any]:
-        def rows(items: list[tuple[str, float, float]], key: str) -> list[dict[str, Any]]:
-            return [
-                {key: k, "a_usd": round(a, 2), "b_usd": round(b, 2), "delta_usd": round(b - a, 2)}
-                for k, a, b in items
-            ]
-
-        return {
-            "schema_version": 1,
-            "a": self.label_a,
-            "b": self.label_b,
-            "total_a_usd": round(self.total_a, 2),
-            "total_b_usd": round(self.total_b, 2),
-            "delta_usd": round(self.delta, 2),
-            "by_component": rows(self.by_component, "component"),
-            "by_type": rows(self.by_type, "type"),
-            "not_priced_a": self.not_priced_a,
-            "not_priced_b": self.not_priced_b,
-        }
-
-    def render_text(self) -> str:
-        a, b = self.label_a, self.label_b
-        width = max(12, *(len(k) for k, _, _ in self.by_component)) if self.by_component else 12
-        out = [f"{'component':<{width}}  {a:>14}  {b:>14}  {'delta':>12}"]
-        for k, va, vb in self.by_component:
-            out.append(f"{k:<{width}}  {va:>14,.2f}  {vb:>14,.2f}  {vb - va:>+12,.2f}")
-        out.append(
-            f"{'TOTAL':<{width}}  {self.total_a:>14,.2f}  {self.total_b:>14,.2f}  "
-            f"{self.delta:>+12,.2f}"
-        )
-        if self.not_priced_a or self.not_priced_b:
-            out.append(
-                f"not priced: {self.not_priced_a} in {a}, {self.not_priced_b} in {b} "
-                "(see each report)"
-            )
-        return "\n".join(out)
-
-
-def compare(report_a: CostReport, report_b: CostReport) -> CostComparison:
-    """Side-by-side totals per component and per resource type, B minus A."""
-
-    def merge(x: dict[str, float], y: dict[str, float]) -> list[tuple[str, float, float]]:
-        keys = sorted(x.keys() | y.keys(), key=lambda k: (-max(x.get(k, 0), y.get(k, 0)), k))
-        return [(k, x.get(k, 0.0), y.get(k, 0.0)) for k in keys]
-
-    label_a = f"{report_a.project}/{report_a.stack}"
-    label_b = f"{report_b.project}/{report_b.stack}"
-    if label_a == label_b:
-        label_a, label_b = f"A {label_a}", f"B {label_b}"
-    return CostComparison(
-        label_a=label_a,
-        label_b=label_b,
-        total_a=report_a.total,
-        total_b=report_b.total,
-        by_component=merge(report_a.by_component(), report_b.by_component()),
-        by_type=merge(report_a.by_type(), report_b.by_type()),
-        not_priced_a=len(report_a.not_priced),
-        not_priced_b=len(report_b.not_priced),
-    )
-
-
 __all__ = [
+    "COMPARISON_KEYS",
     "COMPONENT_TOTAL_KEYS",
     "COST_LINE_KEYS",
     "COST_REPORT_KEYS",

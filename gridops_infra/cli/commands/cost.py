@@ -18,8 +18,9 @@ from gridops_infra.cli.commands.options import (
     TargetArg,
     read_option_file,
 )
+from gridops_infra.cli.commands.sides import side, split_config
 from gridops_infra.cli.commands.warnings import announce, with_warnings
-from gridops_infra.cli.errors import console, friendly_errors
+from gridops_infra.cli.errors import console, friendly_errors, user_error_message
 from gridops_infra.core.targets import TargetError
 from gridops_infra.testing.project import ProjectError
 
@@ -63,39 +64,89 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt = None,
         usage: Annotated[
             Path | None,
-            typer.Option(USAGE_FLAG, help="YAML of usage assumptions (GB, requests...)."),
+            typer.Option(
+                USAGE_FLAG,
+                help="YAML of usage assumptions (GB, requests...). With --vs: both sides.",
+            ),
         ] = None,
         versus: Annotated[
-            str | None, typer.Option("--vs", help="Another stage or project to compare with.")
+            str | None,
+            typer.Option(
+                "--vs",
+                help="Another stage or project to compare with, previewed with its own "
+                "default stack (--stack names TARGET's). It gets the same --config and "
+                "--usage; a stage config key only one side reads goes to that side, with a "
+                "warning.",
+            ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     ) -> None:
         """Monthly cost of TARGET from the shipped, dated price table."""
-        from gridops_infra.analysis import compare, estimate_cost
+        from gridops_infra.analysis import estimate_cost
 
         overrides = Overrides.parse(config)
         usage_data = load_usage(usage)
         if versus is not None:
-            try:
-                check_target(versus)
-            except (TargetError, ProjectError, OptionError) as exc:
-                raise OptionError(f"--vs {versus}: {exc}") from None
+            _compare_command(target, stack, versus, overrides, usage, usage_data, as_json)
+            return
         with console.status("Previewing and pricing...", spinner="dots"):
             _, plan = load_target_plan(target, stack, overrides)
             report = estimate_cost(plan, usage_data)
-            plans = [plan]
-            if versus is not None:
-                _, other_plan = load_target_plan(versus)
-                plans.append(other_plan)
-                other = estimate_cost(other_plan, usage_data)
-                result: Any = compare(report, other)
-                own_warnings = [*report.warnings, *other.warnings]
-            else:
-                result = report
-                own_warnings = report.warnings
         if not as_json:
-            typer.echo(result.render_text().rstrip("\n"))
+            typer.echo(report.render_text().rstrip("\n"))
             return
-        announce(own_warnings)
-        payload = with_warnings({**result.to_json(), "warnings": own_warnings}, *plans)
+        announce(report.warnings)
+        payload = with_warnings({**report.to_json(), "warnings": report.warnings}, plan)
         typer.echo(json.dumps(payload, indent=2))
+
+
+def _compare_command(
+    target: str,
+    stack: str | None,
+    versus: str,
+    overrides: Overrides,
+    usage: Path | None,
+    usage_data: dict[str, Any] | None,
+    as_json: bool,
+) -> None:
+    """`cost TARGET --vs OTHER`: both sides priced with the same config and usage."""
+    from gridops_infra.analysis import compare, estimate_cost
+
+    try:
+        side_b = side("B", versus)
+        check_target(versus)
+    except (TargetError, ProjectError, OptionError) as exc:
+        raise OptionError(f"--vs {versus}: {exc}") from None
+    side_a = side("A", target, stack)
+    (config_a, config_b), split_warnings = split_config(overrides, [side_a, side_b])
+    with console.status("Previewing and pricing...", spinner="dots"):
+        _, plan_a = load_target_plan(target, stack, config_a)
+        try:
+            _, plan_b = load_target_plan(versus, None, config_b)
+        except ValueError as exc:
+            message = user_error_message(exc)
+            if message is None:
+                raise
+            raise OptionError(f"--vs {versus}: {message}") from exc
+        comparison = compare(estimate_cost(plan_a, usage_data), estimate_cost(plan_b, usage_data))
+    comparison.warnings[:0] = split_warnings
+    comparison.notes.extend(_given_to_both(config_a, config_b, usage))
+    if not as_json:
+        typer.echo(comparison.render_text().rstrip("\n"))
+        return
+    announce(comparison.warnings)
+    typer.echo(json.dumps(with_warnings(comparison.to_json(), plan_a, plan_b), indent=2))
+
+
+def _given_to_both(config_a: Overrides, config_b: Overrides, usage: Path | None) -> list[str]:
+    """What both sides were given, for the comparison's notes (config keys, never values:
+    a value may be a secret). A key only one side got is in the warnings."""
+    notes = []
+    both = [key for key in config_a.values if key in config_b.values]
+    if both:
+        notes.append(f"--config for both sides: {', '.join(both)}")
+    if usage is not None:
+        notes.append(f"usage for both sides: {USAGE_FLAG} {usage}")
+    else:
+        notes.append("usage for both sides: the defaults (see each report's assumptions)")
+    return notes
