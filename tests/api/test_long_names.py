@@ -394,7 +394,7 @@ def test_github_deploy_role_takes_a_long_name() -> None:
 
 
 def test_eks_cluster_names_sharing_their_first_100_characters_differ() -> None:
-    from gridops_infra.platforms.eks import physical_cluster_name
+    from gridops_infra.platforms.eks.component import physical_cluster_name
 
     names: list[str] = []
 

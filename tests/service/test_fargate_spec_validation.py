@@ -365,7 +365,7 @@ def _field_docs(module: Any, class_name: str) -> dict[str, str]:
         ("gridops_infra.service.spec.args", "SidecarArgs"),
         ("gridops_infra.service.spec.args", "ScheduledScalingArgs"),
         ("gridops_infra.service.spec.args", "SpotArgs"),
-        ("gridops_infra.service.component", "StatelessServiceArgs"),
+        ("gridops_infra.service.args", "StatelessServiceArgs"),
         ("gridops_infra.platforms.fargate.args", "FargateClusterArgs"),
     ],
 )
