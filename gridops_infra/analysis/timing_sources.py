@@ -38,6 +38,22 @@ AURORA_APPLY_LOG = Source(
     "https://github.com/bshehram/myservice-devops-aws-tf/blob/main/SAMPLE_TF_APPLY.md",
     "deploy-log",
 )
+# A public `terraform apply` of 255 resources (three VPCs): 12 NAT gateways available after
+# 1m24s-2m04s (median 1m44s), VPCs 12s, subnets 0-11s, EIPs and internet gateways 0-1s,
+# gateway VPC endpoints 6s.
+NETWORK_APPLY_LOG = Source(
+    "Public terraform apply log: 3 VPCs with 12 NAT gateways and VPC endpoints",
+    "https://github.com/bshehram/devops-aws-tf/blob/main/SAMPLE_TF_APPLY.md",
+    "deploy-log",
+)
+# Provider acceptance tests that create, check and delete a replication group take
+# 15-50 min: an upper bound for the create alone; no create-only public log found.
+ELASTICACHE_ACCEPTANCE = Source(
+    "terraform-provider-aws acceptance tests for aws_elasticache_replication_group (create, "
+    "check and delete: 15-50 min)",
+    "https://github.com/hashicorp/terraform-provider-aws/pull/17296",
+    "issue-report",
+)
 # Acceptance-test log (2021): IAM role 7s, VPC 24s, subnets 7s.
 STEAMPIPE_EKS_LOG = Source(
     "Terraform acceptance-test log for aws_eks_cluster (VPC, subnets, IAM)",
@@ -172,7 +188,7 @@ DURATIONS: dict[str, Durations] = {
     "aws:rds/optionGroup:OptionGroup": _api(5, ESTIMATE),
     # ElastiCache replication group: no public log found; 10-15 min to available.
     "aws:elasticache/replicationGroup:ReplicationGroup": Durations(
-        12 * MINUTE, 10 * MINUTE, 8 * MINUTE, 16 * MINUTE
+        12 * MINUTE, 10 * MINUTE, 8 * MINUTE, 16 * MINUTE, ELASTICACHE_ACCEPTANCE
     ),
     "aws:elasticache/cluster:Cluster": Durations(8 * MINUTE, 8 * MINUTE, 6 * MINUTE, 12 * MINUTE),
     "aws:elasticache/serverlessCache:ServerlessCache": Durations(1.5 * MINUTE),
@@ -180,24 +196,24 @@ DURATIONS: dict[str, Durations] = {
     "aws:elasticache/parameterGroup:ParameterGroup": _api(5, ESTIMATE),
     "aws:elasticache/user:User": _api(10, ESTIMATE),
     "aws:elasticache/userGroup:UserGroup": _api(30, ESTIMATE),
-    # NAT gateway: pending -> available; no public log with the time, 1-3 min observed.
-    "aws:ec2/natGateway:NatGateway": Durations(1.5 * MINUTE, 5, 1 * MINUTE, 3 * MINUTE),
-    "aws:ec2/vpc:Vpc": Durations(15, create_p90=25, source=STEAMPIPE_EKS_LOG),
+    # NAT gateway: pending -> available in 1m24s-2m04s (12 in one log, median 1m44s).
+    "aws:ec2/natGateway:NatGateway": Durations(105, 5, 1 * MINUTE, 125, NETWORK_APPLY_LOG),
+    "aws:ec2/vpc:Vpc": Durations(12, create_p90=25, source=NETWORK_APPLY_LOG),
     "aws:ec2/subnet:Subnet": Durations(8, create_p90=12, source=STEAMPIPE_EKS_LOG),
-    "aws:ec2/internetGateway:InternetGateway": _api(10, ESTIMATE),
-    "aws:ec2/routeTable:RouteTable": _api(2),
-    "aws:ec2/route:Route": _api(2),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": _api(1),
+    "aws:ec2/internetGateway:InternetGateway": _api(1, NETWORK_APPLY_LOG),
+    "aws:ec2/routeTable:RouteTable": _api(1, NETWORK_APPLY_LOG),
+    "aws:ec2/route:Route": _api(1, NETWORK_APPLY_LOG),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _api(1, NETWORK_APPLY_LOG),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _api(2),
     "aws:ec2/securityGroup:SecurityGroup": _api(2),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _api(2),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _api(2),
     "aws:ec2/securityGroupRule:SecurityGroupRule": _api(2),
     "aws:ec2/tag:Tag": _api(2, ESTIMATE),
-    "aws:ec2/eip:Eip": _api(5, ESTIMATE),
+    "aws:ec2/eip:Eip": _api(1, NETWORK_APPLY_LOG),
     "aws:ec2/eipAssociation:EipAssociation": _api(5, ESTIMATE),
     "aws:ec2/flowLog:FlowLog": _api(10, ESTIMATE),
-    "aws:ec2/vpcEndpoint:VpcEndpoint": _api(10, ESTIMATE),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _api(6, NETWORK_APPLY_LOG),
     "aws:ec2/networkInterface:NetworkInterface": _api(5, ESTIMATE),
     # EC2: the provider waits for "running" (22 s in the log).
     "aws:ec2/instance:Instance": Durations(25, 60, 60, 60, AURORA_APPLY_LOG),

@@ -285,3 +285,10 @@ def test_docs_list_every_create_time_figure_with_its_source():
         cells = [c.strip() for c in row.split("|")]
         assert cells[2:4] == [format_seconds(d.create), format_seconds(d.p90)], type_token
         assert (d.source.url in row) if d.source.url else ("estimate" in row), type_token
+
+
+def test_the_text_report_gives_the_range_and_the_aws_orderings():
+    text = estimate_timing(preview(aurora_program)).render_text()
+    assert "typical (p50)" in text and "slow day (p90)" in text
+    assert f"reader-1 after writer: {READER_WAITS_FOR_WRITER}" in text
+    assert timing_sources.AURORA_APPLY_LOG.url in text
