@@ -23,11 +23,11 @@ from gridops_infra.analysis.graph import topological_order as _topological_order
 from gridops_infra.analysis.timing_rules import (
     DEFAULT_SECONDS,
     ECS_SERVICE,
-    READER_WAITS_FOR_WRITER,
     Estimate,
     aurora_writer_of,
     create_estimate,
     ecs_rolling_deploy_seconds,
+    implicit_order,
 )
 from gridops_infra.analysis.timing_sources import DURATIONS, Durations, Source, durations_for
 from gridops_infra.testing.plan import Plan, ResourceRecord, reveal, to_jsonable
@@ -128,17 +128,17 @@ class PathStep:
 def _critical_path(
     index: PlanIndex,
     seconds: Mapping[str, float],
-    aws_order: Mapping[str, str] | None = None,
+    implicit: Mapping[str, Mapping[str, str]] | None = None,
     estimates: Mapping[str, Estimate] | None = None,
 ) -> tuple[float, list[PathStep], dict[str, float]]:
     """Longest path (by summed seconds) through the dependency DAG plus the orderings AWS
-    imposes (`aws_order`: resource -> what AWS makes it wait for): (total, steps, finish
+    and the Pulumi engine impose (`implicit`: resource -> {what it waits for: why}): (total, steps, finish
     time of every node)."""
     graph = index.dependency_graph()
-    aws_order = aws_order or {}
-    for urn, before in aws_order.items():
-        if urn in graph and before in graph:
-            graph[urn] = graph[urn] | {before}
+    implicit = implicit or {}
+    for urn, waits in implicit.items():
+        if urn in graph:
+            graph[urn] = graph[urn] | {before for before in waits if before in graph}
     finish: dict[str, float] = {}
     best_dep: dict[str, str | None] = {}
     for urn in _topological_order(graph):
@@ -165,7 +165,7 @@ def _critical_path(
         est = (estimates or {}).get(urn)
         after = None
         if previous is not None:
-            why = READER_WAITS_FOR_WRITER if aws_order.get(urn) == previous else "plan"
+            why = implicit.get(urn, {}).get(previous, "plan")
             after = f"{index.by_urn[previous].name} ({why})"
         steps.append(
             PathStep(
@@ -207,8 +207,9 @@ class TimingReport:
     assumptions: list[str] = field(default_factory=list)
     total_p90_seconds: float = 0.0
     """Longest path with every resource at its 90th percentile: a slow day's deploy."""
-    aws_order: list[dict[str, str]] = field(default_factory=list)
-    """Orderings AWS imposes beyond the Plan's dependencies (e.g. reader after writer)."""
+    implicit_order: list[dict[str, str]] = field(default_factory=list)
+    """Waits AWS and the Pulumi engine impose beyond the Plan's dependencies (an Aurora
+    reader after the writer, a Service after the pods it selects)."""
     sources: list[dict[str, str]] = field(default_factory=list)
     """The public sources of the figures on the critical path."""
 
@@ -233,7 +234,7 @@ class TimingReport:
             "assumptions": list(self.assumptions),
             "total_p50_seconds": self.total_seconds,
             "total_p90_seconds": self.total_p90_seconds,
-            "aws_order": list(self.aws_order),
+            "implicit_order": list(self.implicit_order),
             "sources": list(self.sources),
         }
 
@@ -264,9 +265,11 @@ class TimingReport:
             )
             if s.rule:
                 lines.append(f"  {'':>8}  {'':>17}    {s.rule}")
-        if self.aws_order:
-            lines += ["", "Orderings AWS adds to the Plan's dependencies:"]
-            lines += [f"  - {o['resource']} after {o['after']}: {o['why']}" for o in self.aws_order]
+        if self.implicit_order:
+            lines += ["", "Waits AWS and Pulumi add to the Plan's dependencies:"]
+            lines += [
+                f"  - {o['resource']} after {o['after']}: {o['why']}" for o in self.implicit_order
+            ]
         if self.chain_note:
             lines += ["", self.chain_note]
         if self.untimed:
@@ -295,7 +298,7 @@ TIMING_REPORT_KEYS = (
     "assumptions",
     "total_p50_seconds",
     "total_p90_seconds",
-    "aws_order",
+    "implicit_order",
     "sources",
 )
 PATH_STEP_KEYS = (
@@ -317,7 +320,8 @@ _TIMING_ASSUMPTIONS = [
     "The p90 total is the longest path with every resource at its p90: an upper range, "
     "since a deploy rarely has every step slow at once.",
     "Pulumi creates everything whose dependencies exist in parallel (no --parallel limit); "
-    "AWS adds its own orderings (Aurora readers after the writer).",
+    "AWS and the engine add waits the Plan does not declare (Aurora readers after the "
+    "writer; a Service after the pods it selects).",
     "ECS services with wait_for_steady_state are timed from their target group's health "
     "check and grace period; Kubernetes Deployments from their probes; an ACM validation "
     "waits for its DNS record.",
@@ -332,8 +336,8 @@ def estimate_timing(plan: Plan) -> TimingReport:
     orderings AWS adds, and the chain to blame when the path is much longer than the
     floor."""
     index = PlanIndex(plan)
-    aws_order = aurora_writer_of(index)
-    readers = frozenset(aws_order)
+    implicit = implicit_order(index)
+    readers = frozenset(aurora_writer_of(index))
     estimates: dict[str, Estimate] = {}
     untimed: dict[str, int] = {}
     for rec in index.nodes:
@@ -343,8 +347,8 @@ def estimate_timing(plan: Plan) -> TimingReport:
             untimed[rec.type] = untimed.get(rec.type, 0) + 1
     seconds = {urn: e.p50 for urn, e in estimates.items()}
     p90 = {urn: e.p90 for urn, e in estimates.items()}
-    total, path, _ = _critical_path(index, seconds, aws_order, estimates)
-    total_p90, _, _ = _critical_path(index, p90, aws_order, estimates)
+    total, path, _ = _critical_path(index, seconds, implicit, estimates)
+    total_p90, _, _ = _critical_path(index, p90, implicit, estimates)
     floor_urn = max(seconds, key=lambda u: (seconds[u], u), default=None)
     floor_step = None
     floor = 0.0
@@ -392,13 +396,14 @@ def estimate_timing(plan: Plan) -> TimingReport:
         untimed=untimed,
         assumptions=list(_TIMING_ASSUMPTIONS),
         total_p90_seconds=total_p90,
-        aws_order=[
+        implicit_order=[
             {
                 "resource": index.by_urn[urn].name,
-                "after": index.by_urn[writer].name,
-                "why": READER_WAITS_FOR_WRITER,
+                "after": index.by_urn[before].name,
+                "why": why,
             }
-            for urn, writer in sorted(aws_order.items())
+            for urn, waits in sorted(implicit.items())
+            for before, why in sorted(waits.items())
         ],
         sources=list(sources.values()),
     )

@@ -58,6 +58,9 @@ PROBE_CHECKS_AT_P90 = 3
 """At the 90th percentile a probe passes on its third try (the app was still starting)."""
 
 READER_WAITS_FOR_WRITER = "AWS creates Aurora readers once the writer is available"
+SERVICE_WAITS_FOR_PODS = "Pulumi waits for a Service's endpoints: its pods ready"
+WORKLOAD_TYPES = frozenset({K8S_DEPLOYMENT, "kubernetes:apps/v1:StatefulSet"})
+K8S_SERVICE = "kubernetes:core/v1:Service"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,54 @@ def aurora_writer_of(index: PlanIndex) -> dict[str, str]:
             if m.urn != writer.urn:
                 waits[m.urn] = writer.urn
     return waits
+
+
+def implicit_order(index: PlanIndex) -> dict[str, dict[str, str]]:
+    """Resource URN -> {URN it waits for: why} for the waits the Plan does not declare:
+    Aurora readers wait for the writer (AWS), and a Service with a selector waits for the
+    pods of the workloads it selects to be ready (Pulumi's Service await)."""
+    order: dict[str, dict[str, str]] = {}
+    for reader, writer in aurora_writer_of(index).items():
+        order.setdefault(reader, {})[writer] = READER_WAITS_FOR_WRITER
+    workloads = [r for r in index.nodes if r.type in WORKLOAD_TYPES]
+    for svc in index.nodes:
+        if svc.type != K8S_SERVICE:
+            continue
+        selector = _service_selector(svc.inputs)
+        if not selector:
+            continue
+        namespace = _namespace(svc.inputs)
+        for w in workloads:
+            labels = _template_labels(w.inputs)
+            if (
+                labels is not None
+                and _namespace(w.inputs) == namespace
+                and all(labels.get(k) == v for k, v in selector.items())
+            ):
+                order.setdefault(svc.urn, {})[w.urn] = SERVICE_WAITS_FOR_PODS
+    return order
+
+
+def _service_selector(inputs: Mapping[str, Any]) -> dict[str, Any] | None:
+    spec = inputs.get("spec")
+    if not isinstance(spec, Mapping) or spec.get("type") == "ExternalName":
+        return None
+    selector = spec.get("selector")
+    return dict(selector) if isinstance(selector, Mapping) else None
+
+
+def _namespace(inputs: Mapping[str, Any]) -> Any:
+    metadata = inputs.get("metadata")
+    return metadata.get("namespace") if isinstance(metadata, Mapping) else None
+
+
+def _template_labels(inputs: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    node: Any = inputs
+    for key in ("spec", "template", "metadata", "labels"):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node if isinstance(node, Mapping) else None
 
 
 def _cluster_key(rec: ResourceRecord) -> str | None:

@@ -15,8 +15,10 @@ from gridops_infra.analysis import estimate_timing, timing_sources
 from gridops_infra.analysis.graph import PlanIndex
 from gridops_infra.analysis.timing_rules import (
     READER_WAITS_FOR_WRITER,
+    SERVICE_WAITS_FOR_PODS,
     aurora_writer_of,
     create_estimate,
+    implicit_order,
 )
 from gridops_infra.analysis.timing_sources import DURATIONS, PREFIX_DURATIONS, durations_for
 from gridops_infra.testing import preview
@@ -54,7 +56,7 @@ def test_aurora_readers_start_once_the_writer_is_available_and_run_in_parallel()
     last = report.path[-1]
     assert last.name in {"reader-1", "reader-2"}
     assert last.after == f"writer ({READER_WAITS_FOR_WRITER})"
-    assert {o["resource"] for o in report.to_json()["aws_order"]} == {"reader-1", "reader-2"}
+    assert {o["resource"] for o in report.to_json()["implicit_order"]} == {"reader-1", "reader-2"}
 
 
 def test_a_single_aurora_instance_is_the_writer_and_waits_for_nothing():
@@ -66,7 +68,7 @@ def test_a_single_aurora_instance_is_the_writer_and_waits_for_nothing():
 
     plan = preview(program)
     assert aurora_writer_of(PlanIndex(plan)) == {}
-    assert estimate_timing(plan).aws_order == []
+    assert estimate_timing(plan).implicit_order == []
 
 
 def ecs_program(interval: int, threshold: int, grace: int) -> None:
@@ -261,11 +263,11 @@ def test_the_path_follows_the_plans_dependencies():
     plan = preview(program)
     index = PlanIndex(plan)
     report = estimate_timing(plan)
-    order = aurora_writer_of(index)
+    order = implicit_order(index)
     by_name = {r.name: r for r in index.nodes}
     for before, step in zip(report.path, report.path[1:], strict=False):
         rec = by_name[step.name]
-        waited = index.dependencies_of(rec) | ({order[rec.urn]} if rec.urn in order else set())
+        waited = index.dependencies_of(rec) | set(order.get(rec.urn, {}))
         assert by_name[before.name].urn in waited, (before.name, step.name)
 
 
@@ -287,8 +289,44 @@ def test_docs_list_every_create_time_figure_with_its_source():
         assert (d.source.url in row) if d.source.url else ("estimate" in row), type_token
 
 
-def test_the_text_report_gives_the_range_and_the_aws_orderings():
+def test_the_text_report_gives_the_range_and_the_implicit_waits():
     text = estimate_timing(preview(aurora_program)).render_text()
     assert "typical (p50)" in text and "slow day (p90)" in text
     assert f"reader-1 after writer: {READER_WAITS_FOR_WRITER}" in text
     assert timing_sources.AURORA_APPLY_LOG.url in text
+
+
+def test_a_service_waits_for_the_pods_it_selects_before_what_depends_on_it():
+    """Pulumi's Service await waits for ready endpoints, so an Ingress on the Service
+    starts only once the selected Deployment is ready, though the Plan does not say so."""
+
+    def program() -> None:
+        deployment_program(
+            {
+                "http_get": {"path": "/", "port": 80},
+                "initial_delay_seconds": 30,
+                "period_seconds": 10,
+            }
+        )
+        svc = k8s.core.v1.Service(
+            "api-svc", spec={"selector": {"app": "api"}, "ports": [{"port": 80}]}
+        )
+        k8s.core.v1.Service(
+            "other-svc", spec={"selector": {"app": "other"}, "ports": [{"port": 80}]}
+        )
+        k8s.networking.v1.Ingress(
+            "ingress",
+            spec={
+                "default_backend": {"service": {"name": svc.metadata.name, "port": {"number": 80}}}
+            },
+        )
+
+    plan = preview(program)
+    index = PlanIndex(plan)
+    order = implicit_order(index)
+    assert order == {plan.by_name("api-svc").urn: {plan.by_name("api").urn: SERVICE_WAITS_FOR_PODS}}
+    report = estimate_timing(plan)
+    assert [s.name for s in report.path] == ["api", "api-svc", "ingress"]
+    assert report.path[1].after == f"api ({SERVICE_WAITS_FOR_PODS})"
+    deployment = create_estimate(plan.by_name("api"))
+    assert report.path[2].start_seconds == deployment.p50 + report.path[1].seconds
