@@ -29,7 +29,7 @@ from gridops_infra.analysis.timing_rules import (
     ecs_rolling_deploy_seconds,
     implicit_order,
 )
-from gridops_infra.analysis.timing_sources import DURATIONS, Durations, Source, durations_for
+from gridops_infra.analysis.timing_sources import DURATIONS, Durations, durations_for
 from gridops_infra.testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 
 CHAIN_RATIO = 1.5
@@ -377,10 +377,11 @@ def estimate_timing(plan: Plan) -> TimingReport:
             f"each other: {links}. Removing a dependency on this chain lets them run in "
             "parallel."
         )
+    known_sources = {e.source.url: e.source for e in estimates.values() if e.source.url}
     sources: dict[str, dict[str, str]] = {}
     for step in path:
-        src = _source_of(estimates, index, step)
-        if src is not None and src.url and src.url not in sources:
+        src = known_sources.get(step.source or "")
+        if src is not None and src.url not in sources:
             sources[src.url] = {"title": src.title, "url": src.url, "kind": src.kind}
     return TimingReport(
         project=plan.project,
@@ -407,17 +408,6 @@ def estimate_timing(plan: Plan) -> TimingReport:
         ],
         sources=list(sources.values()),
     )
-
-
-def _source_of(
-    estimates: Mapping[str, Estimate], index: PlanIndex, step: PathStep
-) -> Source | None:
-    """The source of a path step's figure."""
-    for urn, est in estimates.items():
-        rec = index.by_urn[urn]
-        if rec.name == step.name and rec.type == step.type:
-            return est.source
-    return None
 
 
 @dataclass(frozen=True)
