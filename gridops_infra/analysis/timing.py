@@ -1,5 +1,7 @@
 """How long a first deploy (or an update) takes: the critical path through the Plan's
-dependency graph, with typical create times per resource type.
+dependency graph, with typical create times per resource type as a range (p50 and p90,
+`timing_sources`) and the waits AWS and Pulumi add that the Plan does not declare
+(`timing_rules`).
 
 Pulumi creates resources in parallel as soon as what they need exists, so a deploy is as
 long as its longest chain of dependent resources, never shorter than its slowest single
