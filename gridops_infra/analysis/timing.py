@@ -1,5 +1,7 @@
 """How long a first deploy (or an update) takes: the critical path through the Plan's
-dependency graph, with typical create times per resource type.
+dependency graph, with typical create times per resource type as a range (p50 and p90,
+`timing_sources`) and the waits AWS and Pulumi add that the Plan does not declare
+(`timing_rules`).
 
 Pulumi creates resources in parallel as soon as what they need exists, so a deploy is as
 long as its longest chain of dependent resources, never shorter than its slowest single
@@ -15,18 +17,23 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from gridops_infra.analysis.graph import (
-    PROVIDER_TYPE_PREFIX,
     PlanIndex,
     component_label,
     short_type,
 )
 from gridops_infra.analysis.graph import topological_order as _topological_order
-from gridops_infra.core.values import as_number
+from gridops_infra.analysis.timing_rules import (
+    DEFAULT_SECONDS,
+    ECS_SERVICE,
+    Estimate,
+    aurora_writer_of,
+    create_estimate,
+    ecs_rolling_deploy_seconds,
+    implicit_order,
+)
+from gridops_infra.analysis.timing_sources import DURATIONS, Durations, durations_for
 from gridops_infra.testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 
-MINUTE = 60.0
-DEFAULT_SECONDS = 1.0
-"""Time assumed for a type missing from the table (listed in the report as untimed)."""
 CHAIN_RATIO = 1.5
 """Above this path/floor ratio the report names the chain responsible."""
 CHAIN_STEP_MIN_SECONDS = 30.0
@@ -34,200 +41,6 @@ CHAIN_STEP_MIN_SECONDS = 30.0
 TAG_KEYS = frozenset({"tags", "tagsAll"})
 TAG_ONLY_UPDATE_SECONDS = 5.0
 
-
-@dataclass(frozen=True)
-class Durations:
-    """Typical seconds to create, update in place, and delete one resource of a type."""
-
-    create: float
-    update: float | None = None
-    """None: same as create."""
-    delete: float | None = None
-    """None: min(create, 30 s)."""
-
-    @property
-    def update_seconds(self) -> float:
-        return self.create if self.update is None else self.update
-
-    @property
-    def delete_seconds(self) -> float:
-        return min(self.create, 30.0) if self.delete is None else self.delete
-
-
-# Typical wall-clock times as seen from `pulumi up` (which waits for the provider to
-# report the resource ready). Sources: the AWS user guides' stated creation times where
-# they give one, the Terraform/Pulumi AWS provider's waiters (what "ready" means), and
-# commonly observed deploy logs in us-east-1. They are medians, not guarantees.
-DURATIONS: dict[str, Durations] = {
-    # RDS User Guide "Creating a DB instance": "can take several minutes"; observed
-    # 8-15 min single-AZ (gp3, no snapshot). Multi-AZ and replicas adjusted in
-    # `create_seconds`. Modify with apply_immediately: ~10 min; delete with final snapshot ~8 min.
-    "aws:rds/instance:Instance": Durations(12 * MINUTE, 10 * MINUTE, 8 * MINUTE),
-    # Aurora: the cluster (storage volume) ~5 min, each instance ~10 min (Aurora User Guide;
-    # provider waits for "available").
-    "aws:rds/cluster:Cluster": Durations(5 * MINUTE, 2 * MINUTE, 5 * MINUTE),
-    "aws:rds/clusterInstance:ClusterInstance": Durations(10 * MINUTE, 10 * MINUTE, 8 * MINUTE),
-    "aws:rds/proxy:Proxy": Durations(5 * MINUTE, 1 * MINUTE, 2 * MINUTE),
-    "aws:rds/subnetGroup:SubnetGroup": Durations(5),
-    "aws:rds/parameterGroup:ParameterGroup": Durations(5),
-    "aws:rds/clusterParameterGroup:ClusterParameterGroup": Durations(5),
-    "aws:rds/optionGroup:OptionGroup": Durations(5),
-    # ElastiCache replication group: 10-15 min to "available" (ElastiCache User Guide,
-    # observed); cluster mode with shards adjusted below. Modify ~10 min.
-    "aws:elasticache/replicationGroup:ReplicationGroup": Durations(
-        12 * MINUTE, 10 * MINUTE, 8 * MINUTE
-    ),
-    "aws:elasticache/cluster:Cluster": Durations(8 * MINUTE, 8 * MINUTE, 6 * MINUTE),
-    # Serverless caches are ready in about a minute (AWS launch post: "under a minute").
-    "aws:elasticache/serverlessCache:ServerlessCache": Durations(1.5 * MINUTE),
-    "aws:elasticache/subnetGroup:SubnetGroup": Durations(5),
-    "aws:elasticache/parameterGroup:ParameterGroup": Durations(5),
-    "aws:elasticache/user:User": Durations(10),
-    "aws:elasticache/userGroup:UserGroup": Durations(30),
-    # NAT gateway: "pending" -> "available" in 1-2 min (VPC User Guide, observed ~100 s);
-    # delete ~1 min.
-    "aws:ec2/natGateway:NatGateway": Durations(2 * MINUTE, 5, 1 * MINUTE),
-    "aws:ec2/vpc:Vpc": Durations(15),
-    "aws:ec2/subnet:Subnet": Durations(10),
-    "aws:ec2/internetGateway:InternetGateway": Durations(10),
-    "aws:ec2/routeTable:RouteTable": Durations(5),
-    "aws:ec2/route:Route": Durations(5),
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": Durations(5),
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": Durations(5),
-    "aws:ec2/securityGroup:SecurityGroup": Durations(10),
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": Durations(5),
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": Durations(5),
-    "aws:ec2/securityGroupRule:SecurityGroupRule": Durations(5),
-    "aws:ec2/tag:Tag": Durations(2),  # one CreateTags call
-    "aws:ec2/eip:Eip": Durations(5),
-    "aws:ec2/eipAssociation:EipAssociation": Durations(5),
-    "aws:ec2/flowLog:FlowLog": Durations(10),
-    # Gateway endpoints are immediate; interface endpoints wait for their ENIs (~2 min).
-    "aws:ec2/vpcEndpoint:VpcEndpoint": Durations(10),
-    # EC2: the provider waits for "running" (~30-60 s).
-    "aws:ec2/instance:Instance": Durations(45, 60, 60),
-    "aws:ebs/volume:Volume": Durations(10),
-    "aws:ec2/volumeAttachment:VolumeAttachment": Durations(20),
-    "aws:ec2/launchTemplate:LaunchTemplate": Durations(5),
-    # Auto Scaling group: waits for desired capacity in service (wait_for_capacity).
-    "aws:autoscaling/group:Group": Durations(2 * MINUTE, 2 * MINUTE, 3 * MINUTE),
-    # Load balancers: "provisioning" -> "active" in ~2-3 min (ELB guide, observed).
-    "aws:lb/loadBalancer:LoadBalancer": Durations(3 * MINUTE, 10, 1 * MINUTE),
-    "aws:alb/loadBalancer:LoadBalancer": Durations(3 * MINUTE, 10, 1 * MINUTE),
-    "aws:lb/targetGroup:TargetGroup": Durations(5),
-    "aws:lb/listener:Listener": Durations(5),
-    "aws:lb/listenerRule:ListenerRule": Durations(5),
-    "aws:lb/listenerCertificate:ListenerCertificate": Durations(5),
-    # ACM: the certificate request returns at once; DNS validation (the validation
-    # resource waits for ISSUED) takes ~2-5 min once the CNAME exists.
-    "aws:acm/certificate:Certificate": Durations(15),
-    "aws:acm/certificateValidation:CertificateValidation": Durations(3 * MINUTE),
-    # CloudFront: the provider waits for "Deployed" (wait_for_deployment, default true):
-    # 5-15 min; updates redeploy the same way; delete = disable + wait + delete.
-    "aws:cloudfront/distribution:Distribution": Durations(8 * MINUTE, 6 * MINUTE, 12 * MINUTE),
-    "aws:cloudfront/originAccessControl:OriginAccessControl": Durations(5),
-    "aws:cloudfront/cachePolicy:CachePolicy": Durations(5),
-    "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": Durations(5),
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": Durations(5),
-    "aws:cloudfront/function:Function": Durations(10),
-    "aws:wafv2/webAcl:WebAcl": Durations(10),
-    "aws:wafv2/webAclAssociation:WebAclAssociation": Durations(10),
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": Durations(5),
-    # EKS: control plane ~10 min (EKS User Guide: "typically ... 10 minutes"), managed node
-    # group 3-5 min, Fargate profile ~2-3 min, add-ons ~1-2 min. Version upgrade ~25 min.
-    "aws:eks/cluster:Cluster": Durations(10 * MINUTE, 25 * MINUTE, 8 * MINUTE),
-    "aws:eks/nodeGroup:NodeGroup": Durations(4 * MINUTE, 10 * MINUTE, 5 * MINUTE),
-    "aws:eks/fargateProfile:FargateProfile": Durations(3 * MINUTE, 3 * MINUTE, 3 * MINUTE),
-    "aws:eks/addon:Addon": Durations(1.5 * MINUTE),
-    "aws:eks/accessEntry:AccessEntry": Durations(5),
-    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": Durations(5),
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation": Durations(5),
-    # ECS: a task definition revision is one API call. A service returns in ~20 s unless
-    # wait_for_steady_state, when it waits for its tasks to be healthy (~3-5 min); a rolling
-    # deploy of a new revision takes ~5 min with default health checks and deregistration.
-    "aws:ecs/cluster:Cluster": Durations(10),
-    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": Durations(10),
-    "aws:ecs/capacityProvider:CapacityProvider": Durations(10),
-    "aws:ecs/taskDefinition:TaskDefinition": Durations(5),
-    "aws:ecs/service:Service": Durations(20, 30, 1 * MINUTE),
-    "aws:appautoscaling/target:Target": Durations(5),
-    "aws:appautoscaling/policy:Policy": Durations(5),
-    "aws:appautoscaling/scheduledAction:ScheduledAction": Durations(5),
-    # IAM: the API is quick but the provider retries until the role propagates (~10 s).
-    "aws:iam/role:Role": Durations(10),
-    "aws:iam/policy:Policy": Durations(5),
-    "aws:iam/rolePolicy:RolePolicy": Durations(5),
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": Durations(5),
-    "aws:iam/instanceProfile:InstanceProfile": Durations(10),
-    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": Durations(5),
-    # KMS keys: the provider waits for the key and its policy to propagate (~20 s).
-    "aws:kms/key:Key": Durations(20),
-    "aws:kms/alias:Alias": Durations(5),
-    "aws:secretsmanager/secret:Secret": Durations(5),
-    "aws:secretsmanager/secretVersion:SecretVersion": Durations(5),
-    "aws:secretsmanager/secretPolicy:SecretPolicy": Durations(5),
-    "aws:secretsmanager/secretRotation:SecretRotation": Durations(10),
-    "aws:ssm/parameter:Parameter": Durations(5),
-    "aws:cloudwatch/logGroup:LogGroup": Durations(3),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": Durations(3),
-    "aws:cloudwatch/compositeAlarm:CompositeAlarm": Durations(3),
-    "aws:cloudwatch/dashboard:Dashboard": Durations(3),
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter": Durations(3),
-    "aws:cloudwatch/eventRule:EventRule": Durations(5),
-    "aws:cloudwatch/eventTarget:EventTarget": Durations(5),
-    # SQS: the provider waits until the queue's attributes read back as set (~25 s).
-    "aws:sqs/queue:Queue": Durations(25, 25, 5),
-    "aws:sqs/queuePolicy:QueuePolicy": Durations(25),
-    "aws:sqs/redrivePolicy:RedrivePolicy": Durations(25),
-    "aws:sns/topic:Topic": Durations(5),
-    "aws:sns/topicSubscription:TopicSubscription": Durations(5),
-    "aws:sns/topicPolicy:TopicPolicy": Durations(5),
-    "aws:s3/bucket:Bucket": Durations(5),
-    "aws:s3/bucketV2:BucketV2": Durations(5),
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": Durations(5),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": Durations(
-        5
-    ),
-    "aws:s3/bucketVersioning:BucketVersioning": Durations(5),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": Durations(5),
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": Durations(30),
-    "aws:s3/bucketPolicy:BucketPolicy": Durations(5),
-    "aws:ecr/repository:Repository": Durations(5),
-    "aws:ecr/lifecyclePolicy:LifecyclePolicy": Durations(5),
-    # Route 53: the provider waits for INSYNC (~30-60 s) on zones and records.
-    "aws:route53/zone:Zone": Durations(45),
-    "aws:route53/record:Record": Durations(40),
-    "aws:route53/healthCheck:HealthCheck": Durations(5),
-    # Cloud Map DNS namespaces create a hosted zone through an async operation (~1 min).
-    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": Durations(1 * MINUTE),
-    "aws:servicediscovery/service:Service": Durations(5),
-    "aws:dlm/lifecyclePolicy:LifecyclePolicy": Durations(5),
-    "aws:backup/vault:Vault": Durations(5),
-    "aws:backup/plan:Plan": Durations(5),
-    "aws:backup/selection:Selection": Durations(5),
-    "aws:lambda/function:Function": Durations(15),
-    "aws:lambda/permission:Permission": Durations(5),
-    "aws:fis/experimentTemplate:ExperimentTemplate": Durations(5),
-    # Kubernetes (pulumi-kubernetes awaits readiness): a Deployment waits for its
-    # rollout (~1 min), a LoadBalancer Service for its cloud load balancer (~2-3 min),
-    # a Helm release for its resources (~2 min).
-    "kubernetes:core/v1:Namespace": Durations(5),
-    "kubernetes:apps/v1:Deployment": Durations(1 * MINUTE, 2 * MINUTE, 30),
-    "kubernetes:apps/v1:StatefulSet": Durations(2 * MINUTE, 3 * MINUTE, 1 * MINUTE),
-    "kubernetes:apps/v1:DaemonSet": Durations(1 * MINUTE),
-    "kubernetes:core/v1:Service": Durations(5),
-    "kubernetes:helm.sh/v3:Release": Durations(2 * MINUTE),
-    "kubernetes:helm.sh/v4:Chart": Durations(2 * MINUTE),
-    "random:index/randomPassword:RandomPassword": Durations(1),
-    "random:index/randomId:RandomId": Durations(1),
-    "random:index/randomString:RandomString": Durations(1),
-}
-PREFIX_DURATIONS: dict[str, Durations] = {
-    "kubernetes:": Durations(5),
-    "random:": Durations(1),
-    "tls:": Durations(1),
-    PROVIDER_TYPE_PREFIX: Durations(0),
-}
 
 # Inputs whose change makes the provider replace the resource, for the stateful and slow
 # types where that matters (pulumi-aws schema `forceNew` properties). Others: in place.
@@ -253,64 +66,28 @@ REPLACE_ON_CHANGE: dict[str, frozenset[str]] = {
 }
 
 
-def durations_for(type_token: str) -> Durations | None:
-    """The table entry for a type (exact token, then prefix), or None when untimed."""
-    exact = DURATIONS.get(type_token)
-    if exact is not None:
-        return exact
-    for prefix, d in PREFIX_DURATIONS.items():
-        if type_token.startswith(prefix):
-            return d
-    return None
+def create_seconds(record: ResourceRecord, index: PlanIndex | None = None) -> tuple[float, bool]:
+    """(median seconds to create `record`, whether its type is in the table)."""
+    est = create_estimate(record, index)
+    return est.p50, est.known
 
 
-def create_seconds(record: ResourceRecord) -> tuple[float, bool]:
-    """(typical seconds to create `record`, whether its type is in the table)."""
-    d = durations_for(record.type)
-    if d is None:
-        return (0.0 if not record.custom else DEFAULT_SECONDS), False
-    inputs = record.inputs
-    t = record.type
-    if t == "aws:rds/instance:Instance":
-        if inputs.get("replicateSourceDb"):
-            return 10 * MINUTE, True  # read replica: snapshot of the source + restore
-        if inputs.get("multiAz"):
-            return 18 * MINUTE, True  # standby created and synchronised in a second AZ
-    if t == "aws:elasticache/replicationGroup:ReplicationGroup":
-        shards = as_number(inputs.get("numNodeGroups"))
-        if shards and shards > 1:
-            return 15 * MINUTE, True
-    if t == "aws:ecs/service:Service" and inputs.get("waitForSteadyState"):
-        if as_number(inputs.get("desiredCount")) == 0:
-            # Steady at once: no task to start (a worker scaled from zero).
-            return d.create, True
-        return 4 * MINUTE, True
-    if t == "aws:cloudfront/distribution:Distribution" and inputs.get("waitForDeployment") is False:
-        return 15, True
-    if t == "aws:ec2/vpcEndpoint:VpcEndpoint" and inputs.get("vpcEndpointType") == "Interface":
-        return 2 * MINUTE, True
-    if t == "kubernetes:core/v1:Service" and _k8s_service_type(inputs) == "LoadBalancer":
-        return 2.5 * MINUTE, True
-    return d.create, True
-
-
-def update_seconds(record: ResourceRecord, changed_keys: set[str]) -> float:
+def update_seconds(
+    record: ResourceRecord, changed_keys: set[str], index: PlanIndex | None = None
+) -> float:
     """Typical seconds to update `record` in place after `changed_keys` changed."""
     if changed_keys and changed_keys <= TAG_KEYS:
         return TAG_ONLY_UPDATE_SECONDS
     d = durations_for(record.type)
     if d is None:
         return DEFAULT_SECONDS
-    if record.type == "aws:ecs/service:Service":
+    if record.type == ECS_SERVICE:
         # A new task definition or image means a rolling deploy; Pulumi waits for it only
         # with wait_for_steady_state (the rollout continues after `up` returns otherwise).
-        return 5 * MINUTE if record.inputs.get("waitForSteadyState") else d.update_seconds
+        if record.inputs.get("waitForSteadyState"):
+            return ecs_rolling_deploy_seconds(record, index)
+        return d.update_seconds
     return d.update_seconds
-
-
-def _k8s_service_type(inputs: Mapping[str, Any]) -> str | None:
-    spec = inputs.get("spec")
-    return spec.get("type") if isinstance(spec, dict) else None
 
 
 def format_seconds(seconds: float) -> str:
@@ -333,8 +110,17 @@ class PathStep:
     name: str
     component: str
     seconds: float
+    """Median (p50) create time."""
     start_seconds: float
     """When it starts, counted from the beginning of the deploy."""
+    p90_seconds: float | None = None
+    """90th percentile create time."""
+    after: str | None = None
+    """The resource it waited for, and why (`plan` dependency or an AWS ordering)."""
+    rule: str | None = None
+    """How the Plan's settings gave the figure, when a rule (not the table) did."""
+    source: str | None = None
+    """The public page the figure comes from."""
 
     def to_json(self) -> dict[str, Any]:
         """The fields in declaration order (PATH_STEP_KEYS)."""
@@ -342,11 +128,19 @@ class PathStep:
 
 
 def _critical_path(
-    index: PlanIndex, seconds: Mapping[str, float]
+    index: PlanIndex,
+    seconds: Mapping[str, float],
+    implicit: Mapping[str, Mapping[str, str]] | None = None,
+    estimates: Mapping[str, Estimate] | None = None,
 ) -> tuple[float, list[PathStep], dict[str, float]]:
-    """Longest path (by summed seconds) through the dependency DAG: (total, steps,
-    finish time of every node)."""
+    """Longest path (by summed seconds) through the dependency DAG plus the orderings AWS
+    and the Pulumi engine impose (`implicit`: resource -> {what it waits for: why}): (total, steps, finish
+    time of every node)."""
     graph = index.dependency_graph()
+    implicit = implicit or {}
+    for urn, waits in implicit.items():
+        if urn in graph:
+            graph[urn] = graph[urn] | {before for before in waits if before in graph}
     finish: dict[str, float] = {}
     best_dep: dict[str, str | None] = {}
     for urn in _topological_order(graph):
@@ -364,11 +158,17 @@ def _critical_path(
         chain.append(node)
         node = best_dep[node]
     steps = []
+    previous: str | None = None
     for urn in reversed(chain):
         rec = index.by_urn[urn]
         secs = seconds.get(urn, 0.0)
         if secs <= 0:
             continue
+        est = (estimates or {}).get(urn)
+        after = None
+        if previous is not None:
+            why = implicit.get(urn, {}).get(previous, "plan")
+            after = f"{index.by_urn[previous].name} ({why})"
         steps.append(
             PathStep(
                 type=rec.type,
@@ -376,8 +176,13 @@ def _critical_path(
                 component=component_label(index.component_of(rec)),
                 seconds=secs,
                 start_seconds=finish[urn] - secs,
+                p90_seconds=est.p90 if est else None,
+                after=after,
+                rule=est.rule if est else None,
+                source=(est.source.url or None) if est else None,
             )
         )
+        previous = urn
     return finish[end], steps, finish
 
 
@@ -389,7 +194,7 @@ class TimingReport:
     stack: str
     resource_count: int
     total_seconds: float
-    """Length of the critical path: the estimated `pulumi up` time for a first deploy."""
+    """Length of the critical path with median times: the typical `pulumi up` time."""
     path: list[PathStep]
     floor_seconds: float
     """The slowest single resource: no ordering can make the deploy shorter."""
@@ -402,6 +207,17 @@ class TimingReport:
     untimed: dict[str, int] = field(default_factory=dict)
     """Types missing from the duration table (counted at 1 s each) -> how many."""
     assumptions: list[str] = field(default_factory=list)
+    total_p90_seconds: float = 0.0
+    """Longest path with every resource at its 90th percentile: a slow day's deploy."""
+    implicit_order: list[dict[str, str]] = field(default_factory=list)
+    """Waits AWS and the Pulumi engine impose beyond the Plan's dependencies (an Aurora
+    reader after the writer, a Service after the pods it selects)."""
+    sources: list[dict[str, str]] = field(default_factory=list)
+    """The public sources of the figures on the critical path."""
+
+    @property
+    def total_p50_seconds(self) -> float:
+        return self.total_seconds
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -418,6 +234,10 @@ class TimingReport:
             "chain_note": self.chain_note,
             "untimed": dict(sorted(self.untimed.items())),
             "assumptions": list(self.assumptions),
+            "total_p50_seconds": self.total_seconds,
+            "total_p90_seconds": self.total_p90_seconds,
+            "implicit_order": list(self.implicit_order),
+            "sources": list(self.sources),
         }
 
     def dumps(self, indent: int | None = 2) -> str:
@@ -426,7 +246,8 @@ class TimingReport:
     def render_text(self) -> str:
         lines = [
             f"Estimated first deploy of {self.project}/{self.stack} "
-            f"({self.resource_count} resources): {format_seconds(self.total_seconds)}",
+            f"({self.resource_count} resources): {format_seconds(self.total_seconds)} typical "
+            f"(p50), {format_seconds(self.total_p90_seconds)} on a slow day (p90)",
         ]
         if self.floor_resource is not None:
             lines.append(
@@ -435,18 +256,30 @@ class TimingReport:
             )
         lines.append(f"Critical path / floor: {self.ratio:.2f}x")
         lines.append("")
-        lines.append("Critical path:")
-        lines.append(f"  {'start':>8}  {'takes':>8}  resource")
+        lines.append("Critical path (p50 start, p50-p90 duration):")
+        lines.append(f"  {'start':>8}  {'takes':>17}  resource")
         for s in self.path:
+            p90 = s.p90_seconds if s.p90_seconds is not None else s.seconds
+            span = f"{format_seconds(s.seconds)}-{format_seconds(p90)}"
             lines.append(
-                f"  {format_seconds(s.start_seconds):>8}  {format_seconds(s.seconds):>8}  "
+                f"  {format_seconds(s.start_seconds):>8}  {span:>17}  "
                 f"{s.name} ({short_type(s.type)}, {s.component})"
             )
+            if s.rule:
+                lines.append(f"  {'':>8}  {'':>17}    {s.rule}")
+        if self.implicit_order:
+            lines += ["", "Waits AWS and Pulumi add to the Plan's dependencies:"]
+            lines += [
+                f"  - {o['resource']} after {o['after']}: {o['why']}" for o in self.implicit_order
+            ]
         if self.chain_note:
             lines += ["", self.chain_note]
         if self.untimed:
             listed = ", ".join(f"{t} x{n}" for t, n in sorted(self.untimed.items()))
             lines += ["", f"Untimed types (counted at {DEFAULT_SECONDS:.0f}s): {listed}"]
+        if self.sources:
+            lines += ["", "Sources of the figures on the path:"]
+            lines += [f"  - {src['title']}: {src['url']}" for src in self.sources]
         lines += ["", "Assumptions:", *[f"  - {a}" for a in self.assumptions]]
         return "\n".join(lines)
 
@@ -465,13 +298,35 @@ TIMING_REPORT_KEYS = (
     "chain_note",
     "untimed",
     "assumptions",
+    "total_p50_seconds",
+    "total_p90_seconds",
+    "implicit_order",
+    "sources",
 )
-PATH_STEP_KEYS = ("type", "name", "component", "seconds", "start_seconds")
+PATH_STEP_KEYS = (
+    "type",
+    "name",
+    "component",
+    "seconds",
+    "start_seconds",
+    "p90_seconds",
+    "after",
+    "rule",
+    "source",
+)
 
 _TIMING_ASSUMPTIONS = [
-    "Typical us-east-1 create times per resource type (medians from the AWS guides and "
-    "observed deploys), not guarantees.",
-    "Pulumi creates everything whose dependencies exist in parallel (no --parallel limit).",
+    "Create times per resource type are medians (p50) and 90th percentiles (p90) from public "
+    "deploy logs, AWS documentation and provider issue reports (docs/estimates.md lists "
+    "each with its source), not guarantees.",
+    "The p90 total is the longest path with every resource at its p90: an upper range, "
+    "since a deploy rarely has every step slow at once.",
+    "Pulumi creates everything whose dependencies exist in parallel (no --parallel limit); "
+    "AWS and the engine add waits the Plan does not declare (Aurora readers after the "
+    "writer; a Service after the pods it selects).",
+    "ECS services with wait_for_steady_state are timed from their target group's health "
+    "check and grace period; Kubernetes Deployments from their probes; an ACM validation "
+    "waits for its DNS record.",
     "A dependency on a component waits for all of the component's resources; a child does "
     "not wait for its parent.",
     "Components and providers take no time themselves.",
@@ -479,25 +334,39 @@ _TIMING_ASSUMPTIONS = [
 
 
 def estimate_timing(plan: Plan) -> TimingReport:
-    """The estimated first-deploy time of `plan`: critical path, floor, and the chain to
-    blame when the path is much longer than the floor."""
+    """The estimated first-deploy time of `plan`: critical path (p50 and p90), floor, the
+    orderings AWS adds, and the chain to blame when the path is much longer than the
+    floor."""
     index = PlanIndex(plan)
-    seconds: dict[str, float] = {}
+    implicit = implicit_order(index)
+    readers = frozenset(aurora_writer_of(index))
+    estimates: dict[str, Estimate] = {}
     untimed: dict[str, int] = {}
     for rec in index.nodes:
-        secs, known = create_seconds(rec)
-        seconds[rec.urn] = secs
-        if not known:
+        est = create_estimate(rec, index, readers)
+        estimates[rec.urn] = est
+        if not est.known:
             untimed[rec.type] = untimed.get(rec.type, 0) + 1
-    total, path, _ = _critical_path(index, seconds)
+    seconds = {urn: e.p50 for urn, e in estimates.items()}
+    p90 = {urn: e.p90 for urn, e in estimates.items()}
+    total, path, _ = _critical_path(index, seconds, implicit, estimates)
+    total_p90, _, _ = _critical_path(index, p90, implicit, estimates)
     floor_urn = max(seconds, key=lambda u: (seconds[u], u), default=None)
     floor_step = None
     floor = 0.0
     if floor_urn is not None and seconds[floor_urn] > 0:
         rec = index.by_urn[floor_urn]
         floor = seconds[floor_urn]
+        est = estimates[floor_urn]
         floor_step = PathStep(
-            rec.type, rec.name, component_label(index.component_of(rec)), floor, 0.0
+            rec.type,
+            rec.name,
+            component_label(index.component_of(rec)),
+            floor,
+            0.0,
+            p90_seconds=est.p90,
+            rule=est.rule,
+            source=est.source.url or None,
         )
     ratio = total / floor if floor > 0 else 1.0
     chain: list[PathStep] = []
@@ -510,6 +379,12 @@ def estimate_timing(plan: Plan) -> TimingReport:
             f"each other: {links}. Removing a dependency on this chain lets them run in "
             "parallel."
         )
+    known_sources = {e.source.url: e.source for e in estimates.values() if e.source.url}
+    sources: dict[str, dict[str, str]] = {}
+    for step in path:
+        src = known_sources.get(step.source or "")
+        if src is not None and src.url not in sources:
+            sources[src.url] = {"title": src.title, "url": src.url, "kind": src.kind}
     return TimingReport(
         project=plan.project,
         stack=plan.stack,
@@ -523,6 +398,17 @@ def estimate_timing(plan: Plan) -> TimingReport:
         chain_note=note,
         untimed=untimed,
         assumptions=list(_TIMING_ASSUMPTIONS),
+        total_p90_seconds=total_p90,
+        implicit_order=[
+            {
+                "resource": index.by_urn[urn].name,
+                "after": index.by_urn[before].name,
+                "why": why,
+            }
+            for urn, waits in sorted(implicit.items())
+            for before, why in sorted(waits.items())
+        ],
+        sources=list(sources.values()),
     )
 
 
@@ -635,7 +521,7 @@ def estimate_update(plan_before: Plan, plan_after: Plan) -> UpdateReport:
     for rec in sorted(index.nodes, key=lambda r: position[r.urn]):
         old = before.get(rec.urn)
         if old is None:
-            secs, _ = create_seconds(rec)
+            secs, _ = create_seconds(rec, index)
             changes.append(Change("create", rec.type, rec.name, rec.urn, secs, []))
             seconds[rec.urn] = secs
             continue
@@ -649,14 +535,14 @@ def estimate_update(plan_before: Plan, plan_after: Plan) -> UpdateReport:
         if not keys:
             continue
         if keys & REPLACE_ON_CHANGE.get(rec.type, frozenset()):
-            secs, _ = create_seconds(rec)
+            secs, _ = create_seconds(rec, index)
             if rec.delete_before_replace:
                 d = durations_for(rec.type)
                 secs += d.delete_seconds if d else DEFAULT_SECONDS
             action = "replace"
             replaced.add(rec.urn)
         else:
-            secs = update_seconds(rec, keys)
+            secs = update_seconds(rec, keys, index)
             action = "update"
         changes.append(Change(action, rec.type, rec.name, rec.urn, secs, sorted(keys)))
         seconds[rec.urn] = secs

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.analysis import estimate_timing, estimate_update, format_seconds
+from gridops_infra.analysis import estimate_timing, estimate_update, format_seconds, timing_sources
 from gridops_infra.analysis.graph import PlanIndex, topological_order
 from gridops_infra.analysis.timing import (
     PATH_STEP_KEYS,
@@ -271,7 +271,23 @@ def service_program(image: str):
             requires_compatibilities=["FARGATE"],
             container_definitions=json.dumps([{"name": "api", "image": image, "essential": True}]),
         )
-        aws.ecs.Service("api", task_definition=td.arn, desired_count=2, wait_for_steady_state=True)
+        tg = aws.lb.TargetGroup(
+            "api-tg",
+            port=8080,
+            protocol="HTTP",
+            target_type="ip",
+            deregistration_delay=45,
+            health_check={"interval": 10, "healthy_threshold": 3},
+        )
+        aws.ecs.Service(
+            "api",
+            task_definition=td.arn,
+            desired_count=2,
+            wait_for_steady_state=True,
+            load_balancers=[
+                {"target_group_arn": tg.arn, "container_name": "api", "container_port": 8080}
+            ],
+        )
         aws.ecs.Service("other", desired_count=1)
 
     return program
@@ -288,7 +304,10 @@ def test_a_new_image_is_a_task_definition_revision_then_a_rolling_deploy():
     assert report.changes[1].changed_keys == ["taskDefinition"]
     revision = durations_for("aws:ecs/taskDefinition:TaskDefinition")
     assert revision is not None
-    assert report.total_seconds == revision.create + 5 * 60
+    # New tasks start and pass one 10 s health check, then the old ones drain for the
+    # target group's 45 s deregistration delay.
+    task_start = timing_sources.FARGATE_TASK_START.create
+    assert report.total_seconds == revision.create + task_start + 10 + 45
     assert [s.name for s in report.path] == ["api-td", "api"]
 
 
@@ -304,5 +323,5 @@ def test_a_service_waits_for_steady_state_only_when_it_starts_tasks():
     api, worker = (plan.one("aws:ecs/service:Service", n) for n in ("api", "worker"))
     service = durations_for("aws:ecs/service:Service")
     assert service is not None
-    assert create_seconds(api) == (4 * 60, True)
+    assert create_seconds(api) == (timing_sources.FARGATE_TASK_START.create, True)
     assert create_seconds(worker) == (service.create, True)
