@@ -18,7 +18,7 @@ from gridops_infra.analysis.cost.estimate import (
     load_prices,
 )
 from gridops_infra.analysis.graph import Level, PlanIndex, build_diagram, to_dot, to_mermaid, to_png
-from gridops_infra.analysis.timing import (
+from gridops_infra.analysis.timing.estimate import (
     Change,
     PathStep,
     TimingReport,

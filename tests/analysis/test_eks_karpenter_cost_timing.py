@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from gridops_infra.analysis.cost.estimate import estimate_cost
-from gridops_infra.analysis.timing import estimate_timing
+from gridops_infra.analysis.timing.estimate import estimate_timing
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.testing import preview

@@ -8,9 +8,10 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from gridops_infra.analysis import estimate_timing, estimate_update, format_seconds, timing_sources
+from gridops_infra.analysis import estimate_timing, estimate_update, format_seconds
 from gridops_infra.analysis.graph import PlanIndex, topological_order
-from gridops_infra.analysis.timing import (
+from gridops_infra.analysis.timing import sources as timing_sources
+from gridops_infra.analysis.timing.estimate import (
     PATH_STEP_KEYS,
     TIMING_REPORT_KEYS,
     UPDATE_REPORT_KEYS,

@@ -11,16 +11,17 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
 
-from gridops_infra.analysis import estimate_timing, timing_sources
+from gridops_infra.analysis import estimate_timing
 from gridops_infra.analysis.graph import PlanIndex
-from gridops_infra.analysis.timing_rules import (
+from gridops_infra.analysis.timing import sources as timing_sources
+from gridops_infra.analysis.timing.rules import (
     READER_WAITS_FOR_WRITER,
     SERVICE_WAITS_FOR_PODS,
     aurora_writer_of,
     create_estimate,
     implicit_order,
 )
-from gridops_infra.analysis.timing_sources import DURATIONS, PREFIX_DURATIONS, durations_for
+from gridops_infra.analysis.timing.sources import DURATIONS, PREFIX_DURATIONS, durations_for
 from gridops_infra.testing import preview
 
 
@@ -274,7 +275,7 @@ def test_the_path_follows_the_plans_dependencies():
 def test_docs_list_every_create_time_figure_with_its_source():
     from pathlib import Path
 
-    from gridops_infra.analysis.timing import format_seconds
+    from gridops_infra.analysis.timing.estimate import format_seconds
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "estimates.md").read_text()
     section = text.split("## Deploy time", 1)[1]

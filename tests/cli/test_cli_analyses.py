@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gridops_infra.analysis.cost.estimate import COST_REPORT_KEYS
-from gridops_infra.analysis.timing import TIMING_REPORT_KEYS, UPDATE_REPORT_KEYS
+from gridops_infra.analysis.timing.estimate import TIMING_REPORT_KEYS, UPDATE_REPORT_KEYS
 from gridops_infra.cli.app import app
 from gridops_infra.cli.commands import register_all
 

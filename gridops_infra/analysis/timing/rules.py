@@ -1,6 +1,6 @@
 """What AWS and the Pulumi engine really wait for, read from the Plan's own settings.
 
-The table in `timing_sources` gives a typical range per type; these rules replace it where
+The table in `sources.py` gives a typical range per type; these rules replace it where
 the Plan says more: an Aurora reader waits for the writer, an ECS service's steady state
 follows its target group's health check, a Kubernetes Deployment is ready when its probes
 pass, an ACM validation waits for its DNS record.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridops_infra.analysis.graph import PlanIndex
-from gridops_infra.analysis.timing_sources import (
+from gridops_infra.analysis.timing.sources import (
     AURORA_READER,
     CLOUDFRONT_NO_WAIT,
     DNS_VALIDATION_RECORD,

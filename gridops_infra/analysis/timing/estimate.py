@@ -1,7 +1,7 @@
 """How long a first deploy (or an update) takes: the critical path through the Plan's
 dependency graph, with typical create times per resource type as a range (p50 and p90,
-`timing_sources`) and the waits AWS and Pulumi add that the Plan does not declare
-(`timing_rules`).
+`sources.py`) and the waits AWS and Pulumi add that the Plan does not declare
+(`rules.py`).
 
 Pulumi creates resources in parallel as soon as what they need exists, so a deploy is as
 long as its longest chain of dependent resources, never shorter than its slowest single
@@ -22,7 +22,7 @@ from gridops_infra.analysis.graph import (
     short_type,
 )
 from gridops_infra.analysis.graph import topological_order as _topological_order
-from gridops_infra.analysis.timing_rules import (
+from gridops_infra.analysis.timing.rules import (
     DEFAULT_SECONDS,
     ECS_SERVICE,
     Estimate,
@@ -31,7 +31,7 @@ from gridops_infra.analysis.timing_rules import (
     ecs_rolling_deploy_seconds,
     implicit_order,
 )
-from gridops_infra.analysis.timing_sources import DURATIONS, Durations, durations_for
+from gridops_infra.analysis.timing.sources import DURATIONS, Durations, durations_for
 from gridops_infra.testing.plan import Plan, ResourceRecord, reveal, to_jsonable
 
 CHAIN_RATIO = 1.5

@@ -6,7 +6,7 @@ resource is ready by its own definition (an RDS instance `available`, a CloudFro
 distribution `Deployed`, a Kubernetes Deployment `Available`). Where a public deploy log
 shows the time, the median is that log's figure; where the AWS documentation states one,
 the docs win. Rules that depend on the Plan's settings (health checks, probes, writer and
-readers) live in `timing_rules`; this module only holds the table.
+readers) live in `rules.py`; this module only holds the table.
 """
 
 from __future__ import annotations
@@ -169,12 +169,12 @@ def _api(seconds: float, source: Source = AURORA_APPLY_LOG) -> Durations:
 
 DURATIONS: dict[str, Durations] = {
     # RDS instance: <10 min once creation starts (CI report); Multi-AZ and replicas are
-    # adjusted in timing_rules. Modify with apply_immediately ~10 min.
+    # adjusted in rules.py. Modify with apply_immediately ~10 min.
     "aws:rds/instance:Instance": Durations(
         9 * MINUTE, 10 * MINUTE, 8 * MINUTE, 14 * MINUTE, RDS_CREATE_REPORT
     ),
     # Aurora: the cluster (storage volume) took 1m01s in the log; the first instance
-    # 8m29s. Readers (after the writer, timing_rules) are READER_INSTANCE below.
+    # 8m29s. Readers (after the writer, rules.py) are READER_INSTANCE below.
     "aws:rds/cluster:Cluster": Durations(
         1 * MINUTE, 2 * MINUTE, 5 * MINUTE, 2.5 * MINUTE, AURORA_APPLY_LOG
     ),
@@ -235,7 +235,7 @@ DURATIONS: dict[str, Durations] = {
     "aws:lb/listenerCertificate:ListenerCertificate": _api(1),
     # ACM: the request returns in 5 s; the validation resource waits for ISSUED, which
     # ACM reports once it sees the validation CNAME (0 s after the record synced in the
-    # log, up to tens of minutes when DNS is slow). timing_rules adds DNS when the record
+    # log, up to tens of minutes when DNS is slow). rules.py adds DNS when the record
     # is not in the Plan.
     "aws:acm/certificate:Certificate": Durations(5, create_p90=15, source=AURORA_APPLY_LOG),
     "aws:acm/certificateValidation:CertificateValidation": Durations(
@@ -335,7 +335,7 @@ DURATIONS: dict[str, Durations] = {
     "aws:lambda/permission:Permission": _api(2, ESTIMATE),
     "aws:fis/experimentTemplate:ExperimentTemplate": _api(2, ESTIMATE),
     # Kubernetes: Pulumi awaits readiness. Deployments are timed from their probes
-    # (timing_rules); these are the figures without probes.
+    # (rules.py); these are the figures without probes.
     "kubernetes:core/v1:Namespace": Durations(2, source=PULUMI_K8S_AWAIT),
     "kubernetes:apps/v1:Deployment": Durations(30, 2 * MINUTE, 30, 90, PULUMI_K8S_DEPLOYMENT_AWAIT),
     "kubernetes:apps/v1:StatefulSet": Durations(
@@ -363,7 +363,7 @@ PREFIX_DURATIONS: dict[str, Durations] = {
     PROVIDER_TYPE_PREFIX: Durations(0, create_p90=0),
 }
 
-# Figures the rules in timing_rules combine with the Plan's own settings.
+# Figures the rules in rules.py combine with the Plan's own settings.
 AURORA_READER = Durations(7.5 * MINUTE, create_p90=11 * MINUTE, source=AURORA_APPLY_LOG)
 """A reader started once the writer is available: 15m54s - 8m29s = 7m25s in the log."""
 RDS_MULTI_AZ = Durations(15 * MINUTE, create_p90=20 * MINUTE, source=RDS_CREATE_REPORT)
