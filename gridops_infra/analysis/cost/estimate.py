@@ -22,7 +22,12 @@ from typing import Any
 
 from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext
 from gridops_infra.analysis.cost.ecs import split_tasks
-from gridops_infra.analysis.cost.pricers import NOT_MODELLED, PRICERS, unpriced_reason
+from gridops_infra.analysis.cost.pricers import (
+    CAUSED_PRICERS,
+    NOT_MODELLED,
+    PRICERS,
+    unpriced_reason,
+)
 from gridops_infra.analysis.cost.prices import PriceTable, load_prices
 from gridops_infra.analysis.cost.report import (
     COMPONENT_TOTAL_KEYS,
@@ -87,6 +92,20 @@ def estimate_cost(
                 rec.type, rec.name, rec.urn, component, price.monthly, price.usage, price.formula
             )
         )
+    for caused in CAUSED_PRICERS:
+        for charge in caused(ctx):
+            component = component_label(ctx.index.component_of(charge.cause))
+            lines.append(
+                CostLine(
+                    charge.type,
+                    charge.name,
+                    charge.cause.urn,
+                    component,
+                    charge.price.monthly,
+                    charge.price.usage,
+                    charge.price.formula,
+                )
+            )
     warnings = []
     other_regions = sorted(_plan_regions(plan) - {table.region})
     if other_regions:
@@ -98,7 +117,10 @@ def estimate_cost(
         f"{table.hours_per_month:g} hours a month; on-demand list prices in {table.region} "
         f"as of {table.as_of} ({table.source}).",
         "No free tier, Savings Plans, Reserved Instances or taxes.",
-        "Data transfer out to the internet and between AZs is not priced.",
+        "Charges the Plan causes beyond its resources' own prices (Container Insights, "
+        "X-Ray, custom metrics, Ingress ALBs, PersistentVolumes, internet egress, cross-AZ "
+        "traffic, backups, Performance Insights) are lines of type billed:*, named "
+        "<cause>:<charge>.",
         "ECS services run their autoscaling minimum (minCapacity) when they have a target, "
         "else desiredCount; EKS node groups their desiredSize.",
     ]

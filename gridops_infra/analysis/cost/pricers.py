@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gridops_infra.analysis.cost import caused_network, caused_observability, caused_storage
 from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
@@ -13,6 +14,7 @@ from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import network as cost_network
 from gridops_infra.analysis.cost import ops as cost_ops
 from gridops_infra.analysis.cost import storage as cost_storage
+from gridops_infra.analysis.cost.caused import CausedPricer
 from gridops_infra.analysis.cost.context import Pricer, flat_monthly
 from gridops_infra.testing.plan import ResourceRecord
 
@@ -66,6 +68,20 @@ PRICERS: dict[str, Pricer] = {
     "aws:backup/plan:Plan": cost_storage.snapshots,
 }
 """Type token -> how to price one resource of it."""
+
+CAUSED_PRICERS: tuple[CausedPricer, ...] = (
+    caused_observability.container_insights_ecs,
+    caused_observability.container_insights_eks,
+    caused_observability.xray_traces,
+    caused_observability.custom_metrics,
+    caused_network.ingress_load_balancers,
+    caused_network.internet_egress,
+    caused_network.cross_az_traffic,
+    caused_storage.persistent_volumes,
+    caused_storage.database_backups,
+    caused_storage.performance_insights,
+)
+"""Whole-Plan pricers of what the Plan causes to be billed beyond its resources' own prices."""
 
 NOT_MODELLED: dict[str, str] = {
     "aws:lambda/function:Function": "usage-only (requests and GB-seconds): not modelled",

@@ -45,6 +45,59 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
     "elasticache_serverless_gb": (1.0, "average GB stored per serverless cache"),
     "elasticache_serverless_ecpu_million": (100.0, "ECPUs per serverless cache, millions/month"),
     "snapshot_gb": (20.0, "GB of snapshots/backups kept per lifecycle or backup plan"),
+    "container_insights_metrics_per_cluster": (
+        16.0,
+        "custom metrics ECS Container Insights publishes per cluster with running tasks "
+        "(cluster dimension)",
+    ),
+    "container_insights_metrics_per_service": (
+        25.0,
+        "custom metrics ECS Container Insights publishes per service with running tasks "
+        "(service and task-definition-family dimensions)",
+    ),
+    "container_insights_log_gb_per_task": (
+        0.1,
+        "GB of Container Insights performance log events ingested per ECS task per month "
+        "(a task and a container event a minute, about 1 KB each)",
+    ),
+    "container_insights_observations_million_per_task": (
+        2.6,
+        "Container Insights enhanced observations per ECS task per month, millions "
+        "(about 60 metric values a minute)",
+    ),
+    "container_insights_observations_million_per_node": (
+        7.0,
+        "Container Insights enhanced observations per EKS node per month, millions "
+        "(about 160 metric values a minute: the node and ~10 pods with their containers)",
+    ),
+    "container_logs_gb_per_node": (
+        5.0,
+        "GB of container logs the CloudWatch observability add-on ships per EKS node a month",
+    ),
+    "traced_requests_million": (
+        10.0,
+        "requests per traced service (OpenTelemetry exporting to X-Ray), millions/month",
+    ),
+    "xray_sampling_rate": (
+        None,
+        "fraction of requests recorded in X-Ray (default: read from the Plan's "
+        "OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG; the SDK default traces all)",
+    ),
+    "internet_egress_gb": (
+        100.0,
+        "GB sent to the internet per entry point not behind CloudFront (load balancer, "
+        "Ingress ALB, EC2 host with a public address) per month",
+    ),
+    "cross_az_gb": (
+        50.0,
+        "GB crossing Availability Zones per multi-AZ workload (ECS service, node group, "
+        "Auto Scaling group) per month, e.g. to a database or cache in another AZ",
+    ),
+    "backup_daily_change_percent": (
+        2.0,
+        "percent of a database's data that changes a day (automated backups beyond the free "
+        "allowance keep these changes for the retention period)",
+    ),
 }
 """Usage key -> (default, meaning). Pass `usage={"nat_gateway_gb": 500}` to change one for
 every resource, or `usage={"resources": {"prod-nat-0": {"nat_gateway_gb": 500}}}` for one

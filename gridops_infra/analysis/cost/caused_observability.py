@@ -1,0 +1,258 @@
+"""Caused charges of observability: ECS Container Insights, the CloudWatch observability
+add-on on EKS, X-Ray traces from the collectors the services ship with, and the custom
+metrics that agents and metric filters publish."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from gridops_infra.analysis.cost.caused import CausedCharge
+from gridops_infra.analysis.cost.context import Price, PricingContext, money
+from gridops_infra.analysis.cost.ecs import service_task_count
+from gridops_infra.core.values import as_number
+from gridops_infra.testing.plan import ResourceRecord
+
+OBSERVABILITY_ADDON = "amazon-cloudwatch-observability"
+ADOT_IMAGE = "aws-otel-collector"
+
+
+def _insights_mode(cluster: ResourceRecord) -> str:
+    for setting in cluster.inputs.get("settings") or []:
+        if isinstance(setting, Mapping) and setting.get("name") == "containerInsights":
+            return str(setting.get("value") or "disabled")
+    return "disabled"
+
+
+def _services_of(cluster: ResourceRecord, ctx: PricingContext) -> list[ResourceRecord]:
+    return [
+        s
+        for s in ctx.plan.of_type("aws:ecs/service:Service")
+        if ctx.referenced(s, "cluster", "aws:ecs/cluster:Cluster") is cluster
+    ]
+
+
+def container_insights_ecs(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """Container Insights on an ECS cluster. Standard (`enabled`): custom metrics per cluster
+    and per service with running tasks, plus the performance log events it ingests.
+    Enhanced (`enhanced`): billed per observation instead."""
+    cw = ctx.table.data["cloudwatch"]
+    for cluster in ctx.plan.of_type("aws:ecs/cluster:Cluster"):
+        mode = _insights_mode(cluster)
+        if mode not in ("enabled", "enhanced"):
+            continue
+        tasks = {s.name: service_task_count(s, ctx)[0] for s in _services_of(cluster, ctx)}
+        running = [name for name, count in tasks.items() if count > 0]
+        task_total = sum(tasks.values())
+        log_gb = (ctx.usage(cluster, "container_insights_log_gb_per_task") or 0.0) * task_total
+        log_cost = log_gb * cw["logs_ingestion_gb"]
+        if mode == "enhanced":
+            per_task = ctx.usage(cluster, "container_insights_observations_million_per_task") or 0.0
+            observations = per_task * task_total
+            rate = cw["container_insights_observations_million"]
+            cost = observations * rate + log_cost
+            formula = (
+                f"enhanced: {task_total:g} task(s) x {per_task:g}M observations x "
+                f"{money(rate)}/M + {log_gb:g} GB performance logs x "
+                f"{money(cw['logs_ingestion_gb'])}/GB"
+            )
+        else:
+            per_cluster = ctx.usage(cluster, "container_insights_metrics_per_cluster") or 0.0
+            per_service = ctx.usage(cluster, "container_insights_metrics_per_service") or 0.0
+            metrics = (per_cluster if running else 0.0) + per_service * len(running)
+            rate = cw["custom_metric_month"]
+            cost = metrics * rate + log_cost
+            formula = (
+                f"{per_cluster if running else 0:g} cluster + {len(running)} service(s) with "
+                f"running tasks x {per_service:g} = {metrics:g} custom metrics x "
+                f"{money(rate)}/month + {log_gb:g} GB performance logs x "
+                f"{money(cw['logs_ingestion_gb'])}/GB"
+            )
+            if len(running) < len(tasks):
+                ctx.note(
+                    "Container Insights: services that scale to zero publish metrics only "
+                    "while tasks run; they are not counted."
+                )
+        yield CausedCharge(
+            "CloudWatch/ContainerInsights",
+            "container-insights",
+            cluster,
+            Price(cost, formula, cost),
+        )
+
+
+def container_insights_eks(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """The CloudWatch observability add-on: Container Insights with enhanced observability
+    (billed per observation) and the container logs its Fluent Bit ships."""
+    cw = ctx.table.data["cloudwatch"]
+    for addon in ctx.plan.of_type("aws:eks/addon:Addon"):
+        if addon.inputs.get("addonName") != OBSERVABILITY_ADDON:
+            continue
+        nodes = _cluster_nodes(addon, ctx)
+        per_node = ctx.usage(addon, "container_insights_observations_million_per_node") or 0.0
+        logs = ctx.usage(addon, "container_logs_gb_per_node") or 0.0
+        rate = cw["container_insights_observations_million"]
+        observations = nodes * per_node
+        cost = observations * rate + nodes * logs * cw["logs_ingestion_gb"]
+        formula = (
+            f"{nodes:g} node(s) x ({per_node:g}M observations x {money(rate)}/M + "
+            f"{logs:g} GB container logs x {money(cw['logs_ingestion_gb'])}/GB)"
+        )
+        yield CausedCharge(
+            "CloudWatch/ContainerInsights", "container-insights", addon, Price(cost, formula, cost)
+        )
+
+
+def _cluster_nodes(addon: ResourceRecord, ctx: PricingContext) -> float:
+    """Nodes of the add-on's cluster: the node groups' desired sizes (Karpenter's nodes are
+    not in the Plan; at least one node is assumed)."""
+    cluster_name = addon.inputs.get("clusterName")
+    total = 0.0
+    for group in ctx.plan.of_type("aws:eks/nodeGroup:NodeGroup"):
+        if cluster_name and group.inputs.get("clusterName") not in (None, cluster_name):
+            continue
+        total += as_number((group.inputs.get("scalingConfig") or {}).get("desiredSize"), 0.0) or 0
+    return max(total, 1.0)
+
+
+def _env(pairs: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in pairs if isinstance(pairs, list) else []:
+        if isinstance(item, Mapping) and "name" in item and isinstance(item.get("value"), str):
+            out[str(item["name"])] = str(item["value"])
+    return out
+
+
+def sampling_rate(env: Mapping[str, str]) -> tuple[float, str]:
+    """(fraction of requests traced, why) from the OpenTelemetry SDK's sampler settings;
+    the SDK default (`parentbased_always_on`) traces every request."""
+    sampler = env.get("OTEL_TRACES_SAMPLER", "parentbased_always_on").strip().lower()
+    arg = as_number(env.get("OTEL_TRACES_SAMPLER_ARG"), None)
+    if sampler in ("always_off", "parentbased_always_off"):
+        return 0.0, f"OTEL_TRACES_SAMPLER={sampler}"
+    if sampler in ("traceidratio", "parentbased_traceidratio"):
+        rate = 1.0 if arg is None else min(max(arg, 0.0), 1.0)
+        return rate, f"OTEL_TRACES_SAMPLER={sampler}, ratio {rate:g}"
+    if sampler == "xray":
+        return 0.05, "X-Ray remote sampling (default rule: 1 request/s + 5%; 5% counted)"
+    return 1.0, f"OTEL_TRACES_SAMPLER={sampler} (every request traced)"
+
+
+def _ecs_traced(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str, str]]]:
+    """ECS services whose task runs the ADOT collector sidecar (exporting to X-Ray) next to
+    an app that exports traces to it."""
+    for service in ctx.plan.of_type("aws:ecs/service:Service"):
+        td = ctx.referenced(service, "taskDefinition", "aws:ecs/taskDefinition:TaskDefinition")
+        if td is None:
+            continue
+        raw = td.inputs.get("containerDefinitions")
+        try:
+            containers = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            continue
+        if not isinstance(containers, list):
+            continue
+        if not any(ADOT_IMAGE in str(c.get("image", "")) for c in containers):
+            continue
+        for c in containers:
+            env = _env(c.get("environment"))
+            if env.get("OTEL_TRACES_EXPORTER", "otlp") == "otlp" and "OTEL_SERVICE_NAME" in env:
+                yield service, env
+                break
+
+
+def _collector_exports_to_xray(ctx: PricingContext) -> bool:
+    return any(
+        "awsxray" in json.dumps(r.inputs.get("values"), default=str)
+        for r in ctx.plan.of_type("kubernetes:helm.sh/v3:Release")
+    )
+
+
+def _eks_traced(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str, str]]]:
+    """Kubernetes Deployments exporting traces over OTLP to a collector that writes X-Ray."""
+    if not _collector_exports_to_xray(ctx):
+        return
+    for deployment in ctx.plan.of_type("kubernetes:apps/v1:Deployment"):
+        pod = (((deployment.inputs.get("spec") or {}).get("template") or {}).get("spec")) or {}
+        for c in pod.get("containers") or []:
+            env = _env(c.get("env") if isinstance(c, Mapping) else None)
+            if env.get("OTEL_TRACES_EXPORTER") == "otlp":
+                yield deployment, env
+                break
+
+
+def xray_traces(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """Traces recorded in X-Ray: traced requests x the sampling rate read from the Plan
+    (usage `xray_sampling_rate` overrides it)."""
+    rate = ctx.rate("xray", "traces_recorded_million")
+    for workload, env in [*_ecs_traced(ctx), *_eks_traced(ctx)]:
+        requests = ctx.usage(workload, "traced_requests_million") or 0.0
+        sampled, why = sampling_rate(env)
+        override = ctx.usage(workload, "xray_sampling_rate")
+        if override is not None:
+            sampled, why = min(override, 1.0), "usage xray_sampling_rate"
+        traces = requests * sampled
+        cost = traces * rate
+        formula = (
+            f"{requests:g}M requests x {sampled:.0%} sampled ({why}) = {traces:g}M traces x "
+            f"{money(rate)}/M recorded"
+        )
+        ctx.note("X-Ray's free tier (100,000 traces recorded a month) is not deducted.")
+        yield CausedCharge("XRay/Traces", "xray-traces", workload, Price(cost, formula, cost))
+
+
+def _alarm_metrics(rec: ResourceRecord) -> Iterator[tuple[str, str, str]]:
+    inputs = rec.inputs
+    if inputs.get("namespace") and inputs.get("metricName"):
+        yield (
+            str(inputs["namespace"]),
+            str(inputs["metricName"]),
+            json.dumps(inputs.get("dimensions"), sort_keys=True, default=str),
+        )
+    for q in inputs.get("metricQueries") or []:
+        metric = (q.get("metric") or {}) if isinstance(q, Mapping) else {}
+        if metric.get("namespace") and metric.get("metricName"):
+            yield (
+                str(metric["namespace"]),
+                str(metric["metricName"]),
+                json.dumps(metric.get("dimensions"), sort_keys=True, default=str),
+            )
+
+
+def custom_metrics(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """Custom metrics: one per log metric filter, and one per metric outside AWS/*
+    namespaces that an alarm watches and nothing else in the Plan prices (the CloudWatch
+    agent's CWAgent metrics, a backup job's heartbeat). Container Insights metrics are
+    priced with Container Insights."""
+    rate = ctx.rate("cloudwatch", "custom_metric_month")
+    filtered: set[tuple[str, str]] = set()
+    for f in ctx.plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter"):
+        t = f.inputs.get("metricTransformation") or {}
+        filtered.add((str(t.get("namespace")), str(t.get("name"))))
+        yield CausedCharge(
+            "CloudWatch/CustomMetrics",
+            f"metric-{t.get('name')}",
+            f,
+            Price(rate, f"1 custom metric ({t.get('name')}) x {money(rate)}/month"),
+        )
+    seen: dict[tuple[str, str, str], ResourceRecord] = {}
+    for alarm in ctx.plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        for key in _alarm_metrics(alarm):
+            namespace, name, _ = key
+            if namespace.startswith("AWS/") or namespace == "ContainerInsights":
+                continue
+            if (namespace, name) in filtered:
+                continue
+            seen.setdefault(key, alarm)
+    for (namespace, name, _), alarm in seen.items():
+        yield CausedCharge(
+            "CloudWatch/CustomMetrics",
+            f"metric-{name}",
+            alarm,
+            Price(
+                rate,
+                f"1 custom metric ({namespace}/{name}, published outside the Plan) x "
+                f"{money(rate)}/month",
+            ),
+        )
