@@ -385,3 +385,31 @@ def test_a_plan_without_these_features_has_no_caused_lines():
 
     report = estimate_cost(preview(program))
     assert not [line for line in report.lines if line.type.startswith("billed:")]
+
+
+def test_every_added_price_has_a_dated_source_and_the_docs_list_prices_and_usage():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "estimates.md").read_text(encoding="utf-8")
+    sources = PRICES.data["sources"]
+    for path in (
+        "xray.traces_recorded_million",
+        "data_transfer.internet_out_gb",
+        "data_transfer.cross_az_gb_each_way",
+        "cloudwatch.custom_metric_month",
+        "cloudwatch.container_insights_observations_million",
+        "cloudwatch.database_insights_vcpu_hour",
+        "backup.aurora_backup_gb_month",
+    ):
+        assert path in sources, path
+    for path, record in sources.items():
+        assert PRICES.rate(*path.split(".")) > 0
+        assert record["url"].startswith("https://") and record["checked"] and record["status"]
+        assert f"`{path}`" in docs and record["url"] in docs, path
+    for key in USAGE_DEFAULTS:
+        assert f"| `{key}` |" in docs, key
+    sections = [k for k, v in PRICES.data.items() if isinstance(v, dict | float | int)]
+    for section in sections:
+        if section in ("schema_version", "hours_per_month", "free", "free_prefixes", "sources"):
+            continue
+        assert f"`{section}`" in docs, section
