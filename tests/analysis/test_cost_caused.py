@@ -273,6 +273,22 @@ def eks_program() -> None:
                 "resources": {"requests": {"storage": "100Gi"}},
             },
         )
+    ports = [{"port": 443, "target_port": 8443}]
+    for name, notes, kind in (
+        (
+            "edge",
+            {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            },
+            "LoadBalancer",
+        ),
+        ("classic", {}, "LoadBalancer"),
+        ("cluster-only", {}, "ClusterIP"),
+    ):
+        k8s.core.v1.Service(
+            name, metadata={"annotations": notes}, spec={"type": kind, "ports": ports}
+        )
     backend = {"service": {"name": "api", "port": {"number": 80}}}
     for name, scheme, klass in (
         ("public", "internet-facing", "alb"),
@@ -332,12 +348,37 @@ def test_each_alb_ingress_gets_the_alb_the_controller_creates(eks_plan):
         "private:alb": pytest.approx(base),
     }
     egress = _caused(report, "DataTransfer/InternetOut")
-    assert set(egress) == {"public:internet-egress"}
+    assert set(egress) == {"public:internet-egress", "edge:internet-egress"}
     assert _caused(report, "DataTransfer/CrossAZ") == {
         "nodes:cross-az": pytest.approx(
             _default("cross_az_gb") * 2 * PRICES.rate("data_transfer", "cross_az_gb_each_way")
         )
     }
+
+
+def test_a_load_balancer_service_gets_its_nlb_and_a_classic_one_stays_unpriced(eks_plan):
+    report = estimate_cost(eks_plan)
+    nlb = PRICES.data["load_balancer"]["network"]
+    ips = 2 * PRICES.rate("public_ipv4_hour") * H
+    assert _caused(report, "ELB/ServiceLoadBalancer") == {
+        "edge:nlb": pytest.approx((nlb["hour"] + _default("alb_lcu") * nlb["lcu_hour"]) * H + ips)
+    }
+    unpriced = {u.name: u.reason for u in report.not_priced}
+    assert "Classic Load Balancer" in unpriced["classic"]
+    assert "cluster-only" not in unpriced and "edge" not in unpriced
+
+
+def test_app_metrics_through_the_ecs_collector_become_custom_metrics(ecs_plan):
+    lines = _caused(estimate_cost(ecs_plan), "CloudWatch/CustomMetrics")
+    expected = (
+        _default("otel_custom_metrics_per_service") * CW["custom_metric_month"]
+        + 2 * _default("otel_emf_log_gb_per_task") * CW["logs_ingestion_gb"]
+    )
+    assert lines == {"api:app-metrics": pytest.approx(expected)}
+    none = estimate_cost(ecs_plan, usage={"otel_custom_metrics_per_service": 0})
+    assert _caused(none, "CloudWatch/CustomMetrics")["api:app-metrics"] == pytest.approx(
+        2 * _default("otel_emf_log_gb_per_task") * CW["logs_ingestion_gb"]
+    )
 
 
 def database_program() -> None:

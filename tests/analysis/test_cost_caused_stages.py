@@ -46,6 +46,7 @@ def test_fargate_stage_prices_container_insights_xray_and_cross_az(tmp_path: Pat
         10 * PRICES.rate("xray", "traces_recorded_million")
     )  # 10M requests, every one traced: the app sets no sampler
     assert {"api-service:cross-az", "jobs-worker:cross-az"} <= set(lines)
+    assert lines["api-service:app-metrics"]["type"] == "billed:CloudWatch/CustomMetrics"
     assert not [n for n in lines if n.endswith(":internet-egress")]  # the ALB is behind CloudFront
     assert any(a.startswith("usage traced_requests_million = 10") for a in report["assumptions"])
     usage = tmp_path / "usage.yaml"

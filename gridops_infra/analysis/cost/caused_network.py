@@ -82,6 +82,58 @@ def ingress_load_balancers(ctx: PricingContext) -> Iterator[CausedCharge]:
         )
 
 
+SERVICE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-"
+
+
+def service_nlb_scheme(service: ResourceRecord) -> str | None:
+    """For a Kubernetes Service of type LoadBalancer that gets a Network Load Balancer
+    (the AWS Load Balancer Controller's `external`/`nlb-ip` type or load balancer class,
+    or the in-tree `nlb` type): its scheme. None for other Services (a Classic Load
+    Balancer from the in-tree controller is not priced)."""
+    spec = service.inputs.get("spec")
+    if not isinstance(spec, Mapping) or spec.get("type") != "LoadBalancer":
+        return None
+    metadata = service.inputs.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, Mapping) else None
+    annotations = annotations if isinstance(annotations, Mapping) else {}
+    kind = annotations.get(SERVICE_ANNOTATION + "type")
+    controller = spec.get("loadBalancerClass") == "service.k8s.aws/nlb" or kind in (
+        "external",
+        "nlb-ip",
+    )
+    if not controller and kind != "nlb":
+        return None
+    default = "internal" if controller else "internet-facing"
+    return str(annotations.get(SERVICE_ANNOTATION + "scheme") or default)
+
+
+def service_load_balancers(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """The Network Load Balancer a Service of type LoadBalancer gets: hours, NLCUs (usage
+    `alb_lcu`) and, internet-facing, one public IPv4 per public AZ."""
+    for service in ctx.plan.of_type("kubernetes:core/v1:Service"):
+        scheme = service_nlb_scheme(service)
+        if scheme is None:
+            continue
+        monthly, formula = hourly(ctx, ctx.rate("load_balancer", "network", "hour"), "NLB")
+        lcu = ctx.usage(service, "alb_lcu") or 0.0
+        lcu_rate = ctx.rate("load_balancer", "network", "lcu_hour")
+        used = lcu * lcu_rate * ctx.hours
+        formula += f" + {lcu:g} NLCU x {money(lcu_rate)}/NLCU-h"
+        if scheme != "internal":
+            azs = _public_azs(ctx)
+            ip_cost, _ = hourly(ctx, ctx.rate("public_ipv4_hour"), "", azs)
+            monthly += ip_cost
+            formula += f" + {azs} public IPv4 (one per public AZ) x {money(ctx.rate('public_ipv4_hour'))}/h"
+        yield CausedCharge(
+            "ELB/ServiceLoadBalancer",
+            "nlb",
+            service,
+            Price(
+                monthly + used, f"{scheme} NLB for a Service of type LoadBalancer: {formula}", used
+            ),
+        )
+
+
 def _behind_cloudfront_lb(lb: ResourceRecord, ctx: PricingContext) -> bool:
     """Whether the load balancer admits only prefix lists (CloudFront's origin-facing
     list) and no CIDR: then viewers reach it through CloudFront, whose origin fetches
@@ -133,6 +185,9 @@ def _entry_points(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, str]]:
             )
             continue
         yield ingress, "Ingress ALB"
+    for service in ctx.plan.of_type("kubernetes:core/v1:Service"):
+        if service_nlb_scheme(service) == "internet-facing":
+            yield service, "Service NLB"
     eip_instances = {
         str(e.inputs.get("instance"))
         for e in ctx.plan.of_type("aws:ec2/eip:Eip")

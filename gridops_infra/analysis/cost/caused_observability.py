@@ -139,9 +139,10 @@ def sampling_rate(env: Mapping[str, str]) -> tuple[float, str]:
     return 1.0, f"OTEL_TRACES_SAMPLER={sampler} (every request traced)"
 
 
-def _ecs_traced(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str, str]]]:
-    """ECS services whose task runs the ADOT collector sidecar (exporting to X-Ray) next to
-    an app that exports traces to it."""
+def _ecs_with_collector(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str, str]]]:
+    """ECS services whose task runs the ADOT collector sidecar, with the environment of the
+    app container that sends it telemetry (the one naming an OTEL_SERVICE_NAME). The
+    collector's ECS default configuration writes traces to X-Ray and metrics as EMF."""
     for service in ctx.plan.of_type("aws:ecs/service:Service"):
         td = ctx.referenced(service, "taskDefinition", "aws:ecs/taskDefinition:TaskDefinition")
         if td is None:
@@ -157,9 +158,37 @@ def _ecs_traced(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str,
             continue
         for c in containers:
             env = _env(c.get("environment"))
-            if env.get("OTEL_TRACES_EXPORTER", "otlp") == "otlp" and "OTEL_SERVICE_NAME" in env:
+            if "OTEL_SERVICE_NAME" in env:
                 yield service, env
                 break
+
+
+def _ecs_traced(ctx: PricingContext) -> Iterator[tuple[ResourceRecord, dict[str, str]]]:
+    for service, env in _ecs_with_collector(ctx):
+        if env.get("OTEL_TRACES_EXPORTER", "otlp") == "otlp":
+            yield service, env
+
+
+def collector_metrics(ctx: PricingContext) -> Iterator[CausedCharge]:
+    """The app's OpenTelemetry metrics through the ECS collector sidecar: EMF log events
+    that CloudWatch turns into custom metrics (usage `otel_custom_metrics_per_service`,
+    `otel_emf_log_gb_per_task`). The SDK exports metrics over OTLP unless
+    OTEL_METRICS_EXPORTER says otherwise."""
+    cw = ctx.table.data["cloudwatch"]
+    for service, env in _ecs_with_collector(ctx):
+        if env.get("OTEL_METRICS_EXPORTER", "otlp") != "otlp":
+            continue
+        metrics = ctx.usage(service, "otel_custom_metrics_per_service") or 0.0
+        tasks = service_task_count(service, ctx)[0]
+        gb = (ctx.usage(service, "otel_emf_log_gb_per_task") or 0.0) * tasks
+        cost = metrics * cw["custom_metric_month"] + gb * cw["logs_ingestion_gb"]
+        formula = (
+            f"{metrics:g} custom metrics x {money(cw['custom_metric_month'])}/month + "
+            f"{tasks:g} task(s) x EMF logs = {gb:g} GB x {money(cw['logs_ingestion_gb'])}/GB"
+        )
+        yield CausedCharge(
+            "CloudWatch/CustomMetrics", "app-metrics", service, Price(cost, formula, cost)
+        )
 
 
 def _collector_exports_to_xray(ctx: PricingContext) -> bool:
@@ -240,7 +269,7 @@ def custom_metrics(ctx: PricingContext) -> Iterator[CausedCharge]:
     for alarm in ctx.plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
         for key in _alarm_metrics(alarm):
             namespace, name, _ = key
-            if namespace.startswith("AWS/") or namespace == "ContainerInsights":
+            if namespace.startswith("AWS/") or namespace.endswith("ContainerInsights"):
                 continue
             if (namespace, name) in filtered:
                 continue

@@ -73,8 +73,10 @@ CAUSED_PRICERS: tuple[CausedPricer, ...] = (
     caused_observability.container_insights_ecs,
     caused_observability.container_insights_eks,
     caused_observability.xray_traces,
+    caused_observability.collector_metrics,
     caused_observability.custom_metrics,
     caused_network.ingress_load_balancers,
+    caused_network.service_load_balancers,
     caused_network.internet_egress,
     caused_network.cross_az_traffic,
     caused_storage.persistent_volumes,
@@ -97,6 +99,10 @@ def unpriced_reason(rec: ResourceRecord) -> str | None:
         return NOT_MODELLED[rec.type]
     if rec.type == "kubernetes:core/v1:Service":
         spec = rec.inputs.get("spec")
-        if isinstance(spec, Mapping) and spec.get("type") == "LoadBalancer":
-            return "creates an AWS load balancer outside the Plan (about $16+/month): not priced"
+        load_balancer = isinstance(spec, Mapping) and spec.get("type") == "LoadBalancer"
+        if load_balancer and caused_network.service_nlb_scheme(rec) is None:
+            return (
+                "creates a Classic Load Balancer outside the Plan (in-tree controller, "
+                "about $18+/month): not priced; its NLB is priced when annotated for one"
+            )
     return None

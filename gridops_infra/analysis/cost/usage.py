@@ -83,6 +83,15 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         "fraction of requests recorded in X-Ray (default: read from the Plan's "
         "OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG; the SDK default traces all)",
     ),
+    "otel_custom_metrics_per_service": (
+        20.0,
+        "custom metrics an app's OpenTelemetry metrics become through the ECS collector "
+        "sidecar's EMF exporter (request duration by route and status, runtime metrics)",
+    ),
+    "otel_emf_log_gb_per_task": (
+        0.5,
+        "GB of EMF log events the ECS collector sidecar ingests per task a month",
+    ),
     "internet_egress_gb": (
         100.0,
         "GB sent to the internet per entry point not behind CloudFront (load balancer, "
