@@ -130,6 +130,8 @@ def test_xray_traces_follow_the_plans_sampling_rate_and_the_override(ecs_plan):
     assert lines == {"api:xray-traces": pytest.approx(requests * 0.1 * rate)}
     assert "10% sampled" in report.line("api:xray-traces").formula
     assert any("usage traced_requests_million" in a for a in report.assumptions)
+    with pytest.raises(ValueError, match=r"xray_sampling_rate.*fraction from 0 to 1"):
+        estimate_cost(ecs_plan, usage={"xray_sampling_rate": 5})
     half = estimate_cost(ecs_plan, usage={"xray_sampling_rate": 0.5})
     assert _caused(half, "XRay/Traces")["api:xray-traces"] == pytest.approx(requests * 0.5 * rate)
 

@@ -220,7 +220,7 @@ def xray_traces(ctx: PricingContext) -> Iterator[CausedCharge]:
         sampled, why = sampling_rate(env)
         override = ctx.usage(workload, "xray_sampling_rate")
         if override is not None:
-            sampled, why = min(override, 1.0), "usage xray_sampling_rate"
+            sampled, why = override, "usage xray_sampling_rate"
         traces = requests * sampled
         cost = traces * rate
         formula = (

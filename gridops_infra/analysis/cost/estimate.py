@@ -4,13 +4,16 @@
 from the Plan itself (task counts, instance classes, node counts, disk sizes);
 traffic-driven charges come from `usage` (defaults in USAGE_DEFAULTS). A type the table
 does not know lands in `not_priced`, never at a silent zero; types that cost nothing are
-listed in the table's `free` section with the reason.
+listed in the table's `free` section with the reason. Then the whole-Plan pricers add what
+the Plan causes to be billed beyond its resources' own prices (lines of type `billed:*`,
+named after their cause; see docs/estimates.md).
 
 This module runs the pricing and compares two reports; the pieces live beside it:
 cost_prices (the price table), cost_usage (usage defaults and checks), cost_context (what a
 pricer gets and returns), cost_network / cost_ecs / cost_ec2 / cost_data / cost_ops /
-cost_messaging / cost_storage / cost_edge (the pricers), cost_pricers (type -> pricer) and
-cost_report (the report). Every public name is importable from here.
+cost_messaging / cost_storage / cost_edge (the pricers), caused / caused_observability /
+caused_network / caused_storage (the whole-Plan pricers), cost_pricers (type -> pricer,
+and the whole-Plan pricers) and cost_report (the report). Every public name is importable from here.
 """
 
 from __future__ import annotations

@@ -113,6 +113,10 @@ every resource, or `usage={"resources": {"prod-nat-0": {"nat_gateway_gb": 500}}}
 resource (by its Pulumi name)."""
 
 
+FRACTION_KEYS = frozenset({"xray_sampling_rate"})
+"""Usage keys that are fractions (0 to 1), not amounts."""
+
+
 def check_usage(
     usage: Mapping[str, Any] | None,
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
@@ -151,4 +155,8 @@ def _usage_number(key: Any, value: Any) -> float:
         or value < 0
     ):
         raise ValueError(f"usage[{key!r}]={value!r} is not allowed; expected a number >= 0")
+    if key in FRACTION_KEYS and value > 1:
+        raise ValueError(
+            f"usage[{key!r}]={value!r} is not allowed; expected a fraction from 0 to 1"
+        )
     return float(value)
