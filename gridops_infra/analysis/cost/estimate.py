@@ -11,9 +11,11 @@ named after their cause; see docs/estimates.md).
 This module runs the pricing and compares two reports; the pieces live beside it:
 cost_prices (the price table), cost_usage (usage defaults and checks), cost_context (what a
 pricer gets and returns), cost_network / cost_ecs / cost_ec2 / cost_data / cost_ops /
-cost_messaging / cost_storage / cost_edge (the pricers), caused / caused_observability /
-caused_network / caused_storage (the whole-Plan pricers), cost_pricers (type -> pricer,
-and the whole-Plan pricers) and cost_report (the report). Every public name is importable from here.
+cost_messaging / cost_storage / cost_edge (the pricers), caused (what a whole-Plan pricer
+returns) with caused_observability / caused_tracing / caused_load_balancers /
+caused_network / caused_storage (the whole-Plan pricers), cost_pricers (which pricer for
+which type, and the list of whole-Plan pricers) and cost_report (the report).
+Every public name is importable from here.
 """
 
 from __future__ import annotations

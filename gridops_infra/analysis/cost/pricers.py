@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gridops_infra.analysis.cost import caused_network, caused_observability, caused_storage
+from gridops_infra.analysis.cost import (
+    caused_load_balancers,
+    caused_network,
+    caused_observability,
+    caused_storage,
+    caused_tracing,
+)
 from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
@@ -72,11 +78,11 @@ PRICERS: dict[str, Pricer] = {
 CAUSED_PRICERS: tuple[CausedPricer, ...] = (
     caused_observability.container_insights_ecs,
     caused_observability.container_insights_eks,
-    caused_observability.xray_traces,
-    caused_observability.collector_metrics,
+    caused_tracing.xray_traces,
+    caused_tracing.collector_metrics,
     caused_observability.custom_metrics,
-    caused_network.ingress_load_balancers,
-    caused_network.service_load_balancers,
+    caused_load_balancers.ingress_load_balancers,
+    caused_load_balancers.service_load_balancers,
     caused_network.internet_egress,
     caused_network.cross_az_traffic,
     caused_storage.persistent_volumes,
@@ -100,7 +106,7 @@ def unpriced_reason(rec: ResourceRecord) -> str | None:
     if rec.type == "kubernetes:core/v1:Service":
         spec = rec.inputs.get("spec")
         load_balancer = isinstance(spec, Mapping) and spec.get("type") == "LoadBalancer"
-        if load_balancer and caused_network.service_nlb_scheme(rec) is None:
+        if load_balancer and caused_load_balancers.service_nlb_scheme(rec) is None:
             return (
                 "creates a Classic Load Balancer outside the Plan (in-tree controller, "
                 "about $18+/month): not priced; its NLB is priced when annotated for one"
