@@ -27,6 +27,29 @@ def _ebs_monthly(ctx: PricingContext, size: float, kind: str) -> float:
     return size * float(rate)
 
 
+def _template_volumes(template: ResourceRecord, ctx: PricingContext) -> tuple[float, str]:
+    """(monthly cost, formula part) of the EBS volumes one instance of `template` gets from
+    its block device mappings; ("", 0) when it maps none (the AMI's own root volume then,
+    not in the Plan)."""
+    monthly = 0.0
+    parts: list[str] = []
+    for mapping in template.inputs.get("blockDeviceMappings") or []:
+        ebs = mapping.get("ebs") if isinstance(mapping, dict) else None
+        if not isinstance(ebs, dict):
+            continue
+        size = as_number(ebs.get("volumeSize"))
+        if size is None:
+            continue
+        kind = str(ebs.get("volumeType") or "gp3")
+        monthly += _ebs_monthly(ctx, size, kind)
+        parts.append(f"{size:g} GB {kind}")
+    return monthly, " + ".join(parts)
+
+
+def _launch_template(rec: ResourceRecord, ctx: PricingContext) -> ResourceRecord | None:
+    return ctx.referenced(rec, "launchTemplate", "aws:ec2/launchTemplate:LaunchTemplate")
+
+
 def node_group(rec: ResourceRecord, ctx: PricingContext) -> Price:
     scaling = rec.inputs.get("scalingConfig") or {}
     count = as_number(scaling.get("desiredSize"), None)
@@ -46,6 +69,14 @@ def node_group(rec: ResourceRecord, ctx: PricingContext) -> Price:
         disk = as_number(rec.inputs.get("diskSize"), 20.0) or 20.0
         monthly += count * _ebs_monthly(ctx, disk, "gp3")
         formula += f" + {count:g} x {disk:g} GB gp3 root volume"
+    else:
+        template = _launch_template(rec, ctx)
+        volumes, what = _template_volumes(template, ctx) if template else (0.0, "")
+        if what:
+            monthly += count * volumes
+            formula += f" + {count:g} x {what} (launch template volumes)"
+        else:
+            formula += " (root volume from the AMI, not in the Plan: not included)"
     if not types:
         formula += " (EKS default instance type t3.medium)"
     return Price(monthly, formula)
@@ -73,12 +104,18 @@ def autoscaling_group(rec: ResourceRecord, ctx: PricingContext) -> Price:
     count = as_number(rec.inputs.get("desiredCapacity"), None)
     if count is None:
         count = as_number(rec.inputs.get("minSize"), 0.0) or 0.0
-    template = ctx.referenced(rec, "launchTemplate", "aws:ec2/launchTemplate:LaunchTemplate")
+    template = _launch_template(rec, ctx)
     if template is None or not template.inputs.get("instanceType"):
         raise NotPriced("instance type not found (launch template missing or without one)")
     instance_type = str(template.inputs["instanceType"])
     monthly, formula = hourly(ctx, _ec2_rate(ctx, instance_type), instance_type, count)
-    return Price(monthly, formula + " (EBS volumes from the launch template not included)")
+    volumes, what = _template_volumes(template, ctx)
+    if what:
+        monthly += count * volumes
+        formula += f" + {count:g} x {what} (launch template volumes)"
+    else:
+        formula += " (root volume from the AMI, not in the Plan: not included)"
+    return Price(monthly, formula)
 
 
 def ebs_volume(rec: ResourceRecord, ctx: PricingContext) -> Price:

@@ -36,7 +36,7 @@ def split_tasks(count: float, strategies: Sequence[Mapping[str, Any]]) -> dict[s
     return out
 
 
-def _service_task_count(rec: ResourceRecord, ctx: PricingContext) -> tuple[float, str]:
+def service_task_count(rec: ResourceRecord, ctx: PricingContext) -> tuple[float, str]:
     service_name = rec.outputs.get("name") or rec.inputs.get("name")
     for target in ctx.plan.of_type("aws:appautoscaling/target:Target"):
         if target.inputs.get("serviceNamespace") != "ecs":
@@ -97,7 +97,7 @@ def ecs_service(rec: ResourceRecord, ctx: PricingContext) -> Price:
     storage = as_number((td.inputs.get("ephemeralStorage") or {}).get("sizeInGib"), 0.0) or 0.0
     extra_gb = max(0.0, storage - ctx.rate("fargate", "ephemeral_storage_included_gb"))
     per_task_hour += extra_gb * ctx.rate("fargate", "ephemeral_storage_gb_hour")
-    count, why = _service_task_count(rec, ctx)
+    count, why = service_task_count(rec, ctx)
     split = split_tasks(count, strategy)
     spot = split.get("FARGATE_SPOT", 0.0)
     discount = ctx.rate("fargate", "spot_discount")
@@ -113,5 +113,12 @@ def ecs_service(rec: ResourceRecord, ctx: PricingContext) -> Price:
         formula += f"; {spot:g} on FARGATE_SPOT at -{discount:.0%} (assumed)"
         ctx.note(ctx.table.data["fargate"]["spot_discount_note"])
         if arch == "arm64":
-            ctx.note("Fargate Spot does not run ARM64 tasks: ECS would fail to place them.")
+            ctx.note(
+                "Fargate Spot runs ARM64 (Graviton) tasks since 2024: the Spot discount is "
+                "applied to the ARM64 rate."
+            )
+    if (rec.inputs.get("networkConfiguration") or {}).get("assignPublicIp"):
+        ip_rate = ctx.rate("public_ipv4_hour")
+        monthly += count * ip_rate * ctx.hours
+        formula += f" + {count:g} public IPv4 (assignPublicIp) x {money(ip_rate)}/h"
     return Price(monthly, formula)

@@ -4,14 +4,18 @@
 from the Plan itself (task counts, instance classes, node counts, disk sizes);
 traffic-driven charges come from `usage` (defaults in USAGE_DEFAULTS). A type the table
 does not know lands in `not_priced`, never at a silent zero; types that cost nothing are
-listed in the table's `free` section with the reason.
+listed in the table's `free` section with the reason. Then the whole-Plan pricers add what
+the Plan causes to be billed beyond its resources' own prices (lines of type `billed:*`,
+named after their cause; see docs/estimates.md).
 
 This module runs the pricing; the pieces live beside it:
 cost_prices (the price table), cost_usage (usage defaults and checks), cost_context (what a
 pricer gets and returns), cost_network / cost_ecs / cost_ec2 / cost_data / cost_ops /
-cost_messaging / cost_storage / cost_edge (the pricers), cost_pricers (type -> pricer),
-cost_comparison (two reports side by side) and
-cost_report (the report). Every public name is importable from here.
+cost_messaging / cost_storage / cost_edge (the pricers), caused (what a whole-Plan pricer
+returns) with caused_observability / caused_tracing / caused_load_balancers /
+caused_network / caused_storage (the whole-Plan pricers), cost_pricers (which pricer for
+which type, and the list of whole-Plan pricers) and cost_report (the report).
+Every public name is importable from here.
 """
 
 from __future__ import annotations
@@ -23,7 +27,12 @@ from typing import Any
 from gridops_infra.analysis.cost.comparison import COMPARISON_KEYS, CostComparison, compare
 from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext
 from gridops_infra.analysis.cost.ecs import split_tasks
-from gridops_infra.analysis.cost.pricers import NOT_MODELLED, PRICERS, unpriced_reason
+from gridops_infra.analysis.cost.pricers import (
+    CAUSED_PRICERS,
+    NOT_MODELLED,
+    PRICERS,
+    unpriced_reason,
+)
 from gridops_infra.analysis.cost.prices import PriceTable, load_prices
 from gridops_infra.analysis.cost.report import (
     COMPONENT_TOTAL_KEYS,
@@ -88,6 +97,20 @@ def estimate_cost(
                 rec.type, rec.name, rec.urn, component, price.monthly, price.usage, price.formula
             )
         )
+    for caused in CAUSED_PRICERS:
+        for charge in caused(ctx):
+            component = component_label(ctx.index.component_of(charge.cause))
+            lines.append(
+                CostLine(
+                    charge.type,
+                    charge.name,
+                    charge.cause.urn,
+                    component,
+                    charge.price.monthly,
+                    charge.price.usage,
+                    charge.price.formula,
+                )
+            )
     warnings = []
     other_regions = sorted(_plan_regions(plan) - {table.region})
     if other_regions:
@@ -99,7 +122,10 @@ def estimate_cost(
         f"{table.hours_per_month:g} hours a month; on-demand list prices in {table.region} "
         f"as of {table.as_of} ({table.source}).",
         "No free tier, Savings Plans, Reserved Instances or taxes.",
-        "Data transfer out to the internet and between AZs is not priced.",
+        "Charges the Plan causes beyond its resources' own prices (Container Insights, "
+        "X-Ray, custom metrics, Ingress ALBs, PersistentVolumes, internet egress, cross-AZ "
+        "traffic, backups, Performance Insights) are lines of type billed:*, named "
+        "<cause>:<charge>.",
         "ECS services run their autoscaling minimum (minCapacity) when they have a target, "
         "else desiredCount; EKS node groups their desiredSize.",
     ]

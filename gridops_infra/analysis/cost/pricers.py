@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gridops_infra.analysis.cost import (
+    caused_load_balancers,
+    caused_network,
+    caused_observability,
+    caused_storage,
+    caused_tracing,
+)
 from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
@@ -13,6 +20,7 @@ from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import network as cost_network
 from gridops_infra.analysis.cost import ops as cost_ops
 from gridops_infra.analysis.cost import storage as cost_storage
+from gridops_infra.analysis.cost.caused import CausedPricer
 from gridops_infra.analysis.cost.context import Pricer, flat_monthly
 from gridops_infra.testing.plan import ResourceRecord
 
@@ -67,6 +75,22 @@ PRICERS: dict[str, Pricer] = {
 }
 """Type token -> how to price one resource of it."""
 
+CAUSED_PRICERS: tuple[CausedPricer, ...] = (
+    caused_observability.container_insights_ecs,
+    caused_observability.container_insights_eks,
+    caused_tracing.xray_traces,
+    caused_tracing.collector_metrics,
+    caused_observability.custom_metrics,
+    caused_load_balancers.ingress_load_balancers,
+    caused_load_balancers.service_load_balancers,
+    caused_network.internet_egress,
+    caused_network.cross_az_traffic,
+    caused_storage.persistent_volumes,
+    caused_storage.database_backups,
+    caused_storage.performance_insights,
+)
+"""Whole-Plan pricers of what the Plan causes to be billed beyond its resources' own prices."""
+
 NOT_MODELLED: dict[str, str] = {
     "aws:lambda/function:Function": "usage-only (requests and GB-seconds): not modelled",
     "aws:eks/fargateProfile:FargateProfile": "pods' vCPU/GB are not in the Plan",
@@ -81,6 +105,10 @@ def unpriced_reason(rec: ResourceRecord) -> str | None:
         return NOT_MODELLED[rec.type]
     if rec.type == "kubernetes:core/v1:Service":
         spec = rec.inputs.get("spec")
-        if isinstance(spec, Mapping) and spec.get("type") == "LoadBalancer":
-            return "creates an AWS load balancer outside the Plan (about $16+/month): not priced"
+        load_balancer = isinstance(spec, Mapping) and spec.get("type") == "LoadBalancer"
+        if load_balancer and caused_load_balancers.service_nlb_scheme(rec) is None:
+            return (
+                "creates a Classic Load Balancer outside the Plan (in-tree controller, "
+                "about $18+/month): not priced; its NLB is priced when annotated for one"
+            )
     return None

@@ -45,10 +45,76 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
     "elasticache_serverless_gb": (1.0, "average GB stored per serverless cache"),
     "elasticache_serverless_ecpu_million": (100.0, "ECPUs per serverless cache, millions/month"),
     "snapshot_gb": (20.0, "GB of snapshots/backups kept per lifecycle or backup plan"),
+    "container_insights_metrics_per_cluster": (
+        16.0,
+        "custom metrics ECS Container Insights publishes per cluster with running tasks "
+        "(cluster dimension)",
+    ),
+    "container_insights_metrics_per_service": (
+        25.0,
+        "custom metrics ECS Container Insights publishes per service with running tasks "
+        "(service and task-definition-family dimensions)",
+    ),
+    "container_insights_log_gb_per_task": (
+        0.1,
+        "GB of Container Insights performance log events ingested per ECS task per month "
+        "(a task and a container event a minute, about 1 KB each)",
+    ),
+    "container_insights_observations_million_per_task": (
+        2.6,
+        "Container Insights enhanced observations per ECS task per month, millions "
+        "(about 60 metric values a minute)",
+    ),
+    "container_insights_observations_million_per_node": (
+        7.0,
+        "Container Insights enhanced observations per EKS node per month, millions "
+        "(about 160 metric values a minute: the node and ~10 pods with their containers)",
+    ),
+    "container_logs_gb_per_node": (
+        5.0,
+        "GB of container logs the CloudWatch observability add-on ships per EKS node a month",
+    ),
+    "traced_requests_million": (
+        10.0,
+        "requests per traced service (OpenTelemetry exporting to X-Ray), millions/month",
+    ),
+    "xray_sampling_rate": (
+        None,
+        "fraction of requests recorded in X-Ray (default: read from the Plan's "
+        "OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG; the SDK default traces all)",
+    ),
+    "otel_custom_metrics_per_service": (
+        20.0,
+        "custom metrics an app's OpenTelemetry metrics become through the ECS collector "
+        "sidecar's EMF exporter (request duration by route and status, runtime metrics)",
+    ),
+    "otel_emf_log_gb_per_task": (
+        0.5,
+        "GB of EMF log events the ECS collector sidecar ingests per task a month",
+    ),
+    "internet_egress_gb": (
+        100.0,
+        "GB sent to the internet per entry point not behind CloudFront (load balancer, "
+        "Ingress ALB, EC2 host with a public address) per month",
+    ),
+    "cross_az_gb": (
+        50.0,
+        "GB crossing Availability Zones per multi-AZ workload (ECS service, node group, "
+        "Auto Scaling group) per month, e.g. to a database or cache in another AZ",
+    ),
+    "backup_daily_change_percent": (
+        2.0,
+        "percent of a database's data that changes a day (automated backups beyond the free "
+        "allowance keep these changes for the retention period)",
+    ),
 }
 """Usage key -> (default, meaning). Pass `usage={"nat_gateway_gb": 500}` to change one for
 every resource, or `usage={"resources": {"prod-nat-0": {"nat_gateway_gb": 500}}}` for one
 resource (by its Pulumi name)."""
+
+
+FRACTION_KEYS = frozenset({"xray_sampling_rate"})
+"""Usage keys that are fractions (0 to 1), not amounts."""
 
 
 def check_usage(
@@ -89,4 +155,8 @@ def _usage_number(key: Any, value: Any) -> float:
         or value < 0
     ):
         raise ValueError(f"usage[{key!r}]={value!r} is not allowed; expected a number >= 0")
+    if key in FRACTION_KEYS and value > 1:
+        raise ValueError(
+            f"usage[{key!r}]={value!r} is not allowed; expected a fraction from 0 to 1"
+        )
     return float(value)
