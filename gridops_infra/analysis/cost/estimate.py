@@ -8,13 +8,12 @@ listed in the table's `free` section with the reason. Then the whole-Plan pricer
 the Plan causes to be billed beyond its resources' own prices (lines of type `billed:*`,
 named after their cause; see docs/estimates.md).
 
-This module runs the pricing; the pieces live beside it:
-cost_prices (the price table), cost_usage (usage defaults and checks), cost_context (what a
-pricer gets and returns), cost_network / cost_ecs / cost_ec2 / cost_data / cost_ops /
-cost_messaging / cost_storage / cost_edge (the pricers), caused (what a whole-Plan pricer
-returns) with caused_observability / caused_tracing / caused_load_balancers /
-caused_network / caused_storage (the whole-Plan pricers), cost_pricers (which pricer for
-which type, and the list of whole-Plan pricers) and cost_report (the report).
+This module runs the pricing; the pieces live beside it: prices.py (the price table),
+usage.py (usage defaults and checks), context.py (what a pricer gets and returns),
+network / ecs / ec2 / data / ops / messaging / storage / edge (the per-resource pricers),
+caused/ (the whole-Plan pricers: observability, tracing, load balancers, network,
+storage), pricers.py (which pricer for which type, and the list of whole-Plan pricers),
+comparison.py (two reports side by side) and report.py (the report).
 Every public name is importable from here.
 """
 

@@ -5,13 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gridops_infra.analysis.cost import (
-    caused_load_balancers,
-    caused_network,
-    caused_observability,
-    caused_storage,
-    caused_tracing,
-)
 from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
@@ -20,7 +13,12 @@ from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import network as cost_network
 from gridops_infra.analysis.cost import ops as cost_ops
 from gridops_infra.analysis.cost import storage as cost_storage
-from gridops_infra.analysis.cost.caused import CausedPricer
+from gridops_infra.analysis.cost.caused import load_balancers as caused_load_balancers
+from gridops_infra.analysis.cost.caused import network as caused_network
+from gridops_infra.analysis.cost.caused import observability as caused_observability
+from gridops_infra.analysis.cost.caused import storage as caused_storage
+from gridops_infra.analysis.cost.caused import tracing as caused_tracing
+from gridops_infra.analysis.cost.caused.charges import CausedPricer
 from gridops_infra.analysis.cost.context import Pricer, flat_monthly
 from gridops_infra.testing.plan import ResourceRecord
 

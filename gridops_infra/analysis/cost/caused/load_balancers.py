@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 
-from gridops_infra.analysis.cost.caused import CausedCharge
+from gridops_infra.analysis.cost.caused.charges import CausedCharge
 from gridops_infra.analysis.cost.context import Price, PricingContext, hourly, money
 from gridops_infra.testing.plan import ResourceRecord
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from gridops_infra.analysis.cost.caused import CausedCharge
+from gridops_infra.analysis.cost.caused.charges import CausedCharge
 from gridops_infra.analysis.cost.context import Price, PricingContext, money
 from gridops_infra.analysis.cost.ecs import service_task_count
 from gridops_infra.core.values import as_number

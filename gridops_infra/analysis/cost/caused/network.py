@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from gridops_infra.analysis.cost.caused import CausedCharge
-from gridops_infra.analysis.cost.caused_load_balancers import (
+from gridops_infra.analysis.cost.caused.charges import CausedCharge
+from gridops_infra.analysis.cost.caused.load_balancers import (
     ALB_ANNOTATION,
     ingress_annotations,
     is_alb_ingress,
