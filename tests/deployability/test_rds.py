@@ -100,6 +100,12 @@ COMPONENT_CASES = [
         {**AURORA, "instance_class": "db.m8g.large"},  # Graviton4: RDS for PostgreSQL, not Aurora
         {**AURORA, "instance_class": "db.r8g.large"},
     ),
+    (
+        "rds-instance-class-engine",
+        "instance_class",
+        {"instance_class": "db.c8g.large"},  # no compute-optimized Graviton4 class on RDS
+        {"instance_class": "db.m8g.large"},
+    ),
 ]  # fmt: skip
 
 
