@@ -410,3 +410,23 @@ def test_a_pausing_serverless_instance_is_billed_only_for_its_awake_share():
     assert busy.line("db-writer").monthly_usd == pytest.approx(2 * acu_hour * H * 0.5)
     overfull = estimate_cost(plan, usage={"aurora_serverless_active_share": 1.5})
     assert [u.name for u in overfull.not_priced if "above 1" in u.reason] == ["db-writer"]
+
+
+def test_graviton4_instances_are_priced_from_the_table():
+    def program() -> None:
+        for name in ("m8g.large", "c8g.xlarge", "r8g.4xlarge"):
+            aws.ec2.Instance(
+                name.replace(".", "-"), ami="ami-0123456789abcdef0", instance_type=name
+            )
+
+    report = estimate_cost(preview(program))
+    assert not [u for u in report.not_priced if u.type == "aws:ec2/instance:Instance"]
+    # Each size is the family's per-vCPU rate times its vCPUs (large 2, xlarge 4, 4xlarge 16).
+    for name, per_vcpu, vcpus in (
+        ("m8g.large", 0.04488, 2),
+        ("c8g.xlarge", 0.03988, 4),
+        ("r8g.4xlarge", 0.05891, 16),
+    ):
+        assert PRICES.lookup("ec2_instance_hour", name) == pytest.approx(per_vcpu * vcpus)
+        line = report.line(name.replace(".", "-"))
+        assert line.monthly_usd >= per_vcpu * vcpus * H
