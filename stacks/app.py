@@ -24,7 +24,7 @@ from .config import StageConfig, StageConfigError
 
 if TYPE_CHECKING:
     from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
-    from gridops_infra.data.postgres.args import EngineMode
+    from gridops_infra.data.postgres.args import EngineMode, ManagedPostgresWithReplicasArgs
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,12 @@ def build_app(
                 f"config gridops:{key}=0: gridops:resilience_drills fails over to a replica, "
                 f"so it needs gridops:{key} >= 1 (or set gridops:resilience_drills: false)"
             )
-    db = ManagedPostgresWithReplicas(
-        "db",
-        {
-            "network": net,
-            "engine_mode": cast("EngineMode", cfg.text("db_engine_mode", "aurora")),
-            "instance_class": cfg.text("db_instance_class", "db.r7g.large"),
-            "replicas": cfg.integer("db_replicas", 2),
-        },
-    )
+    db_args: ManagedPostgresWithReplicasArgs = {
+        "network": net,
+        "engine_mode": cast("EngineMode", cfg.text("db_engine_mode", "aurora")),
+        "replicas": cfg.integer("db_replicas", 2),
+    }
+    db = ManagedPostgresWithReplicas("db", {**db_args, **_db_capacity(cfg)})
     cache = RedisCache(
         "cache",
         {
@@ -141,3 +138,22 @@ def build_app(
         )
         pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
     return app
+
+
+def _db_capacity(cfg: StageConfig) -> ManagedPostgresWithReplicasArgs:
+    """Provisioned instances, or with `gridops:db_auto_pause_seconds` (non-production
+    stacks) Aurora Serverless v2 scaling to zero after that many idle seconds."""
+    pause = cfg.integer("db_auto_pause_seconds", 0, lo=0)
+    if not pause:
+        return {"instance_class": cfg.text("db_instance_class", "db.r7g.large")}
+    for key, fits in (("db_instance_class", "db.serverless"), ("db_engine_mode", "aurora")):
+        value = cfg.optional_str(key)
+        if value and value != fits:
+            raise StageConfigError(
+                f"config gridops:{key}={value!r}: gridops:db_auto_pause_seconds runs the "
+                f"database as Aurora Serverless v2; set {key} to {fits} or remove it"
+            )
+    return {
+        "instance_class": "db.serverless",
+        "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": pause},
+    }

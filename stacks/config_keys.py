@@ -40,6 +40,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
             "api_tracing",
             "db_engine_mode",
             "db_instance_class",
+            "db_auto_pause_seconds",
             "db_replicas",
             "cache_node_type",
             "cache_replicas",

@@ -19,6 +19,7 @@ from gridops_infra.analysis.cost.estimate import (
     USAGE_DEFAULTS,
     split_tasks,
 )
+from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 from gridops_infra.network.component import Network
 from gridops_infra.testing import preview
 
@@ -379,3 +380,53 @@ def test_a_queue_fed_by_eventbridge_is_priced_as_an_event_queue():
     assert report.line("events").monthly_usd == pytest.approx(event_m * standard)
     assert "(event queue)" in report.line("events").formula
     assert "(event queue)" not in report.line("work").formula
+
+
+def _serverless_program(min_acu: float) -> None:
+    net = Network("dev", {"az_count": 2, "nat": "none"})
+    ManagedPostgresWithReplicas(
+        "db",
+        {
+            "network": net,
+            "engine_mode": "aurora",
+            "instance_class": "db.serverless",
+            "replicas": 0,
+            "serverless_v2": {"min_acu": min_acu, "max_acu": 4},
+        },
+    )
+
+
+def test_a_pausing_serverless_instance_is_billed_only_for_its_awake_share():
+    acu_hour = PRICES.rate("aurora", "serverless_v2_acu_hour")
+    warm = estimate_cost(preview(lambda: _serverless_program(0.5)))
+    assert warm.line("db-writer").monthly_usd == pytest.approx(0.5 * acu_hour * H)
+    plan = preview(lambda: _serverless_program(0))
+    default = estimate_cost(plan).line("db-writer")
+    assert default.monthly_usd == pytest.approx(0.5 * acu_hour * H * 0.25)
+    assert "0.25 awake (auto-pause)" in default.formula
+    busy = estimate_cost(
+        plan, usage={"aurora_serverless_active_share": 0.5, "aurora_serverless_acu": 2}
+    )
+    assert busy.line("db-writer").monthly_usd == pytest.approx(2 * acu_hour * H * 0.5)
+    overfull = estimate_cost(plan, usage={"aurora_serverless_active_share": 1.5})
+    assert [u.name for u in overfull.not_priced if "above 1" in u.reason] == ["db-writer"]
+
+
+def test_graviton4_instances_are_priced_from_the_table():
+    def program() -> None:
+        for name in ("m8g.large", "c8g.xlarge", "r8g.4xlarge"):
+            aws.ec2.Instance(
+                name.replace(".", "-"), ami="ami-0123456789abcdef0", instance_type=name
+            )
+
+    report = estimate_cost(preview(program))
+    assert not [u for u in report.not_priced if u.type == "aws:ec2/instance:Instance"]
+    # Each size is the family's per-vCPU rate times its vCPUs (large 2, xlarge 4, 4xlarge 16).
+    for name, per_vcpu, vcpus in (
+        ("m8g.large", 0.04488, 2),
+        ("c8g.xlarge", 0.03988, 4),
+        ("r8g.4xlarge", 0.05891, 16),
+    ):
+        assert PRICES.lookup("ec2_instance_hour", name) == pytest.approx(per_vcpu * vcpus)
+        line = report.line(name.replace(".", "-"))
+        assert line.monthly_usd >= per_vcpu * vcpus * H

@@ -245,6 +245,23 @@ def test_serverless_v2_with_random_credentials() -> None:
     assert plan.outputs["secrets"]["DATABASE_URL"] == f"{secret_arn}:url::"
 
 
+def test_serverless_v2_scales_to_zero_with_an_auto_pause_delay() -> None:
+    def program(extra: dict) -> None:
+        aurora_program(
+            {"instance_class": "db.serverless", "serverless_v2": {"min_acu": 0, **extra}}
+        )
+
+    default = preview(lambda: program({}), stack="fargate").one(CLUSTER)
+    assert default.inputs["serverlessv2ScalingConfiguration"] == {
+        "minCapacity": 0,
+        "maxCapacity": 16,
+        "secondsUntilAutoPause": 300,  # the AWS default, written out
+    }
+    hour = preview(lambda: program({"seconds_until_auto_pause": 3600}), stack="fargate")
+    scaling = hour.one(CLUSTER).inputs["serverlessv2ScalingConfiguration"]
+    assert scaling["secondsUntilAutoPause"] == 3600 and scaling["minCapacity"] == 0
+
+
 def test_aurora_without_replicas_is_single_az_unless_asked() -> None:
     plan = preview(lambda: aurora_program({"replicas": 0}), stack="fargate")
     assert [m.name for m in plan.of_type(MEMBER)] == ["db-writer"]

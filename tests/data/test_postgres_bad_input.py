@@ -81,6 +81,16 @@ BAD_ARGS: list[tuple[str, dict, str]] = [
     ("acu not a half step", {**AURORA, "serverless_v2": {"min_acu": 0.25}}, "min_acu"),
     ("acu too high", {**AURORA, "serverless_v2": {"max_acu": 300}}, "max_acu"),
     (
+        "auto-pause delay without a 0 ACU minimum",
+        {**AURORA, "serverless_v2": {"min_acu": 0.5, "seconds_until_auto_pause": 600}},
+        "seconds_until_auto_pause",
+    ),
+    (
+        "auto-pause delay not a whole number",
+        {**AURORA, "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": 600.5}},
+        "seconds_until_auto_pause",
+    ),
+    (
         "provisioned class with serverless",
         {**AURORA, "instance_class": "db.r7g.large", "serverless_v2": {}},
         "instance_class",

@@ -12,6 +12,7 @@ from .aws_data_programs import assert_plan_rule
 from .refusals import assert_cites
 
 AURORA = {"engine_mode": "aurora"}
+SERVERLESS_ZERO = {**AURORA, "serverless_v2": {"min_acu": 0}}
 
 # (AWS rule id, field, refused arguments, accepted arguments); the network has two AZs
 # unless the case says az_count.
@@ -57,6 +58,54 @@ COMPONENT_CASES = [
     ("rds-storage-range", "allocated_storage_gb", {"allocated_storage_gb": 19}, {"allocated_storage_gb": 20}),
     ("rds-storage-range", "max_allocated_storage_gb", {"max_allocated_storage_gb": 70000}, {"max_allocated_storage_gb": 65536}),
     ("rds-storage-range", "allocated_storage_gb", {"allocated_storage_gb": 70000}, {"allocated_storage_gb": 65536}),
+    (
+        "rds-serverless-v2-zero-acu-version",
+        "serverless_v2.min_acu",
+        {**SERVERLESS_ZERO, "engine_version": "16.2"},
+        {**SERVERLESS_ZERO, "engine_version": "16.3"},
+    ),
+    (
+        "rds-serverless-v2-zero-acu-version",
+        "serverless_v2.min_acu",
+        {**SERVERLESS_ZERO, "engine_version": "14.11"},
+        {**SERVERLESS_ZERO, "engine_version": "14"},  # a major: AWS picks a current minor
+    ),
+    (
+        "rds-serverless-v2-auto-pause-range",
+        "serverless_v2.seconds_until_auto_pause",
+        {**AURORA, "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": 299}},
+        {**AURORA, "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": 300}},
+    ),
+    (
+        "rds-serverless-v2-auto-pause-range",
+        "serverless_v2.seconds_until_auto_pause",
+        {**AURORA, "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": 86401}},
+        {**AURORA, "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": 86400}},
+    ),
+    (
+        "rds-serverless-v2-auto-pause-proxy",
+        "proxy",
+        {**SERVERLESS_ZERO, "proxy": True},
+        {**AURORA, "serverless_v2": {"min_acu": 0.5}, "proxy": True},
+    ),
+    (
+        "rds-serverless-v2-auto-pause-logical-replication",
+        "parameters",
+        {**SERVERLESS_ZERO, "parameters": {"rds.logical_replication": "1"}},
+        {**SERVERLESS_ZERO, "parameters": {"rds.logical_replication": "0"}},
+    ),
+    (
+        "rds-instance-class-engine",
+        "instance_class",
+        {**AURORA, "instance_class": "db.m8g.large"},  # Graviton4: RDS for PostgreSQL, not Aurora
+        {**AURORA, "instance_class": "db.r8g.large"},
+    ),
+    (
+        "rds-instance-class-engine",
+        "instance_class",
+        {"instance_class": "db.c8g.large"},  # no compute-optimized Graviton4 class on RDS
+        {"instance_class": "db.m8g.large"},
+    ),
 ]  # fmt: skip
 
 

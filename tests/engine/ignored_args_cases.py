@@ -777,8 +777,8 @@ NESTED: dict[tuple[str, str], Nested] = {
     ),
     ("ManagedPostgresWithReplicas", "serverless_v2"): Nested(
         fields=tuple(ServerlessV2Args.__annotations__),
-        item={},
-        values={"min_acu": 1.0, "max_acu": 8.0},
+        item={"min_acu": 0},  # auto-pause on, so its delay has something to change
+        values={"min_acu": 1.0, "max_acu": 8.0, "seconds_until_auto_pause": 600},
     ),
 }
 """(component, argument) -> its nested fields; keyed by the component (the part of the

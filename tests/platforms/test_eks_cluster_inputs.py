@@ -154,6 +154,9 @@ def test_a_long_cluster_name_gets_names_that_fit():
         ("m7g.large", "arm64", True),
         ("c7gn.16xlarge", "arm64", True),
         ("r8g.medium", "arm64", True),
+        ("m8g.xlarge", "arm64", True),
+        ("c8g.16xlarge", "arm64", True),
+        ("c8g.large", "x86_64", False),  # Graviton4 is arm64 only
         ("t4g.2xlarge", "arm64", True),
         ("m7i.24xlarge", "x86_64", True),
         ("t3a.medium", "x86_64", True),

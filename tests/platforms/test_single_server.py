@@ -13,6 +13,11 @@ import pytest
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.single_server.component import SingleServer
 from gridops_infra.platforms.single_server.compose import ContainerSpec, ProxyRoute
+from gridops_infra.platforms.single_server.types import (
+    instance_memory_mib,
+    instance_type_error,
+    instance_vcpus,
+)
 from gridops_infra.policy.engine import check_plan
 from gridops_infra.testing import preview, reveal
 from gridops_infra.testing.plan import Plan, ResourceRecord
@@ -609,3 +614,16 @@ def test_names_the_bucket_cannot_take_get_a_derived_bucket_prefix(name: str) -> 
         prefix = bucket.inputs.get("bucketPrefix")
         generated = prefix + "x" * 26 if prefix else f"{bucket.name}-abcdefg".lower()
         assert re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", generated) and len(generated) <= 63
+
+
+def test_graviton4_types_are_accepted_with_their_real_sizes() -> None:
+    for family, gib_per_vcpu in (("m8g", 4), ("c8g", 2), ("r8g", 8)):
+        assert instance_type_error(f"{family}.medium", "arm64") is None
+        assert instance_type_error(f"{family}.48xlarge", "arm64") is None
+        # Graviton4 skips 32xlarge, and is no x86_64 family.
+        assert f"{family} comes in" in str(instance_type_error(f"{family}.32xlarge", "arm64"))
+        assert "arm64 family" in str(instance_type_error(f"{family}.large", "x86_64"))
+        assert instance_vcpus(f"{family}.xlarge") == 4
+        assert instance_memory_mib(f"{family}.xlarge") == 4 * gib_per_vcpu * 1024
+    plan = preview(server_program({"instance_type": "r8g.large"}))
+    assert plan.one(INSTANCE).inputs["instanceType"] == "r8g.large"

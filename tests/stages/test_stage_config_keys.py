@@ -95,3 +95,29 @@ def test_single_server_runs_one_api_by_default() -> None:
     }
     plan = preview(ROOT, stack="minimal", config=config)
     assert plan.outputs["url"].startswith("http://")
+
+
+def test_db_auto_pause_seconds_makes_the_stage_database_scale_to_zero() -> None:
+    # The shipped stack file names a provisioned class; a scaling-to-zero stack says so.
+    plan = preview(
+        ROOT,
+        stack="fargate",
+        config={"db_auto_pause_seconds": "1800", "db_instance_class": "db.serverless"},
+    )
+    cluster = plan.one("aws:rds/cluster:Cluster")
+    assert cluster.inputs["serverlessv2ScalingConfiguration"] == {
+        "minCapacity": 0,
+        "maxCapacity": 16,
+        "secondsUntilAutoPause": 1800,
+    }
+    members = plan.of_type("aws:rds/clusterInstance:ClusterInstance")
+    assert members and {m.inputs["instanceClass"] for m in members} == {"db.serverless"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("db_instance_class", "db.r7g.large"), ("db_engine_mode", "instance")]
+)
+def test_db_auto_pause_seconds_refuses_a_provisioned_database(key: str, value: str) -> None:
+    with pytest.raises(StageConfigError, match=f"gridops:{key}='{value}': gridops:db_auto_pause"):
+        config = {"db_auto_pause_seconds": "1800", "db_instance_class": "db.serverless"}
+        preview(ROOT, stack="fargate", config={**config, key: value})

@@ -112,10 +112,18 @@ def aurora_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
             acu = max(as_number(scaling.get("minCapacity"), 0.5) or 0.5, 0.5)
             why = "cluster minCapacity"
         rate = ctx.rate("aurora", "serverless_v2_acu_hour") * factor
-        monthly = acu * rate * ctx.hours
+        hours, awake = ctx.hours, ""
+        if as_number(scaling.get("minCapacity")) == 0:
+            # Auto-pause: no compute is billed while paused, so only awake hours count.
+            share = ctx.usage(rec, "aurora_serverless_active_share") or 0.0
+            if share > 1:
+                raise NotPriced(f"usage aurora_serverless_active_share={share:g} is above 1")
+            hours, awake = ctx.hours * share, f" x {share:g} awake (auto-pause)"
+        monthly = acu * rate * hours
         return Price(
             monthly,
-            f"{acu:g} ACU ({why}) x {money(round(rate, 4))}/ACU-h{suffix} x {ctx.hours:g} h",
+            f"{acu:g} ACU ({why}) x {money(round(rate, 4))}/ACU-h{suffix} x {ctx.hours:g} h"
+            + awake,
             monthly,
         )
     rate = ctx.table.lookup("aurora_postgres_instance_hour", klass)

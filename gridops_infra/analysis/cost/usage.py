@@ -42,6 +42,12 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         "average ACUs per Serverless v2 instance (default: the cluster's minCapacity, "
         "at least 0.5)",
     ),
+    "aurora_serverless_active_share": (
+        0.25,
+        "share of the month a Serverless v2 instance with a 0 ACU minimum is awake, 0..1 "
+        "(auto-pause bills no compute while paused; 0.25 is about 8 h each working day plus "
+        "the idle delay before each pause)",
+    ),
     "elasticache_serverless_gb": (1.0, "average GB stored per serverless cache"),
     "elasticache_serverless_ecpu_million": (100.0, "ECPUs per serverless cache, millions/month"),
     "snapshot_gb": (20.0, "GB of snapshots/backups kept per lifecycle or backup plan"),

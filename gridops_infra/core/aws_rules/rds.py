@@ -120,3 +120,44 @@ STORAGE_RANGE = aws_rule(
     source=CREATE_DB_INSTANCE,
     fix="Set allocated_storage_gb (and max_allocated_storage_gb) within 20..65536.",
 )
+
+AURORA_AUTO_PAUSE_PAGE = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html"
+
+SERVERLESS_ZERO_ACU_VERSION = aws_rule(
+    id="rds-serverless-v2-zero-acu-version",
+    service=SERVICE,
+    rule="An Aurora Serverless v2 minimum capacity of 0 ACUs (auto-pause) needs an engine "
+    "version that supports it: Aurora PostgreSQL 16.3, 15.7, 14.12, 13.15 or later minors, and "
+    "every 17 and 18; on older versions the smallest minimum is 0.5 ACU.",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2.how-it-works.html#aurora-serverless-v2.how-it-works.capacity",
+    fix="Give engine_version as a major (AWS picks a current minor) or a minor at least 16.3 / "
+    "15.7 / 14.12, or keep serverless_v2.min_acu at 0.5 or more.",
+)
+
+SERVERLESS_AUTO_PAUSE_RANGE = aws_rule(
+    id="rds-serverless-v2-auto-pause-range",
+    service=SERVICE,
+    rule="SecondsUntilAutoPause of an Aurora Serverless v2 scaling configuration is 300 "
+    "(five minutes) to 86400 (one day) seconds.",
+    source="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ServerlessV2ScalingConfiguration.html",
+    fix="Set serverless_v2.seconds_until_auto_pause within 300..86400.",
+)
+
+SERVERLESS_AUTO_PAUSE_PROXY = aws_rule(
+    id="rds-serverless-v2-auto-pause-proxy",
+    service=SERVICE,
+    rule="Aurora Serverless v2 auto-pause does not work for a cluster behind RDS Proxy: the "
+    "proxy keeps connections to the instances open, so a 0 ACU minimum never pauses them.",
+    source=AURORA_AUTO_PAUSE_PAGE + "#auto-pause-prereqs",
+    fix="Leave proxy off for a cluster with serverless_v2.min_acu 0, or give min_acu 0.5 or "
+    "more and keep the proxy.",
+)
+
+SERVERLESS_AUTO_PAUSE_LOGICAL_REPLICATION = aws_rule(
+    id="rds-serverless-v2-auto-pause-logical-replication",
+    service=SERVICE,
+    rule="Aurora Serverless v2 auto-pause does not work for an Aurora PostgreSQL cluster with "
+    "logical replication on (rds.logical_replication = 1): its instances never pause.",
+    source=AURORA_AUTO_PAUSE_PAGE + "#auto-pause-prereqs",
+    fix="Drop rds.logical_replication from parameters, or give serverless_v2.min_acu 0.5 or more.",
+)

@@ -41,17 +41,27 @@ class ReaderAutoscalingArgs(TypedDict, total=False):
 
 class ServerlessV2Args(TypedDict, total=False):
     min_acu: float
-    """Aurora capacity units each instance keeps. Allowed: 0..256 in steps of 0.5; 0 lets
-    idle instances pause (PostgreSQL 14.12+, 15.7+, 16.3+, 17+).
+    """Aurora capacity units each instance keeps. Allowed: 0..256 in steps of 0.5. 0 turns on
+    auto-pause: an instance with no connections for `seconds_until_auto_pause` scales to zero
+    and is not billed for compute until a connection wakes it (about 15 seconds, longer after
+    a day asleep). Meant for non-production stacks. With 0, `engine_version` must be a major
+    (AWS picks a current minor) or at least 14.12, 15.7 or 16.3, and `proxy` and
+    `rds.logical_replication` are refused (either keeps the instances awake).
 
     Default: 0.5.
-    Example: ``1``"""
+    Example: ``0``"""
     max_acu: float
     """Aurora capacity units each instance may grow to. Allowed: 1..256 in steps of 0.5, >=
     min_acu.
 
     Default: 16, or `min_acu` when that is larger.
     Example: ``8``"""
+    seconds_until_auto_pause: int
+    """With `min_acu` 0: seconds an instance must be idle (no user connections) before Aurora
+    pauses it. Allowed: 300..86400; refused unless `min_acu` is 0.
+
+    Default: 300 (five minutes, the AWS default) when `min_acu` is 0.
+    Example: ``3600``"""
 
 
 class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
@@ -282,10 +292,10 @@ class ManagedPostgresWithReplicasArgs(TypedDict, total=False):
     Example: ``{"min_readers": 1, "max_readers": 4, "metric": "cpu", "target": 60}``"""
     serverless_v2: ServerlessV2Args
     """Aurora only: run every instance as Serverless v2 (`db.serverless`) within these ACU
-    bounds.
+    bounds; `min_acu` 0 lets idle instances pause (non-production stacks).
 
     Default: off (provisioned instances).
-    Example: ``{"min_acu": 0.5, "max_acu": 8}``"""
+    Example: ``{"min_acu": 0, "max_acu": 8, "seconds_until_auto_pause": 1800}``"""
     env_prefix: str
     """Prefix of the environment variables linked services get. Allowed: uppercase letters,
     digits, underscores.

@@ -70,6 +70,10 @@ def build_aurora_mode(db: GridopsComponent, s: PostgresSettings, f: Foundation) 
             "min_capacity": lo,
             "max_capacity": hi,
         }
+        if s.serverless_auto_pause_seconds is not None:
+            cluster_args["serverlessv2_scaling_configuration"]["seconds_until_auto_pause"] = (
+                s.serverless_auto_pause_seconds
+            )
     cluster = db.child(
         "cluster",
         aws.rds.Cluster,

@@ -96,6 +96,8 @@ class PostgresSettings:
     serverless_acu: tuple[float, float] | None
     env_prefix: str
     tags: dict[str, str] = field(default_factory=dict)
+    serverless_auto_pause_seconds: int | None = None
+    """Set when `serverless_acu`'s minimum is 0 (auto-pause on)."""
 
     @property
     def aurora(self) -> bool:
@@ -169,6 +171,11 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
     blue_green = a.boolean("blue_green_update", False)
     if blue_green and aurora:
         raise a.fail("blue_green_update", True, "instance mode only (engine_mode='instance')")
+    proxy = a.boolean("proxy", False)
+    parameters = _parameters(a)
+    auto_pause = (
+        _auto_pause(a, serverless[0], version, major, proxy, parameters) if serverless else None
+    )
     final_snapshot = a.boolean("final_snapshot", True)
     final_id = _final_snapshot_identifier(a, identifier) if final_snapshot else None
     backup_window, maintenance_window = _windows(a)
@@ -212,9 +219,9 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
         ),
         slow_query_ms=a.integer("slow_query_ms", 1000, 0, 3_600_000),
         log_retention_days=retention_days(a, "log_retention_days", 30),
-        parameters=_parameters(a),
+        parameters=parameters,
         apply_immediately=a.boolean("apply_immediately", False),
-        proxy=a.boolean("proxy", False),
+        proxy=proxy,
         blue_green_update=blue_green,
         reader_autoscaling=autoscaling,
         serverless_acu=serverless,
@@ -222,6 +229,7 @@ def parse_postgres_args(name: str, args: Any) -> tuple[PostgresSettings, ArgRead
             "env_prefix", "DATABASE", r"[A-Z][A-Z0-9_]*", "expected UPPER_SNAKE_CASE"
         ),
         tags=a.mapping("tags"),
+        serverless_auto_pause_seconds=auto_pause,
     )
     return settings, a
 
@@ -423,3 +431,56 @@ def _serverless(a: ArgReader) -> tuple[float, float]:
         if (value * 2) % 1:
             raise r.fail(key, value, "expected a multiple of 0.5")
     return lo, hi
+
+
+AUTO_PAUSE_SECONDS = (300, 86_400)
+DEFAULT_AUTO_PAUSE_SECONDS = 300
+AUTO_PAUSE_FIRST_MINOR = {13: 15, 14: 12, 15: 7, 16: 3}
+"""Aurora PostgreSQL major -> first minor with a 0 ACU minimum; later majors all have it."""
+
+
+def _auto_pause(
+    a: ArgReader,
+    min_acu: float,
+    version: str,
+    major: int,
+    proxy: bool,
+    parameters: dict[str, str],
+) -> int | None:
+    """Seconds until auto-pause when `min_acu` is 0 (None otherwise), refusing what keeps
+    the instances from pausing or what AWS refuses with a 0 ACU minimum."""
+    field_name = "serverless_v2.seconds_until_auto_pause"
+    r = _sub_reader(a, "serverless_v2", ServerlessV2Args.__annotations__)
+    if min_acu > 0:
+        if r.has(field_name):
+            raise r.fail(
+                field_name,
+                r.raw(field_name),
+                f"instances pause only with serverless_v2.min_acu 0 (it is {min_acu:g}); give "
+                "min_acu 0 or leave it out",
+            )
+        return None
+    lo, hi = AUTO_PAUSE_SECONDS
+    seconds = whole_number_within(
+        r, rds.SERVERLESS_AUTO_PAUSE_RANGE, field_name, DEFAULT_AUTO_PAUSE_SECONDS, lo, hi
+    )
+    first_minor = AUTO_PAUSE_FIRST_MINOR.get(major)
+    minor = version.partition(".")[2]
+    if first_minor is not None and minor and int(minor) < first_minor:
+        raise rds.SERVERLESS_ZERO_ACU_VERSION.refuse(
+            where(a),
+            "serverless_v2.min_acu",
+            f"0 with engine_version {version!r} (auto-pause needs {major}.{first_minor} or later)",
+        )
+    if proxy:
+        raise rds.SERVERLESS_AUTO_PAUSE_PROXY.refuse(
+            where(a), "proxy", "True with serverless_v2.min_acu 0"
+        )
+    if parameters.get("rds.logical_replication", "0").strip() not in ("0", "off", "false"):
+        raise rds.SERVERLESS_AUTO_PAUSE_LOGICAL_REPLICATION.refuse(
+            where(a),
+            "parameters",
+            f"rds.logical_replication={parameters['rds.logical_replication']!r} with "
+            "serverless_v2.min_acu 0",
+        )
+    return seconds

@@ -45,9 +45,9 @@ class SingleServerArgs(TypedDict, total=False):
     Default: `"arm64"` (Graviton: about 20% cheaper for the same work).
     Example: ``"x86_64"``"""
     instance_type: str
-    """EC2 instance type. Allowed: arm64 t4g, m7g, c7g, r7g, m6g, c6g, r6g; x86_64 t3, t3a,
-    m6i, c6i, r6i, m6a, c6a, r6a, m7i, c7i, r7i, m7a, c7a, r7a (sizes each family is sold
-    in, no metal). Changing it stops and starts the instance (same volumes and address).
+    """EC2 instance type. Allowed: arm64 t4g, m8g, c8g, r8g (Graviton4), m7g, c7g, r7g, m6g,
+    c6g, r6g; x86_64 t3, t3a, m6i, c6i, r6i, m6a, c6a, r6a, m7i, c7i, r7i, m7a, c7a, r7a
+    (sizes each family is sold in, no metal). Changing it stops and starts the instance (same volumes and address).
 
     Default: `"t4g.large"` (2 vCPU, 8 GiB) on arm64, `"t3.large"` on x86_64 (room for two 1
     GiB API replicas, a worker and PostgreSQL; a `t4g.medium` halves the bill for a single

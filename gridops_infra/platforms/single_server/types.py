@@ -41,11 +41,16 @@ _TO_16XL = ("medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xla
 _LARGE_TO_32XL = (*_TO_16XL[1:], "24xlarge", "32xlarge")
 _LARGE_TO_48XL = (*_LARGE_TO_32XL, "48xlarge")
 _MEDIUM_TO_48XL = ("medium", *_LARGE_TO_48XL)
+# Graviton4 (m8g, c8g, r8g): medium to 16xlarge, then 24xlarge and 48xlarge (no 32xlarge).
+_GRAVITON4 = (*_TO_16XL, "24xlarge", "48xlarge")
 
 # family -> sizes it is sold in (metal sizes left out: not a single-server choice).
 FAMILIES: dict[Architecture, dict[str, tuple[str, ...]]] = {
     "arm64": {
         "t4g": tuple(_BURSTABLE),
+        "m8g": _GRAVITON4,
+        "c8g": _GRAVITON4,
+        "r8g": _GRAVITON4,
         "m7g": _TO_16XL,
         "c7g": _TO_16XL,
         "r7g": _TO_16XL,
