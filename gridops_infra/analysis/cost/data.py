@@ -116,8 +116,6 @@ def aurora_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
         if as_number(scaling.get("minCapacity")) == 0:
             # Auto-pause: no compute is billed while paused, so only awake hours count.
             share = ctx.usage(rec, "aurora_serverless_active_share") or 0.0
-            if share > 1:
-                raise NotPriced(f"usage aurora_serverless_active_share={share:g} is above 1")
             hours, awake = ctx.hours * share, f" x {share:g} awake (auto-pause)"
         monthly = acu * rate * hours
         return Price(

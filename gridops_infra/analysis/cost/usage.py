@@ -119,7 +119,7 @@ every resource, or `usage={"resources": {"prod-nat-0": {"nat_gateway_gb": 500}}}
 resource (by its Pulumi name)."""
 
 
-FRACTION_KEYS = frozenset({"xray_sampling_rate"})
+FRACTION_KEYS = frozenset({"xray_sampling_rate", "aurora_serverless_active_share"})
 """Usage keys that are fractions (0 to 1), not amounts."""
 
 
