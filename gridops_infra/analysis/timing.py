@@ -125,6 +125,9 @@ DURATIONS: dict[str, Durations] = {
     # CloudFront: the provider waits for "Deployed" (wait_for_deployment, default true):
     # 5-15 min; updates redeploy the same way; delete = disable + wait + delete.
     "aws:cloudfront/distribution:Distribution": Durations(8 * MINUTE, 6 * MINUTE, 12 * MINUTE),
+    # VPC origin: the provider waits for "Deployed" while CloudFront places its network
+    # interfaces in the load balancer's subnets; assumed as long as a distribution.
+    "aws:cloudfront/vpcOrigin:VpcOrigin": Durations(8 * MINUTE, 6 * MINUTE, 8 * MINUTE),
     "aws:cloudfront/originAccessControl:OriginAccessControl": Durations(5),
     "aws:cloudfront/cachePolicy:CachePolicy": Durations(5),
     "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": Durations(5),
