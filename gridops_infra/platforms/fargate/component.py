@@ -129,7 +129,8 @@ class FargateCluster(GridopsComponent):
     """Port 443 (TLS 1.2+), present when the cluster or one of its services has a
     certificate."""
     url: pulumi.Output[str]
-    """`https://<domain>`, else `http(s)://<ALB DNS name>`."""
+    """`https://<domain>`, else `http(s)://<ALB DNS name>`. Behind a VPC origin the ALB is
+    internal: this URL answers only inside the VPC; viewers use the CdnFrontend's `url`."""
     domain: str | None
     """The cluster's DNS name, when given."""
     access_log_policy_document: pulumi.Output[str]
