@@ -11,6 +11,7 @@ ALL = frozenset({"single-server", "fargate", "eks"})
 CLUSTERS = frozenset({"fargate", "eks"})
 SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
+FARGATE = frozenset({"fargate"})
 
 STAGE_KEYS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
@@ -52,6 +53,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         CLUSTERS,
     ),
+    "origin_access": FARGATE,
     **dict.fromkeys(
         (
             "eks_node_autoscaler",

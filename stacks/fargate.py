@@ -1,6 +1,7 @@
 """Stage 2, fargate: the DESIGN section 3 program on ECS Fargate.
 
-Network over 3 AZs, an ECS Fargate cluster whose shared ALB admits only CloudFront,
+Network over 3 AZs, an ECS Fargate cluster whose shared ALB is internal and reached by
+CloudFront through a VPC origin (`gridops:origin_access`),
 managed Postgres with read replicas, Redis, an SQS worker queue, the API service linked
 to all three behind a CDN, SLO burn-rate alerting whose page alarms also roll back bad
 deployments, and FIS drills. Keys: stacks/README.md.
@@ -8,9 +9,12 @@ deployments, and FIS drills. Keys: stacks/README.md.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pulumi
 
 from gridops_infra import CdnFrontend, CdnFrontendArgs, FargateCluster, FargateClusterArgs, Network
+from gridops_infra.platforms.fargate.args import OriginAccess
 
 from .app import build_app
 from .config import StageConfig, nat_strategy
@@ -22,10 +26,16 @@ def build(cfg: StageConfig) -> None:
         {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
     )
     domain = cfg.domain()
-    cluster_args: FargateClusterArgs = {"network": net, "behind_cdn": True}
+    cluster_args: FargateClusterArgs = {
+        "network": net,
+        "behind_cdn": True,
+        # FargateCluster refuses anything but "vpc-origin" and "public-with-header".
+        "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
+    }
     cdn_args: CdnFrontendArgs = {}
     if domain:
-        # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>.
+        # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
+        # (through the VPC origin, the name CloudFront checks the certificate against).
         cluster_args |= {"domain": domain.origin, "zone_id": domain.zone_id}
         cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), cluster_args)

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 import pulumi
 
-from gridops_infra.core.aws_rules.cloudfront import CACHE_BEHAVIORS_QUOTA, PATH_PATTERN
+from gridops_infra.core.aws_rules.cloudfront import (
+    CACHE_BEHAVIORS_QUOTA,
+    ORIGIN_CERTIFICATE_MATCHES_DOMAIN,
+    PATH_PATTERN,
+)
 from gridops_infra.core.aws_rules.wafv2 import RATE_LIMIT_MINIMUM
 from gridops_infra.core.component import Transform
 from gridops_infra.core.validation import ArgError, ArgReader
@@ -36,11 +40,14 @@ class CdnFrontendArgs(TypedDict, total=False):
     """A StatelessService on a FargateCluster, an EksCluster or a SingleServer: the ALB it
     shares (on EKS the Load Balancer Controller's, looked up once the service's Ingress
     exists; on a SingleServer the host's proxy, by its domain or the Elastic IP's public DNS
-    name) becomes a custom origin (CachingDisabled, every viewer header but Host forwarded).
-    HTTPS-only to the origin when the ALB has a certificate for the origin's name (the
-    service's `domain`, on Fargate also the cluster's `domain` or `api_origin_domain`),
-    otherwise HTTP-only to the ALB's DNS name (the origin secret then crosses the internet
-    unencrypted: give the cluster or service a domain). Give this, `static_site`, or both.
+    name) becomes an origin (CachingDisabled, every viewer header but Host forwarded). On a
+    FargateCluster `behind_cdn` with `origin_access: "vpc-origin"` (its default) the
+    internal ALB is reached through a CloudFront VPC origin this CdnFrontend creates,
+    inside the VPC; otherwise it is a custom origin on the internet. HTTPS-only to the
+    origin when the ALB has a certificate for the origin's name (the service's `domain`, on
+    Fargate also the cluster's `domain` or `api_origin_domain`), otherwise HTTP-only to the
+    ALB's DNS name (on the internet the origin secret then crosses it unencrypted: give the
+    cluster or service a domain). Give this, `static_site`, or both.
 
     Default: none (no API origin: give `static_site` or `static_dir` then).
     Example: ``api  # a StatelessService``"""
@@ -156,6 +163,9 @@ class ApiOrigin:
     domain_name: pulumi.Input[str]
     https: bool
     """https-only to the origin (the ALB has a certificate for `domain_name`)."""
+    vpc_origin_arn: pulumi.Input[str] | None = None
+    """The internal load balancer CloudFront reaches through a VPC origin; None for a
+    custom origin on the internet."""
 
 
 @dataclass(frozen=True)
@@ -257,12 +267,12 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
     elif cluster.domain:
         name, https = cluster.domain, True
     elif cluster.redirects_http:
-        raise a.fail(
-            "api_origin",
-            service.name,
+        raise ORIGIN_CERTIFICATE_MATCHES_DOMAIN.refuse(
+            f"CdnFrontend '{a.name}'",
+            f"api_origin='{service.name}' is not allowed",
             f"cluster '{cluster.name}' serves HTTPS with certificate_arn, which covers a name "
-            "CloudFront cannot guess; give api_origin_domain (a name on that certificate "
-            "pointing at the ALB)",
+            "CloudFront cannot guess, so it would connect to the ALB's DNS name, which that "
+            "certificate does not cover",
         )
     else:
         name, https = cluster.alb.dns_name, False
@@ -273,7 +283,8 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
         name,
         f"Give api_origin_domain one of {plain_hosts or spec.hosts!r} (pointing at the ALB)",
     )
-    return ApiOrigin(service, cluster, name, https)
+    vpc_origin_arn = cluster.alb.arn if cluster.origin_access == "vpc-origin" else None
+    return ApiOrigin(service, cluster, name, https, vpc_origin_arn)
 
 
 def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster) -> ApiOrigin:

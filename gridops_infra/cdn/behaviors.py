@@ -2,8 +2,9 @@
 behavior attaches.
 
 - API origin (the ALB of the service's FargateCluster or EksCluster): CachingDisabled,
-  every viewer header but Host forwarded (AllViewerExceptHostHeader), all HTTP methods,
-  and the `X-Origin-Verify` secret header when the cluster is `behind_cdn`.
+  every viewer header but Host forwarded (AllViewerExceptHostHeader), all HTTP methods;
+  an internal ALB through a VPC origin, else a custom origin with the `X-Origin-Verify`
+  secret header when the cluster is `behind_cdn`.
 - Static origin (the S3 bucket through Origin Access Control): CachingOptimized, GET/HEAD/
   OPTIONS; with `failover_origin`, an origin group falls over to it on 5xx.
 - Every behavior: viewers redirected to HTTPS, compression on, security headers (HSTS one
@@ -75,9 +76,18 @@ def security_headers_policy(owner: GridopsComponent) -> aws.cloudfront.ResponseH
     )
 
 
-def api_origin(api: ApiOrigin) -> dict[str, Any]:
-    """The ALB as a custom origin: HTTPS-only when it has a certificate for the name
-    CloudFront connects to, else HTTP-only (see CdnFrontendArgs.api_origin)."""
+def api_origin(api: ApiOrigin, vpc_origin_id: pulumi.Input[str] | None = None) -> dict[str, Any]:
+    """The ALB as an origin: through the VPC origin `vpc_origin_id` when given (the
+    protocol is the VPC origin's), else a custom origin, HTTPS-only when it has a
+    certificate for the name CloudFront connects to, else HTTP-only (see
+    CdnFrontendArgs.api_origin). `domain_name` is the name CloudFront sends as Host and,
+    over HTTPS, checks the certificate against."""
+    if vpc_origin_id is not None:
+        return {
+            "origin_id": API,
+            "domain_name": api.domain_name,
+            "vpc_origin_config": {"vpc_origin_id": vpc_origin_id},
+        }
     origin: dict[str, Any] = {
         "origin_id": API,
         "domain_name": api.domain_name,

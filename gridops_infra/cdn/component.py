@@ -12,6 +12,7 @@ from gridops_infra.cdn import behaviors as cdn_behaviors
 from gridops_infra.cdn import domain as cdn_domain
 from gridops_infra.cdn import logs as cdn_logs
 from gridops_infra.cdn import static as cdn_static
+from gridops_infra.cdn import vpc_origin as cdn_vpc_origin
 from gridops_infra.cdn import waf as cdn_waf
 from gridops_infra.cdn.args import CdnFrontendArgs, CdnSettings, read_settings
 from gridops_infra.core.component import GridopsComponent, check_transforms
@@ -31,17 +32,21 @@ class CdnFrontend(GridopsComponent):
 
     Origins (see gridops_infra.cdn.behaviors): `api_origin`, a StatelessService on a
     FargateCluster, an EksCluster or a SingleServer, reached at the ALB it shares with
-    caching off (on EKS the Load Balancer Controller's ALB, looked up once its Ingress
-    exists; on a SingleServer the host's proxy); `static_site`, a
+    caching off (on a FargateCluster `behind_cdn`, by default an internal ALB reached
+    through a CloudFront VPC origin inside the VPC; on EKS the Load Balancer Controller's
+    internet-facing ALB, looked up once its Ingress exists; on a SingleServer the host's
+    proxy); `static_site`, a
     private, encrypted, versioned bucket only this distribution may read (Origin Access
     Control; the bucket policy names this distribution's ARN as `AWS:SourceArn`),
     optionally filled from `static_dir`. `routes` send path patterns to either.
 
     Locking the origin to CloudFront is the platform's job, because its ingress and the
     services' routes exist before the CDN: create the cluster (or server) with
-    `{"behind_cdn": True}` and it admits only CloudFront's origin-facing prefix list and
-    requires the secret `X-Origin-Verify` header this distribution sends (without it:
-    403 on Fargate and on a SingleServer, the Load Balancer Controller's 404 on EKS).
+    `{"behind_cdn": True}` and it admits only CloudFront's origin-facing prefix list; a
+    FargateCluster then puts its ALB off the internet (`origin_access: "vpc-origin"`), while
+    a public origin (EKS, a SingleServer, or Fargate with `"public-with-header"`) requires
+    the secret `X-Origin-Verify` header this distribution sends (without it: 403 on
+    Fargate and on a SingleServer, the Load Balancer Controller's 404 on EKS).
     Without it the distribution works, but the origin stays reachable directly: a warning
     says so.
 
@@ -58,6 +63,7 @@ class CdnFrontend(GridopsComponent):
         "monitoring_subscription",
         *cdn_behaviors.ROLES,
         *cdn_static.ROLES,
+        *cdn_vpc_origin.ROLES,
         *cdn_logs.ROLES,
         *cdn_domain.ROLES,
         *cdn_waf.ROLES,
@@ -67,6 +73,8 @@ class CdnFrontend(GridopsComponent):
     """The validated settings."""
     distribution: aws.cloudfront.Distribution
     """The CloudFront distribution."""
+    vpc_origin: aws.cloudfront.VpcOrigin | None
+    """The VPC origin to the API's internal load balancer, when it has one."""
     url: pulumi.Output[str]
     """`https://<domain>`, else `https://<id>.cloudfront.net`."""
     domain_name: pulumi.Output[str]
@@ -108,7 +116,15 @@ class CdnFrontend(GridopsComponent):
         headers = cdn_behaviors.security_headers_policy(self)
         policies = cdn_behaviors.managed_policies()
         default, ordered = cdn_behaviors.behaviors(settings, policies, headers.id)
-        origins = [cdn_behaviors.api_origin(settings.api)] if settings.api else []
+        self.vpc_origin = None
+        origins = []
+        if settings.api is not None:
+            if settings.api.vpc_origin_arn is not None:
+                self.vpc_origin = cdn_vpc_origin.vpc_origin(
+                    self, settings.api.vpc_origin_arn, settings.api.https
+                )
+            vpc_origin_id = self.vpc_origin.id if self.vpc_origin is not None else None
+            origins.append(cdn_behaviors.api_origin(settings.api, vpc_origin_id))
         site = cdn_static.static_bucket(self) if settings.static_site else None
         if site is not None:
             origins += cdn_behaviors.static_origins(

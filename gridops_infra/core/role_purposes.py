@@ -64,6 +64,8 @@ ROLE_PURPOSES: dict[str, str] = {
     # CdnFrontend
     "distribution": "The CloudFront distribution.",
     "monitoring_subscription": "CloudFront additional metrics (status codes, cache hit rate).",
+    "vpc_origin": "CloudFront VPC origin to the API's internal load balancer (no public "
+    "address, no origin secret).",
     "response_headers_policy": "Security headers policy (HSTS, nosniff, frame DENY, "
     "referrer policy).",
     "static_bucket": "Private S3 bucket holding the static site.",

@@ -159,8 +159,9 @@ EXAMPLES_KEPT_APART: dict[str, list[tuple[set[str], set[str]]]] = {
     "RedisCacheArgs": [({"kms_key_arn"}, set())],
     # Disabled drills register nothing.
     "ResilienceDrillsArgs": [({"enabled"}, set())],
-    # Either a certificate of your own or `domain`'s; behind a CDN no ingress_cidrs.
-    "FargateClusterArgs": [({"certificate_arn"}, set()), ({"behind_cdn"}, set())],
+    # Either a certificate of your own or `domain`'s; behind a CDN no ingress_cidrs, and
+    # origin_access only there.
+    "FargateClusterArgs": [({"certificate_arn"}, set()), ({"behind_cdn", "origin_access"}, set())],
     # Behind a CDN the host has no domain and admits only CloudFront.
     "SingleServerArgs": [({"behind_cdn"}, set())],
     # A branch instead of an environment.

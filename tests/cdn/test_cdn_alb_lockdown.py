@@ -1,6 +1,7 @@
-"""Behind a CDN the ALB admits only CloudFront: the origin-facing prefix list on one port,
-a secret origin header every service rule requires (403 otherwise), and the same secret
-sent by the distribution."""
+"""Behind a CDN with a public ALB (`origin_access: "public-with-header"`) the ALB admits only
+CloudFront: the origin-facing prefix list on one port, a secret origin header every service
+rule requires (403 otherwise), and the same secret sent by the distribution. The default,
+an internal ALB behind a VPC origin, is in test_cdn_vpc_origin.py."""
 
 from __future__ import annotations
 
@@ -27,14 +28,17 @@ LISTENER = "aws:lb/listener:Listener"
 RULE = "aws:lb/listenerRule:ListenerRule"
 
 
+PUBLIC = {"behind_cdn": True, "origin_access": "public-with-header"}
+
+
 def _program() -> None:
     net = Network("prod", {})
-    plain = FargateCluster("plain", {"network": net, "behind_cdn": True})
+    plain = FargateCluster("plain", {"network": net, **PUBLIC})
     api = StatelessService("api", {"platform": plain, "image": API_IMAGE})
     CdnFrontend("web", {"api_origin": api})
 
     tls = FargateCluster(
-        "tls", {"network": net, "behind_cdn": True, "domain": "app.example.com", "zone_id": ZONE}
+        "tls", {"network": net, **PUBLIC, "domain": "app.example.com", "zone_id": ZONE}
     )
     shop = StatelessService(
         "shop", {"platform": tls, "image": API_IMAGE, "path_patterns": ["/shop/*"]}
@@ -135,7 +139,7 @@ def test_behind_a_cdn_conflicting_input_is_refused_before_registration(what, ext
 
     def program() -> None:
         net = Network("prod", {})
-        cluster_args = {"network": net, "behind_cdn": True}
+        cluster_args = {"network": net, **PUBLIC}
         if what == "cluster":
             cluster_args.update(extra)
         try:

@@ -4,13 +4,19 @@ resources, transforms) and passes the ones CloudFront accepts."""
 
 from __future__ import annotations
 
+import pulumi_aws as aws
 import pytest
 
+from gridops_infra import FargateCluster, Network, StatelessService
 from gridops_infra.cdn.component import CdnFrontend
+from gridops_infra.core.aws_rules.cloudfront import ORIGIN_CERTIFICATE_MATCHES_DOMAIN
+from gridops_infra.testing import preview
 
+from .compute_helpers import assert_cites, violations
 from .edge_reports import assert_policy_accepts, assert_policy_refuses
 
 CDN = "gridops:aws:CdnFrontend"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 POLICY_CASES = {
     "cloudfront-acm-certificate-us-east-1": {"refused-cloudfront-acm-certificate-us-east-1"},
     "cloudfront-aliases-need-certificate": {
@@ -69,3 +75,96 @@ def test_cdn_frontend_refuses_routes_cloudfront_refuses(component_refusals, inde
     assert "Amazon CloudFront" in message and "docs.aws.amazon.com" in message
     assert name not in cdns
     assert not [r for r in plan.resources if r.name.startswith(f"{name}-")]
+
+
+# cloudfront-vpc-origin-internal-endpoint
+
+
+def vpc_origin_program(internal: bool, kind: str = "application") -> None:
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    subnets = [
+        aws.ec2.Subnet(f"private-{i}", vpc_id=vpc.id, cidr_block=f"10.0.{i}.0/24") for i in range(2)
+    ]
+    lb = aws.lb.LoadBalancer(
+        "lb", load_balancer_type=kind, internal=internal, subnets=[s.id for s in subnets]
+    )
+    aws.cloudfront.VpcOrigin(
+        "origin",
+        vpc_origin_endpoint_config={
+            "name": "origin",
+            "arn": lb.arn,
+            "http_port": 80,
+            "https_port": 443,
+            "origin_protocol_policy": "http-only",
+            "origin_ssl_protocols": {"items": ["TLSv1.2"], "quantity": 1},
+        },
+    )
+
+
+VPC_ORIGIN_POLICY = "cloudfront-vpc-origin-internal-endpoint"
+
+
+@pytest.mark.parametrize(
+    ("internal", "kind", "problem"),
+    [(False, "application", "internet-facing"), (True, "gateway", "Gateway Load Balancer")],
+)
+def test_the_policy_fails_a_vpc_origin_on_a_public_or_gateway_load_balancer(
+    internal: bool, kind: str, problem: str
+) -> None:
+    (found,) = violations(lambda: vpc_origin_program(internal, kind), VPC_ORIGIN_POLICY)
+    assert found.resource_name == "origin" and problem in found.message, found.message
+
+
+@pytest.mark.parametrize("kind", ["application", "network"])
+def test_the_policy_passes_a_vpc_origin_on_an_internal_alb_or_nlb(kind: str) -> None:
+    assert violations(lambda: vpc_origin_program(True, kind), VPC_ORIGIN_POLICY) == []
+
+
+def test_the_fargate_cdn_default_builds_a_vpc_origin_the_policy_passes() -> None:
+    """The component side of the rule: behind a CDN the cluster's ALB is internal, in the
+    network's private subnets (the Network always attaches an internet gateway), and the
+    CdnFrontend's VPC origin points at it."""
+
+    def program() -> None:
+        net = Network("prod", {})
+        cluster = FargateCluster("edge", {"network": net, "behind_cdn": True})
+        api = StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+        CdnFrontend("web", {"api_origin": api})
+
+    plan = preview(program)
+    alb = plan.one("aws:lb/loadBalancer:LoadBalancer", "edge-alb")
+    assert alb.inputs["internal"] is True
+    subnets = [urn.rsplit("::", 1)[-1] for urn in alb.property_dependencies["subnets"]]
+    assert sorted(subnets) == ["prod-private-0", "prod-private-1"]
+    assert plan.of_type("aws:ec2/internetGateway:InternetGateway")
+    assert plan.one("aws:cloudfront/vpcOrigin:VpcOrigin", "web-vpc-origin")
+    assert violations(plan, VPC_ORIGIN_POLICY) == []
+
+
+# cloudfront-origin-certificate-matches-domain
+
+
+def test_cdn_refuses_an_https_origin_whose_certificate_cannot_cover_the_name_it_connects_to(
+    preview_refusals,
+) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+
+    def setup() -> StatelessService:
+        net = Network("prod", {})
+        cluster = FargateCluster(
+            "edge", {"network": net, "behind_cdn": True, "certificate_arn": arn}
+        )
+        return StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+
+    cases = [("guess", {}), ("named", {"api_origin_domain": "origin.example.com"})]
+    plan, errors = preview_refusals(
+        setup, lambda api, _, case: CdnFrontend(case[0], {"api_origin": api, **case[1]}), cases
+    )
+    assert_cites(errors[0], ORIGIN_CERTIFICATE_MATCHES_DOMAIN, "api_origin='api'")
+    assert not [r for r in plan.resources if r.name.startswith("guess")]
+    assert 1 not in errors, errors.get(1)
+    vpc_origin = plan.one("aws:cloudfront/vpcOrigin:VpcOrigin", "named-vpc-origin")
+    endpoint = vpc_origin.inputs["vpcOriginEndpointConfig"]
+    assert endpoint["originProtocolPolicy"] == "https-only"
+    origin = plan.one(DISTRIBUTION, "named-distribution").inputs["origins"][0]
+    assert origin["domainName"] == "origin.example.com"

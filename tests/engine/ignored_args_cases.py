@@ -281,6 +281,7 @@ FARGATE_VALUES: dict[str, Any] = {
     "idle_timeout_seconds": 120,
     "ingress_cidrs": ["203.0.113.0/24"],
     "behind_cdn": True,
+    "origin_access": Given("public-with-header", base={"behind_cdn": True}),
     "container_insights": "enhanced",
     "tags": TAGS,
     "transforms": TRANSFORMS,

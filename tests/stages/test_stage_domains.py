@@ -17,6 +17,7 @@ DOMAIN = {"domain": "App.Acme.io", "zone_id": ZONE}
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 CERTIFICATE = "aws:acm/certificate:Certificate"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
 
 
 @pytest.fixture(scope="module", params=["fargate", "eks"])
@@ -37,19 +38,39 @@ def test_cloudfront_serves_the_domain_with_tls_1_2(cdn_stage) -> None:
     assert plan.outputs["url"] == "https://app.acme.io"
 
 
+def _origin_protocol(plan: Plan, origin: dict) -> str:
+    """The API origin's protocol: the VPC origin's on fargate, the custom origin's on eks."""
+    if "vpcOriginConfig" in origin:
+        (vpc_origin,) = plan.of_type(VPC_ORIGIN)
+        return vpc_origin.inputs["vpcOriginEndpointConfig"]["originProtocolPolicy"]
+    return origin["customOriginConfig"]["originProtocolPolicy"]
+
+
 def test_the_origin_is_reached_over_https_at_its_own_name(cdn_stage) -> None:
-    _, plan = cdn_stage
+    stage, plan = cdn_stage
     origin = _api_origin(plan)
     assert origin["domainName"] == "origin.app.acme.io"
-    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    assert ("vpcOriginConfig" in origin) == (stage == "fargate")
+    assert _origin_protocol(plan, origin) == "https-only"
     names = {r.inputs["domainName"] for r in plan.of_type(CERTIFICATE)}
     assert names == {"app.acme.io", "origin.app.acme.io"}
 
 
-def test_without_a_domain_the_origin_is_plain_http() -> None:
-    """The default the `alb-http-without-tls` advisory points at."""
+def test_without_a_domain_fargate_reaches_its_internal_alb_over_http_inside_the_vpc() -> None:
     plan = stage_plan("fargate")
-    assert _api_origin(plan)["customOriginConfig"]["originProtocolPolicy"] == "http-only"
+    origin = _api_origin(plan)
+    assert "customOriginConfig" not in origin and "customHeaders" not in origin
+    assert _origin_protocol(plan, origin) == "http-only"
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["internal"] is True
+
+
+def test_the_fargate_stage_keeps_the_public_origin_as_an_option() -> None:
+    plan = preview(ROOT, stack="fargate", config={"origin_access": "public-with-header"})
+    origin = _api_origin(plan)
+    assert plan.of_type(VPC_ORIGIN) == []
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "http-only"
+    assert [h["name"] for h in origin["customHeaders"]] == ["X-Origin-Verify"]
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["internal"] is False
 
 
 def test_fargate_alb_admits_cloudfront_on_443_only() -> None:

@@ -162,6 +162,14 @@ class Durations:
         return min(self.create, 30.0) if self.delete is None else self.delete
 
 
+VPC_ORIGIN_ESTIMATE = Source(
+    "No public log found: a VPC origin deploys to CloudFront's edge like a distribution "
+    "(the provider waits for Deployed), timed from the slower reports of distributions",
+    "",
+    "estimate",
+)
+
+
 def _api(seconds: float, source: Source = AURORA_APPLY_LOG) -> Durations:
     """A resource that is one API call (plus eventual-consistency retries)."""
     return Durations(seconds, source=source)
@@ -244,6 +252,9 @@ DURATIONS: dict[str, Durations] = {
     # CloudFront: the provider waits for Deployed (wait_for_deployment, default true).
     "aws:cloudfront/distribution:Distribution": Durations(
         4 * MINUTE, 4 * MINUTE, 8 * MINUTE, 6 * MINUTE, CLOUDFRONT_FASTER
+    ),
+    "aws:cloudfront/vpcOrigin:VpcOrigin": Durations(
+        8 * MINUTE, 6 * MINUTE, 8 * MINUTE, 15 * MINUTE, VPC_ORIGIN_ESTIMATE
     ),
     "aws:cloudfront/originAccessControl:OriginAccessControl": _api(2, ESTIMATE),
     "aws:cloudfront/cachePolicy:CachePolicy": _api(2, ESTIMATE),

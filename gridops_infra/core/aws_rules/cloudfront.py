@@ -60,3 +60,28 @@ ALIASES_NEED_CERTIFICATE = aws_rule(
     fix="Give viewer_certificate an acm_certificate_arn whose domain name or SANs cover each "
     "alias (CdnFrontend's `domain` + `zone_id` do both).",
 )
+
+VPC_ORIGIN_INTERNAL_ENDPOINT = aws_rule(
+    id="cloudfront-vpc-origin-internal-endpoint",
+    service=SERVICE,
+    rule="A VPC origin is an internal Application or Network Load Balancer, or an EC2 "
+    "instance, in private subnets of a VPC (with an internet gateway attached) in the "
+    "distribution's account; an internet-facing or Gateway Load Balancer cannot be one.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "private-content-vpc-origins.html",
+    fix="Make the load balancer internal (internal=True) in private subnets, or reach an "
+    "internet-facing one as a custom origin (FargateCluster origin_access="
+    "'public-with-header').",
+)
+
+ORIGIN_CERTIFICATE_MATCHES_DOMAIN = aws_rule(
+    id="cloudfront-origin-certificate-matches-domain",
+    service=SERVICE,
+    rule="Over HTTPS, CloudFront connects to the origin's domain name (also for a VPC "
+    "origin) and accepts the origin's certificate only when it covers that name; otherwise "
+    "viewers get 502.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "using-https-cloudfront-to-custom-origin.html",
+    fix="Give CdnFrontend api_origin_domain, a name on the load balancer's certificate that "
+    "points at it, or give the cluster a `domain` (its certificate covers it).",
+)

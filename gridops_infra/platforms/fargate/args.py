@@ -17,6 +17,8 @@ from gridops_infra.network.component import Network
 # The ALB's security group takes one inbound rule per CIDR block and port, and services
 # may open 443 next to 80 later (their own domain), so every block may count twice.
 INBOUND_RULES_PER_GROUP = 60
+OriginAccess = Literal["vpc-origin", "public-with-header"]
+ORIGIN_ACCESS: tuple[str, ...] = ("vpc-origin", "public-with-header")
 ALB_PORTS = 2
 
 
@@ -70,14 +72,27 @@ class FargateClusterArgs(TypedDict, total=False):
     Example: ``["203.0.113.0/24", "198.51.100.0/24"]``"""
     behind_cdn: bool
     """Serve only through a CloudFront distribution (CdnFrontend). When true: the ALB admits
-    only CloudFront's origin-facing address ranges (the AWS managed prefix list, one port:
-    443 with a certificate or `domain`, else 80), the cluster creates a random origin secret
-    (`origin_verify_secret`) that every service rule on the ALB requires in the
+    only CloudFront's origin-facing address ranges (the AWS managed prefix list, which also
+    covers VPC origins; one port: 443 with a certificate or `domain`, else 80) and is
+    reached as `origin_access` says: by default internal, through a CloudFront VPC origin;
+    with `"public-with-header"` internet-facing, where the cluster creates a random origin
+    secret (`origin_verify_secret`) that every service rule requires in the
     `X-Origin-Verify` header, and requests without it (or matching no service) get 403. Not
     with `ingress_cidrs`.
 
     Default: false.
     Example: ``True``"""
+    origin_access: OriginAccess
+    """How CloudFront reaches the ALB when `behind_cdn`. `"vpc-origin"`: the ALB is internal,
+    in the network's private subnets, and CloudFront connects through a CloudFront VPC
+    origin (the CdnFrontend creates it) inside the VPC, so there is no origin secret and
+    nothing on the internet to bypass CloudFront; HTTPS to the ALB with a certificate or
+    `domain`, HTTP inside the VPC without one. `"public-with-header"`: the ALB is
+    internet-facing, admits CloudFront's origin-facing prefix list and every service rule
+    requires the secret `X-Origin-Verify` header. Only with `behind_cdn`.
+
+    Default: `"vpc-origin"` (with `behind_cdn`).
+    Example: ``"public-with-header"``"""
     container_insights: Literal["enabled", "enhanced"]
     """ECS Container Insights level.
 
@@ -119,6 +134,20 @@ def read_ingress_cidrs(a: ArgReader) -> list[str]:
     return [str(network) for network in seen]
 
 
+def read_origin_access(a: ArgReader, behind_cdn: bool) -> str | None:
+    """`origin_access` when `behind_cdn` (default `"vpc-origin"`), else None; refused
+    without `behind_cdn`, where no CDN reaches the ALB."""
+    if not behind_cdn:
+        if a.has("origin_access"):
+            raise a.fail(
+                "origin_access",
+                a.raw("origin_access"),
+                "only with behind_cdn=True (it says how CloudFront reaches the ALB)",
+            )
+        return None
+    return a.choice("origin_access", "vpc-origin", ORIGIN_ACCESS)
+
+
 def check_cluster_name(name: str) -> None:
     """Letters, digits, hyphens and underscores of any length (check_name): the load
     balancer and every other physical name are derived to fit (`core/physical_names.py`)."""
@@ -152,9 +181,12 @@ def check_ingress_rule_quota(a: ArgReader, cidrs: list[str]) -> None:
 
 
 __all__ = [
+    "ORIGIN_ACCESS",
     "FargateClusterArgs",
+    "OriginAccess",
     "check_alb_zones",
     "check_cluster_name",
     "check_ingress_rule_quota",
     "read_ingress_cidrs",
+    "read_origin_access",
 ]

@@ -1,4 +1,5 @@
-"""FargateCluster: an ECS cluster on Fargate with one shared, internet-facing ALB."""
+"""FargateCluster: an ECS cluster on Fargate with one shared ALB (internet-facing, or
+internal behind a CloudFront VPC origin)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,12 @@ from gridops_infra.platforms.fargate.args import (
     check_cluster_name,
     check_ingress_rule_quota,
     read_ingress_cidrs,
+    read_origin_access,
 )
 
-# Behind a CDN: the header CloudFront adds to every origin request, which each service's
-# listener rule requires; requests without it match no rule and get FORBIDDEN_ACTION.
+# Behind a CDN with a public ALB: the header CloudFront adds to every origin request, which
+# each service's listener rule requires; requests without it match no rule and get
+# FORBIDDEN_ACTION.
 CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 FORBIDDEN_ACTION = {
     "type": "fixed-response",
@@ -50,18 +53,22 @@ FORBIDDEN_ACTION = {
 
 class FargateCluster(GridopsComponent):
     """An ECS cluster (Container Insights on, FARGATE and FARGATE_SPOT capacity
-    providers) with one internet-facing ALB that every StatelessService on it shares:
-    each service adds its own target group and listener rule.
+    providers) with one ALB that every StatelessService on it shares: each service adds
+    its own target group and listener rule.
 
-    The ALB lives in the network's public subnets, has deletion protection on, drops
-    invalid headers and writes access logs to an encrypted S3 bucket. With a certificate
-    or `domain`, port 80 only redirects to HTTPS (TLS 1.2+); without, port 80 serves.
+    The ALB has deletion protection on, drops invalid headers and writes access logs to an
+    encrypted S3 bucket. With a certificate or `domain`, port 80 only redirects to HTTPS
+    (TLS 1.2+); without, port 80 serves. It is internet-facing, in the network's public
+    subnets, unless the cluster is behind a CDN with a VPC origin.
 
     Behind a CDN (`behind_cdn: True`, for CdnFrontend): the cluster, not the CDN, locks
     the ALB down, because its ingress rules and the services' listener rules exist before
-    any CDN does. Only CloudFront's origin-facing prefix list may connect, every service
-    rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN sends it), and
-    everything else gets 403.
+    any CDN does. Only CloudFront's origin-facing prefix list may connect. With
+    `origin_access: "vpc-origin"` (the default) the ALB is internal, in the private
+    subnets, and the CdnFrontend reaches it through a CloudFront VPC origin: no public
+    address, no shared secret. With `"public-with-header"` the ALB stays internet-facing,
+    every service rule also requires `X-Origin-Verify: <origin_verify_secret>` (the CDN
+    sends it), and everything else gets 403.
 
     Naming: any length. The ALB is autonamed `f"{name}-alb-" + 7 random characters`
     while that fits AWS's 32 characters, else from a 6-character name_prefix the provider
@@ -122,15 +129,18 @@ class FargateCluster(GridopsComponent):
     """Port 443 (TLS 1.2+), present when the cluster or one of its services has a
     certificate."""
     url: pulumi.Output[str]
-    """`https://<domain>`, else `http(s)://<ALB DNS name>`."""
+    """`https://<domain>`, else `http(s)://<ALB DNS name>`. Behind a VPC origin the ALB is
+    internal: this URL answers only inside the VPC; viewers use the CdnFrontend's `url`."""
     domain: str | None
     """The cluster's DNS name, when given."""
     access_log_policy_document: pulumi.Output[str]
     """The access-log bucket's policy JSON (for review and tests)."""
     behind_cdn: bool
     """Only CloudFront reaches the ALB (see `FargateClusterArgs.behind_cdn`)."""
+    origin_access: str | None
+    """Behind a CDN: `"vpc-origin"` (internal ALB) or `"public-with-header"`; else None."""
     origin_verify_secret: pulumi.Output[str] | None
-    """Behind a CDN: the secret value of the `X-Origin-Verify` header every service rule
+    """Behind a CDN with `"public-with-header"`: the secret value of the `X-Origin-Verify` header every service rule
     requires (a Pulumi secret); None otherwise."""
 
     def __init__(
@@ -167,6 +177,7 @@ class FargateCluster(GridopsComponent):
                 a.raw("ingress_cidrs"),
                 "not with behind_cdn, where only CloudFront's origin-facing ranges reach the ALB",
             )
+        origin_access = read_origin_access(a, behind_cdn)
         insights = a.choice("container_insights", "enabled", ("enabled", "enhanced"))
         transforms = check_transforms("FargateCluster", name, a.raw("transforms"), self.CHILD_ROLES)
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
@@ -176,8 +187,10 @@ class FargateCluster(GridopsComponent):
         self.rule_priorities = RulePriorities()
         self._ingress_cidrs_list = ingress_cidrs
         self.behind_cdn = behind_cdn
+        self.origin_access = origin_access
         self.origin_verify_secret = None
-        if behind_cdn:
+        internal = origin_access == "vpc-origin"
+        if origin_access == "public-with-header":
             # Letters and digits only: ALB header conditions treat * and ? as wildcards.
             secret = self.child(
                 "origin_verify_secret",
@@ -228,9 +241,10 @@ class FargateCluster(GridopsComponent):
             aws.lb.LoadBalancer,
             {
                 "load_balancer_type": "application",
-                "internal": False,
+                "internal": internal,
                 "security_groups": [sg.id],
-                "subnets": network.public_subnet_ids,
+                # A CloudFront VPC origin needs the ALB in private subnets.
+                "subnets": network.private_subnet_ids if internal else network.public_subnet_ids,
                 "drop_invalid_header_fields": True,
                 "desync_mitigation_mode": "defensive",
                 "enable_deletion_protection": deletion_protection,
@@ -332,7 +346,7 @@ class FargateCluster(GridopsComponent):
 
     @property
     def _default_action(self) -> dict:
-        return FORBIDDEN_ACTION if self.behind_cdn else NOT_FOUND_ACTION
+        return FORBIDDEN_ACTION if self.origin_verify_secret is not None else NOT_FOUND_ACTION
 
     def _open_port(self, port: int) -> None:
         if self.behind_cdn:

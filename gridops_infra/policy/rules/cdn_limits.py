@@ -1,5 +1,6 @@
 """CloudFront's create-time rules on the whole Plan: the certificate's region, aliases
-covered by the certificate, the cache-behavior quota, origin custom header names."""
+covered by the certificate, the cache-behavior quota, origin custom header names, a VPC
+origin's load balancer."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from gridops_infra.policy._props import (
     number,
     of_type,
     peek,
+    refers_to,
     text,
 )
 from gridops_infra.policy.rule import MANDATORY, ReportViolation, resource_rule, setting, stack_rule
@@ -22,6 +24,8 @@ from gridops_infra.policy.rule import MANDATORY, ReportViolation, resource_rule,
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 CERTIFICATE = "aws:acm/certificate:Certificate"
 CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 CLOUDFRONT_REGION = "us-east-1"
 MAX_CACHE_BEHAVIORS = 75
 FORBIDDEN_ORIGIN_HEADERS = frozenset(
@@ -183,4 +187,39 @@ def origin_custom_header_names(args: Any, report: ReportViolation) -> None:
                 origin_id = text(get(origin, "originId")) or "?"
                 report(
                     f"origin {origin_id!r}: custom header {name!r} is one CloudFront cannot add."
+                )
+
+
+@stack_rule(
+    name="cloudfront-vpc-origin-internal-endpoint",
+    description="A CloudFront VPC origin points at an internal Application or Network Load "
+    "Balancer (not an internet-facing or Gateway one).",
+    severity=MANDATORY,
+    remediation=cloudfront.VPC_ORIGIN_INTERNAL_ENDPOINT.fix,
+    types=(VPC_ORIGIN, LOAD_BALANCER),
+    aws_rule=cloudfront.VPC_ORIGIN_INTERNAL_ENDPOINT.id,
+)
+def vpc_origin_internal_endpoint(args: Any, report: ReportViolation) -> None:
+    balancers = of_type(args.resources, LOAD_BALANCER)
+    for origin in of_type(args.resources, VPC_ORIGIN):
+        linked = [
+            lb
+            for lb in balancers
+            if refers_to(origin, "vpcOriginEndpointConfig", lb, "arn", path=("arn",))
+        ]
+        for lb in linked:
+            kind = text(peek(lb.props, "loadBalancerType")) or "application"
+            internal = peek(lb.props, "internal")
+            if kind == "gateway":
+                report(
+                    f"{origin.name}: points at Gateway Load Balancer {lb.name!r}; a VPC origin "
+                    "is an ALB, an NLB or an EC2 instance.",
+                    origin.urn,
+                )
+            elif internal is not True and internal is not UNKNOWN:
+                report(
+                    f"{origin.name}: points at load balancer {lb.name!r}, which is "
+                    "internet-facing (internal is not true); a VPC origin must be internal, in "
+                    "private subnets.",
+                    origin.urn,
                 )

@@ -6,6 +6,7 @@ from typing import Any
 
 from gridops_infra.policy._props import (
     as_list,
+    depends_on,
     get,
     is_true,
     number,
@@ -157,18 +158,29 @@ def http_redirects(args: Any, report: ReportViolation) -> None:
         )
 
 
+def _on_internal_load_balancer(listener: Any, balancers: list[Any]) -> bool:
+    return any(
+        peek(lb.props, "internal") is True and depends_on(listener, "loadBalancerArn", lb)
+        for lb in balancers
+    )
+
+
 @stack_rule(
     name="alb-http-without-tls",
-    description="A stack that serves HTTP from a load balancer also serves HTTPS.",
+    description="A stack that serves HTTP from an internet-facing load balancer also serves "
+    "HTTPS (an internal one, e.g. behind a CloudFront VPC origin, is off the internet).",
     severity=ADVISORY,
     remediation="Add an ACM certificate and an HTTPS listener (ssl_policy "
     "ELBSecurityPolicy-TLS13-1-2-2021-06), then redirect HTTP to it.",
-    types=(*LISTENERS, *LISTENER_CERTIFICATES, ACM_CERTIFICATE),
+    types=(*LISTENERS, *LISTENER_CERTIFICATES, ACM_CERTIFICATE, *LB_V2),
 )
 def http_without_tls(args: Any, report: ReportViolation) -> None:
     if has_tls(args.resources):
         return
+    balancers = of_type(args.resources, LB_V2)
     for listener in plain_http_listeners(args.resources):
+        if _on_internal_load_balancer(listener, balancers):
+            continue
         report(
             f"HTTP listener {listener.name!r} serves plain HTTP and the stack has no HTTPS "
             "listener or certificate: traffic and cookies cross the internet unencrypted.",

@@ -94,9 +94,10 @@ def check_task(spec: ServiceSpec, platform: Any, component: str = "StatelessServ
 
 
 def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
-    """The origin-secret header takes one of the rule's five condition values, and the
-    CloudFront prefix list may be admitted on one port only (it counts as 55 rules)."""
-    if len(spec.path_patterns) + len(spec.hosts) > MAX_RULE_VALUES - 1:
+    """The origin-secret header (public ALB) takes one of the rule's five condition values,
+    and the CloudFront prefix list may be admitted on one port only (it counts as 55 rules)."""
+    with_header = cluster.origin_verify_secret is not None
+    if with_header and len(spec.path_patterns) + len(spec.hosts) > MAX_RULE_VALUES - 1:
         raise RULE_CONDITION_VALUES.refuse(
             f"StatelessService '{spec.name}'",
             f"path_patterns={list(spec.path_patterns)!r} is not allowed",
