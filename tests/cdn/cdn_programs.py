@@ -37,7 +37,10 @@ def behaviors(plan: Plan, name: str = "web") -> dict[str, dict[str, Any]]:
 def ingress_of(plan: Plan, prefix: str) -> list[tuple[int, str | None, str | None]]:
     """(port, cidr, prefix list) of the ingress rules whose name starts with `prefix`."""
     return sorted(
-        (int(r.inputs["fromPort"]), r.inputs.get("cidrIpv4"), r.inputs.get("prefixListId"))
-        for r in plan.of_type(INGRESS)
-        if r.name.startswith(prefix)
+        (
+            (int(r.inputs["fromPort"]), r.inputs.get("cidrIpv4"), r.inputs.get("prefixListId"))
+            for r in plan.of_type(INGRESS)
+            if r.name.startswith(prefix)
+        ),
+        key=lambda rule: (rule[0], rule[1] or "", rule[2] or ""),
     )

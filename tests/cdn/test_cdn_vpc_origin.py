@@ -95,9 +95,18 @@ def test_there_is_no_origin_secret_anywhere(plan):
     assert action["fixedResponse"]["statusCode"] == "404"
 
 
-def test_the_alb_admits_cloudfront_on_its_one_port(plan):
-    assert ingress_of(plan, "plain-alb-in") == [(80, None, CLOUDFRONT_PREFIX_LIST_ID)]
-    assert ingress_of(plan, "tls-alb-in") == [(443, None, CLOUDFRONT_PREFIX_LIST_ID)]
+def test_the_alb_admits_cloudfront_and_its_vpc_origin_interfaces_on_its_one_port(plan):
+    # The VPC origin's interfaces sit in the VPC's subnets: its block is admitted beside the
+    # origin-facing prefix list, and nothing else.
+    vpc = "10.0.0.0/16"
+    assert ingress_of(plan, "plain-alb-in") == [
+        (80, None, CLOUDFRONT_PREFIX_LIST_ID),
+        (80, vpc, None),
+    ]
+    assert ingress_of(plan, "tls-alb-in") == [
+        (443, None, CLOUDFRONT_PREFIX_LIST_ID),
+        (443, vpc, None),
+    ]
 
 
 def test_nothing_warns(plan):

@@ -73,12 +73,12 @@ def test_the_fargate_stage_keeps_the_public_origin_as_an_option() -> None:
     assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["internal"] is False
 
 
-def test_fargate_alb_admits_cloudfront_on_443_only() -> None:
+def test_fargate_alb_admits_cloudfront_and_its_vpc_origin_on_443_only() -> None:
     plan = preview(ROOT, stack="fargate", config=DOMAIN)
     rules = [r.inputs for r in plan.of_type(INGRESS_RULE) if r.name.startswith("prod-alb-in")]
     assert [
         (r["fromPort"], r.get("cidrIpv4"), r.get("prefixListId") is not None) for r in rules
-    ] == [(443, None, True)]
+    ] == [(443, None, True), (443, "10.0.0.0/16", False)]
 
 
 def test_single_server_serves_https_at_the_domain() -> None:

@@ -366,6 +366,25 @@ class FargateCluster(GridopsComponent):
                 },
                 suffix=f"alb-in-{port}-cloudfront",
             )
+            if self.origin_access == "vpc-origin":
+                # A VPC origin reaches the internal ALB through network interfaces CloudFront
+                # places in this VPC's subnets. AWS documents both the origin-facing prefix
+                # list and the CloudFront-VPCOrigins-Service-SG group (made only once the
+                # origin exists) for admitting it, so the VPC's own block is admitted too:
+                # the ALB has no public address, and the first deploy answers either way.
+                self.child(
+                    "alb_ingress_rule",
+                    aws.vpc.SecurityGroupIngressRule,
+                    {
+                        "security_group_id": self.alb_security_group.id,
+                        "ip_protocol": "tcp",
+                        "from_port": port,
+                        "to_port": port,
+                        "cidr_ipv4": self.network.cidr_block,
+                        "description": f"CloudFront VPC origin interfaces in the VPC on {port}",
+                    },
+                    suffix=f"alb-in-{port}-vpc-origin",
+                )
             return
         for i, cidr in enumerate(self._ingress_cidrs_list):
             self.child(
