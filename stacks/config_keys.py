@@ -50,6 +50,8 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
             "slo_latency_objective",
             "resilience_drills",
             "alert_emails",
+            "waf",
+            "waf_rate_limit",
         ),
         CLUSTERS,
     ),

@@ -45,12 +45,15 @@ def build(cfg: StageConfig) -> None:
     cluster = EksCluster(cfg.text("cluster_name", "prod"), cluster_args)
     domain = cfg.domain()
     api_domain: dict[str, Any] = {}
-    cdn_args: CdnFrontendArgs = {}
+    cdn_args: CdnFrontendArgs = {
+        "waf": cfg.flag("waf", True),
+        "waf_rate_limit": cfg.integer("waf_rate_limit", 2000),
+    }
     if domain:
         # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
         # origin.<domain> (the API's own certificate on its Ingress).
         api_domain = {"domain": domain.origin, "zone_id": domain.zone_id}
-        cdn_args = {"domain": domain.name, "zone_id": domain.zone_id}
+        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
     app = build_app(
         cfg,
         net,

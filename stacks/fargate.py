@@ -32,7 +32,10 @@ def build(cfg: StageConfig) -> None:
         # FargateCluster refuses anything but "vpc-origin" and "public-with-header".
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
     }
-    cdn_args: CdnFrontendArgs = {}
+    cdn_args: CdnFrontendArgs = {
+        "waf": cfg.flag("waf", True),
+        "waf_rate_limit": cfg.integer("waf_rate_limit", 2000),
+    }
     if domain:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
         # (through the VPC origin, the name CloudFront checks the certificate against).
