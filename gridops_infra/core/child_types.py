@@ -2,8 +2,8 @@
 package's source: every call that passes a role and a Pulumi resource class
 (`owner.child("vpc", aws.ec2.Vpc, ...)`, or a helper taking the same two), attributed to
 the components whose modules reach it by imports (a component's reach stops at another
-component's module). For the transforms page (`core/transforms_page.py`); nothing imports
-this at run time."""
+component's module). For the transforms page (`scripts/transforms_page.py`) and its
+test; nothing imports this at run time."""
 
 from __future__ import annotations
 

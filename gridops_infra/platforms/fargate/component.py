@@ -3,6 +3,8 @@ internal behind a CloudFront VPC origin)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -349,57 +351,49 @@ class FargateCluster(GridopsComponent):
         return FORBIDDEN_ACTION if self.origin_verify_secret is not None else NOT_FOUND_ACTION
 
     def _open_port(self, port: int) -> None:
-        if self.behind_cdn:
-            # One rule per port: the prefix list counts as 55 rules against the group's
-            # inbound-rule quota (60 by default).
-            prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
-            self.child(
-                "alb_ingress_rule",
-                aws.vpc.SecurityGroupIngressRule,
-                {
-                    "security_group_id": self.alb_security_group.id,
-                    "ip_protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "prefix_list_id": prefix_list.id,
-                    "description": f"CloudFront origin-facing ranges to the ALB on {port}",
-                },
-                suffix=f"alb-in-{port}-cloudfront",
-            )
-            if self.origin_access == "vpc-origin":
-                # A VPC origin reaches the internal ALB through network interfaces CloudFront
-                # places in this VPC's subnets. AWS documents both the origin-facing prefix
-                # list and the CloudFront-VPCOrigins-Service-SG group (made only once the
-                # origin exists) for admitting it, so the VPC's own block is admitted too:
-                # the ALB has no public address, and the first deploy answers either way.
-                self.child(
-                    "alb_ingress_rule",
-                    aws.vpc.SecurityGroupIngressRule,
-                    {
-                        "security_group_id": self.alb_security_group.id,
-                        "ip_protocol": "tcp",
-                        "from_port": port,
-                        "to_port": port,
-                        "cidr_ipv4": self.network.cidr_block,
-                        "description": f"CloudFront VPC origin interfaces in the VPC on {port}",
-                    },
-                    suffix=f"alb-in-{port}-vpc-origin",
+        if not self.behind_cdn:
+            for i, cidr in enumerate(self._ingress_cidrs_list):
+                self._admit(
+                    port, {"cidr_ipv4": cidr}, f"clients to the ALB on {port}", f"-{i}" if i else ""
                 )
             return
-        for i, cidr in enumerate(self._ingress_cidrs_list):
-            self.child(
-                "alb_ingress_rule",
-                aws.vpc.SecurityGroupIngressRule,
-                {
-                    "security_group_id": self.alb_security_group.id,
-                    "ip_protocol": "tcp",
-                    "from_port": port,
-                    "to_port": port,
-                    "cidr_ipv4": cidr,
-                    "description": f"clients to the ALB on {port}",
-                },
-                suffix=f"alb-in-{port}" + (f"-{i}" if i else ""),
+        # One rule per port: the prefix list counts as 55 rules against the group's
+        # inbound-rule quota (60 by default).
+        prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+        self._admit(
+            port,
+            {"prefix_list_id": prefix_list.id},
+            f"CloudFront origin-facing ranges to the ALB on {port}",
+            "-cloudfront",
+        )
+        if self.origin_access == "vpc-origin":
+            # A VPC origin reaches the internal ALB through network interfaces CloudFront
+            # places in this VPC's subnets. AWS documents both the origin-facing prefix
+            # list and the CloudFront-VPCOrigins-Service-SG group (made only once the
+            # origin exists) for admitting it, so the VPC's own block is admitted too:
+            # the ALB has no public address, and the first deploy answers either way.
+            self._admit(
+                port,
+                {"cidr_ipv4": self.network.cidr_block},
+                f"CloudFront VPC origin interfaces in the VPC on {port}",
+                "-vpc-origin",
             )
+
+    def _admit(self, port: int, source: dict[str, Any], description: str, suffix: str) -> None:
+        """One inbound rule of the ALB's security group on `port`, from `source`."""
+        self.child(
+            "alb_ingress_rule",
+            aws.vpc.SecurityGroupIngressRule,
+            {
+                "security_group_id": self.alb_security_group.id,
+                "ip_protocol": "tcp",
+                "from_port": port,
+                "to_port": port,
+                **source,
+                "description": description,
+            },
+            suffix=f"alb-in-{port}{suffix}",
+        )
 
 
 __all__ = [
