@@ -6,7 +6,15 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from gridops_infra.cli.commands import assess, check, cost, graph, preview, timing
+    from gridops_infra.cli.commands import (
+        assess,
+        check,
+        cost,
+        graph,
+        migration,
+        preview,
+        timing,
+    )
 
-    for command in (preview, check, cost, timing, graph, assess):
+    for command in (preview, check, cost, timing, graph, assess, migration):
         command.register(app)
