@@ -185,6 +185,12 @@ def test_durations_come_from_the_timing_estimate_the_database_size_and_the_optio
         sum(v for v in seconds.values() if v is not None)
     )
     assert plan.to_json()["unestimated_steps"] == ["tear_down"]
+    # what the move costs: each estimated step's run rate for its time
+    month = 730 * 3600
+    assert plan.move_usd == pytest.approx(
+        sum(s.monthly_usd * s.duration_seconds / month for s in plan.steps if s.duration_seconds)
+    )
+    assert 0 < plan.move_usd < plan.peak_monthly_usd
 
 
 def test_without_a_size_the_full_load_copies_the_single_servers_data_volume() -> None:

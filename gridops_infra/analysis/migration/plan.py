@@ -45,6 +45,7 @@ MIGRATION_PLAN_KEYS = (
     "unestimated_steps",
     "peak_monthly_usd",
     "after_monthly_usd",
+    "move_usd",
     "assumptions",
     "sources",
     "warnings",
@@ -122,6 +123,17 @@ class MigrationPlan:
         """The new stage alone (with the tier it shared, which stays)."""
         return self.new.monthly_usd
 
+    @property
+    def move_usd(self) -> float:
+        """What the estimated steps cost at their run rates for their estimated time (a step
+        without an estimate adds nothing)."""
+        month_seconds = self.table.hours_per_month * 3600
+        return sum(
+            s.monthly_usd * s.duration_seconds / month_seconds
+            for s in self.steps
+            if s.duration_seconds is not None
+        )
+
     def migration_resources(self) -> list[dict[str, Any]]:
         parts = [self.costs.replication, self.costs.health_check, self.costs.dns_queries]
         used = {part.key for step in self.steps for part in step.costs}
@@ -159,6 +171,7 @@ class MigrationPlan:
             "unestimated_steps": [s.key for s in self.steps if s.duration_seconds is None],
             "peak_monthly_usd": round(self.peak_monthly_usd, 2),
             "after_monthly_usd": round(self.after_monthly_usd, 2),
+            "move_usd": round(self.move_usd, 2),
             "assumptions": list(self.assumptions),
             "sources": [dict(s) for s in SOURCES],
             "warnings": list(self.warnings),
@@ -173,7 +186,8 @@ class MigrationPlan:
             f"Moving {self.old.stage} -> {self.new.stage} {what}: {len(self.steps)} steps, "
             f"{format_seconds(self.total_known_seconds)} of estimated time"
             + (f" ({', '.join(unestimated)} not estimated)" if unestimated else "")
-            + f"; up to {_usd(self.peak_monthly_usd)}/month while both stages run, "
+            + f"; up to {_usd(self.peak_monthly_usd)}/month while both stages run "
+            f"({_usd(self.move_usd)} for the estimated time), "
             f"{_usd(self.after_monthly_usd)}/month after."
         )
 
