@@ -145,6 +145,7 @@ def test_a_shared_tier_is_counted_once_and_cloudfront_alias_queries_are_free() -
     assert next(p for p in shift.costs if p.key == "dns_queries").monthly_usd == 0
     assert "replication" not in {p.key for s in plan.steps for p in s.costs}
     assert plan.after_monthly_usd == pytest.approx(total("eks"))
+    assert "upper bound" in stand_up.duration_basis  # eks's own Aurora is on its timing path
 
 
 def test_replication_capacity_and_multi_az_change_its_price() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from gridops_infra.analysis.migration import parse_weights
 from gridops_infra.analysis.migration.plan import MIGRATION_PLAN_KEYS
 from gridops_infra.cli.app import app
 from gridops_infra.cli.commands import loading, register_all
@@ -94,3 +95,41 @@ def test_mistakes_are_one_line_before_anything_is_previewed(
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert message in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_the_options_default_to_the_plans_own_assumptions() -> None:
+    import typer.main
+
+    from gridops_infra.analysis.migration import MigrationOptions
+
+    command = typer.main.get_command(app).commands["migration"]  # type: ignore[attr-defined]
+    shown = {p.name: p.default for p in command.params}
+    assumed = MigrationOptions()
+    assert parse_weights(shown["steps"]) == assumed.weights
+    for name in (
+        "bake_minutes",
+        "full_load_gb_per_hour",
+        "replication_dcus",
+        "replication_multi_az",
+        "max_lag_seconds",
+        "lag_hold_minutes",
+        "dns_ttl_seconds",
+        "dns_queries_million",
+        "dlq_messages",
+        "database_size_gb",
+    ):
+        assert shown[name] == getattr(assumed, name), name
+
+
+def test_the_command_starts_without_loading_pulumi() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from gridops_infra.cli.app import _register_commands; "
+        "_register_commands(); print('pulumi' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -235,7 +235,8 @@ def build_steps(
         f"pulumi up (stack {new.stack})",
         new.timing.total_seconds,
         f"gridops timing {new.stage}: critical path {new.timing.total_seconds:.0f} s "
-        f"(slow day {new.timing.total_p90_seconds:.0f} s)",
+        f"(slow day {new.timing.total_p90_seconds:.0f} s)"
+        + ("; the whole stage, shared tier included: an upper bound" if costs.shared else ""),
         base,
         (
             Check(

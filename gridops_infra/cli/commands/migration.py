@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from gridops_infra.analysis.migration import MigrationPlan
 
 
+# The defaults repeat MigrationOptions' own (a test keeps them equal): importing the
+# analysis here would load Pulumi's runtime before `gridops --help` prints.
+
+
 def register(app: typer.Typer) -> None:
     @app.command("migration")
     @friendly_errors
