@@ -37,7 +37,11 @@ from gridops_infra.platforms.single_server.backup import (
     snapshot_policy,
 )
 from gridops_infra.platforms.single_server.compose import BASE_FRAGMENT, ContainerSpec
-from gridops_infra.platforms.single_server.database import SingleServerDatabase, create_database
+from gridops_infra.platforms.single_server.database import (
+    SingleServerDatabase,
+    create_database,
+    create_replication_source,
+)
 from gridops_infra.platforms.single_server.fragments import (
     base_fragment,
     fragment_parameter_args,
@@ -110,6 +114,9 @@ class SingleServer(GridopsComponent):
         "backup_policy",
         "database_password",
         "database_secret",
+        "replication_password",
+        "replication_secret",
+        "replication_secret_version",
         "origin_verify_secret",
         "origin_verify_parameter",
         "instance_role",
@@ -197,6 +204,11 @@ class SingleServer(GridopsComponent):
     when not `behind_cdn`."""
     public_dns: pulumi.Output[str]
     """The Elastic IP's public DNS name (how CloudFront reaches the host)."""
+    private_ip: pulumi.Output[str]
+    """The host's private address in the VPC (where DMS reaches a replication source)."""
+    replication_secret_arn: pulumi.Output[str] | None
+    """The Secrets Manager secret of the replication user (JSON keys `username`,
+    `password`, `host`, `port`, `dbname`), or None without `replication_source`."""
     """The server's own compose fragment JSON (proxy, database, backup script)."""
 
     def __init__(
@@ -275,6 +287,23 @@ class SingleServer(GridopsComponent):
                 parameter_path=self.parameter_path,
             )
             secret_arns = [self.database.password_parameter_arn, self.database.url_parameter_arn]
+        self.private_ip = eni.private_ip
+        self.replication_secret_arn = None
+        secrets_manager_arns: list[pulumi.Input[str]] = []
+        if self.database is not None and s.replication_source is not None:
+            source = create_replication_source(
+                self,
+                self.database,
+                s.replication_source,
+                private_ip=eni.private_ip,
+                data_volume_gb=s.data_volume_gb,
+            )
+            self.replication_secret_arn = source.secret_arn
+            secrets_manager_arns.append(source.secret.arn)
+            if s.replication_source.security_group_id:
+                source.allow_replication_from(
+                    self, "ingress_rule", s.replication_source.security_group_id
+                )
         self.behind_cdn = s.behind_cdn
         self.origin_verify_secret = None
         origin_verify_ref: pulumi.Output[str] | None = None
@@ -292,6 +321,7 @@ class SingleServer(GridopsComponent):
                 parameter_path_arn=parameter_path_arn,
                 secret_parameter_arns=secret_arns,
                 backup_objects_arn=backup_objects_arn,
+                secrets_manager_arns=secrets_manager_arns,
             ),
             self._partition,
         )
@@ -341,7 +371,9 @@ class SingleServer(GridopsComponent):
         self.url = server_url(self, s, eip)
 
         if s.alarm_topic_arn is None:
-            self.alarm_topic = build_alarm_topic(self, f"SingleServer {name}")
+            self.alarm_topic = build_alarm_topic(
+                self, f"SingleServer {name}", eventbridge=s.replication_source is not None
+            )
             self.alarm_topic_arn = self.alarm_topic.arn
         else:
             self.alarm_topic = None

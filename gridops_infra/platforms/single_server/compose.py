@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridops_infra.platforms.base import ORIGIN_VERIFY_HEADER
+from gridops_infra.platforms.single_server.replication import PASSWORD_VARIABLE
 
 COMPOSE_PROJECT = "gridops"
 """`docker compose -p gridops`: containers are named `gridops-<service>-<n>`."""
@@ -390,20 +391,63 @@ def postgres_container(
     user: str,
     password_ref: str,
     memory_mb: int | None,
+    replication_command: tuple[str, ...] = (),
 ) -> ContainerSpec:
-    """PostgreSQL on the data volume, reachable only on the internal `db` network."""
+    """PostgreSQL on the data volume, reachable only on the internal `db` network; with a
+    `replication_command` (a replication source) it also publishes 5432 on the host (the
+    security group admits only DMS) and reads the rendered configuration."""
+    volumes: tuple[str, ...] = ("/data/postgres:/var/lib/postgresql/data",)
+    networks: tuple[str, ...] = (DATABASE_NETWORK,)
+    ports: tuple[str, ...] = ()
+    if replication_command:
+        volumes += (
+            f"{FILES_DIR}/postgres:/etc/gridops/postgres:ro",
+            "/data/postgres-tls:/var/lib/postgresql/tls",
+        )
+        # `db` is internal (no published ports): `web` carries the published port.
+        networks += (WEB_NETWORK,)
+        ports = ("5432:5432",)
     return ContainerSpec(
         name="postgres",
         image=f"postgres:{version}",
         container_name=DATABASE_CONTAINER,
         environment={"POSTGRES_DB": database, "POSTGRES_USER": user},
         secrets={"POSTGRES_PASSWORD": password_ref},
-        volumes=("/data/postgres:/var/lib/postgresql/data",),
-        networks=(DATABASE_NETWORK,),
+        volumes=volumes,
+        networks=networks,
+        ports=ports,
+        command=replication_command,
         memory_mb=memory_mb,
         healthcheck=("CMD-SHELL", f"pg_isready -U {user} -d {database}"),
         stop_grace_seconds=60,
         extra={"shm_size": "256m"},
+    )
+
+
+def replication_user_job(
+    *,
+    version: str,
+    database: str,
+    owner: str,
+    owner_password_ref: str,
+    replication_password_ref: str,
+    command: tuple[str, ...],
+) -> ContainerSpec:
+    """A one-shot container that creates or updates the replication user; it runs again
+    (harmlessly) whenever the agent applies the fragments."""
+    return ContainerSpec(
+        name="postgres-replication-user",
+        image=f"postgres:{version}",
+        environment={"PGHOST": "postgres", "PGDATABASE": database, "PGUSER": owner},
+        secrets={
+            "PGPASSWORD": owner_password_ref,
+            PASSWORD_VARIABLE: replication_password_ref,
+        },
+        volumes=(f"{FILES_DIR}/postgres:/etc/gridops/postgres:ro",),
+        networks=(DATABASE_NETWORK,),
+        command=command,
+        memory_mb=64,
+        extra={"restart": "on-failure", "depends_on": ["postgres"]},
     )
 
 
@@ -427,5 +471,6 @@ __all__ = [
     "render_caddyfile",
     "render_compose",
     "render_routes",
+    "replication_user_job",
     "secret_variable",
 ]
