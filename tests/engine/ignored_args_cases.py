@@ -338,6 +338,7 @@ SINGLE_SERVER_VALUES: dict[str, Any] = {
     "database_user": "shop",
     "database_memory_mb": 1024,
     "database_backup_retention_days": 14,
+    "replication_source": {"replication_slots": 2},
     "domain": DOMAIN,
     "zone_id": ZONE_ID,
     "acme_email": "ops@example.com",

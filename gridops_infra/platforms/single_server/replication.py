@@ -115,6 +115,25 @@ class ReplicationSourceSettings:
         return self.replication_slots + 2
 
 
+FIELD = "replication_source"
+
+
+class _SourceReader(ArgReader):
+    """Reads `replication_source`; errors name the nested field
+    (`replication_source.user`)."""
+
+    def __init__(self, server_name: str, raw: dict[str, Any]) -> None:
+        try:
+            super().__init__(
+                "SingleServer", server_name, raw, ReplicationSourceArgs.__annotations__
+            )
+        except ArgError as exc:
+            raise ArgError(str(exc).replace("': ", f"': {FIELD}: ", 1)) from None
+
+    def fail(self, field: str, value: Any, allowed: str, *, secret: bool = False) -> ArgError:
+        return super().fail(f"{FIELD}.{field}", value, allowed, secret=secret)
+
+
 def read_replication_source(
     server_name: str,
     raw: Any,
@@ -129,42 +148,36 @@ def read_replication_source(
             f"SingleServer '{server_name}': replication_source: expected a dict of "
             f"ReplicationSourceArgs, got {type(raw).__name__}"
         )
-    a = ArgReader("SingleServer", server_name, raw, ReplicationSourceArgs.__annotations__)
-    field = "replication_source"
+    a = _SourceReader(server_name, raw)
     cidrs = a.string_list("allowed_cidrs") if a.has("allowed_cidrs") else default_cidrs
     if not cidrs:
-        raise a.fail(f"{field}.allowed_cidrs", cidrs, "expected at least one IPv4 CIDR block")
+        raise a.fail("allowed_cidrs", cidrs, "expected at least one IPv4 CIDR block")
     blocks: list[str] = []
     for cidr in cidrs:
         try:
             blocks.append(str(ipaddress.IPv4Network(cidr, strict=True)))
         except ValueError:
-            raise a.fail(
-                f"{field}.allowed_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block"
-            ) from None
+            raise a.fail("allowed_cidrs", cidrs, f"{cidr!r} is not an IPv4 CIDR block") from None
     if any(ipaddress.IPv4Network(b).prefixlen == 0 for b in blocks):
         raise a.fail(
-            f"{field}.allowed_cidrs",
+            "allowed_cidrs",
             cidrs,
             "the replication user must not be reachable from everywhere: name DMS's subnets",
         )
     user = a.string("user", DEFAULT_USER, IDENTIFIER, "lowercase letters, digits and _")
     if user == database_user:
-        raise a.fail(
-            f"{field}.user", user, "must differ from database_user (the owner keeps its rights)"
-        )
+        raise a.fail("user", user, "must differ from database_user (the owner keeps its rights)")
     timeout = a.integer("wal_sender_timeout_seconds", 60, 0, 3600)
     if 0 < timeout < 10:
         raise WAL_SENDER_TIMEOUT.refuse(
             f"SingleServer '{server_name}'",
-            f"{field}.wal_sender_timeout_seconds",
+            f"{FIELD}.wal_sender_timeout_seconds",
             f"{timeout} seconds",
         )
     if data_volume_gb < 2:
-        raise a.fail(
-            "data_volume_gb",
-            data_volume_gb,
-            "at least 2 with replication_source (room for the WAL a replication slot holds)",
+        raise ArgError(
+            f"SingleServer '{server_name}': data_volume_gb={data_volume_gb} is not allowed; at "
+            "least 2 with replication_source (room for the WAL a replication slot holds)"
         )
     return ReplicationSourceSettings(
         allowed_cidrs=tuple(dict.fromkeys(blocks)),
