@@ -65,6 +65,10 @@ def test_postgres_publishes_5432_only_as_a_source(source_plan: Plan, plain_plan:
     assert "config_file=/etc/gridops/postgres/postgresql.conf" in source["postgres"]["command"][2]
     assert "ports" not in plain["postgres"] and "command" not in plain["postgres"]
     assert "postgres-replication-user" not in plain
+    # Its own network carries the port: no service shares PostgreSQL's `samenet` through it.
+    assert source["postgres"]["networks"] == ["db", "replication"]
+    assert _base_fragment(source_plan)["networks"]["replication"] == {}
+    assert "replication" not in _base_fragment(plain_plan)["networks"]
     job = source["postgres-replication-user"]
     assert job["restart"] == "on-failure"
     assert job["networks"] == ["db"]

@@ -76,6 +76,10 @@ class SingleServer(GridopsComponent):
       daily snapshots by Data Lifecycle Manager.
     - PostgreSQL in a container on the data volume (`database`), dumped nightly to a
       private, versioned, encrypted S3 bucket: see `SingleServerDatabase`.
+    - With `replication_source`, that PostgreSQL is a source AWS DMS can copy from while
+      the app keeps writing (logical WAL, TLS, a replication user whose password is a
+      Secrets Manager secret): the way out to ManagedPostgresWithReplicas without
+      downtime, with `PostgresReplication`.
     - Caddy as the reverse proxy on 80/443 (HTTPS with Let's Encrypt when `domain`).
     - Alarms: EC2 auto-recovery on a failed system check, reboot on a failed instance
       check, CPU, memory, data disk, and a missing nightly dump.

@@ -44,6 +44,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # No route out: only the database and the services that link it are on it.
     DATABASE_NETWORK: {"internal": True},
 }
+REPLICATION_NETWORK = "replication"
+"""With `replication_source`: a network of PostgreSQL's own that carries its published port
+(`db` is internal, and `web` would put every service on PostgreSQL's `samenet`)."""
 SECRET_VARIABLE_PREFIX = "GRIDOPS_SECRET__"
 ACCESS_LOG_SERVICE_FIELD = "gridops_service"
 BASE_FRAGMENT = "00-base"
@@ -156,7 +159,7 @@ def check_container(spec: ContainerSpec) -> str | None:
         return "cpus must be positive"
     if spec.memory_mb is not None and spec.memory_mb < 6:
         return "memory_mb must be at least 6 (docker's minimum)"
-    unknown = sorted(set(spec.networks) - set(NETWORKS))
+    unknown = sorted(set(spec.networks) - set(NETWORKS) - {REPLICATION_NETWORK})
     if unknown:
         return f"networks {unknown}: allowed {sorted(NETWORKS)}"
     return None
@@ -404,8 +407,8 @@ def postgres_container(
             f"{FILES_DIR}/postgres:/etc/gridops/postgres:ro",
             "/data/postgres-tls:/var/lib/postgresql/tls",
         )
-        # `db` is internal (no published ports): `web` carries the published port.
-        networks += (WEB_NETWORK,)
+        # `db` is internal (no published ports): a network of its own carries the port.
+        networks += (REPLICATION_NETWORK,)
         ports = ("5432:5432",)
     return ContainerSpec(
         name="postgres",
@@ -459,6 +462,7 @@ __all__ = [
     "NETWORKS",
     "ORIGIN_VERIFY_HEADER",
     "ORIGIN_VERIFY_VARIABLE",
+    "REPLICATION_NETWORK",
     "WEB_NETWORK",
     "ContainerSpec",
     "ProxyRoute",

@@ -13,6 +13,7 @@ from gridops_infra.platforms.single_server.args import PROXY_MEMORY_MB, ServerSe
 from gridops_infra.platforms.single_server.backup import render_backup_script
 from gridops_infra.platforms.single_server.compose import (
     NETWORKS,
+    REPLICATION_NETWORK,
     ContainerSpec,
     dumps,
     postgres_container,
@@ -152,8 +153,9 @@ def base_fragment(
                 )
             )
             all_files.update(config_files(replication.settings, db.database, db.user))
+        networks = {**NETWORKS, REPLICATION_NETWORK: {}} if replication else NETWORKS
         fragment = render_compose(
-            services, region=region, log_group=log_group, networks=NETWORKS, files=all_files
+            services, region=region, log_group=log_group, networks=networks, files=all_files
         )
         return dumps(fragment)
 
