@@ -47,6 +47,9 @@ class PostgresReplication(GridopsComponent):
     - Alarms: CDC latency (source and target) above `replication_lag_alarm_seconds` for 5
       minutes, and the replication failing, to the source server's alarm topic.
 
+    Tables need a primary key for DMS to apply UPDATE and DELETE during CDC (the source's
+    WAL carries no old row otherwise); give keyless tables one, or `REPLICA IDENTITY FULL`.
+
     Writes go one way, old -> new. Until the cut-over is declared done the old database
     stays writable and authoritative; a write made on the new one is not copied back.
 

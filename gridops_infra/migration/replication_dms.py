@@ -21,7 +21,9 @@ VPC_ROLE_NAME = "dms-vpc-role"
 VPC_ROLE_POLICY = "service-role/AmazonDMSVPCManagementRole"
 TARGET_AFTER_CONNECT = "SET session_replication_role = 'replica'"
 """Per DMS session on the target: triggers and foreign keys do not fire while DMS applies
-rows table by table (PostgreSQLSettings.AfterConnectScript); the master user may set it."""
+rows table by table (AfterConnectScript,
+https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html); the
+master user (rds_superuser) may set it. The target's parameter group stays as it is."""
 MAX_IDENTIFIER = 255
 
 
