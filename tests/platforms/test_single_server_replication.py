@@ -5,9 +5,14 @@ what is refused before anything registers."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.single_server.component import SingleServer
@@ -148,3 +153,46 @@ def test_bad_replication_source_is_refused_before_anything_registers(
     plan, errors = preview_refusals(setup, make, [extra])
     assert expected in errors[0], errors[0]
     assert not [r for r in plan.resources if r.name.startswith("bad")]
+
+
+COMPOSE_SCHEMA = Path("/usr/lib/python3/dist-packages/compose/config/compose_spec.json")
+
+
+def test_the_source_fragment_matches_the_compose_schema(source_plan: Plan):
+    jsonschema = pytest.importorskip("jsonschema")
+    if not COMPOSE_SCHEMA.exists():
+        pytest.skip("compose spec schema not installed (Debian package docker-compose)")
+    validator = jsonschema.Draft7Validator(json.loads(COMPOSE_SCHEMA.read_text()))
+    assert [e.message for e in validator.iter_errors(_base_fragment(source_plan))] == []
+
+
+def test_docker_compose_reads_the_source_fragment_and_fills_both_secrets(
+    source_plan: Plan, tmp_path: Path
+):
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        pytest.skip("docker-compose not installed (Debian package docker-compose)")
+    (tmp_path / "00-base.json").write_text(json.dumps(_base_fragment(source_plan)))
+    env = {
+        "PATH": os.environ["PATH"],
+        "GRIDOPS_SECRET__POSTGRES__POSTGRES_PASSWORD": "owner-pw",
+        "GRIDOPS_SECRET__POSTGRES_REPLICATION_USER__PGPASSWORD": "owner-pw",
+        "GRIDOPS_SECRET__POSTGRES_REPLICATION_USER__GRIDOPS_REPLICATION_PASSWORD": "repl-pw",
+    }
+    result = subprocess.run(
+        [compose, "-p", "gridops", "-f", "00-base.json", "config"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    merged = yaml.safe_load(result.stdout)
+    job = merged["services"]["postgres-replication-user"]
+    assert job["environment"]["GRIDOPS_REPLICATION_PASSWORD"] == "repl-pw"
+    assert job["environment"]["PGPASSWORD"] == "owner-pw"
+    assert set(merged["networks"]) == {"web", "db", "replication"}
+    # The shell script survives compose's interpolation (`$` escaped to `$$`).
+    assert "docker-entrypoint.sh postgres -c config_file=" in " ".join(
+        merged["services"]["postgres"]["command"]
+    )
