@@ -14,6 +14,10 @@ from gridops_infra.core.metrics import Metric
 
 DMS_NAMESPACE = "AWS/DMS"
 SERVERLESS_DIMENSION = "ReplicationConfigIdentifier"
+# AWS's DMS Serverless pages name the latency metrics but none we found names the
+# dimension they are published under; the config's resource identifier equals its
+# identifier, so the value is right either way. Check the name in the console's metric
+# list after the first deploy (the failure rule below does not depend on it).
 LAG_MINUTES = 5
 FAILED_EVENT = "REPLICATION_FAILED"
 
