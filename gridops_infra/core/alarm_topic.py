@@ -23,7 +23,9 @@ import pulumi_aws as aws
 from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent
 
-ROLES = ("alarm_topic_key", "alarm_topic", "alarm_topic_policy")
+ROLES = ("alarm_topic_key", "alarm_topic")
+EVENTBRIDGE_ROLE = "alarm_topic_policy"
+"""The topic policy's role, on the owners that pass `eventbridge=True` (SingleServer)."""
 
 
 def alarm_topic_key_policy(account: str, extra: Sequence[dict[str, Any]] = ()) -> str:
@@ -152,6 +154,7 @@ def alarm_topic_arn_of(component: Any) -> pulumi.Output[str] | None:
 
 
 __all__ = [
+    "EVENTBRIDGE_ROLE",
     "ROLES",
     "alarm_topic_arn_of",
     "alarm_topic_key_policy",

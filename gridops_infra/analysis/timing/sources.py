@@ -131,7 +131,7 @@ DMS_SERVERLESS_STATES = Source(
     "AWS DMS Serverless components: Testing Connection, Fetching Metadata, Calculating and "
     "Provisioning Capacity before Running (no durations published: 15 min is an estimate)",
     "https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html",
-    "estimate",
+    "aws-docs",
 )
 ESTIMATE = Source(
     "No public log found: one API call plus the provider's read-back, timed generously",

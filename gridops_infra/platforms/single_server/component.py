@@ -16,8 +16,8 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from gridops_infra.core import iam
+from gridops_infra.core.alarm_topic import EVENTBRIDGE_ROLE, build_alarm_topic
 from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
-from gridops_infra.core.alarm_topic import build_alarm_topic
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
@@ -136,6 +136,7 @@ class SingleServer(GridopsComponent):
         "dns_record",
         "alarm",
         *ALARM_TOPIC_ROLES,
+        EVENTBRIDGE_ROLE,
     )
     kind: PlatformKind = "single-server"
     """Services on this platform are built by the `"single-server"` backend."""
