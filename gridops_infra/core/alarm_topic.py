@@ -24,6 +24,8 @@ from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent
 
 ROLES = ("alarm_topic_key", "alarm_topic")
+EVENTBRIDGE_ROLE = "alarm_topic_policy"
+"""The topic policy's role, on the owners that pass `eventbridge=True` (SingleServer)."""
 
 
 def alarm_topic_key_policy(account: str, extra: Sequence[dict[str, Any]] = ()) -> str:
@@ -55,8 +57,62 @@ def alarm_topic_key_policy(account: str, extra: Sequence[dict[str, Any]] = ()) -
     )
 
 
-def build_alarm_topic(owner: GridopsComponent, what: str) -> aws.sns.Topic:
-    """An encrypted topic (and its key) for the alarms of `owner` and what runs on it."""
+def eventbridge_key_statement(account: str) -> dict[str, Any]:
+    """Lets EventBridge rules of this account encrypt what they publish to the topic."""
+    return {
+        "Sid": "EventBridgeRules",
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+    }
+
+
+def eventbridge_topic_policy(topic_arn: str, account: str) -> str:
+    """The topic's policy: the account as by default, and EventBridge rules of this account
+    may publish (an event such as a DMS replication failing reaches the same people)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountOwner",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": [
+                        "sns:GetTopicAttributes",
+                        "sns:SetTopicAttributes",
+                        "sns:AddPermission",
+                        "sns:RemovePermission",
+                        "sns:DeleteTopic",
+                        "sns:Subscribe",
+                        "sns:ListSubscriptionsByTopic",
+                        "sns:Publish",
+                    ],
+                    "Resource": topic_arn,
+                },
+                {
+                    "Sid": "EventBridgeRules",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def build_alarm_topic(
+    owner: GridopsComponent, what: str, *, eventbridge: bool = False
+) -> aws.sns.Topic:
+    """An encrypted topic (and its key) for the alarms of `owner` and what runs on it; with
+    `eventbridge`, EventBridge rules of the account may publish to it too."""
+    account = iam.account_id()
+    extra = [eventbridge_key_statement(account)] if eventbridge else []
     key = owner.child(
         "alarm_topic_key",
         aws.kms.Key,
@@ -64,16 +120,28 @@ def build_alarm_topic(owner: GridopsComponent, what: str) -> aws.sns.Topic:
             "description": f"Encrypts the alarm topic of {what}",
             "enable_key_rotation": True,
             "deletion_window_in_days": 30,
-            "policy": alarm_topic_key_policy(iam.account_id()),
+            "policy": alarm_topic_key_policy(account, extra),
         },
         suffix="alarm-topic-key",
     )
-    return owner.child(
+    topic = owner.child(
         "alarm_topic",
         aws.sns.Topic,
         {"kms_master_key_id": key.arn, "display_name": f"{owner.name} alarms"},
         suffix="alarm-topic",
     )
+    if eventbridge:
+        owner.child(
+            "alarm_topic_policy",
+            aws.sns.TopicPolicy,
+            {
+                "arn": topic.arn,
+                "policy": topic.arn.apply(lambda arn: eventbridge_topic_policy(arn, account)),
+            },
+            suffix="alarm-topic-policy",
+            tag=False,
+        )
+    return topic
 
 
 def alarm_topic_arn_of(component: Any) -> pulumi.Output[str] | None:
@@ -85,4 +153,11 @@ def alarm_topic_arn_of(component: Any) -> pulumi.Output[str] | None:
     return None
 
 
-__all__ = ["ROLES", "alarm_topic_arn_of", "alarm_topic_key_policy", "build_alarm_topic"]
+__all__ = [
+    "EVENTBRIDGE_ROLE",
+    "ROLES",
+    "alarm_topic_arn_of",
+    "alarm_topic_key_policy",
+    "build_alarm_topic",
+    "eventbridge_topic_policy",
+]

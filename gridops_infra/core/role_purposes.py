@@ -18,6 +18,8 @@ ROLE_PURPOSES: dict[str, str] = {
     # Shared by several components
     "alarm_topic_key": "KMS key encrypting the alarm topic.",
     "alarm_topic": "SNS topic the platform's own alarms notify (and what runs on it).",
+    "alarm_topic_policy": "Topic policy letting EventBridge rules of the account publish "
+    "(with a replication source).",
     "certificate": "ACM certificate for the domain.",
     "certificate_validation_record": "Route 53 record proving the domain to ACM.",
     "certificate_validation": "Waits until ACM has issued the certificate.",
@@ -259,6 +261,11 @@ ROLE_PURPOSES: dict[str, str] = {
     "backup_policy": "Backup bucket policy (TLS only).",
     "database_password": "Generated database password (a Pulumi secret).",
     "database_secret": "SecureString parameter holding a database credential.",
+    "replication_password": "Random password of the DMS replication user.",
+    "replication_secret": "Secrets Manager secret DMS and the host read the replication "
+    "user's credentials from.",
+    "replication_secret_version": "The replication secret's value (username, password, host, "
+    "port, dbname).",
     "origin_verify_parameter": "SecureString parameter holding the origin verify secret.",
     "instance_role": "The host's IAM role.",
     "instance_role_policy_attachment": "AWS managed policy on the host role (Session "

@@ -165,6 +165,13 @@ IDENTITIES: dict[str, Identity] = {
     "aws:ecr/repository:Repository": Identity("ecr", "{name}", "repository/{name}"),
     "random:index/randomPassword:RandomPassword": Identity("random", "{hex}"),
     "aws:amp/workspace:Workspace": Identity("aps", "ws-{uuid}", "workspace/{id}"),
+    "aws:dms/endpoint:Endpoint": Identity("dms", "{HEX}", "endpoint:{HEX}"),
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": Identity(
+        "dms", "{hex}", "subgrp:{hex}"
+    ),
+    "aws:dms/replicationConfig:ReplicationConfig": Identity(
+        "dms", "{arn}", "replication-config:{HEX}"
+    ),
     "aws:grafana/workspace:Workspace": Identity("grafana", "g-{hex8}", "/workspaces/{id}"),
 }
 
@@ -494,6 +501,18 @@ def _task_definition(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {"revision": revision, "arn": f"{base}:{revision}", "arnWithoutRevision": base}
 
 
+def _dms_endpoint(name: str, inputs: dict, out: dict, region: str) -> dict:
+    return {"endpointArn": out.get("arn", "")}
+
+
+def _dms_replication_config(name: str, inputs: dict, out: dict, region: str) -> dict:
+    # With `resource_identifier` the ARN ends in it (AWS uses it in place of a random id).
+    resource = inputs.get("resourceIdentifier")
+    if not resource:
+        return {}
+    return {"arn": f"arn:aws:dms:{region}:{ACCOUNT_ID}:replication-config:{resource}"}
+
+
 def _kms_key(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {"keyId": out.get("arn", "").rsplit("/", 1)[-1]}
 
@@ -581,6 +600,8 @@ EXTRAS: dict[str, Extra] = {
     "aws:rds/proxy:Proxy": _rds_proxy,
     "aws:rds/proxyEndpoint:ProxyEndpoint": _rds_proxy_endpoint,
     "aws:kms/key:Key": _kms_key,
+    "aws:dms/endpoint:Endpoint": _dms_endpoint,
+    "aws:dms/replicationConfig:ReplicationConfig": _dms_replication_config,
     "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
     "aws:iam/role:Role": _role,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _oidc_provider,

@@ -163,7 +163,7 @@ EXAMPLES_KEPT_APART: dict[str, list[tuple[set[str], set[str]]]] = {
     # origin_access only there.
     "FargateClusterArgs": [({"certificate_arn"}, set()), ({"behind_cdn", "origin_access"}, set())],
     # Behind a CDN the host has no domain and admits only CloudFront.
-    "SingleServerArgs": [({"behind_cdn"}, set())],
+    "SingleServerArgs": [({"behind_cdn"}, set()), ({"replication_source"}, set())],
     # A branch instead of an environment.
     "GithubDeployRoleArgs": [({"branch"}, set())],
     # Karpenter keeps no Spot minimum.

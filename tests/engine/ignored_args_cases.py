@@ -47,6 +47,7 @@ from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
 from gridops_infra.platforms.fargate.args import FargateClusterArgs
 from gridops_infra.platforms.single_server.args import SingleServerArgs
+from gridops_infra.platforms.single_server.replication import ReplicationSourceArgs
 from gridops_infra.service.component import StatelessServiceArgs
 from gridops_infra.service.spec.args import ScheduledScalingArgs, SidecarArgs, SpotArgs
 
@@ -338,6 +339,7 @@ SINGLE_SERVER_VALUES: dict[str, Any] = {
     "database_user": "shop",
     "database_memory_mb": 1024,
     "database_backup_retention_days": 14,
+    "replication_source": {"replication_slots": 2},
     "domain": DOMAIN,
     "zone_id": ZONE_ID,
     "acme_email": "ops@example.com",
@@ -775,6 +777,19 @@ NESTED: dict[tuple[str, str], Nested] = {
         fields=tuple(ReaderAutoscalingArgs.__annotations__),
         item={},
         values={"min_readers": 1, "max_readers": 3, "metric": "connections", "target": 60.0},
+    ),
+    ("SingleServer", "replication_source"): Nested(
+        fields=tuple(ReplicationSourceArgs.__annotations__),
+        item={},
+        values={
+            "allowed_cidrs": ["10.0.0.0/20"],
+            "security_group_id": "sg-0123456789abcdef0",
+            "user": "dms",
+            "schema": "shop",
+            "replication_slots": 2,
+            "wal_sender_timeout_seconds": 120,
+            "max_slot_wal_keep_gb": 20,
+        },
     ),
     ("ManagedPostgresWithReplicas", "serverless_v2"): Nested(
         fields=tuple(ServerlessV2Args.__annotations__),

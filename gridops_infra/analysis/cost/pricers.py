@@ -10,6 +10,7 @@ from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
 from gridops_infra.analysis.cost import edge as cost_edge
 from gridops_infra.analysis.cost import messaging as cost_messaging
+from gridops_infra.analysis.cost import migration as cost_migration
 from gridops_infra.analysis.cost import network as cost_network
 from gridops_infra.analysis.cost import ops as cost_ops
 from gridops_infra.analysis.cost import storage as cost_storage
@@ -70,6 +71,7 @@ PRICERS: dict[str, Pricer] = {
     ),
     "aws:dlm/lifecyclePolicy:LifecyclePolicy": cost_storage.snapshots,
     "aws:backup/plan:Plan": cost_storage.snapshots,
+    "aws:dms/replicationConfig:ReplicationConfig": cost_migration.dms_replication_config,
 }
 """Type token -> how to price one resource of it."""
 

@@ -48,6 +48,12 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         "(auto-pause bills no compute while paused; 0.25 is about 8 h each working day plus "
         "the idle delay before each pause)",
     ),
+    "dms_serverless_dcu": (
+        None,
+        "average DMS capacity units per serverless replication (default: its "
+        "MinCapacityUnits, where it settles during ongoing replication; the full load runs "
+        "up to MaxCapacityUnits for its duration)",
+    ),
     "elasticache_serverless_gb": (1.0, "average GB stored per serverless cache"),
     "elasticache_serverless_ecpu_million": (100.0, "ECPUs per serverless cache, millions/month"),
     "snapshot_gb": (20.0, "GB of snapshots/backups kept per lifecycle or backup plan"),

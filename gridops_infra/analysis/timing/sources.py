@@ -127,6 +127,12 @@ RDS_CREATE_REPORT = Source(
     "https://github.com/govuk-paas/paas-cf/pull/445",
     "issue-report",
 )
+DMS_SERVERLESS_STATES = Source(
+    "AWS DMS Serverless components: Testing Connection, Fetching Metadata, Calculating and "
+    "Provisioning Capacity before Running (no durations published: 15 min is an estimate)",
+    "https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html",
+    "aws-docs",
+)
 ESTIMATE = Source(
     "No public log found: one API call plus the provider's read-back, timed generously",
     "",
@@ -345,6 +351,14 @@ DURATIONS: dict[str, Durations] = {
     "aws:lambda/function:Function": _api(15, ESTIMATE),
     "aws:lambda/permission:Permission": _api(2, ESTIMATE),
     "aws:fis/experimentTemplate:ExperimentTemplate": _api(2, ESTIMATE),
+    # DMS: the subnet group and endpoints are API calls; a serverless replication created
+    # with start_replication waits while DMS tests both connections, fetches metadata and
+    # provisions capacity (the states AWS documents) before it is running.
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": _api(5, ESTIMATE),
+    "aws:dms/endpoint:Endpoint": _api(5, ESTIMATE),
+    "aws:dms/replicationConfig:ReplicationConfig": Durations(
+        15 * MINUTE, 2 * MINUTE, 5 * MINUTE, 30 * MINUTE, DMS_SERVERLESS_STATES
+    ),
     # Kubernetes: Pulumi awaits readiness. Deployments are timed from their probes
     # (rules.py); these are the figures without probes.
     "kubernetes:core/v1:Namespace": Durations(2, source=PULUMI_K8S_AWAIT),

@@ -13,6 +13,11 @@ from gridops_infra.core.component import Transform
 from gridops_infra.core.logs import retention_days
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.network.component import Network
+from gridops_infra.platforms.single_server.replication import (
+    ReplicationSourceArgs,
+    ReplicationSourceSettings,
+    read_replication_source,
+)
 from gridops_infra.platforms.single_server.types import (
     ARCHITECTURES,
     Architecture,
@@ -139,6 +144,17 @@ class SingleServerArgs(TypedDict, total=False):
 
     Default: 30.
     Example: ``90``"""
+    replication_source: ReplicationSourceArgs
+    """Make the server's PostgreSQL a source AWS DMS can replicate from, with full load and
+    ongoing change data capture (the way out to ManagedPostgresWithReplicas with
+    `PostgresReplication`, while the app keeps writing here): logical WAL, TLS, a
+    replication user whose password is a Secrets Manager secret (`replication_secret_arn`)
+    admitted by pg_hba from `allowed_cidrs` only, and port 5432 open on the host to DMS's
+    security group only. Needs `database`. Turning it on rewrites the base compose fragment
+    (PostgreSQL restarts once, within a minute). See `ReplicationSourceArgs`.
+
+    Default: none (PostgreSQL reachable only by this server's services).
+    Example: ``{"allowed_cidrs": ["10.0.0.0/18"], "replication_slots": 2}``"""
     domain: str
     """A DNS name for the server, e.g. `"app.example.com"`: the proxy serves HTTPS for it
     with a Let's Encrypt certificate (renewed by Caddy) and redirects HTTP. Requires
@@ -240,6 +256,7 @@ class ServerSettings:
     database_user: str
     database_memory_mb: int
     database_backup_retention_days: int
+    replication_source: ReplicationSourceSettings | None
     domain: str | None
     zone_id: str | None
     acme_email: str | None
@@ -293,6 +310,23 @@ def read_settings(name: str, args: Any) -> ServerSettings:
             a.raw("ingress_cidrs"),
             "not with behind_cdn, where only CloudFront's origin-facing ranges reach the host",
         )
+    data_volume_gb = integer_within(GP3_VOLUME_SIZE, a, "data_volume_gb", 50, 1, MAX_VOLUME_GB)
+    database_user = a.string("database_user", "app", DB_IDENTIFIER, _IDENTIFIER_HINT)
+    replication = None
+    if a.has("replication_source"):
+        if not database:
+            raise a.fail(
+                "replication_source",
+                a.raw("replication_source"),
+                "needs database=True (the PostgreSQL it exposes)",
+            )
+        replication = read_replication_source(
+            name,
+            a.raw("replication_source"),
+            default_cidrs=[str(block) for block in network.layout.private],
+            database_user=database_user,
+            data_volume_gb=data_volume_gb,
+        )
     return ServerSettings(
         network=network,
         architecture=architecture,
@@ -302,7 +336,7 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         ),
         subnet_index=subnet_index,
         root_volume_gb=a.integer("root_volume_gb", 30, 8, MAX_VOLUME_GB),
-        data_volume_gb=integer_within(GP3_VOLUME_SIZE, a, "data_volume_gb", 50, 1, MAX_VOLUME_GB),
+        data_volume_gb=data_volume_gb,
         data_volume_snapshot_id=a.optional_string(
             "data_volume_snapshot_id",
             r"snap-[0-9a-f]{8}([0-9a-f]{9})?",
@@ -316,9 +350,10 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         database_chosen=a.has("database"),
         postgres_version=a.choice("postgres_version", "16", POSTGRES_VERSIONS),
         database_name=a.string("database_name", "app", DB_IDENTIFIER, _IDENTIFIER_HINT),
-        database_user=a.string("database_user", "app", DB_IDENTIFIER, _IDENTIFIER_HINT),
+        database_user=database_user,
         database_memory_mb=db_memory,
         database_backup_retention_days=a.integer("database_backup_retention_days", 30, 1, 3650),
+        replication_source=replication,
         domain=domain,
         zone_id=zone_id,
         acme_email=a.optional_string(

@@ -16,8 +16,8 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from gridops_infra.core import iam
+from gridops_infra.core.alarm_topic import EVENTBRIDGE_ROLE, build_alarm_topic
 from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
-from gridops_infra.core.alarm_topic import build_alarm_topic
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
@@ -37,7 +37,11 @@ from gridops_infra.platforms.single_server.backup import (
     snapshot_policy,
 )
 from gridops_infra.platforms.single_server.compose import BASE_FRAGMENT, ContainerSpec
-from gridops_infra.platforms.single_server.database import SingleServerDatabase, create_database
+from gridops_infra.platforms.single_server.database import (
+    SingleServerDatabase,
+    create_database,
+    create_replication_source,
+)
 from gridops_infra.platforms.single_server.fragments import (
     base_fragment,
     fragment_parameter_args,
@@ -72,6 +76,10 @@ class SingleServer(GridopsComponent):
       daily snapshots by Data Lifecycle Manager.
     - PostgreSQL in a container on the data volume (`database`), dumped nightly to a
       private, versioned, encrypted S3 bucket: see `SingleServerDatabase`.
+    - With `replication_source`, that PostgreSQL is a source AWS DMS can copy from while
+      the app keeps writing (logical WAL, TLS, a replication user whose password is a
+      Secrets Manager secret): the way out to ManagedPostgresWithReplicas without
+      downtime, with `PostgresReplication`.
     - Caddy as the reverse proxy on 80/443 (HTTPS with Let's Encrypt when `domain`).
     - Alarms: EC2 auto-recovery on a failed system check, reboot on a failed instance
       check, CPU, memory, data disk, and a missing nightly dump.
@@ -110,6 +118,9 @@ class SingleServer(GridopsComponent):
         "backup_policy",
         "database_password",
         "database_secret",
+        "replication_password",
+        "replication_secret",
+        "replication_secret_version",
         "origin_verify_secret",
         "origin_verify_parameter",
         "instance_role",
@@ -125,6 +136,7 @@ class SingleServer(GridopsComponent):
         "dns_record",
         "alarm",
         *ALARM_TOPIC_ROLES,
+        EVENTBRIDGE_ROLE,
     )
     kind: PlatformKind = "single-server"
     """Services on this platform are built by the `"single-server"` backend."""
@@ -197,6 +209,11 @@ class SingleServer(GridopsComponent):
     when not `behind_cdn`."""
     public_dns: pulumi.Output[str]
     """The Elastic IP's public DNS name (how CloudFront reaches the host)."""
+    private_ip: pulumi.Output[str]
+    """The host's private address in the VPC (where DMS reaches a replication source)."""
+    replication_secret_arn: pulumi.Output[str] | None
+    """The Secrets Manager secret of the replication user (JSON keys `username`,
+    `password`, `host`, `port`, `dbname`), or None without `replication_source`."""
     """The server's own compose fragment JSON (proxy, database, backup script)."""
 
     def __init__(
@@ -275,6 +292,23 @@ class SingleServer(GridopsComponent):
                 parameter_path=self.parameter_path,
             )
             secret_arns = [self.database.password_parameter_arn, self.database.url_parameter_arn]
+        self.private_ip = eni.private_ip
+        self.replication_secret_arn = None
+        secrets_manager_arns: list[pulumi.Input[str]] = []
+        if self.database is not None and s.replication_source is not None:
+            source = create_replication_source(
+                self,
+                self.database,
+                s.replication_source,
+                private_ip=eni.private_ip,
+                data_volume_gb=s.data_volume_gb,
+            )
+            self.replication_secret_arn = source.secret_arn
+            secrets_manager_arns.append(source.secret.arn)
+            if s.replication_source.security_group_id:
+                source.allow_replication_from(
+                    self, "ingress_rule", s.replication_source.security_group_id
+                )
         self.behind_cdn = s.behind_cdn
         self.origin_verify_secret = None
         origin_verify_ref: pulumi.Output[str] | None = None
@@ -292,6 +326,7 @@ class SingleServer(GridopsComponent):
                 parameter_path_arn=parameter_path_arn,
                 secret_parameter_arns=secret_arns,
                 backup_objects_arn=backup_objects_arn,
+                secrets_manager_arns=secrets_manager_arns,
             ),
             self._partition,
         )
@@ -341,7 +376,9 @@ class SingleServer(GridopsComponent):
         self.url = server_url(self, s, eip)
 
         if s.alarm_topic_arn is None:
-            self.alarm_topic = build_alarm_topic(self, f"SingleServer {name}")
+            self.alarm_topic = build_alarm_topic(
+                self, f"SingleServer {name}", eventbridge=s.replication_source is not None
+            )
             self.alarm_topic_arn = self.alarm_topic.arn
         else:
             self.alarm_topic = None

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gridops_infra.platforms.base import ORIGIN_VERIFY_HEADER
+from gridops_infra.platforms.single_server.replication import PASSWORD_VARIABLE
 
 COMPOSE_PROJECT = "gridops"
 """`docker compose -p gridops`: containers are named `gridops-<service>-<n>`."""
@@ -43,6 +44,9 @@ NETWORKS: dict[str, dict[str, Any]] = {
     # No route out: only the database and the services that link it are on it.
     DATABASE_NETWORK: {"internal": True},
 }
+REPLICATION_NETWORK = "replication"
+"""With `replication_source`: a network of PostgreSQL's own that carries its published port
+(`db` is internal, and `web` would put every service on PostgreSQL's `samenet`)."""
 SECRET_VARIABLE_PREFIX = "GRIDOPS_SECRET__"
 ACCESS_LOG_SERVICE_FIELD = "gridops_service"
 BASE_FRAGMENT = "00-base"
@@ -155,7 +159,7 @@ def check_container(spec: ContainerSpec) -> str | None:
         return "cpus must be positive"
     if spec.memory_mb is not None and spec.memory_mb < 6:
         return "memory_mb must be at least 6 (docker's minimum)"
-    unknown = sorted(set(spec.networks) - set(NETWORKS))
+    unknown = sorted(set(spec.networks) - set(NETWORKS) - {REPLICATION_NETWORK})
     if unknown:
         return f"networks {unknown}: allowed {sorted(NETWORKS)}"
     return None
@@ -390,20 +394,63 @@ def postgres_container(
     user: str,
     password_ref: str,
     memory_mb: int | None,
+    replication_command: tuple[str, ...] = (),
 ) -> ContainerSpec:
-    """PostgreSQL on the data volume, reachable only on the internal `db` network."""
+    """PostgreSQL on the data volume, reachable only on the internal `db` network; with a
+    `replication_command` (a replication source) it also publishes 5432 on the host (the
+    security group admits only DMS) and reads the rendered configuration."""
+    volumes: tuple[str, ...] = ("/data/postgres:/var/lib/postgresql/data",)
+    networks: tuple[str, ...] = (DATABASE_NETWORK,)
+    ports: tuple[str, ...] = ()
+    if replication_command:
+        volumes += (
+            f"{FILES_DIR}/postgres:/etc/gridops/postgres:ro",
+            "/data/postgres-tls:/var/lib/postgresql/tls",
+        )
+        # `db` is internal (no published ports): a network of its own carries the port.
+        networks += (REPLICATION_NETWORK,)
+        ports = ("5432:5432",)
     return ContainerSpec(
         name="postgres",
         image=f"postgres:{version}",
         container_name=DATABASE_CONTAINER,
         environment={"POSTGRES_DB": database, "POSTGRES_USER": user},
         secrets={"POSTGRES_PASSWORD": password_ref},
-        volumes=("/data/postgres:/var/lib/postgresql/data",),
-        networks=(DATABASE_NETWORK,),
+        volumes=volumes,
+        networks=networks,
+        ports=ports,
+        command=replication_command,
         memory_mb=memory_mb,
         healthcheck=("CMD-SHELL", f"pg_isready -U {user} -d {database}"),
         stop_grace_seconds=60,
         extra={"shm_size": "256m"},
+    )
+
+
+def replication_user_job(
+    *,
+    version: str,
+    database: str,
+    owner: str,
+    owner_password_ref: str,
+    replication_password_ref: str,
+    command: tuple[str, ...],
+) -> ContainerSpec:
+    """A one-shot container that creates or updates the replication user; it runs again
+    (harmlessly) whenever the agent applies the fragments."""
+    return ContainerSpec(
+        name="postgres-replication-user",
+        image=f"postgres:{version}",
+        environment={"PGHOST": "postgres", "PGDATABASE": database, "PGUSER": owner},
+        secrets={
+            "PGPASSWORD": owner_password_ref,
+            PASSWORD_VARIABLE: replication_password_ref,
+        },
+        volumes=(f"{FILES_DIR}/postgres:/etc/gridops/postgres:ro",),
+        networks=(DATABASE_NETWORK,),
+        command=command,
+        memory_mb=64,
+        extra={"restart": "on-failure", "depends_on": ["postgres"]},
     )
 
 
@@ -415,6 +462,7 @@ __all__ = [
     "NETWORKS",
     "ORIGIN_VERIFY_HEADER",
     "ORIGIN_VERIFY_VARIABLE",
+    "REPLICATION_NETWORK",
     "WEB_NETWORK",
     "ContainerSpec",
     "ProxyRoute",
@@ -427,5 +475,6 @@ __all__ = [
     "render_caddyfile",
     "render_compose",
     "render_routes",
+    "replication_user_job",
     "secret_variable",
 ]

@@ -17,6 +17,8 @@ internal `db` compose network, which only linked services join), hence `sslmode=
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -25,6 +27,10 @@ from gridops_infra.core.component import GridopsComponent
 from gridops_infra.core.links import LinkGrant
 from gridops_infra.core.validation import ArgError
 from gridops_infra.platforms.single_server.compose import DATABASE_NETWORK
+from gridops_infra.platforms.single_server.replication import (
+    REPLICATION_PORT,
+    ReplicationSourceSettings,
+)
 
 DATABASE_HOST = "postgres"
 DATABASE_PORT = 5432
@@ -58,6 +64,8 @@ class SingleServerDatabase:
         self.password_parameter_arn: pulumi.Output[str] = password_parameter.arn
         self.url_parameter_arn: pulumi.Output[str] = url_parameter.arn
         self.consumers: list[str] = []
+        self.replication: ReplicationSource | None = None
+        """Set when the server is a replication source (`replication_source`)."""
 
     @property
     def name(self) -> str:
@@ -93,6 +101,116 @@ class SingleServerDatabase:
         if consumer_name not in self.consumers:
             self.consumers.append(consumer_name)
         return DATABASE_NETWORK
+
+
+class ReplicationSource:
+    """What a DMS replication needs to read this server's PostgreSQL: where it listens, the
+    user, and the Secrets Manager secret DMS reads the credentials from (JSON keys
+    `username`, `password`, `host`, `port`, `dbname`)."""
+
+    def __init__(
+        self,
+        server_name: str,
+        settings: ReplicationSourceSettings,
+        *,
+        host: pulumi.Output[str],
+        secret: aws.secretsmanager.Secret,
+        secret_arn: pulumi.Output[str],
+        host_security_group_id: pulumi.Input[str],
+        data_volume_gb: int,
+    ) -> None:
+        self.server_name = server_name
+        self.settings = settings
+        self.user = settings.user
+        self.schema = settings.schema
+        self.port = REPLICATION_PORT
+        self.host = host
+        """The server's private address (DMS connects inside the VPC)."""
+        self.secret = secret
+        self.secret_arn = secret_arn
+        """Resolves once the secret's value is written."""
+        self.host_security_group_id = host_security_group_id
+        self.data_volume_gb = data_volume_gb
+
+    def allow_replication_from(
+        self, owner: GridopsComponent, role: str, security_group_id: pulumi.Input[str]
+    ) -> aws.vpc.SecurityGroupIngressRule:
+        """Admit one DMS security group on 5432 (a child of `owner`)."""
+        return owner.child(
+            role,
+            aws.vpc.SecurityGroupIngressRule,
+            {
+                "security_group_id": self.host_security_group_id,
+                "referenced_security_group_id": security_group_id,
+                "ip_protocol": "tcp",
+                "from_port": self.port,
+                "to_port": self.port,
+                "description": f"DMS to the PostgreSQL of SingleServer {self.server_name}",
+            },
+            suffix="source-in-5432",
+        )
+
+
+def create_replication_source(
+    server: GridopsComponent,
+    database: SingleServerDatabase,
+    settings: ReplicationSourceSettings,
+    *,
+    private_ip: pulumi.Output[str],
+    data_volume_gb: int,
+) -> ReplicationSource:
+    """The replication user's random password, kept only in Pulumi state (as a secret) and a
+    Secrets Manager secret in the JSON shape DMS reads; the host agent reads the same
+    secret at start, with the instance role's GetSecretValue on exactly this ARN."""
+    password = server.child(
+        "replication_password",
+        random.RandomPassword,
+        {"length": PASSWORD_LENGTH, "special": False, "min_numeric": 4, "min_upper": 4},
+        suffix="replication-password",
+        tag=False,
+    )
+    secret = server.child(
+        "replication_secret",
+        aws.secretsmanager.Secret,
+        {
+            "description": f"DMS replication user of the PostgreSQL on SingleServer {server.name}",
+            "recovery_window_in_days": 7,
+        },
+        suffix="replication-secret",
+    )
+    value = pulumi.Output.secret(
+        pulumi.Output.all(password.result, private_ip).apply(
+            lambda v: json.dumps(
+                {
+                    "username": settings.user,
+                    "password": v[0],
+                    "host": v[1],
+                    "port": REPLICATION_PORT,
+                    "dbname": database.database,
+                    "engine": "postgres",
+                },
+                sort_keys=True,
+            )
+        )
+    )
+    version = server.child(
+        "replication_secret_version",
+        aws.secretsmanager.SecretVersion,
+        {"secret_id": secret.id, "secret_string": value},
+        suffix="replication-secret-value",
+        tag=False,
+    )
+    source = ReplicationSource(
+        server.name,
+        settings,
+        host=private_ip,
+        secret=secret,
+        secret_arn=pulumi.Output.all(secret.arn, version.id).apply(lambda v: str(v[0])),
+        host_security_group_id=database.host_security_group_id,
+        data_volume_gb=data_volume_gb,
+    )
+    database.replication = source
+    return source
 
 
 def create_database(
@@ -150,4 +268,11 @@ def create_database(
     )
 
 
-__all__ = ["DATABASE_HOST", "DATABASE_PORT", "SingleServerDatabase", "create_database"]
+__all__ = [
+    "DATABASE_HOST",
+    "DATABASE_PORT",
+    "ReplicationSource",
+    "SingleServerDatabase",
+    "create_database",
+    "create_replication_source",
+]

@@ -13,14 +13,21 @@ from gridops_infra.platforms.single_server.args import PROXY_MEMORY_MB, ServerSe
 from gridops_infra.platforms.single_server.backup import render_backup_script
 from gridops_infra.platforms.single_server.compose import (
     NETWORKS,
+    REPLICATION_NETWORK,
     ContainerSpec,
     dumps,
     postgres_container,
     proxy_container,
     render_caddyfile,
     render_compose,
+    replication_user_job,
 )
 from gridops_infra.platforms.single_server.database import SingleServerDatabase
+from gridops_infra.platforms.single_server.replication import (
+    config_files,
+    server_command,
+    user_job_command,
+)
 
 STANDARD_PARAMETER_BYTES = 4096
 ADVANCED_PARAMETER_BYTES = 8192
@@ -113,8 +120,10 @@ def base_fragment(
         return pulumi.Output.from_input(origin_verify_ref).apply(render_proxy_only)
     db = database
 
+    replication = db.replication
+
     def render(resolved: list[Any]) -> str:
-        bucket, password_arn, origin_ref = resolved
+        bucket, password_arn, origin_ref, replication_secret_arn = resolved
         script = render_backup_script(
             bucket=bucket,
             region=region,
@@ -128,19 +137,34 @@ def base_fragment(
             user=db.user,
             password_ref=password_arn,
             memory_mb=s.database_memory_mb,
+            replication_command=server_command() if replication else (),
         )
+        services = [proxy(origin_ref), postgres]
+        all_files = {**files, "backup/pg-backup.sh": script}
+        if replication is not None:
+            services.append(
+                replication_user_job(
+                    version=db.version,
+                    database=db.database,
+                    owner=db.user,
+                    owner_password_ref=password_arn,
+                    replication_password_ref=f"{replication_secret_arn}:password::",
+                    command=user_job_command(),
+                )
+            )
+            all_files.update(config_files(replication.settings, db.database, db.user))
+        networks = {**NETWORKS, REPLICATION_NETWORK: {}} if replication else NETWORKS
         fragment = render_compose(
-            [proxy(origin_ref), postgres],
-            region=region,
-            log_group=log_group,
-            networks=NETWORKS,
-            files={**files, "backup/pg-backup.sh": script},
+            services, region=region, log_group=log_group, networks=networks, files=all_files
         )
         return dumps(fragment)
 
-    return pulumi.Output.all(bucket_name, db.password_parameter_arn, origin_verify_ref).apply(
-        render
-    )
+    return pulumi.Output.all(
+        bucket_name,
+        db.password_parameter_arn,
+        origin_verify_ref,
+        replication.secret.arn if replication else None,
+    ).apply(render)
 
 
 __all__ = [

@@ -36,6 +36,7 @@ def host_statements(
     parameter_path_arn: pulumi.Input[str],
     secret_parameter_arns: Sequence[pulumi.Input[str]],
     backup_objects_arn: pulumi.Output[str] | str | None,
+    secrets_manager_arns: Sequence[pulumi.Input[str]] = (),
 ) -> list[dict[str, Any]]:
     """What the host itself reads and writes (besides the managed policies)."""
     statements = [
@@ -52,6 +53,14 @@ def host_statements(
         statements.append(
             iam.statement(
                 ["ssm:GetParameter"], list(secret_parameter_arns), sid="ReadDatabaseSecrets"
+            )
+        )
+    if secrets_manager_arns:
+        statements.append(
+            iam.statement(
+                ["secretsmanager:GetSecretValue"],
+                list(secrets_manager_arns),
+                sid="ReadReplicationSecret",
             )
         )
     if backup_objects_arn is not None:
