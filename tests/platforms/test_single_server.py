@@ -205,7 +205,9 @@ def test_iam_documents_pass_parliament(plan: Plan) -> None:
     )
     assert iam_findings(server.instance_trust_policy, trust=True) == []
     assert iam_findings(server.snapshot_trust_policy, trust=True) == []
-    assert iam_findings(reveal(plan.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])) == []
+    for name in ("mvp-backups-policy", "mvp-backup-logs-policy"):
+        document = plan.one("aws:s3/bucketPolicy:BucketPolicy", name).inputs["policy"]
+        assert iam_findings(reveal(document)) == []
     trusts = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in mine(plan, ROLE)}
     assert trusts["mvp-role"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     assert trusts["mvp-dlm-role"]["Statement"][0]["Principal"] == {"Service": "dlm.amazonaws.com"}
@@ -267,6 +269,69 @@ def test_backup_bucket_is_private_encrypted_versioned_and_expires_dumps(plan: Pl
     (statement,) = policy["Statement"]
     assert statement["Effect"] == "Deny"  # the bucket policy grants nothing
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_backup_bucket_requests_are_logged_to_a_private_expiring_bucket_of_their_own(
+    plan: Plan,
+) -> None:
+    backups = plan.one(BUCKET, "mvp-backups")
+    logs = plan.one(BUCKET, "mvp-backup-logs")
+    assert logs.retain_on_delete and logs.inputs["forceDestroy"] is False
+    logging = plan.of_type("aws:s3/bucketLogging:BucketLogging")
+    (entry,) = [r for r in logging if r.inputs["bucket"] == backups.id]
+    assert entry.inputs["targetBucket"] == logs.id
+    assert entry.inputs["targetPrefix"] == "backups/"
+    # The log bucket does not log itself.
+    assert not [r for r in logging if r.inputs["bucket"] == logs.id]
+
+    def config(token: str) -> dict[str, Any]:
+        (found,) = [r for r in plan.of_type(token) if r.inputs.get("bucket") == logs.id]
+        return found.inputs
+
+    block = config("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(
+        block[k]
+        for k in (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
+    )
+    assert config("aws:s3/bucketOwnershipControls:BucketOwnershipControls")["rule"] == {
+        "objectOwnership": "BucketOwnerEnforced"
+    }
+    sse = config(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )
+    # S3 delivers server access logs only to targets encrypted with SSE-S3.
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    assert config("aws:s3/bucketVersioning:BucketVersioning")["versioningConfiguration"] == {
+        "status": "Enabled"
+    }
+    (rule,) = config("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
+    assert rule["expiration"]["days"] == 90  # at least 90 days, longer when dumps live longer
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 90
+    policy = policy_json(config("aws:s3/bucketPolicy:BucketPolicy")["policy"])
+    deny, writer = policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert writer["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert writer["Action"] == ["s3:PutObject"]
+    log_bucket = logs.outputs["bucket"]
+    assert writer["Resource"] == [f"arn:aws:s3:::{log_bucket}/backups/*"]
+    assert writer["Condition"]["ArnLike"] == {"aws:SourceArn": backups.outputs["arn"]}
+    assert iam_findings(json.dumps(policy)) == []
+
+
+def test_access_logs_live_as_long_as_the_dumps_they_cover() -> None:
+    plan = preview(server_program({"database_backup_retention_days": 400}), stack="single-server")
+    logs = plan.one(BUCKET, "mvp-backup-logs")
+    (lifecycle,) = [
+        r
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.inputs["bucket"] == logs.id
+    ]
+    assert lifecycle.inputs["rules"][0]["expiration"]["days"] == 400
 
 
 def test_policy_pack_finds_no_mandatory_violation(plan: Plan) -> None:
