@@ -117,7 +117,7 @@ def test_outputs(plan: Plan) -> None:
     assert outputs["kind"] == "single-server"
     eip = plan.one("aws:ec2/eip:Eip")
     assert outputs["public_ip"] == eip.outputs["publicIp"]
-    assert outputs["url"] == f"http://{eip.outputs['publicIp']}"
+    assert outputs["url"] == f"https://{eip.outputs['publicIp']}"
     assert outputs["instance_id"] == plan.one(INSTANCE).id
     assert outputs["data_volume_id"] == mine(plan, VOLUME)[0].id
     assert outputs["backup_bucket"] == plan.one(BUCKET, "mvp-backups").outputs["bucket"]
@@ -164,10 +164,14 @@ def test_both_volumes_are_encrypted_gp3(plan: Plan) -> None:
     assert data["size"] == 50
 
 
-def test_security_group_admits_only_80_without_a_domain(plan: Plan) -> None:
-    # No certificate without a domain, so nothing would answer on 443.
+def test_security_group_admits_80_and_443_for_the_ip_certificate(plan: Plan) -> None:
+    # HTTPS on the Elastic IP; 80 redirects and answers Let's Encrypt's HTTP-01 challenge.
     rules = mine(plan, INGRESS)
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [(80, 80)]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [
+        (80, 80),
+        (443, 443),
+    ]
+    assert {r.inputs["cidrIpv4"] for r in rules} == {"0.0.0.0/0"}
     assert all(r.inputs["ipProtocol"] == "tcp" for r in rules)
     assert not any(r.inputs["fromPort"] <= 22 <= r.inputs["toPort"] for r in rules)
     sg = plan.one("aws:ec2/securityGroup:SecurityGroup")
@@ -546,6 +550,69 @@ def test_domain_gets_https_and_a_record() -> None:
     assert ports == [(80, "0.0.0.0/0"), (443, "0.0.0.0/0")]
 
 
+def caddyfile_of(plan: Plan) -> str:
+    fragment = json.loads(plan.one(PARAMETER, "mvp-compose-base").inputs["insecureValue"])
+    return fragment["x-gridops"]["files"]["caddy/Caddyfile"]
+
+
+def test_without_a_domain_the_proxy_serves_https_on_the_elastic_ip(plan: Plan) -> None:
+    ip = plan.one("aws:ec2/eip:Eip").outputs["publicIp"]
+    caddyfile = caddyfile_of(plan)
+    assert f"\n{ip} {{\n\ttls {{\n\t\tissuer acme {{\n\t\t\tprofile shortlived\n" in caddyfile
+    assert ":80 {" not in caddyfile
+    assert plan.one(SERVER).outputs["url"] == f"https://{ip}"
+    assert not plan.of_type("aws:route53/record:Record")
+
+
+def test_ip_certificate_off_keeps_plain_http_on_port_80_only() -> None:
+    plan = preview(server_program({"ip_certificate": False}), stack="single-server")
+    ip = plan.one("aws:ec2/eip:Eip").outputs["publicIp"]
+    assert plan.one(SERVER).outputs["url"] == f"http://{ip}"
+    assert ":80 {" in caddyfile_of(plan) and "profile" not in caddyfile_of(plan)
+    rules = mine(plan, INGRESS)
+    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in rules] == [(80, 80)]
+    report = check_plan(plan)
+    assert "public-http-without-tls" in {v.rule for v in report.violations}
+
+
+def test_restricted_ingress_cidrs_leave_the_ip_certificate_off() -> None:
+    """Let's Encrypt validates from addresses it does not publish: a host only some ranges
+    reach could never get its certificate, so it keeps HTTP on 80 by default."""
+    plan = preview(server_program({"ingress_cidrs": ["203.0.113.0/24"]}), stack="single-server")
+    assert plan.one(SERVER).outputs["url"].startswith("http://")
+    rules = mine(plan, INGRESS)
+    assert [(r.inputs["fromPort"], r.inputs["cidrIpv4"]) for r in rules] == [(80, "203.0.113.0/24")]
+
+
+def test_the_acme_contact_goes_to_the_ip_certificate_issuer() -> None:
+    plan = preview(server_program({"acme_email": "ops@example.com"}), stack="single-server")
+    assert "\t\tissuer acme {\n\t\t\temail ops@example.com\n" in caddyfile_of(plan)
+
+
+def test_with_the_ip_certificate_containers_may_not_route_hosts() -> None:
+    errors: list[str] = []
+
+    def program() -> None:
+        server_program()()
+        server: SingleServer = captured["server"]
+        try:
+            server.add_container(
+                ContainerSpec(
+                    name="admin",
+                    image="nginx:1",
+                    port=80,
+                    routes=(ProxyRoute(hosts=("admin.example.com",)),),
+                )
+            )
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    plan = preview(program)
+    (error,) = errors
+    assert "'admin.example.com'" in error and "ip_certificate" in error and "domain" in error
+    assert "mvp-admin-compose" not in {r.name for r in plan}
+
+
 def test_x86_and_restore_from_snapshot() -> None:
     plan = preview(
         server_program(
@@ -626,6 +693,10 @@ BAD_ARGS = [
     ({"domain": "app.example.com"}, "domain"),
     ({"zone_id": "Z123"}, "zone_id"),
     ({"domain": "https://x", "zone_id": "Z123"}, "domain"),
+    ({"ip_certificate": True, "domain": "app.example.com", "zone_id": "Z0123"}, "ip_certificate"),
+    ({"ip_certificate": True, "behind_cdn": True}, "ip_certificate"),
+    ({"ip_certificate": True, "ingress_cidrs": ["203.0.113.0/24"]}, "ip_certificate"),
+    ({"ip_certificate": "yes"}, "ip_certificate"),
     ({"ingress_cidrs": ["10.0.0.1/8"]}, "ingress_cidrs"),
     ({"internet_egress_ports": [0]}, "internet_egress_ports"),
     ({"log_retention_days": 10}, "log_retention_days"),
