@@ -695,6 +695,8 @@ BAD_ARGS = [
     ({"domain": "https://x", "zone_id": "Z123"}, "domain"),
     ({"ip_certificate": True, "domain": "app.example.com", "zone_id": "Z0123"}, "ip_certificate"),
     ({"ip_certificate": True, "behind_cdn": True}, "ip_certificate"),
+    ({"ip_certificate": False, "behind_cdn": True}, "ip_certificate"),
+    ({"ip_certificate": False, "domain": "app.example.com", "zone_id": "Z0123"}, "ip_certificate"),
     ({"ip_certificate": True, "ingress_cidrs": ["203.0.113.0/24"]}, "ip_certificate"),
     ({"ip_certificate": "yes"}, "ip_certificate"),
     ({"ingress_cidrs": ["10.0.0.1/8"]}, "ingress_cidrs"),

@@ -388,12 +388,14 @@ def _ip_certificate(
     if not a.has("ip_certificate"):
         return domain is None and not behind_cdn and open_to_everyone
     wanted = a.boolean("ip_certificate", False)
+    if domain:
+        raise a.fail("ip_certificate", wanted, "not with domain, which gets its own certificate")
+    if behind_cdn:
+        raise a.fail(
+            "ip_certificate", wanted, "not with behind_cdn: CloudFront serves viewers HTTPS"
+        )
     if not wanted:
         return False
-    if domain:
-        raise a.fail("ip_certificate", True, "not with domain, which gets its own certificate")
-    if behind_cdn:
-        raise a.fail("ip_certificate", True, "not with behind_cdn: CloudFront serves viewers HTTPS")
     if not open_to_everyone:
         raise a.fail(
             "ip_certificate",
