@@ -1,9 +1,10 @@
 """Stage 1, single-server: the honest MVP on one EC2 host.
 
 One Graviton host in a public subnet behind an Elastic IP (80/443 only, SSM instead of
-SSH), the API and the SQS job worker as containers, PostgreSQL in a container on an
-encrypted data volume with daily EBS snapshots and a nightly pg_dump to a versioned,
-encrypted S3 bucket.
+SSH; HTTPS on the address itself with a Let's Encrypt IP-address certificate, or on
+`gridops:domain`), the API and the SQS job worker as containers, PostgreSQL in a container
+on an encrypted data volume with daily EBS snapshots and a nightly pg_dump to a versioned,
+encrypted S3 bucket whose requests are access-logged to a bucket of their own.
 Keys: stacks/README.md.
 """
 
@@ -53,6 +54,7 @@ def build(cfg: StageConfig) -> None:
 
 
 def _domain_args(cfg: StageConfig) -> SingleServerArgs:
-    """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects."""
+    """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects;
+    without it, HTTPS on the Elastic IP (SingleServer `ip_certificate`, its default)."""
     domain = cfg.domain()
     return {"domain": domain.name, "zone_id": domain.zone_id} if domain else {}

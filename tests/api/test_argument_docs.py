@@ -162,8 +162,13 @@ EXAMPLES_KEPT_APART: dict[str, list[tuple[set[str], set[str]]]] = {
     # Either a certificate of your own or `domain`'s; behind a CDN no ingress_cidrs, and
     # origin_access only there.
     "FargateClusterArgs": [({"certificate_arn"}, set()), ({"behind_cdn", "origin_access"}, set())],
-    # Behind a CDN the host has no domain and admits only CloudFront.
-    "SingleServerArgs": [({"behind_cdn"}, set()), ({"replication_source"}, set())],
+    # Behind a CDN the host has no domain and admits only CloudFront; ip_certificate says
+    # how a host without a domain serves.
+    "SingleServerArgs": [
+        ({"behind_cdn"}, set()),
+        ({"replication_source"}, set()),
+        ({"ip_certificate"}, set()),
+    ],
     # A branch instead of an environment.
     "GithubDeployRoleArgs": [({"branch"}, set())],
     # Karpenter keeps no Spot minimum.

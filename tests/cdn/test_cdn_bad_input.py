@@ -87,7 +87,7 @@ def results():
             "$single": StatelessService(
                 "web",
                 {
-                    "platform": SingleServer("mvp", {"network": net}),
+                    "platform": SingleServer("mvp", {"network": net, "ip_certificate": False}),
                     "image": API_IMAGE,
                     "hosts": ["shop.example.com"],
                 },

@@ -48,7 +48,8 @@ def _base_fragment(plan: Plan, server: str) -> dict:
 
 def test_the_locked_host_admits_only_cloudfront_on_port_80(plan: Plan) -> None:
     assert ingress_of(plan, "mvp-") == [(80, None, CLOUDFRONT_PREFIX_LIST_ID)]
-    assert ingress_of(plan, "open-") == [(80, "0.0.0.0/0", None)]
+    # The open server serves HTTPS on its own address (ip_certificate).
+    assert ingress_of(plan, "open-") == [(80, "0.0.0.0/0", None), (443, "0.0.0.0/0", None)]
 
 
 def test_the_origin_is_the_hosts_public_dns_name_over_http(plan: Plan) -> None:

@@ -9,7 +9,10 @@ import pytest
 
 from gridops_infra import FargateCluster, Network, StatelessService
 from gridops_infra.cdn.component import CdnFrontend
-from gridops_infra.core.aws_rules.cloudfront import ORIGIN_CERTIFICATE_MATCHES_DOMAIN
+from gridops_infra.core.aws_rules.cloudfront import (
+    ORIGIN_CERTIFICATE_MATCHES_DOMAIN,
+    VPC_ORIGIN_REGION,
+)
 from gridops_infra.testing import preview
 
 from .compute_helpers import assert_cites, violations
@@ -168,3 +171,48 @@ def test_cdn_refuses_an_https_origin_whose_certificate_cannot_cover_the_name_it_
     assert endpoint["originProtocolPolicy"] == "https-only"
     origin = plan.one(DISTRIBUTION, "named-distribution").inputs["origins"][0]
     assert origin["domainName"] == "origin.example.com"
+
+
+# cloudfront-vpc-origin-region
+
+
+def _fargate_behind_cdn(extra: dict) -> None:
+    net = Network("prod", {"az_count": 2})
+    FargateCluster("edge", {"network": net, "behind_cdn": True, **extra})
+
+
+@pytest.mark.parametrize("extra", [{}, {"origin_access": "vpc-origin"}])
+@pytest.mark.parametrize("region", ["ap-southeast-6", "cn-north-1", "us-gov-west-1"])
+def test_fargate_refuses_a_vpc_origin_where_cloudfront_offers_none(
+    region: str, extra: dict
+) -> None:
+    errors: list[str] = []
+
+    def program() -> None:
+        try:
+            _fargate_behind_cdn(extra)
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    plan = preview(program, config={"aws:region": region})
+    (message,) = errors
+    assert message.startswith("FargateCluster 'edge': origin_access='vpc-origin'"), message
+    assert region in message
+    assert_cites(message, VPC_ORIGIN_REGION, "origin_access")
+    assert "public-with-header" in message
+    assert ("default" in message) == (not extra)
+    assert not [r for r in plan.resources if r.name.startswith("edge")]
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "ap-southeast-7", "mx-central-1"])
+def test_fargate_builds_its_vpc_origin_path_where_cloudfront_offers_it(region: str) -> None:
+    plan = preview(lambda: _fargate_behind_cdn({}), config={"aws:region": region})
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer", "edge-alb").inputs["internal"] is True
+
+
+def test_the_public_path_needs_no_vpc_origin_and_is_accepted_anywhere() -> None:
+    plan = preview(
+        lambda: _fargate_behind_cdn({"origin_access": "public-with-header"}),
+        config={"aws:region": "ap-southeast-6"},
+    )
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer", "edge-alb").inputs["internal"] is False

@@ -343,6 +343,7 @@ SINGLE_SERVER_VALUES: dict[str, Any] = {
     "domain": DOMAIN,
     "zone_id": ZONE_ID,
     "acme_email": "ops@example.com",
+    "ip_certificate": False,
     "ingress_cidrs": ["203.0.113.0/24"],
     "behind_cdn": True,
     "internet_egress_ports": [443, 587],

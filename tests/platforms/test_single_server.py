@@ -117,7 +117,7 @@ def test_outputs(plan: Plan) -> None:
     assert outputs["kind"] == "single-server"
     eip = plan.one("aws:ec2/eip:Eip")
     assert outputs["public_ip"] == eip.outputs["publicIp"]
-    assert outputs["url"] == f"http://{eip.outputs['publicIp']}"
+    assert outputs["url"] == f"https://{eip.outputs['publicIp']}"
     assert outputs["instance_id"] == plan.one(INSTANCE).id
     assert outputs["data_volume_id"] == mine(plan, VOLUME)[0].id
     assert outputs["backup_bucket"] == plan.one(BUCKET, "mvp-backups").outputs["bucket"]
@@ -164,10 +164,14 @@ def test_both_volumes_are_encrypted_gp3(plan: Plan) -> None:
     assert data["size"] == 50
 
 
-def test_security_group_admits_only_80_without_a_domain(plan: Plan) -> None:
-    # No certificate without a domain, so nothing would answer on 443.
+def test_security_group_admits_80_and_443_for_the_ip_certificate(plan: Plan) -> None:
+    # HTTPS on the Elastic IP; 80 redirects and answers Let's Encrypt's HTTP-01 challenge.
     rules = mine(plan, INGRESS)
-    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [(80, 80)]
+    assert sorted((r.inputs["fromPort"], r.inputs["toPort"]) for r in rules) == [
+        (80, 80),
+        (443, 443),
+    ]
+    assert {r.inputs["cidrIpv4"] for r in rules} == {"0.0.0.0/0"}
     assert all(r.inputs["ipProtocol"] == "tcp" for r in rules)
     assert not any(r.inputs["fromPort"] <= 22 <= r.inputs["toPort"] for r in rules)
     sg = plan.one("aws:ec2/securityGroup:SecurityGroup")
@@ -205,7 +209,9 @@ def test_iam_documents_pass_parliament(plan: Plan) -> None:
     )
     assert iam_findings(server.instance_trust_policy, trust=True) == []
     assert iam_findings(server.snapshot_trust_policy, trust=True) == []
-    assert iam_findings(reveal(plan.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])) == []
+    for name in ("mvp-backups-policy", "mvp-backup-logs-policy"):
+        document = plan.one("aws:s3/bucketPolicy:BucketPolicy", name).inputs["policy"]
+        assert iam_findings(reveal(document)) == []
     trusts = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in mine(plan, ROLE)}
     assert trusts["mvp-role"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     assert trusts["mvp-dlm-role"]["Statement"][0]["Principal"] == {"Service": "dlm.amazonaws.com"}
@@ -267,6 +273,69 @@ def test_backup_bucket_is_private_encrypted_versioned_and_expires_dumps(plan: Pl
     (statement,) = policy["Statement"]
     assert statement["Effect"] == "Deny"  # the bucket policy grants nothing
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_backup_bucket_requests_are_logged_to_a_private_expiring_bucket_of_their_own(
+    plan: Plan,
+) -> None:
+    backups = plan.one(BUCKET, "mvp-backups")
+    logs = plan.one(BUCKET, "mvp-backup-logs")
+    assert logs.retain_on_delete and logs.inputs["forceDestroy"] is False
+    logging = plan.of_type("aws:s3/bucketLogging:BucketLogging")
+    (entry,) = [r for r in logging if r.inputs["bucket"] == backups.id]
+    assert entry.inputs["targetBucket"] == logs.id
+    assert entry.inputs["targetPrefix"] == "backups/"
+    # The log bucket does not log itself.
+    assert not [r for r in logging if r.inputs["bucket"] == logs.id]
+
+    def config(token: str) -> dict[str, Any]:
+        (found,) = [r for r in plan.of_type(token) if r.inputs.get("bucket") == logs.id]
+        return found.inputs
+
+    block = config("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(
+        block[k]
+        for k in (
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+        )
+    )
+    assert config("aws:s3/bucketOwnershipControls:BucketOwnershipControls")["rule"] == {
+        "objectOwnership": "BucketOwnerEnforced"
+    }
+    sse = config(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    )
+    # S3 delivers server access logs only to targets encrypted with SSE-S3.
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    assert config("aws:s3/bucketVersioning:BucketVersioning")["versioningConfiguration"] == {
+        "status": "Enabled"
+    }
+    (rule,) = config("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")["rules"]
+    assert rule["expiration"]["days"] == 90  # at least 90 days, longer when dumps live longer
+    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == 90
+    policy = policy_json(config("aws:s3/bucketPolicy:BucketPolicy")["policy"])
+    deny, writer = policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert writer["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert writer["Action"] == ["s3:PutObject"]
+    log_bucket = logs.outputs["bucket"]
+    assert writer["Resource"] == [f"arn:aws:s3:::{log_bucket}/backups/*"]
+    assert writer["Condition"]["ArnLike"] == {"aws:SourceArn": backups.outputs["arn"]}
+    assert iam_findings(json.dumps(policy)) == []
+
+
+def test_access_logs_live_as_long_as_the_dumps_they_cover() -> None:
+    plan = preview(server_program({"database_backup_retention_days": 400}), stack="single-server")
+    logs = plan.one(BUCKET, "mvp-backup-logs")
+    (lifecycle,) = [
+        r
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.inputs["bucket"] == logs.id
+    ]
+    assert lifecycle.inputs["rules"][0]["expiration"]["days"] == 400
 
 
 def test_policy_pack_finds_no_mandatory_violation(plan: Plan) -> None:
@@ -481,6 +550,69 @@ def test_domain_gets_https_and_a_record() -> None:
     assert ports == [(80, "0.0.0.0/0"), (443, "0.0.0.0/0")]
 
 
+def caddyfile_of(plan: Plan) -> str:
+    fragment = json.loads(plan.one(PARAMETER, "mvp-compose-base").inputs["insecureValue"])
+    return fragment["x-gridops"]["files"]["caddy/Caddyfile"]
+
+
+def test_without_a_domain_the_proxy_serves_https_on_the_elastic_ip(plan: Plan) -> None:
+    ip = plan.one("aws:ec2/eip:Eip").outputs["publicIp"]
+    caddyfile = caddyfile_of(plan)
+    assert f"\n{ip} {{\n\ttls {{\n\t\tissuer acme {{\n\t\t\tprofile shortlived\n" in caddyfile
+    assert ":80 {" not in caddyfile
+    assert plan.one(SERVER).outputs["url"] == f"https://{ip}"
+    assert not plan.of_type("aws:route53/record:Record")
+
+
+def test_ip_certificate_off_keeps_plain_http_on_port_80_only() -> None:
+    plan = preview(server_program({"ip_certificate": False}), stack="single-server")
+    ip = plan.one("aws:ec2/eip:Eip").outputs["publicIp"]
+    assert plan.one(SERVER).outputs["url"] == f"http://{ip}"
+    assert ":80 {" in caddyfile_of(plan) and "profile" not in caddyfile_of(plan)
+    rules = mine(plan, INGRESS)
+    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in rules] == [(80, 80)]
+    report = check_plan(plan)
+    assert "public-http-without-tls" in {v.rule for v in report.violations}
+
+
+def test_restricted_ingress_cidrs_leave_the_ip_certificate_off() -> None:
+    """Let's Encrypt validates from addresses it does not publish: a host only some ranges
+    reach could never get its certificate, so it keeps HTTP on 80 by default."""
+    plan = preview(server_program({"ingress_cidrs": ["203.0.113.0/24"]}), stack="single-server")
+    assert plan.one(SERVER).outputs["url"].startswith("http://")
+    rules = mine(plan, INGRESS)
+    assert [(r.inputs["fromPort"], r.inputs["cidrIpv4"]) for r in rules] == [(80, "203.0.113.0/24")]
+
+
+def test_the_acme_contact_goes_to_the_ip_certificate_issuer() -> None:
+    plan = preview(server_program({"acme_email": "ops@example.com"}), stack="single-server")
+    assert "\t\tissuer acme {\n\t\t\temail ops@example.com\n" in caddyfile_of(plan)
+
+
+def test_with_the_ip_certificate_containers_may_not_route_hosts() -> None:
+    errors: list[str] = []
+
+    def program() -> None:
+        server_program()()
+        server: SingleServer = captured["server"]
+        try:
+            server.add_container(
+                ContainerSpec(
+                    name="admin",
+                    image="nginx:1",
+                    port=80,
+                    routes=(ProxyRoute(hosts=("admin.example.com",)),),
+                )
+            )
+        except ValueError as exc:
+            errors.append(str(exc))
+
+    plan = preview(program)
+    (error,) = errors
+    assert "'admin.example.com'" in error and "ip_certificate" in error and "domain" in error
+    assert "mvp-admin-compose" not in {r.name for r in plan}
+
+
 def test_x86_and_restore_from_snapshot() -> None:
     plan = preview(
         server_program(
@@ -561,6 +693,12 @@ BAD_ARGS = [
     ({"domain": "app.example.com"}, "domain"),
     ({"zone_id": "Z123"}, "zone_id"),
     ({"domain": "https://x", "zone_id": "Z123"}, "domain"),
+    ({"ip_certificate": True, "domain": "app.example.com", "zone_id": "Z0123"}, "ip_certificate"),
+    ({"ip_certificate": True, "behind_cdn": True}, "ip_certificate"),
+    ({"ip_certificate": False, "behind_cdn": True}, "ip_certificate"),
+    ({"ip_certificate": False, "domain": "app.example.com", "zone_id": "Z0123"}, "ip_certificate"),
+    ({"ip_certificate": True, "ingress_cidrs": ["203.0.113.0/24"]}, "ip_certificate"),
+    ({"ip_certificate": "yes"}, "ip_certificate"),
     ({"ingress_cidrs": ["10.0.0.1/8"]}, "ingress_cidrs"),
     ({"internet_egress_ports": [0]}, "internet_egress_ports"),
     ({"log_retention_days": 10}, "log_retention_days"),

@@ -251,6 +251,54 @@ def test_caddy_adapts_the_routes_in_precedence_order(tmp_path: Path, caddy: str)
     assert '"handler": "log_append", "key": "gridops_service", "value": "api"' in text
 
 
+def test_caddy_asks_lets_encrypt_for_a_shortlived_certificate_of_the_address(
+    tmp_path: Path, caddy: str
+) -> None:
+    """Caddy's own default for an IP address is its internal CA (browsers refuse it):
+    only an explicit ACME issuer with Let's Encrypt's `shortlived` profile gets a public
+    certificate for one, and the site is served on 443."""
+    caddyfile = render_caddyfile(
+        "203.0.113.10", acme_email="ops@acme.io", ip_certificate=True
+    ).replace("/etc/caddy/routes", str(tmp_path))
+    (tmp_path / "Caddyfile").write_text(caddyfile)
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    (server,) = config["apps"]["http"]["servers"].values()
+    assert server["listen"] == [":443"]
+    (route,) = server["routes"]
+    assert route["match"] == [{"host": ["203.0.113.10"]}]
+    (policy,) = config["apps"]["tls"]["automation"]["policies"]
+    assert policy["subjects"] == ["203.0.113.10"]
+    (issuer,) = policy["issuers"]
+    assert issuer["module"] == "acme"
+    assert issuer["profile"] == "shortlived"
+    assert issuer["email"] == "ops@acme.io"
+    assert issuer.get("ca") in (None, "https://acme-v02.api.letsencrypt.org/directory")
+
+
+def test_without_the_ip_certificate_the_proxy_keeps_plain_http(tmp_path: Path, caddy: str) -> None:
+    caddyfile = render_caddyfile(":80").replace("/etc/caddy/routes", str(tmp_path))
+    assert "tls" not in caddyfile and "profile" not in caddyfile
+    (tmp_path / "Caddyfile").write_text(caddyfile)
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    (server,) = config["apps"]["http"]["servers"].values()
+    assert server["listen"] == [":80"]
+    assert "tls" not in config["apps"]
+
+
 def test_user_data_passes_shellcheck_and_fits_ec2(tmp_path: Path) -> None:
     settings = HostSettings(
         region=REGION,

@@ -162,7 +162,7 @@ def test_metrics_come_from_the_proxy_logs(plan: Plan) -> None:
 
 def test_outputs(plan: Plan) -> None:
     eip = plan.one("aws:ec2/eip:Eip").outputs["publicIp"]
-    assert plan.outputs["url"] == f"http://{eip}"
+    assert plan.outputs["url"] == f"https://{eip}"
     outputs = plan.one("gridops:aws:StatelessService", "api").outputs
     assert outputs["task_role_arn"] == plan.one("aws:iam/role:Role", "mvp-role").outputs["arn"]
     assert outputs["deployment_alarm_names"] == []

@@ -94,7 +94,8 @@ def test_single_server_runs_one_api_by_default() -> None:
         "worker_image": "ghcr.io/acme/worker:1.4.2",
     }
     plan = preview(ROOT, stack="minimal", config=config)
-    assert plan.outputs["url"].startswith("http://")
+    # No domain: HTTPS on the Elastic IP with a Let's Encrypt IP-address certificate.
+    assert plan.outputs["url"].startswith("https://")
 
 
 def test_db_auto_pause_seconds_makes_the_stage_database_scale_to_zero() -> None:

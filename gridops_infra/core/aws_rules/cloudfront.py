@@ -85,3 +85,55 @@ ORIGIN_CERTIFICATE_MATCHES_DOMAIN = aws_rule(
     fix="Give CdnFrontend api_origin_domain, a name on the load balancer's certificate that "
     "points at it, or give the cluster a `domain` (its certificate covers it).",
 )
+
+# The commercial Regions AWS lists as supporting VPC origins (a few of them except one
+# Availability Zone, by AZ ID: use1-az3, usw1-az2, apne1-az3, cac1-az3).
+VPC_ORIGIN_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-7",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ca-central-1",
+        "ca-west-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-north-1",
+        "il-central-1",
+        "me-south-1",
+        "me-central-1",
+        "sa-east-1",
+        "mx-central-1",
+    }
+)
+
+VPC_ORIGIN_REGION = aws_rule(
+    id="cloudfront-vpc-origin-region",
+    service=SERVICE,
+    rule="A VPC origin's VPC must be in one of the Regions AWS lists as supporting VPC "
+    "origins (33 commercial Regions; not, for example, Asia Pacific (New Zealand), the "
+    "China Regions or AWS GovCloud (US)).",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "private-content-vpc-origins.html#vpc-origins-supported-regions",
+    fix="Deploy to a Region that supports VPC origins, or reach an internet-facing load "
+    "balancer as a custom origin (FargateCluster origin_access='public-with-header').",
+)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal, TypedDict
 
+from gridops_infra.core import iam
 from gridops_infra.core.aws_rules.checks import refuse_arg
+from gridops_infra.core.aws_rules.cloudfront import VPC_ORIGIN_REGION, VPC_ORIGIN_REGIONS
 from gridops_infra.core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
 from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS
 from gridops_infra.core.component import Transform
@@ -89,7 +91,9 @@ class FargateClusterArgs(TypedDict, total=False):
     nothing on the internet to bypass CloudFront; HTTPS to the ALB with a certificate or
     `domain`, HTTP inside the VPC without one. `"public-with-header"`: the ALB is
     internet-facing, admits CloudFront's origin-facing prefix list and every service rule
-    requires the secret `X-Origin-Verify` header. Only with `behind_cdn`.
+    requires the secret `X-Origin-Verify` header. Only with `behind_cdn`. `"vpc-origin"` is
+    refused in a Region where CloudFront offers no VPC origins (e.g. ap-southeast-6, the
+    China and GovCloud Regions): choose `"public-with-header"` there.
 
     Default: `"vpc-origin"` (with `behind_cdn`).
     Example: ``"public-with-header"``"""
@@ -145,7 +149,19 @@ def read_origin_access(a: ArgReader, behind_cdn: bool) -> str | None:
                 "only with behind_cdn=True (it says how CloudFront reaches the ALB)",
             )
         return None
-    return a.choice("origin_access", "vpc-origin", ORIGIN_ACCESS)
+    access = a.choice("origin_access", "vpc-origin", ORIGIN_ACCESS)
+    if access == "vpc-origin":
+        region = iam.region_name()
+        if region not in VPC_ORIGIN_REGIONS:
+            raise refuse_arg(
+                VPC_ORIGIN_REGION,
+                a,
+                "origin_access",
+                access,
+                f"the stack deploys to {region}, where CloudFront offers no VPC origins"
+                + ("" if a.has("origin_access") else " (vpc-origin is the default)"),
+            )
+    return access
 
 
 def check_cluster_name(name: str) -> None:

@@ -21,12 +21,14 @@ class ContainerAdmission:
         memory_mib: int,
         reserved_mib: int,
         domain: str | None,
+        ip_certificate: bool = False,
     ) -> None:
         self._where = f"SingleServer '{server_name}'"
         self._instance_type = instance_type
         self._memory_mib = memory_mib
         self._reserved_mib = reserved_mib
         self._domain = domain
+        self._ip_certificate = ip_certificate
         self._containers: dict[str, ContainerSpec] = {}
 
     @property
@@ -51,6 +53,13 @@ class ContainerAdmission:
                     f"{where}: container {spec.name!r} routes hosts {foreign}, but the proxy "
                     f"serves only the server's domain {self._domain!r}"
                 )
+        hosts = sorted({h for r in spec.routes for h in r.hosts})
+        if self._ip_certificate and hosts:
+            raise ArgError(
+                f"{where}: container {spec.name!r} routes hosts {hosts}, but the proxy "
+                "serves only the server's Elastic IP (ip_certificate): give the server a "
+                "domain, or set ip_certificate=False to serve any host over plain HTTP"
+            )
         wanted = (spec.memory_mb or 0) * spec.replicas
         left = self.left_mib
         if wanted > left:

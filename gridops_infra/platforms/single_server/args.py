@@ -160,21 +160,36 @@ class SingleServerArgs(TypedDict, total=False):
     with a Let's Encrypt certificate (renewed by Caddy) and redirects HTTP. Requires
     `zone_id`.
 
-    Default: none (plain HTTP on the Elastic IP).
+    Default: none (HTTPS on the Elastic IP itself, see `ip_certificate`).
     Example: ``"app.example.com"``"""
     zone_id: str
     """The Route 53 hosted zone that gets the `domain` A record. Required with `domain`.
 
     Default: none; required with `domain`.
     Example: ``"Z0123456789ABCDEFGHIJ"``"""
+    ip_certificate: bool
+    """Without a `domain`: serve HTTPS on the Elastic IP with a Let's Encrypt certificate
+    for the address itself (the `shortlived` profile, the only one Let's Encrypt issues IP
+    certificates in: valid 160 hours, renewed by the proxy every few days and kept on the
+    data volume), and redirect HTTP to it. Port 443 opens beside 80; `url` is
+    `https://<elastic ip>`. Let's Encrypt proves the address from the internet, from
+    addresses it does not publish, so both ports stay open to everyone: not with
+    `ingress_cidrs` that leave anyone out. The proxy then answers only requests for the
+    address, so containers may not route `hosts` (give the server a `domain` for that).
+    False serves plain HTTP on the address. Not with `domain` (the domain gets its own
+    certificate) or `behind_cdn` (CloudFront serves HTTPS).
+
+    Default: true without `domain` or `behind_cdn` when `ingress_cidrs` is left open, else
+    false.
+    Example: ``False``"""
     acme_email: str
     """Contact address for Let's Encrypt expiry notices.
 
     Default: none.
     Example: ``"ops@acme.io"``"""
     ingress_cidrs: list[str]
-    """IPv4 ranges allowed to reach port 80, and 443 when there is a `domain` (without one
-    the proxy has no certificate, so 443 stays shut). SSH (22) is never opened: use SSM
+    """IPv4 ranges allowed to reach port 80, and 443 when the proxy has a certificate (a
+    `domain` or `ip_certificate`; without one, 443 stays shut). SSH (22) is never opened: use SSM
     Session Manager. Not with `behind_cdn`. At least one; each a CIDR block without host
     bits (`203.0.113.0/24`; a bare address is a /32), none repeated.
 
@@ -262,6 +277,8 @@ class ServerSettings:
     acme_email: str | None
     ingress_cidrs: tuple[str, ...]
     behind_cdn: bool
+    ip_certificate: bool
+    """HTTPS on the Elastic IP with a Let's Encrypt IP-address certificate."""
     internet_egress_ports: tuple[int, ...]
     log_retention_days: int
     alarm_topic_arn: str | None
@@ -327,6 +344,8 @@ def read_settings(name: str, args: Any) -> ServerSettings:
             database_user=database_user,
             data_volume_gb=data_volume_gb,
         )
+    ingress_cidrs = _cidrs(a)
+    ip_certificate = _ip_certificate(a, domain, behind_cdn, ingress_cidrs)
     return ServerSettings(
         network=network,
         architecture=architecture,
@@ -359,8 +378,9 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         acme_email=a.optional_string(
             "acme_email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "expected an email address"
         ),
-        ingress_cidrs=_cidrs(a),
+        ingress_cidrs=ingress_cidrs,
         behind_cdn=behind_cdn,
+        ip_certificate=ip_certificate,
         internet_egress_ports=_ports(a),
         log_retention_days=retention_days(a, "log_retention_days", 30),
         alarm_topic_arn=a.optional_string(
@@ -390,6 +410,36 @@ def _domain(a: ArgReader) -> tuple[str | None, str | None]:
     if not re.fullmatch(HOSTED_ZONE_ID, zone_id):
         raise a.fail("zone_id", zone_id, "expected a Route 53 hosted zone id (Z...)")
     return domain.lower(), zone_id
+
+
+EVERYONE = "0.0.0.0/0"
+
+
+def _ip_certificate(
+    a: ArgReader, domain: str | None, behind_cdn: bool, ingress_cidrs: tuple[str, ...]
+) -> bool:
+    """HTTPS on the address by default wherever Let's Encrypt can reach the host."""
+    open_to_everyone = EVERYONE in ingress_cidrs
+    if not a.has("ip_certificate"):
+        return domain is None and not behind_cdn and open_to_everyone
+    wanted = a.boolean("ip_certificate", False)
+    if domain:
+        raise a.fail("ip_certificate", wanted, "not with domain, which gets its own certificate")
+    if behind_cdn:
+        raise a.fail(
+            "ip_certificate", wanted, "not with behind_cdn: CloudFront serves viewers HTTPS"
+        )
+    if not wanted:
+        return False
+    if not open_to_everyone:
+        raise a.fail(
+            "ip_certificate",
+            True,
+            f"ingress_cidrs {list(ingress_cidrs)} leave out the addresses Let's Encrypt "
+            "validates from (it does not publish them), so the certificate could never be "
+            f"issued; add {EVERYONE!r} to ingress_cidrs, or set ip_certificate=False",
+        )
+    return True
 
 
 def _cidrs(a: ArgReader) -> tuple[str, ...]:

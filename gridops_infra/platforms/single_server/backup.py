@@ -9,6 +9,10 @@
   may only `s3:PutObject` under `postgres/`: it can add dumps, never read or delete them.
   Restore: `aws s3 cp s3://<bucket>/postgres/<file>.dump - | docker exec -i
   gridops-postgres pg_restore -U <user> -d <database> --clean --if-exists`.
+  Every request to that bucket is recorded by S3 server access logging in a second
+  bucket of its own (private, SSE-S3, versioned, expiring): who read, wrote or deleted a
+  dump stays on record. A log bucket does not log itself (AWS advises against it: each
+  log write would be logged again).
 
 A successful dump publishes `DatabaseBackupSucceeded` (namespace `Gridops/SingleServer`);
 an alarm fires when a day passes without one.
@@ -28,6 +32,8 @@ BACKUP_PREFIX = "postgres"
 METRIC_NAMESPACE = "Gridops/SingleServer"
 BACKUP_METRIC = "DatabaseBackupSucceeded"
 LOCAL_DUMP_DAYS = 2
+ACCESS_LOG_PREFIX = "backups/"
+MIN_ACCESS_LOG_DAYS = 90
 
 
 def render_backup_script(
@@ -114,7 +120,89 @@ def backup_bucket(
         suffix="backups-policy",
         opts=pulumi.ResourceOptions(depends_on=[access_block]),
     )
+    backup_access_logs(server, bucket, max(retention_days, MIN_ACCESS_LOG_DAYS))
     return bucket, document
+
+
+def backup_access_logs(
+    server: GridopsComponent, backups: aws.s3.Bucket, retention_days: int
+) -> aws.s3.Bucket:
+    """The backup bucket's S3 server access logs, in a bucket of their own: all public
+    access blocked, ACLs off (S3's logging service writes through the bucket policy,
+    which admits it for this one source bucket), SSE-S3 (the only default encryption a
+    log target may have), versioned, each log kept `retention_days` (older versions too).
+    Like the backups, it survives `pulumi destroy`: access records are evidence."""
+    keep = pulumi.ResourceOptions(retain_on_delete=True)
+    logs = server.child(
+        "backup_log_bucket",
+        aws.s3.Bucket,
+        {"force_destroy": False},
+        suffix="backup-logs",
+        opts=keep,
+    )
+    settings = private_bucket_settings(
+        server,
+        logs,
+        role_prefix="backup_log",
+        suffix_prefix="backup-logs",
+        public_access_suffix="public-access",
+        versioning_opts=keep,
+    )
+    server.child(
+        "backup_log_lifecycle",
+        aws.s3.BucketLifecycleConfiguration,
+        {
+            "bucket": logs.id,
+            "rules": [
+                {
+                    "id": "expire-access-logs",
+                    "status": "Enabled",
+                    "filter": {"prefix": ""},
+                    "expiration": {"days": retention_days},
+                    "noncurrent_version_expiration": {"noncurrent_days": retention_days},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+                }
+            ],
+        },
+        suffix="backup-logs-lifecycle",
+        opts=pulumi.ResourceOptions(depends_on=[settings.versioning]),
+    )
+    policy = server.child(
+        "backup_log_policy",
+        aws.s3.BucketPolicy,
+        {"bucket": logs.id, "policy": access_log_policy_document(logs.arn, backups.arn)},
+        suffix="backup-logs-policy",
+        opts=pulumi.ResourceOptions(depends_on=[settings.public_access_block]),
+    )
+    server.child(
+        "backup_access_logging",
+        aws.s3.BucketLogging,
+        {"bucket": backups.id, "target_bucket": logs.id, "target_prefix": ACCESS_LOG_PREFIX},
+        suffix="backups-access-logging",
+        opts=pulumi.ResourceOptions(depends_on=[policy]),
+    )
+    return logs
+
+
+def access_log_policy_document(
+    log_bucket_arn: pulumi.Input[str], source_bucket_arn: pulumi.Input[str]
+) -> pulumi.Output[str]:
+    """Nobody over plain HTTP; S3's logging service may put objects under the log prefix,
+    for the backup bucket of this account only (AWS's recommended grant for buckets with
+    ACLs disabled)."""
+    writer = iam.statement(
+        ["s3:PutObject"],
+        [pulumi.Output.concat(log_bucket_arn, f"/{ACCESS_LOG_PREFIX}*")],
+        sid="S3ServerAccessLogsOfTheBackupBucket",
+        conditions={
+            "ArnLike": {"aws:SourceArn": source_bucket_arn},
+            "StringEquals": {"aws:SourceAccount": iam.account_id()},
+        },
+    )
+    writer["Principal"] = {"Service": "logging.s3.amazonaws.com"}
+    return iam.policy_document(
+        [iam.deny_insecure_transport("s3", iam.bucket_and_objects(log_bucket_arn)), writer]
+    )
 
 
 def backup_bucket_policy_document(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -171,9 +259,12 @@ def one_hour_later(hhmm: str) -> str:
 
 
 __all__ = [
+    "ACCESS_LOG_PREFIX",
     "BACKUP_METRIC",
     "BACKUP_PREFIX",
     "METRIC_NAMESPACE",
+    "access_log_policy_document",
+    "backup_access_logs",
     "backup_bucket",
     "backup_bucket_policy_document",
     "one_hour_later",

@@ -69,8 +69,8 @@ class SingleServer(GridopsComponent):
 
     - Graviton by default, latest Amazon Linux 2023, IMDSv2 only (hop limit 2 so
       containers reach the instance role), in a public subnet behind an Elastic IP; the
-      security group admits 80 only (and 443 with a `domain`); no SSH key, no port 22:
-      Session Manager.
+      security group admits 80 and 443 (80 only with `ip_certificate` off); no SSH key, no
+      port 22: Session Manager.
     - An encrypted gp3 root volume and a separate encrypted gp3 data volume on /data,
       `protect`ed and `retain_on_delete` (a final snapshot if it is ever deleted), with
       daily snapshots by Data Lifecycle Manager.
@@ -80,7 +80,9 @@ class SingleServer(GridopsComponent):
       the app keeps writing (logical WAL, TLS, a replication user whose password is a
       Secrets Manager secret): the way out to ManagedPostgresWithReplicas without
       downtime, with `PostgresReplication`.
-    - Caddy as the reverse proxy on 80/443 (HTTPS with Let's Encrypt when `domain`).
+    - Caddy as the reverse proxy on 80/443: HTTPS with a Let's Encrypt certificate for
+      the `domain`, or without one for the Elastic IP itself (`ip_certificate`), HTTP
+      redirected.
     - Alarms: EC2 auto-recovery on a failed system check, reboot on a failed instance
       check, CPU, memory, data disk, and a missing nightly dump.
 
@@ -116,6 +118,14 @@ class SingleServer(GridopsComponent):
         "backup_versioning",
         "backup_lifecycle",
         "backup_policy",
+        "backup_log_bucket",
+        "backup_log_public_access_block",
+        "backup_log_ownership",
+        "backup_log_encryption",
+        "backup_log_versioning",
+        "backup_log_lifecycle",
+        "backup_log_policy",
+        "backup_access_logging",
         "database_password",
         "database_secret",
         "replication_password",
@@ -166,7 +176,8 @@ class SingleServer(GridopsComponent):
     """The Elastic IP: it survives instance replacement (it belongs to the network
     interface, which outlives instances)."""
     url: pulumi.Output[str]
-    """`https://<domain>` or `http://<elastic ip>`."""
+    """`https://<domain>`, `https://<elastic ip>` (`ip_certificate`), or `http://<elastic
+    ip>`."""
     domain: str | None
     """The server's DNS name, when given."""
     security_group_id: pulumi.Output[str]
@@ -245,6 +256,7 @@ class SingleServer(GridopsComponent):
             memory_mib=self.memory_mib,
             reserved_mib=reserved_mib,
             domain=s.domain,
+            ip_certificate=s.ip_certificate,
         )
         self._egress_ports: set[int] = set()
 
@@ -365,6 +377,7 @@ class SingleServer(GridopsComponent):
             server_dimension=identity,
             database=self.database,
             bucket_name=self.backup_bucket,
+            public_ip=self.public_ip,
             origin_verify_ref=origin_verify_ref,
         )
         self.child(

@@ -36,7 +36,9 @@ COMPOSE_PROJECT = "gridops"
 FILES_DIR = "/opt/gridops/files"
 PROXY_CONTAINER = "gridops-proxy"
 DATABASE_CONTAINER = "gridops-postgres"
-CADDY_IMAGE = "caddy:2.10-alpine"  # log_append (per-service access-log field): 2.8+
+# log_append (per-service access-log field): 2.8+; ACME profiles: 2.10.0+; Let's Encrypt
+# IP-address certificates: 2.10.2+ (CertMagic 0.24), the 2.10 line's latest.
+CADDY_IMAGE = "caddy:2.10-alpine"
 WEB_NETWORK = "web"
 DATABASE_NETWORK = "db"
 NETWORKS: dict[str, dict[str, Any]] = {
@@ -336,19 +338,44 @@ ORIGIN_VERIFY_VARIABLE = "GRIDOPS_ORIGIN_VERIFY"
 """The proxy's environment variable holding the origin secret (behind a CDN)."""
 
 
+IP_CERTIFICATE_PROFILE = "shortlived"
+"""The Let's Encrypt ACME profile that issues certificates for IP addresses (160 hours)."""
+
+
 def render_caddyfile(
-    site: str, *, acme_email: str | None = None, origin_verify: bool = False
+    site: str,
+    *,
+    acme_email: str | None = None,
+    origin_verify: bool = False,
+    ip_certificate: bool = False,
 ) -> str:
     """The proxy's main Caddyfile: JSON access logs to stdout (CloudWatch via the awslogs
     driver) and every service route, in file-name order, then a 404. With
     `origin_verify`, a request without the origin secret (`$GRIDOPS_ORIGIN_VERIFY`, read
-    when Caddy loads the file) in `X-Origin-Verify` gets 403 before any route."""
+    when Caddy loads the file) in `X-Origin-Verify` gets 403 before any route. With
+    `ip_certificate`, `site` is the host's public IP address and its certificate comes
+    from Let's Encrypt's `shortlived` profile: Caddy gives an IP address a public
+    certificate only through an explicit ACME issuer (its default for addresses is its own
+    internal CA), and Let's Encrypt issues IP certificates in no other profile."""
     options = ["{", "\tadmin localhost:2019"]
     if acme_email:
         options.append(f"\temail {acme_email}")
     options.append("}")
+    tls = (
+        [
+            "\ttls {",
+            "\t\tissuer acme {",
+            *([f"\t\t\temail {acme_email}"] if acme_email else []),
+            f"\t\t\tprofile {IP_CERTIFICATE_PROFILE}",
+            "\t\t}",
+            "\t}",
+        ]
+        if ip_certificate
+        else []
+    )
     body = [
         f"{site} {{",
+        *tls,
         "\tlog {",
         "\t\toutput stdout",
         "\t\tformat json",
@@ -459,6 +486,7 @@ __all__ = [
     "BASE_FRAGMENT",
     "COMPOSE_PROJECT",
     "DATABASE_NETWORK",
+    "IP_CERTIFICATE_PROFILE",
     "NETWORKS",
     "ORIGIN_VERIFY_HEADER",
     "ORIGIN_VERIFY_VARIABLE",

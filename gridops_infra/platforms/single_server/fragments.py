@@ -90,40 +90,46 @@ def base_fragment(
     server_dimension: str,
     database: SingleServerDatabase | None,
     bucket_name: pulumi.Output[str] | None,
+    public_ip: pulumi.Output[str],
     origin_verify_ref: pulumi.Output[str] | None = None,
 ) -> pulumi.Output[str]:
     """The server's own fragment: the proxy with its Caddyfile (refusing requests without
-    the origin secret behind a CDN) and, with a database, the PostgreSQL container and the
-    nightly backup script."""
-    site = s.domain or ":80"
-    files = {
-        "caddy/Caddyfile": render_caddyfile(
-            site, acme_email=s.acme_email, origin_verify=origin_verify_ref is not None
+    the origin secret behind a CDN; HTTPS on `public_ip` with `ip_certificate`) and, with a
+    database, the PostgreSQL container and the nightly backup script."""
+
+    def caddyfile(ip: str) -> dict[str, str]:
+        site = s.domain or (ip if s.ip_certificate else ":80")
+        text = render_caddyfile(
+            site,
+            acme_email=s.acme_email,
+            origin_verify=origin_verify_ref is not None,
+            ip_certificate=s.ip_certificate,
         )
-    }
+        return {"caddy/Caddyfile": text}
 
     def proxy(origin_ref: str | None) -> ContainerSpec:
         return proxy_container(memory_mb=PROXY_MEMORY_MB, origin_verify_ref=origin_ref)
 
     if database is None or bucket_name is None:
 
-        def render_proxy_only(origin_ref: str | None) -> str:
+        def render_proxy_only(resolved: list[Any]) -> str:
+            origin_ref, ip = resolved
             fragment = render_compose(
                 [proxy(origin_ref)],
                 region=region,
                 log_group=log_group,
                 networks=NETWORKS,
-                files=files,
+                files=caddyfile(ip),
             )
             return dumps(fragment)
 
-        return pulumi.Output.from_input(origin_verify_ref).apply(render_proxy_only)
+        return pulumi.Output.all(origin_verify_ref, public_ip).apply(render_proxy_only)
     db = database
 
     replication = db.replication
 
     def render(resolved: list[Any]) -> str:
-        bucket, password_arn, origin_ref, replication_secret_arn = resolved
+        bucket, password_arn, origin_ref, ip, replication_secret_arn = resolved
         script = render_backup_script(
             bucket=bucket,
             region=region,
@@ -140,7 +146,7 @@ def base_fragment(
             replication_command=server_command() if replication else (),
         )
         services = [proxy(origin_ref), postgres]
-        all_files = {**files, "backup/pg-backup.sh": script}
+        all_files = {**caddyfile(ip), "backup/pg-backup.sh": script}
         if replication is not None:
             services.append(
                 replication_user_job(
@@ -163,6 +169,7 @@ def base_fragment(
         bucket_name,
         db.password_parameter_arn,
         origin_verify_ref,
+        public_ip,
         replication.secret.arn if replication else None,
     ).apply(render)
 

@@ -1,5 +1,6 @@
 """The SingleServer's ways in and out: its security group (HTTP in from the allowed
-CIDRs, HTTPS too with a domain; the VPC and chosen internet ports out; no SSH), the
+CIDRs, HTTPS too when the proxy has a certificate, for a domain or for the Elastic IP;
+the VPC and chosen internet ports out; no SSH), the
 network interface holding the Elastic IP, and the DNS record behind its URL."""
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def host_security_group(server: GridopsComponent, s: ServerSettings) -> aws.ec2.
             },
             suffix="in-80-cloudfront",
         )
-    # Without a domain the proxy has no certificate and serves HTTP only: 443 stays shut.
-    open_ports = () if s.behind_cdn else PROXY_PORTS if s.domain else (80,)
+    # Without a certificate (no domain, ip_certificate off) the proxy serves HTTP only:
+    # 443 stays shut.
+    serves_https = bool(s.domain) or s.ip_certificate
+    open_ports = () if s.behind_cdn else PROXY_PORTS if serves_https else (80,)
     for port in open_ports:
         for i, cidr in enumerate(s.ingress_cidrs):
             _tcp_rule(
@@ -147,7 +150,8 @@ def public_interface(
 
 
 def server_url(server: GridopsComponent, s: ServerSettings, eip: aws.ec2.Eip) -> pulumi.Output[str]:
-    """`https://<domain>` (with an A record when the zone is given) or `http://<elastic ip>`."""
+    """`https://<domain>` (with an A record when the zone is given), else `https://<elastic
+    ip>` with `ip_certificate`, or `http://<elastic ip>`."""
     if s.domain and s.zone_id:
         server.child(
             "dns_record",
@@ -163,7 +167,8 @@ def server_url(server: GridopsComponent, s: ServerSettings, eip: aws.ec2.Eip) ->
             tag=False,
         )
         return pulumi.Output.from_input(f"https://{s.domain}")
-    return eip.public_ip.apply(lambda ip: f"http://{ip}")
+    scheme = "https" if s.ip_certificate else "http"
+    return eip.public_ip.apply(lambda ip: f"{scheme}://{ip}")
 
 
 __all__ = [
