@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         GithubDeployRole,
         GithubDeployRoleArgs,
     )
+    from gridops_infra.migration import TrafficCutover, TrafficCutoverArgs
     from gridops_infra.network.component import Network, NetworkArgs
     from gridops_infra.network.reference import NetworkReference
     from gridops_infra.observability import Slo
@@ -83,6 +84,8 @@ _EXPORTS = {
     "SqsWorkerQueueArgs": "gridops_infra.queue.args",
     "StatelessService": "gridops_infra.service",
     "StatelessServiceArgs": "gridops_infra.service.args",
+    "TrafficCutover": "gridops_infra.migration.cutover",
+    "TrafficCutoverArgs": "gridops_infra.migration.args",
     "preview": "gridops_infra.testing",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
@@ -122,5 +125,7 @@ __all__ = [
     "SqsWorkerQueueArgs",
     "StatelessService",
     "StatelessServiceArgs",
+    "TrafficCutover",
+    "TrafficCutoverArgs",
     "preview",
 ]

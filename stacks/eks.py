@@ -22,7 +22,7 @@ from gridops_infra import (
 )
 from gridops_infra.observability.eks.contract import otel_environment
 
-from .app import build_app
+from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 
 
@@ -82,3 +82,4 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("cluster_name", cluster.cluster_name)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
+    export_cutover_outputs(cdn_front_door(app.front), app.jobs)

@@ -13,7 +13,7 @@ import pulumi
 
 from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueue, StatelessService
 
-from .app import api_args
+from .app import api_args, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 
 
@@ -50,6 +50,7 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("instance_id", server.instance_id)
     pulumi.export("backup_bucket", server.backup_bucket)
+    export_cutover_outputs({"ip": server.public_ip}, jobs)
 
 
 def _domain_args(cfg: StageConfig) -> SingleServerArgs:
