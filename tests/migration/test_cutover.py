@@ -9,13 +9,17 @@ from typing import Any
 import pytest
 
 from gridops_infra import TrafficCutover, TrafficCutoverArgs
+from gridops_infra.migration.args import CutoverAliasArgs
 from gridops_infra.migration.cutover_records import page_tier_error_rate_percent
 from gridops_infra.testing import Plan, preview
 
 RECORD = "aws:route53/record:Record"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-CLOUDFRONT = {"dns_name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2"}
+CLOUDFRONT: CutoverAliasArgs = {
+    "dns_name": "d111111abcdef8.cloudfront.net",
+    "zone_id": "Z2FDTNDATAQYW2",
+}
 BASE: TrafficCutoverArgs = {
     "zone_id": "Z0123456789ABCDEFGHIJ",
     "record_name": "shop.example.com",
@@ -81,7 +85,7 @@ def test_aliases_take_no_ttl_and_addresses_a_short_one() -> None:
     assert old.inputs["ttl"] == 30 and old.inputs["records"] == ["203.0.113.10"]
     assert "ttl" not in new.inputs
     assert new.inputs["aliases"] == [
-        {"name": CLOUDFRONT["dns_name"], "zoneId": "Z2FDTNDATAQYW2", "evaluateTargetHealth": False}
+        {"name": CLOUDFRONT.get("dns_name"), "zoneId": "Z2FDTNDATAQYW2", "evaluateTargetHealth": False}
     ]
 
 
