@@ -85,7 +85,11 @@ def test_aliases_take_no_ttl_and_addresses_a_short_one() -> None:
     assert old.inputs["ttl"] == 30 and old.inputs["records"] == ["203.0.113.10"]
     assert "ttl" not in new.inputs
     assert new.inputs["aliases"] == [
-        {"name": CLOUDFRONT.get("dns_name"), "zoneId": "Z2FDTNDATAQYW2", "evaluateTargetHealth": False}
+        {
+            "name": CLOUDFRONT.get("dns_name"),
+            "zoneId": "Z2FDTNDATAQYW2",
+            "evaluateTargetHealth": False,
+        }
     ]
 
 

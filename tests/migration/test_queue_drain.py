@@ -5,14 +5,10 @@ first. moto does not implement StartMessageMoveTask itself, so only its checks r
 
 from __future__ import annotations
 
-import itertools
-import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from gridops_infra.migration.queue_drain import (
     ORIGIN_ATTRIBUTE,
@@ -20,44 +16,18 @@ from gridops_infra.migration.queue_drain import (
     check_move_task,
     move_messages,
 )
-
-NUMBERS = itertools.count()
+from tests.moto_sqs import make_queue, sqs_client, sqs_endpoint
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with sqs_endpoint() as url:
+        yield url
 
 
 @pytest.fixture
 def sqs(endpoint: str) -> Any:
-    return boto3.client(
-        "sqs",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-def unique(name: str) -> str:
-    """Each test its own queues: the server lives for the whole module."""
-    return f"q{next(NUMBERS)}-{name}"
-
-
-def make_queue(sqs: Any, name: str, dlq_of: str | None = None) -> tuple[str, str]:
-    url = sqs.create_queue(QueueName=unique(name))["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    if dlq_of is not None:
-        policy = {"deadLetterTargetArn": arn, "maxReceiveCount": 5}
-        sqs.set_queue_attributes(QueueUrl=dlq_of, Attributes={"RedrivePolicy": json.dumps(policy)})
-    return url, arn
+    return sqs_client(endpoint)
 
 
 def bodies(sqs: Any, url: str) -> list[dict[str, Any]]:
@@ -122,9 +92,7 @@ def test_limit_moves_no_more(sqs: Any) -> None:
 
 def test_into_a_fifo_queue_the_origin_id_deduplicates(sqs: Any) -> None:
     old, _ = make_queue(sqs, "old")
-    new = sqs.create_queue(QueueName=unique("new.fifo"), Attributes={"FifoQueue": "true"})[
-        "QueueUrl"
-    ]
+    new = sqs.create_queue(QueueName="drain-new.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     sqs.send_message(QueueUrl=old, MessageBody="job")
     assert move_messages(sqs, old, new, wait_seconds=0).moved == 1
     (copy,) = bodies(sqs, new)
