@@ -18,6 +18,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         (
             "api_image",
+            "domain_records",
             "network_name",
             "az_count",
             "nat",

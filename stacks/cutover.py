@@ -41,6 +41,13 @@ def build(cfg: StageConfig) -> None:
             f"config gridops:new_stage={new_stage!r} does not come after gridops:old_stage="
             f"{old_stage!r}; the stages go {' -> '.join(STAGE_ORDER)}"
         )
+    if old_stage in BEHIND_CLOUDFRONT:
+        raise StageConfigError(
+            f"config gridops:old_stage={old_stage!r}: both {old_stage} and {new_stage} serve "
+            "the name through CloudFront, and a name belongs to one distribution at a time, "
+            "so weighted records cannot split it (CloudFront answers by the name); move it at "
+            "once with AssociateAlias or use CloudFront continuous deployment (docs/cutover.md)"
+        )
     args: TrafficCutoverArgs = {
         "zone_id": domain.zone_id,
         "record_name": domain.name,

@@ -53,7 +53,11 @@ def build(cfg: StageConfig) -> None:
         # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
         # origin.<domain> (the API's own certificate on its Ingress).
         api_domain = {"domain": domain.origin, "zone_id": domain.zone_id}
-        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
+        cdn_args |= {
+            "domain": domain.name,
+            "zone_id": domain.zone_id,
+            "alias_records": cfg.flag("domain_records", True),
+        }
     app = build_app(
         cfg,
         net,

@@ -40,7 +40,11 @@ def build(cfg: StageConfig) -> None:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
         # (through the VPC origin, the name CloudFront checks the certificate against).
         cluster_args |= {"domain": domain.origin, "zone_id": domain.zone_id}
-        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
+        cdn_args |= {
+            "domain": domain.name,
+            "zone_id": domain.zone_id,
+            "alias_records": cfg.flag("domain_records", True),
+        }
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), cluster_args)
     app = build_app(
         cfg,

@@ -54,6 +54,10 @@ def build(cfg: StageConfig) -> None:
 
 
 def _domain_args(cfg: StageConfig) -> SingleServerArgs:
-    """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects."""
+    """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects;
+    the A record is the stage's own unless `gridops:domain_records` is false."""
     domain = cfg.domain()
-    return {"domain": domain.name, "zone_id": domain.zone_id} if domain else {}
+    if domain is None:
+        return {}
+    records = cfg.flag("domain_records", True)
+    return {"domain": domain.name, "zone_id": domain.zone_id, "dns_record": records}

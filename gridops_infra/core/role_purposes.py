@@ -315,6 +315,13 @@ ROLE_PURPOSES: dict[str, str] = {
     "StatelessService.compose_parameter": "SSM parameter holding the service's compose fragment.",
     "metric_filter": "Log metric filter turning the proxy's access log into request, 5xx, "
     "latency and health-check metrics.",
+    # TrafficCutover
+    "old_record": "Weighted Route 53 record of the old front door (no health check).",
+    "new_record": "Weighted Route 53 record of the new front door, with the health check.",
+    "TrafficCutover.health_check": "Route 53 CLOUDWATCH_METRIC health check following the "
+    "rollback alarm.",
+    "TrafficCutover.alarm": "The new side's CloudFront 5xx-rate alarm the health check follows.",
+    "alarm_provider": "us-east-1 provider of that alarm (CloudFront's metrics live there).",
 }
 
 

@@ -3,7 +3,7 @@ frozen settings (no import of the component: `owner` is any GridopsComponent).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -84,7 +84,7 @@ def weighted_record(
     side: Side,
     weight: int,
     health_check_id: pulumi.Input[str] | None,
-    role: str,
+    role: Literal["old_record", "new_record"],
 ) -> aws.route53.Record:
     args: dict[str, Any] = {
         "zone_id": settings.zone_id,
@@ -104,7 +104,10 @@ def weighted_record(
         args["records"] = [side.ip if side.ip is not None else side.cname]
     if health_check_id is not None:
         args["health_check_id"] = health_check_id
-    return owner.child(role, aws.route53.Record, args, tag=False)
+    # Records take no tags. Two literal roles: the transforms page reads them from here.
+    if role == "old_record":
+        return owner.child("old_record", aws.route53.Record, args, tag=False)
+    return owner.child("new_record", aws.route53.Record, args, tag=False)
 
 
 __all__ = ["health_check", "page_tier_error_rate_percent", "rollback_alarm", "weighted_record"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from gridops_infra.core.aws_rules.cloudfront import ALTERNATE_NAME_ONE_DISTRIBUTION
 from gridops_infra.core.aws_rules.route53 import (
     INSUFFICIENT_DATA_STATUS,
     SET_IDENTIFIER_LENGTH,
@@ -28,6 +29,8 @@ DEFAULT_STEPS = (0, 10, 50, 100)
 INSUFFICIENT_DATA = ("Healthy", "Unhealthy", "LastKnownStatus")
 REGION = r"[a-z]{2}(-[a-z]+)+-\d"
 ZONE_ID = r"Z[A-Z0-9]{1,31}"
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+"""The hosted zone id of every CloudFront distribution (an alias target's `zone_id`)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ def read_settings(name: str, args: TrafficCutoverArgs | None) -> CutoverSettings
             f"{COMPONENT} '{name}'",
             "old/new",
             f"old makes a {old.record_type} record and new a {new.record_type} record",
+        )
+    if old.alias and new.alias and old.alias[1] == new.alias[1] == CLOUDFRONT_ZONE_ID:
+        raise ALTERNATE_NAME_ONE_DISTRIBUTION.refuse(
+            f"{COMPONENT} '{name}'",
+            "old/new",
+            f"both sides are CloudFront distributions, and only one of them can serve "
+            f"{record_name!r}: CloudFront answers by the name, whichever side DNS picked",
         )
     if old.set_identifier == new.set_identifier:
         raise a.fail(

@@ -168,3 +168,28 @@ def test_cdn_refuses_an_https_origin_whose_certificate_cannot_cover_the_name_it_
     assert endpoint["originProtocolPolicy"] == "https-only"
     origin = plan.one(DISTRIBUTION, "named-distribution").inputs["origins"][0]
     assert origin["domainName"] == "origin.example.com"
+
+
+def test_cloudfront_alternate_name_one_distribution_in_a_cutover(preview_refusals):
+    """TrafficCutover refuses two CloudFront distributions on one name (only one can hold
+    it) and accepts a distribution weighed against an address."""
+    from gridops_infra import TrafficCutover
+
+    from .refusals import assert_cites
+
+    cloudfront = {"dns_name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2"}
+    base = {
+        "zone_id": "Z0123456789ABCDEFGHIJ",
+        "record_name": "shop.example.com",
+        "new": {"alias": cloudfront},
+        "weight_percent": 0,
+    }
+    olds = [{"alias": {**cloudfront, "dns_name": "d2.cloudfront.net"}}, {"ip": "203.0.113.10"}]
+
+    def make(_, i, old):
+        TrafficCutover(f"cut{i}", {**base, "old": old})
+
+    plan, errors = preview_refusals(lambda: None, make, olds)
+    assert_cites(errors.get(0), "cloudfront-alternate-name-one-distribution", "old/new")
+    assert not [r for r in plan.resources if r.name.startswith("cut0")]
+    assert 1 not in errors and [r for r in plan.resources if r.name == "cut1-new-record"]

@@ -4,6 +4,8 @@ a TTL, aliases without one) pass them in every stage (tests/stages, tests/exampl
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .edge_reports import assert_policy_accepts, assert_policy_refuses
@@ -67,10 +69,8 @@ def cutover_runs(preview_refusals):
 
     def make(_, i, case):
         kind, (_, _, refused, accepted) = case
-        TrafficCutover(
-            f"{kind[:2]}{i % len(CUTOVER_CASES)}",
-            {**CUTOVER, **(refused if kind == "refused" else accepted)},
-        )
+        args: Any = {**CUTOVER, **(refused if kind == "refused" else accepted)}
+        TrafficCutover(f"{kind[:2]}{i % len(CUTOVER_CASES)}", args)
 
     cases = [("refused", c) for c in CUTOVER_CASES] + [("accepted", c) for c in CUTOVER_CASES]
     return preview_refusals(lambda: None, make, cases)
@@ -105,7 +105,7 @@ def _health_check_program(alarm_kind: str):
             )
             name = alarm.alarm_name
         elif alarm_kind == "metric-math":
-            ratio = [
+            ratio: Any = [
                 {"id": "e", "expression": "m1 / m2", "return_data": True},
                 *[
                     {

@@ -175,6 +175,11 @@ BAD: list[Case] = [
         {"rollback": {"alarm_name": "a", "availability_objective": 0.99}},
         "rollback.availability_objective",
     ),
+    (
+        "two CloudFront distributions",
+        {"old": {"alias": {"dns_name": "d2.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2"}}},
+        "one distribution at a time",
+    ),
     ("mixed record types", {"old": {"cname": "old.example.net"}}, "same name and the same type"),
     ("two front doors on a side", {"old": {"ip": "203.0.113.10", "cname": "x.io"}}, "old="),
     ("no front door", {"new": {}}, "new="),

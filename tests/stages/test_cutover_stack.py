@@ -59,21 +59,16 @@ def test_done_leaves_the_new_stage_alone_on_the_name() -> None:
     assert not plan.of_type("aws:route53/healthCheck:HealthCheck")
 
 
-def test_fargate_to_eks_uses_both_distributions() -> None:
-    plan = cutover_plan(
-        old_stack=NEW,
-        new_stack="organization/gridops/eks",
-        old_stage="fargate",
-        new_stage="eks",
-        weight_percent="10",
-    )
-    aliases = {
-        r.inputs["setIdentifier"]: r.inputs["aliases"][0]["name"] for r in plan.of_type(RECORD)
-    }
-    assert aliases == {
-        "fargate": stage_plan("fargate").outputs["front_door"]["alias"]["dns_name"],
-        "eks": stage_plan("eks").outputs["front_door"]["alias"]["dns_name"],
-    }
+def test_fargate_to_eks_is_refused_because_one_name_has_one_distribution() -> None:
+    """Both stages serve the name through CloudFront; a name belongs to one distribution, so
+    weighted records would send every viewer to whichever holds it."""
+    with pytest.raises(StageConfigError, match="a name belongs to one distribution at a time"):
+        cutover_plan(
+            old_stack=NEW,
+            new_stack="organization/gridops/eks",
+            old_stage="fargate",
+            new_stage="eks",
+        )
 
 
 @pytest.mark.parametrize(
@@ -115,3 +110,47 @@ def test_the_cli_checks_the_cutover_stack_with_both_stages_previewed(
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["passed"] is True and report["summary"]["mandatory"] == 0
+
+
+NAME = {"domain": "shop.example.com", "zone_id": "Z0123456789ABCDEFGHIJ"}
+
+
+@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+def test_a_stage_can_serve_the_name_and_leave_its_records_to_the_cutover(stage: str) -> None:
+    plan = preview(ROOT, stack=stage, config={**NAME, "domain_records": "false"})
+    names = {r.inputs["name"] for r in plan.of_type(RECORD)}
+    assert "shop.example.com" not in names
+    assert plan.outputs["url"] == "https://shop.example.com"
+    for distribution in plan.of_type("aws:cloudfront/distribution:Distribution"):
+        assert distribution.inputs["aliases"] == ["shop.example.com"]
+    owned = preview(ROOT, stack=stage, config=NAME)
+    assert "shop.example.com" in {r.inputs["name"] for r in owned.of_type(RECORD)}
+
+
+def test_domain_records_without_a_domain_is_refused() -> None:
+    with pytest.raises(StageConfigError, match="gridops:domain_records=false"):
+        preview(ROOT, stack="fargate", config={"domain_records": "false"})
+
+
+def test_the_record_switches_refuse_a_component_without_a_domain(
+    preview_refusals: Any,
+) -> None:
+    from gridops_infra import CdnFrontend, FargateCluster, Network, SingleServer, StatelessService
+
+    def setup() -> Any:
+        net = Network("net", {"az_count": 2})
+        cluster = FargateCluster("apps", {"network": net})
+        api = StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+        return net, api
+
+    def make(context: Any, i: int, which: str) -> None:
+        net, api = context
+        if which == "cdn":
+            CdnFrontend("web", {"api_origin": api, "alias_records": False})
+        else:
+            SingleServer("box", {"network": net, "dns_record": False})
+
+    plan, errors = preview_refusals(setup, make, ["cdn", "server"])
+    assert "alias_records=False is not allowed" in errors[0]
+    assert "dns_record=False is not allowed" in errors[1]
+    assert not [r for r in plan.resources if r.name.startswith(("web", "box"))]
