@@ -154,3 +154,40 @@ def test_the_record_switches_refuse_a_component_without_a_domain(
     assert "alias_records=False is not allowed" in errors[0]
     assert "dns_record=False is not allowed" in errors[1]
     assert not [r for r in plan.resources if r.name.startswith(("web", "box"))]
+
+
+def test_the_cutover_costs_its_health_check_and_alarm() -> None:
+    from gridops_infra.analysis.cost.estimate import estimate_cost
+
+    report = estimate_cost(cutover_plan(weight_percent="10"))
+    monthly = {line.type: line.monthly_usd for line in report.lines}
+    assert monthly == {
+        "aws:route53/healthCheck:HealthCheck": 0.5,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 0.1,
+    }
+    assert report.total == pytest.approx(0.6) and not report.not_priced
+    done = estimate_cost(cutover_plan(weight_percent="100", done="true"))
+    assert done.total == 0
+
+
+def test_an_endpoint_health_check_is_reported_not_priced() -> None:
+    import pulumi_aws as aws
+
+    from gridops_infra.analysis.cost.estimate import estimate_cost
+
+    def program() -> None:
+        aws.route53.HealthCheck("site", type="HTTPS", fqdn="shop.example.com", port=443)
+
+    report = estimate_cost(preview(program))
+    assert report.total == 0
+    assert [n for n in report.not_priced if "endpoint kind" in str(n)]
+
+
+def test_each_step_is_one_record_update_of_about_40_seconds() -> None:
+    from gridops_infra.analysis.timing.estimate import estimate_timing, estimate_update
+
+    update = estimate_update(cutover_plan(weight_percent="10"), cutover_plan(weight_percent="50"))
+    assert {c.name for c in update.changes} == {"cutover-old-record", "cutover-new-record"}
+    assert {c.action for c in update.changes} == {"update"}
+    assert update.total_seconds == 40
+    assert estimate_timing(cutover_plan()).total_seconds < 120
