@@ -25,6 +25,12 @@ if TYPE_CHECKING:
         GithubDeployRole,
         GithubDeployRoleArgs,
     )
+    from gridops_infra.migration import (
+        PostgresReplication,
+        PostgresReplicationArgs,
+        TrafficCutover,
+        TrafficCutoverArgs,
+    )
     from gridops_infra.network.component import Network, NetworkArgs
     from gridops_infra.network.reference import NetworkReference
     from gridops_infra.observability import Slo
@@ -78,11 +84,15 @@ _EXPORTS = {
     "ServiceSpecArgs": "gridops_infra.service.spec.args",
     "SingleServer": "gridops_infra.platforms",
     "SingleServerArgs": "gridops_infra.platforms.single_server.args",
+    "PostgresReplication": "gridops_infra.migration.replication",
+    "PostgresReplicationArgs": "gridops_infra.migration.args",
     "Slo": "gridops_infra.observability",
     "SqsWorkerQueue": "gridops_infra.queue",
     "SqsWorkerQueueArgs": "gridops_infra.queue.args",
     "StatelessService": "gridops_infra.service",
     "StatelessServiceArgs": "gridops_infra.service.args",
+    "TrafficCutover": "gridops_infra.migration.cutover",
+    "TrafficCutoverArgs": "gridops_infra.migration.args",
     "preview": "gridops_infra.testing",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
@@ -109,6 +119,8 @@ __all__ = [
     "ObservabilityStackArgs",
     "Plan",
     "Platform",
+    "PostgresReplication",
+    "PostgresReplicationArgs",
     "RedisCache",
     "RedisCacheArgs",
     "ResilienceDrills",
@@ -122,5 +134,7 @@ __all__ = [
     "SqsWorkerQueueArgs",
     "StatelessService",
     "StatelessServiceArgs",
+    "TrafficCutover",
+    "TrafficCutoverArgs",
     "preview",
 ]

@@ -9,7 +9,13 @@ import pulumi
 from .config import StageConfig, StageConfigError, given_keys
 from .config_keys import key_problems
 
-STAGE_MODULES = {"single-server": "single_server", "fargate": "fargate", "eks": "eks"}
+STAGE_MODULES = {
+    "single-server": "single_server",
+    "fargate": "fargate",
+    "eks": "eks",
+    # Not a stage of its own: moves traffic from one stage to the next (stacks/cutover.py).
+    "cutover": "cutover",
+}
 
 
 def run_stage() -> None:

@@ -157,3 +157,21 @@ def _db_capacity(cfg: StageConfig) -> ManagedPostgresWithReplicasArgs:
         "instance_class": "db.serverless",
         "serverless_v2": {"min_acu": 0, "seconds_until_auto_pause": pause},
     }
+
+
+def export_cutover_outputs(front_door: dict[str, Any], jobs: SqsWorkerQueue) -> None:
+    """What the cutover stack reads from a stage (stacks/cutover.py): its front door
+    (`ip`, or `alias` with the CloudFront distribution) and its jobs queues."""
+    pulumi.export("front_door", front_door)
+    pulumi.export("jobs_queue_arn", jobs.queue_arn)
+    pulumi.export("jobs_dlq_arn", jobs.dlq_arn)
+    pulumi.export("jobs_dlq_url", jobs.dlq_url)
+
+
+def cdn_front_door(front: Any) -> dict[str, Any]:
+    """A CdnFrontend as a cut-over front door: an alias target, and the distribution whose
+    5xx rate can roll the cut-over back."""
+    return {
+        "alias": {"dns_name": front.domain_name, "zone_id": front.distribution.hosted_zone_id},
+        "cloudfront_distribution_id": front.distribution_id,
+    }

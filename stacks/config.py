@@ -137,6 +137,11 @@ class StageConfig:
         """`gridops:domain` with `gridops:zone_id`, or None when neither is set."""
         name, zone_id = self.optional_str("domain"), self.optional_str("zone_id")
         if name is None and zone_id is None:
+            if not self.flag("domain_records", True):
+                raise StageConfigError(
+                    "config gridops:domain_records=false applies to gridops:domain's records; "
+                    "set gridops:domain and gridops:zone_id, or remove it"
+                )
             return None
         if name is None or zone_id is None:
             missing = "domain" if name is None else "zone_id"

@@ -11,15 +11,14 @@ ALL = frozenset({"single-server", "fargate", "eks"})
 CLUSTERS = frozenset({"fargate", "eks"})
 SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
+CUTOVER = frozenset({"cutover"})
 FARGATE = frozenset({"fargate"})
 
 STAGE_KEYS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         (
-            "stage",
             "api_image",
-            "domain",
-            "zone_id",
+            "domain_records",
             "network_name",
             "az_count",
             "nat",
@@ -45,7 +44,6 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
             "db_replicas",
             "cache_node_type",
             "cache_replicas",
-            "slo_availability",
             "slo_latency_threshold_ms",
             "slo_latency_objective",
             "resilience_drills",
@@ -56,6 +54,22 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         CLUSTERS,
     ),
     "origin_access": FARGATE,
+    **dict.fromkeys(("stage", "domain", "zone_id"), ALL | CUTOVER),
+    "slo_availability": CLUSTERS | CUTOVER,
+    **dict.fromkeys(
+        (
+            "old_stack",
+            "new_stack",
+            "old_stage",
+            "new_stage",
+            "weight_percent",
+            "steps",
+            "done",
+            "ttl",
+            "automatic_rollback",
+        ),
+        CUTOVER,
+    ),
     **dict.fromkeys(
         (
             "eks_node_autoscaler",

@@ -22,7 +22,7 @@ from gridops_infra import (
 )
 from gridops_infra.observability.eks.contract import otel_environment
 
-from .app import build_app
+from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 
 
@@ -53,7 +53,11 @@ def build(cfg: StageConfig) -> None:
         # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
         # origin.<domain> (the API's own certificate on its Ingress).
         api_domain = {"domain": domain.origin, "zone_id": domain.zone_id}
-        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
+        cdn_args |= {
+            "domain": domain.name,
+            "zone_id": domain.zone_id,
+            "alias_records": cfg.flag("domain_records", True),
+        }
     app = build_app(
         cfg,
         net,
@@ -82,3 +86,4 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("cluster_name", cluster.cluster_name)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
+    export_cutover_outputs(cdn_front_door(app.front), app.jobs)

@@ -16,7 +16,7 @@ import pulumi
 from gridops_infra import CdnFrontend, CdnFrontendArgs, FargateCluster, FargateClusterArgs, Network
 from gridops_infra.platforms.fargate.args import OriginAccess
 
-from .app import build_app
+from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 
 
@@ -40,7 +40,11 @@ def build(cfg: StageConfig) -> None:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
         # (through the VPC origin, the name CloudFront checks the certificate against).
         cluster_args |= {"domain": domain.origin, "zone_id": domain.zone_id}
-        cdn_args |= {"domain": domain.name, "zone_id": domain.zone_id}
+        cdn_args |= {
+            "domain": domain.name,
+            "zone_id": domain.zone_id,
+            "alias_records": cfg.flag("domain_records", True),
+        }
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), cluster_args)
     app = build_app(
         cfg,
@@ -54,3 +58,4 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("db_writer_endpoint", app.db.writer_endpoint)
     pulumi.export("cache_primary_endpoint", app.cache.primary_endpoint)
+    export_cutover_outputs(cdn_front_door(app.front), app.jobs)

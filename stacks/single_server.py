@@ -14,7 +14,7 @@ import pulumi
 
 from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueue, StatelessService
 
-from .app import api_args
+from .app import api_args, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 
 
@@ -51,10 +51,15 @@ def build(cfg: StageConfig) -> None:
     pulumi.export("vpc_id", net.vpc_id)
     pulumi.export("instance_id", server.instance_id)
     pulumi.export("backup_bucket", server.backup_bucket)
+    export_cutover_outputs({"ip": server.public_ip}, jobs)
 
 
 def _domain_args(cfg: StageConfig) -> SingleServerArgs:
     """With `gridops:domain`, Caddy serves HTTPS there (Let's Encrypt) and HTTP redirects;
-    without it, HTTPS on the Elastic IP (SingleServer `ip_certificate`, its default)."""
+    without it, HTTPS on the Elastic IP (SingleServer `ip_certificate`, its default). The A
+    record is the stage's own unless `gridops:domain_records` is false."""
     domain = cfg.domain()
-    return {"domain": domain.name, "zone_id": domain.zone_id} if domain else {}
+    if domain is None:
+        return {}
+    records = cfg.flag("domain_records", True)
+    return {"domain": domain.name, "zone_id": domain.zone_id, "dns_record": records}

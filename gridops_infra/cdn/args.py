@@ -99,6 +99,14 @@ class CdnFrontendArgs(TypedDict, total=False):
 
     Default: none; required with `domain`.
     Example: ``"Z0123456789ABCDEFGHIJ"``"""
+    alias_records: bool
+    """Create the A and AAAA alias records of `domain` in `zone_id`. False when another
+    stack owns the name's records, such as a TrafficCutover weighing this distribution
+    against an older front door: the distribution still serves `domain` with its
+    certificate (validated in `zone_id`).
+
+    Default: true.
+    Example: ``False``"""
     waf: bool
     """Attach a WAF web ACL (CLOUDFRONT scope, us-east-1): AWS managed common rule set and a
     per-IP rate limit. With `api_origin`, the common set's 8 KB body-size rule only counts,
@@ -178,6 +186,7 @@ class CdnSettings:
     default_origin: str
     domain: str | None
     zone_id: str | None
+    alias_records: bool
     waf: bool
     waf_rate_limit: int
     failover_origin: str | None
@@ -221,6 +230,7 @@ def read_settings(a: ArgReader) -> CdnSettings:
         default_origin=default,
         domain=domain[0] if domain else None,
         zone_id=domain[1] if domain else None,
+        alias_records=_alias_records(a, domain is not None),
         waf=a.boolean("waf", False),
         waf_rate_limit=_waf_rate_limit(a),
         failover_origin=failover,
@@ -229,6 +239,13 @@ def read_settings(a: ArgReader) -> CdnSettings:
         price_class=a.choice("price_class", "PriceClass_100", PRICE_CLASSES),
         additional_metrics=a.boolean("additional_metrics", True),
     )
+
+
+def _alias_records(a: ArgReader, with_domain: bool) -> bool:
+    records = a.boolean("alias_records", True)
+    if not records and not with_domain:
+        raise a.fail("alias_records", False, "it applies to domain's records: give domain")
+    return records
 
 
 def _api_origin(a: ArgReader) -> ApiOrigin | None:

@@ -185,7 +185,8 @@ class CdnFrontend(GridopsComponent):
         self.distribution_id = self.distribution.id
         self.distribution_arn = self.distribution.arn
         if settings.domain and settings.zone_id:
-            cdn_domain.alias_records(self, settings.domain, settings.zone_id, self.distribution)
+            if settings.alias_records:
+                cdn_domain.alias_records(self, settings.domain, settings.zone_id, self.distribution)
             self.url = pulumi.Output.from_input(f"https://{settings.domain}")
         else:
             self.url = self.distribution.domain_name.apply(lambda d: f"https://{d}")

@@ -331,6 +331,26 @@ ROLE_PURPOSES: dict[str, str] = {
     "StatelessService.compose_parameter": "SSM parameter holding the service's compose fragment.",
     "metric_filter": "Log metric filter turning the proxy's access log into request, 5xx, "
     "latency and health-check metrics.",
+    # TrafficCutover
+    "old_record": "Weighted Route 53 record of the old front door (no health check).",
+    "new_record": "Weighted Route 53 record of the new front door, with the health check.",
+    "TrafficCutover.health_check": "Route 53 CLOUDWATCH_METRIC health check following the "
+    "rollback alarm.",
+    "TrafficCutover.alarm": "The new side's CloudFront 5xx-rate alarm the health check follows.",
+    "alarm_provider": "us-east-1 provider of that alarm (CloudFront's metrics live there).",
+    # PostgresReplication
+    "vpc_role": "The account-wide IAM role `dms-vpc-role` DMS needs before any replication "
+    "subnet group.",
+    "vpc_role_policy_attachment": "AWS's AmazonDMSVPCManagementRole policy on that role.",
+    "source_ingress": "Rule admitting DMS's security group to the source PostgreSQL on 5432.",
+    "source_endpoint": "DMS source endpoint: the single server's PostgreSQL over TLS, "
+    "credentials from Secrets Manager.",
+    "target_endpoint": "DMS target endpoint: the managed PostgreSQL over TLS, credentials "
+    "from Secrets Manager.",
+    "replication_config": "DMS Serverless replication: full load, then ongoing changes.",
+    "PostgresReplication.alarm": "CDC latency alarms (source and target side).",
+    "failure_rule": "EventBridge rule on the replication failing.",
+    "failure_target": "Sends that rule's events to the alarm topic.",
 }
 
 

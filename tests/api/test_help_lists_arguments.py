@@ -24,6 +24,7 @@ COMPONENTS = [
     "SingleServer",
     "SqsWorkerQueue",
     "StatelessService",
+    "TrafficCutover",
 ]
 
 

@@ -216,3 +216,28 @@ def test_the_public_path_needs_no_vpc_origin_and_is_accepted_anywhere() -> None:
         config={"aws:region": "ap-southeast-6"},
     )
     assert plan.one("aws:lb/loadBalancer:LoadBalancer", "edge-alb").inputs["internal"] is False
+
+
+def test_cloudfront_alternate_name_one_distribution_in_a_cutover(preview_refusals):
+    """TrafficCutover refuses two CloudFront distributions on one name (only one can hold
+    it) and accepts a distribution weighed against an address."""
+    from gridops_infra import TrafficCutover
+
+    from .refusals import assert_cites
+
+    cloudfront = {"dns_name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2"}
+    base = {
+        "zone_id": "Z0123456789ABCDEFGHIJ",
+        "record_name": "shop.example.com",
+        "new": {"alias": cloudfront},
+        "weight_percent": 0,
+    }
+    olds = [{"alias": {**cloudfront, "dns_name": "d2.cloudfront.net"}}, {"ip": "203.0.113.10"}]
+
+    def make(_, i, old):
+        TrafficCutover(f"cut{i}", {**base, "old": old})
+
+    plan, errors = preview_refusals(lambda: None, make, olds)
+    assert_cites(errors.get(0), "cloudfront-alternate-name-one-distribution", "old/new")
+    assert not [r for r in plan.resources if r.name.startswith("cut0")]
+    assert 1 not in errors and [r for r in plan.resources if r.name == "cut1-new-record"]

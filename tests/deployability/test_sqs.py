@@ -90,3 +90,38 @@ def test_the_component_accepts_the_nearest_value_aws_accepts(component_runs, ind
 )
 def test_the_plan_fails_what_aws_refuses_and_passes_the_rest(rule):
     assert_plan_rule(rule)
+
+
+# --- The queue drain's message move task (runtime, against moto's SQS server) ---------
+
+
+@pytest.fixture(scope="module")
+def moved_sqs():
+    from tests.moto_sqs import sqs_client, sqs_endpoint
+
+    with sqs_endpoint() as endpoint:
+        yield sqs_client(endpoint)
+
+
+def test_sqs_message_move_source_is_dlq_refused_and_accepted(moved_sqs):
+    from gridops_infra.migration.queue_drain import check_move_task
+    from tests.moto_sqs import make_queue
+
+    main, _ = make_queue(moved_sqs, "main")
+    dlq, _ = make_queue(moved_sqs, "dlq", dlq_of=main)
+    with pytest.raises(ValueError) as refused:
+        check_move_task(moved_sqs, main)
+    assert_cites(str(refused.value), "sqs-message-move-source-is-dlq", "source")
+    check_move_task(moved_sqs, dlq)
+
+
+def test_sqs_message_move_rate_refused_and_accepted(moved_sqs):
+    from gridops_infra.migration.queue_drain import check_move_task
+    from tests.moto_sqs import make_queue
+
+    main, _ = make_queue(moved_sqs, "main")
+    dlq, _ = make_queue(moved_sqs, "dlq", dlq_of=main)
+    with pytest.raises(ValueError) as refused:
+        check_move_task(moved_sqs, dlq, max_per_second=501)
+    assert_cites(str(refused.value), "sqs-message-move-rate", "max_per_second")
+    check_move_task(moved_sqs, dlq, max_per_second=500)

@@ -40,9 +40,12 @@ from gridops_infra import (
     SqsWorkerQueue,
     SqsWorkerQueueArgs,
     StatelessService,
+    TrafficCutover,
+    TrafficCutoverArgs,
 )
 from gridops_infra.data.postgres.args import ReaderAutoscalingArgs, ServerlessV2Args
 from gridops_infra.delivery.argocd import ArgoCdGitOpsArgs
+from gridops_infra.migration.args import CutoverRollbackArgs, CutoverSideArgs
 from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
 from gridops_infra.platforms.fargate.args import FargateClusterArgs
@@ -342,6 +345,7 @@ SINGLE_SERVER_VALUES: dict[str, Any] = {
     "replication_source": {"replication_slots": 2},
     "domain": DOMAIN,
     "zone_id": ZONE_ID,
+    "dns_record": Given(False, base={"domain": "app.example.com", "zone_id": ZONE}),
     "acme_email": "ops@example.com",
     "ip_certificate": False,
     "ingress_cidrs": ["203.0.113.0/24"],
@@ -435,6 +439,7 @@ CDN_VALUES: dict[str, Any] = {
     "default_origin": Given("api", base=STATIC),
     "domain": DOMAIN,
     "zone_id": ZONE_ID,
+    "alias_records": Given(False, base={"domain": "app.example.com", "zone_id": ZONE}),
     "waf": True,
     "waf_rate_limit": Given(500, base={"waf": True}),
     "failover_origin": Given("backup.example.com", base=STATIC),
@@ -563,6 +568,30 @@ class Scenario:
 
 def _service_base(c: Ctx) -> dict[str, Any]:
     return {"platform": c.platform, "image": "ghcr.io/acme/app:1.0.0"}
+
+
+CUTOVER_ALIAS = {"dns_name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2"}
+CUTOVER_BASE: dict[str, Any] = {
+    "zone_id": ZONE,
+    "record_name": "shop.example.com",
+    "old": {"ip": "203.0.113.10"},
+    "new": {"alias": CUTOVER_ALIAS},
+    "weight_percent": 10,
+    "rollback": {"alarm_name": "shop-new-5xx-rate"},
+}
+CUTOVER_VALUES: dict[str, Any] = {
+    "zone_id": OTHER_ZONE,
+    "record_name": "www.example.com",
+    "old": {"ip": "203.0.113.20"},
+    "new": {"alias": {**CUTOVER_ALIAS, "dns_name": "d222222abcdef8.cloudfront.net"}},
+    "weight_percent": 50,
+    "done": Given(True, base={"weight_percent": 100}),
+    "ttl": 30,
+    "rollback": {"alarm_name": "shop-other-alarm"},
+    "automatic_rollback": Ack(False, unlocks={"rollback": None}),
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
 
 
 SCENARIOS: list[Scenario] = [
@@ -717,6 +746,15 @@ SCENARIOS: list[Scenario] = [
         transform_role="release",
         kind="eks",
     ),
+    Scenario(
+        id="TrafficCutover",
+        make=lambda n, a: TrafficCutover(n, a),
+        annotations=TrafficCutoverArgs.__annotations__,
+        values=CUTOVER_VALUES,
+        setup=lambda c: None,
+        base=lambda c: dict(CUTOVER_BASE),
+        transform_role="health_check",
+    ),
 ]
 
 
@@ -756,6 +794,37 @@ SIDECAR = Nested(
     is_list=True,
 )
 NESTED: dict[tuple[str, str], Nested] = {
+    ("TrafficCutover", "old"): Nested(
+        fields=tuple(CutoverSideArgs.__annotations__),
+        item={"ip": "203.0.113.10"},
+        values={
+            "ip": "203.0.113.30",
+            "alias": CUTOVER_ALIAS,
+            "cname": "old.example.net",
+            "set_identifier": "legacy",
+        },
+    ),
+    ("TrafficCutover", "new"): Nested(
+        fields=tuple(CutoverSideArgs.__annotations__),
+        item={"alias": CUTOVER_ALIAS},
+        values={
+            "ip": "203.0.113.40",
+            "alias": {**CUTOVER_ALIAS, "dns_name": "d333333abcdef8.cloudfront.net"},
+            "cname": "new.example.net",
+            "set_identifier": "next",
+        },
+    ),
+    ("TrafficCutover", "rollback"): Nested(
+        fields=tuple(CutoverRollbackArgs.__annotations__),
+        item={"alarm_name": "shop-new-5xx-rate"},
+        values={
+            "alarm_name": "shop-other-alarm",
+            "alarm_region": "eu-west-1",
+            "cloudfront_distribution_id": "E2QWRUHAPOMQZL",
+            "availability_objective": 0.995,
+            "insufficient_data": "Unhealthy",
+        },
+    ),
     ("StatelessService", "containers"): SIDECAR,
     ("SqsWorkerQueue", "containers"): SIDECAR,
     ("StatelessService", "spot"): Nested(

@@ -38,6 +38,8 @@ NO_PLAN_CHANGE: dict[tuple[str, str], str] = {
     ("NetworkReference", "nat"): "it describes the other stack's network, and a reference "
     "registers nothing: it decides what may run there, which the vpc_endpoints "
     "acknowledgement proves (nat='none' alone is refused naming nat)",
+    ("TrafficCutover", "steps"): "the planned weights: they register nothing, they check "
+    "weight_percent (a weight not among them is refused naming both, tests/migration)",
 }
 """(scenario, argument) -> why it legitimately cannot change the Plan."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gridops_infra.analysis.cost.context import Price, PricingContext, money
+from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext, money
 from gridops_infra.core.values import as_number
 from gridops_infra.testing.plan import ResourceRecord
 
@@ -41,6 +41,23 @@ def metric_alarm(rec: ResourceRecord, ctx: PricingContext) -> Price:
     rate = ctx.rate("cloudwatch", key)
     res = "high-resolution" if high_res else "standard"
     return Price(count * rate, f"{count} {res} alarm metric(s) x {money(rate)}/month")
+
+
+ALARM_HEALTH_CHECKS = ("CLOUDWATCH_METRIC", "CALCULATED")
+
+
+def route53_health_check(rec: ResourceRecord, ctx: PricingContext) -> Price:
+    """A health check that follows an alarm or other checks: Route 53's basic rate for AWS
+    endpoints (no requests leave AWS). Endpoint checks (HTTP, HTTPS, TCP) bill by endpoint
+    kind and optional features, which the Plan does not say: not priced."""
+    kind = rec.inputs.get("type")
+    if kind not in ALARM_HEALTH_CHECKS:
+        raise NotPriced(
+            f"a {kind} endpoint health check bills by endpoint kind and optional features, "
+            "which the Plan does not say"
+        )
+    rate = ctx.rate("route53", "health_check_aws_endpoint_month")
+    return Price(rate, f"{kind} health check {money(rate)}/month")
 
 
 def log_group(rec: ResourceRecord, ctx: PricingContext) -> Price:

@@ -66,6 +66,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:wafv2/webAclRule:WebAclRule": flat_monthly("waf", "rule_month", "WAF rule"),
     "aws:wafv2/ruleGroup:RuleGroup": flat_monthly("waf", "rule_group_month", "WAF rule group"),
     "aws:route53/zone:Zone": flat_monthly("route53", "hosted_zone_month", "hosted zone"),
+    "aws:route53/healthCheck:HealthCheck": cost_ops.route53_health_check,
     "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": flat_monthly(
         "route53", "hosted_zone_month", "its private hosted zone"
     ),
@@ -95,7 +96,6 @@ NOT_MODELLED: dict[str, str] = {
     "aws:lambda/function:Function": "usage-only (requests and GB-seconds): not modelled",
     "aws:eks/fargateProfile:FargateProfile": "pods' vCPU/GB are not in the Plan",
     "aws:rds/proxy:Proxy": "priced per vCPU of the databases behind it: not modelled",
-    "aws:route53/healthCheck:HealthCheck": "depends on endpoint type and options: not modelled",
 }
 
 

@@ -137,3 +137,16 @@ VPC_ORIGIN_REGION = aws_rule(
     fix="Deploy to a Region that supports VPC origins, or reach an internet-facing load "
     "balancer as a custom origin (FargateCluster origin_access='public-with-header').",
 )
+
+ALTERNATE_NAME_ONE_DISTRIBUTION = aws_rule(
+    id="cloudfront-alternate-name-one-distribution",
+    service=SERVICE,
+    rule="An alternate domain name belongs to one distribution at a time "
+    "(CNAMEAlreadyExists), and an alias record to a distribution needs the record's name "
+    "among that distribution's alternate domain names.",
+    source="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "alternate-domain-names-move.html",
+    fix="Weigh a CloudFront distribution only against a front door that is not one (the "
+    "single server's address); between two distributions move the name at once "
+    "(AssociateAlias) or send up to 15% to a staging distribution (continuous deployment).",
+)

@@ -39,3 +39,27 @@ DEAD_LETTER_SAME_TYPE = aws_rule(
     fix="Point the redrive policy at a queue of the source's type (fifo_queue the same on "
     "both); SqsWorkerQueue builds its dead-letter queue that way.",
 )
+
+START_MESSAGE_MOVE_TASK = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/"
+    "API_StartMessageMoveTask.html"
+)
+
+MESSAGE_MOVE_SOURCE_IS_DLQ = aws_rule(
+    id="sqs-message-move-source-is-dlq",
+    service=SERVICE,
+    rule="A message move task's source is a dead-letter queue of another SQS queue, and a "
+    "queue has at most one active message move task.",
+    source=START_MESSAGE_MOVE_TASK,
+    fix="Move only the old stage's dead-letter queue with a move task; what is left in its "
+    "main queue drains through the old workers or move_messages(), and wait for (or cancel) "
+    "a running task first.",
+)
+
+MESSAGE_MOVE_RATE = aws_rule(
+    id="sqs-message-move-rate",
+    service=SERVICE,
+    rule="A message move task moves at most 500 messages per second.",
+    source=START_MESSAGE_MOVE_TASK,
+    fix="Give max_per_second between 1 and 500, or leave it out for SQS to choose.",
+)

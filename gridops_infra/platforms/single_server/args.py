@@ -182,6 +182,13 @@ class SingleServerArgs(TypedDict, total=False):
     Default: true without `domain` or `behind_cdn` when `ingress_cidrs` is left open, else
     false.
     Example: ``False``"""
+    dns_record: bool
+    """Create the `domain` A record (the Elastic IP) in `zone_id`. False when another stack
+    owns the name's records, such as a TrafficCutover weighing this server against the
+    next stage: Caddy still serves `domain` over HTTPS.
+
+    Default: true.
+    Example: ``False``"""
     acme_email: str
     """Contact address for Let's Encrypt expiry notices.
 
@@ -274,6 +281,7 @@ class ServerSettings:
     replication_source: ReplicationSourceSettings | None
     domain: str | None
     zone_id: str | None
+    dns_record: bool
     acme_email: str | None
     ingress_cidrs: tuple[str, ...]
     behind_cdn: bool
@@ -375,6 +383,7 @@ def read_settings(name: str, args: Any) -> ServerSettings:
         replication_source=replication,
         domain=domain,
         zone_id=zone_id,
+        dns_record=_dns_record(a, domain),
         acme_email=a.optional_string(
             "acme_email", r"[^@\s]+@[^@\s]+\.[^@\s]+", "expected an email address"
         ),
@@ -394,6 +403,13 @@ def read_settings(name: str, args: Any) -> ServerSettings:
 
 
 _IDENTIFIER_HINT = "expected lowercase letters, digits and _ (at most 63), starting with a letter"
+
+
+def _dns_record(a: ArgReader, domain: str | None) -> bool:
+    record = a.boolean("dns_record", True)
+    if not record and domain is None:
+        raise a.fail("dns_record", False, "it applies to domain's A record: give domain")
+    return record
 
 
 def _domain(a: ArgReader) -> tuple[str | None, str | None]:

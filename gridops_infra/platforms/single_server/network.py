@@ -150,9 +150,9 @@ def public_interface(
 
 
 def server_url(server: GridopsComponent, s: ServerSettings, eip: aws.ec2.Eip) -> pulumi.Output[str]:
-    """`https://<domain>` (with an A record when the zone is given), else `https://<elastic
-    ip>` with `ip_certificate`, or `http://<elastic ip>`."""
-    if s.domain and s.zone_id:
+    """`https://<domain>` (with its A record when the zone is given, unless `dns_record` is
+    false), else `https://<elastic ip>` with `ip_certificate`, or `http://<elastic ip>`."""
+    if s.domain and s.zone_id and s.dns_record:
         server.child(
             "dns_record",
             aws.route53.Record,
@@ -166,6 +166,7 @@ def server_url(server: GridopsComponent, s: ServerSettings, eip: aws.ec2.Eip) ->
             suffix="dns",
             tag=False,
         )
+    if s.domain:
         return pulumi.Output.from_input(f"https://{s.domain}")
     scheme = "https" if s.ip_certificate else "http"
     return eip.public_ip.apply(lambda ip: f"{scheme}://{ip}")

@@ -4,7 +4,8 @@ Mandatory: an alarm with no action and no reader deploys fine and then never tel
 anything, which is the "green but wrong" this pack exists to catch. The fix is one line:
 an alarm action (an SNS topic, an EC2 or Auto Scaling action), or the tag
 `gridops:role` naming what evaluates it instead: `deployment-rollback` (ECS rolls a
-deployment back on it) or `composite-input` (a composite alarm's rule reads it).
+deployment back on it), `composite-input` (a composite alarm's rule reads it) or
+`route53-health-check` (a Route 53 health check follows it: a traffic cut-over's rollback).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from gridops_infra.policy.rule import MANDATORY, ReportViolation, resource_rule
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 ROLE_TAG = "gridops:role"
-READ_BY = ("deployment-rollback", "composite-input")
+READ_BY = ("deployment-rollback", "composite-input", "route53-health-check")
 
 
 def _role(props: Any) -> Any:
@@ -31,8 +32,8 @@ def _role(props: Any) -> Any:
     severity=MANDATORY,
     remediation="Set alarm_actions=[<SNS topic arn>] (a platform's alarm_topic_arn, or an "
     "ObservabilityStack topic), or tag the alarm "
-    '{"gridops:role": "deployment-rollback" | "composite-input"} when an ECS deployment or a '
-    "composite alarm reads it.",
+    '{"gridops:role": "deployment-rollback" | "composite-input" | "route53-health-check"} when '
+    "an ECS deployment, a composite alarm or a Route 53 health check reads it.",
     types=(METRIC_ALARM, COMPOSITE_ALARM),
 )
 def alarm_has_actions(args: Any, report: ReportViolation) -> None:
