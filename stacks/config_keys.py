@@ -55,7 +55,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         CLUSTERS,
     ),
-    "origin_access": FARGATE,
+    **dict.fromkeys(("origin_access", "capacity"), FARGATE),
     **dict.fromkeys(
         (
             "eks_node_autoscaler",
