@@ -11,6 +11,7 @@ from gridops_infra import FargateCluster, Network, SqsWorkerQueue, StatelessServ
 from gridops_infra.core.aws_rules.ecs import (
     CAPACITY_PROVIDER_NAME,
     CAPACITY_STRATEGY_ONE_KIND,
+    CONTAINER_INSTANCE_ENDPOINTS,
     MANAGED_INSTANCES_TASK_FITS,
 )
 from gridops_infra.testing import preview
@@ -21,6 +22,7 @@ SERVICE = "gridops:aws:StatelessService"
 QUEUE = "gridops:aws:SqsWorkerQueue"
 IMAGE = "ghcr.io/acme/api:1.4.2"
 WORKER = "ghcr.io/acme/worker:1.4.2"
+PROVIDER = "aws:ecs/capacityProvider:CapacityProvider"
 
 
 def managed(**managed_instances: Any) -> FargateCluster:
@@ -126,3 +128,18 @@ def test_a_cluster_name_the_capacity_provider_cannot_start_with_is_refused() -> 
         )  # on Fargate there is no provider to name
 
     assert len(preview(accepted).of_type("aws:ecs/cluster:Cluster")) == 1
+
+
+# ecs-container-instance-endpoints
+
+
+def test_managed_instances_without_a_route_to_ecs_are_refused() -> None:
+    def cluster(nat: str) -> None:
+        net = Network("prod", {"az_count": 2, "nat": nat, "vpc_endpoints": ["fargate"]})
+        FargateCluster("prod", {"network": net, "capacity": "managed-instances"})
+
+    message, plan = refusal(lambda: None, lambda _: cluster("none"))
+    assert_cites(message, CONTAINER_INSTANCE_ENDPOINTS, "capacity")
+    assert "nat='none'" in message
+    assert plan.of_type("aws:ecs/cluster:Cluster") == []
+    assert len(preview(lambda: cluster("single")).of_type(PROVIDER)) == 1

@@ -101,3 +101,15 @@ CAPACITY_PROVIDER_NAME = aws_rule(
     fix="Give a FargateCluster with capacity='managed-instances' a name that starts otherwise "
     "(e.g. 'prod'): its capacity provider is named after it.",
 )
+
+CONTAINER_INSTANCE_ENDPOINTS = aws_rule(
+    id="ecs-container-instance-endpoints",
+    service=SERVICE,
+    rule="An ECS container instance (the ECS agent on EC2, Managed Instances included) in "
+    "subnets without an internet route reaches Amazon ECS only through the Region's ecs-agent, "
+    "ecs-telemetry and ecs interface VPC endpoints, all three.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    fix="Give the Network a NAT (nat='single' or 'per-az') for a FargateCluster with "
+    "capacity='managed-instances', or keep capacity='fargate', whose tasks need no agent "
+    "endpoints.",
+)

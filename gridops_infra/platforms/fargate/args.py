@@ -7,7 +7,10 @@ from typing import Literal, TypedDict
 
 from gridops_infra.core.aws_rules.checks import refuse_arg
 from gridops_infra.core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
-from gridops_infra.core.aws_rules.ecs import CAPACITY_PROVIDER_NAME
+from gridops_infra.core.aws_rules.ecs import (
+    CAPACITY_PROVIDER_NAME,
+    CONTAINER_INSTANCE_ENDPOINTS,
+)
 from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS
 from gridops_infra.core.component import Transform
 from gridops_infra.core.validation import ArgReader, check_name
@@ -186,6 +189,18 @@ def check_capacity_provider_name(name: str) -> None:
         )
 
 
+def check_instances_reach_ecs(name: str, network: Network) -> None:
+    """Managed Instances run the ECS agent, which a Network without NAT cannot let reach
+    ECS: it creates no ecs-agent or ecs-telemetry endpoint."""
+    if not network.internet_egress:
+        raise CONTAINER_INSTANCE_ENDPOINTS.refuse(
+            f"FargateCluster '{name}'",
+            "capacity",
+            f"'managed-instances' on Network '{network.name}' with nat='none', whose private "
+            "subnets have no internet route and no ecs-agent or ecs-telemetry endpoint",
+        )
+
+
 def check_alb_zones(a: ArgReader, network: Network) -> None:
     """The shared ALB goes in the network's public subnets, one per zone."""
     if network.az_count < 2:
@@ -218,6 +233,7 @@ __all__ = [
     "OriginAccess",
     "check_alb_zones",
     "check_capacity_provider_name",
+    "check_instances_reach_ecs",
     "check_cluster_name",
     "check_ingress_rule_quota",
     "read_ingress_cidrs",

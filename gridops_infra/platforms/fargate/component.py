@@ -35,6 +35,7 @@ from gridops_infra.platforms.fargate.args import (
     check_alb_zones,
     check_capacity_provider_name,
     check_cluster_name,
+    check_instances_reach_ecs,
     check_ingress_rule_quota,
     read_ingress_cidrs,
     read_origin_access,
@@ -202,6 +203,7 @@ class FargateCluster(GridopsComponent):
         capacity, managed_instances = read_capacity(a)
         if managed_instances is not None:
             check_capacity_provider_name(name)
+            check_instances_reach_ecs(name, network)
         transforms = check_transforms("FargateCluster", name, a.raw("transforms"), self.CHILD_ROLES)
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
 
