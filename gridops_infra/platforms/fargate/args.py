@@ -233,9 +233,9 @@ __all__ = [
     "OriginAccess",
     "check_alb_zones",
     "check_capacity_provider_name",
-    "check_instances_reach_ecs",
     "check_cluster_name",
     "check_ingress_rule_quota",
+    "check_instances_reach_ecs",
     "read_ingress_cidrs",
     "read_origin_access",
 ]

@@ -35,8 +35,8 @@ from gridops_infra.platforms.fargate.args import (
     check_alb_zones,
     check_capacity_provider_name,
     check_cluster_name,
-    check_instances_reach_ecs,
     check_ingress_rule_quota,
+    check_instances_reach_ecs,
     read_ingress_cidrs,
     read_origin_access,
 )
