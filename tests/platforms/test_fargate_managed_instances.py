@@ -157,6 +157,16 @@ def test_fargate_stays_the_default() -> None:
         assert service.inputs["platformVersion"] == "LATEST"
 
 
+def test_giving_managed_instances_implies_the_capacity() -> None:
+    def run() -> None:
+        net = Network("prod", {"az_count": 2})
+        FargateCluster("prod", {"network": net, "managed_instances": {"storage_gib": 40}})
+
+    (provider,) = preview(run).of_type(PROVIDER)
+    template = provider.inputs["managedInstancesProvider"]["instanceLaunchTemplate"]
+    assert template["storageConfiguration"] == {"storageSizeGib": 40}
+
+
 def test_x86_instances_follow_the_architecture() -> None:
     plan = preview(
         program(
@@ -176,7 +186,7 @@ def test_x86_instances_follow_the_architecture() -> None:
     [
         ({"capacity": "ec2"}, "capacity='ec2' is not allowed"),
         (
-            {"managed_instances": {"storage_gib": 50}},
+            {"capacity": "fargate", "managed_instances": {"storage_gib": 50}},
             "managed_instances='<settings>' is not allowed; only with capacity='managed-instances'",
         ),
         (

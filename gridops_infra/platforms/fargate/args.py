@@ -108,11 +108,12 @@ class FargateClusterArgs(TypedDict, total=False):
     largest instance type and share its CPU architecture. Changing it moves every service
     to the other capacity with a new deployment.
 
-    Default: `"fargate"`.
+    Default: `"fargate"`; `"managed-instances"` when `managed_instances` is given.
     Example: ``"managed-instances"``"""
     managed_instances: ManagedInstancesArgs
     """The Managed Instances the cluster may launch (instance types, architecture, volume
-    size). Only with `capacity="managed-instances"`.
+    size); giving it implies `capacity="managed-instances"`, and it is refused with
+    `capacity="fargate"`.
 
     Default: m8g.large/xlarge/2xlarge (ARM64) with a 30 GiB volume.
     Example: ``{"instance_types": ["c8g.large", "c8g.xlarge"], "storage_gib": 50}``"""

@@ -124,7 +124,9 @@ class _NestedReader(ArgReader):
 
 def read_capacity(a: ArgReader) -> tuple[str, ManagedInstances | None]:
     """(`capacity`, the Managed Instances settings when it is `"managed-instances"`)."""
-    capacity = a.choice("capacity", "fargate", CAPACITIES)
+    # Asking for instances asks for Managed Instances; only an explicit "fargate" clashes.
+    default = "managed-instances" if a.has("managed_instances") else "fargate"
+    capacity = a.choice("capacity", default, CAPACITIES)
     if capacity != "managed-instances":
         if a.has("managed_instances"):
             raise a.fail(
