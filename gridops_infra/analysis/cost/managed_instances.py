@@ -84,7 +84,7 @@ def managed_instances(rec: ResourceRecord, ctx: PricingContext) -> Price:
     monthly = count * hourly_total * ctx.hours
     formula = (
         f"{count} x {instance_type} for {tasks:g} task(s) ({cpu:g} CPU units, {memory:g} MiB; "
-        f"at least one per zone, {zones} zones) x ({money(rate)}/h EC2"
+        f"spread over up to {zones} zones, one instance each at least) x ({money(rate)}/h EC2"
     )
     if fee is not None:
         formula += f" + {money(float(fee))}/h management fee"
