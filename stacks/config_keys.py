@@ -53,7 +53,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         CLUSTERS,
     ),
-    "origin_access": FARGATE,
+    **dict.fromkeys(("origin_access", "capacity"), FARGATE),
     **dict.fromkeys(("stage", "domain", "zone_id"), ALL | CUTOVER),
     "slo_availability": CLUSTERS | CUTOVER,
     **dict.fromkeys(

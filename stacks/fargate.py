@@ -1,7 +1,8 @@
 """Stage 2, fargate: the DESIGN section 3 program on ECS Fargate.
 
-Network over 3 AZs, an ECS Fargate cluster whose shared ALB is internal and reached by
-CloudFront through a VPC origin (`gridops:origin_access`),
+Network over 3 AZs, an ECS cluster on Fargate (or ECS Managed Instances with
+`gridops:capacity`) whose shared ALB is internal and reached by CloudFront through a VPC
+origin (`gridops:origin_access`),
 managed Postgres with read replicas, Redis, an SQS worker queue, the API service linked
 to all three behind a CDN, SLO burn-rate alerting whose page alarms also roll back bad
 deployments, and FIS drills. Keys: stacks/README.md.
@@ -15,6 +16,7 @@ import pulumi
 
 from gridops_infra import CdnFrontend, CdnFrontendArgs, FargateCluster, FargateClusterArgs, Network
 from gridops_infra.platforms.fargate.args import OriginAccess
+from gridops_infra.platforms.fargate.capacity import Capacity
 
 from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
@@ -31,6 +33,8 @@ def build(cfg: StageConfig) -> None:
         "behind_cdn": True,
         # FargateCluster refuses anything but "vpc-origin" and "public-with-header".
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
+        # FargateCluster refuses anything but "fargate" and "managed-instances".
+        "capacity": cast(Capacity, cfg.text("capacity", "fargate")),
     }
     cdn_args: CdnFrontendArgs = {
         "waf": cfg.flag("waf", True),

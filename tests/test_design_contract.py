@@ -26,6 +26,9 @@ from gridops_infra.testing import Plan, preview
 
 PLATFORMS: dict[str, Callable[[Network], Any]] = {
     "fargate": lambda net: FargateCluster("prod", {"network": net}),
+    "fargate-managed-instances": lambda net: FargateCluster(
+        "prod", {"network": net, "capacity": "managed-instances"}
+    ),
     "eks": lambda net: EksCluster("prod", {"network": net}),
     # The program links a ManagedPostgresWithReplicas: the host's own PostgreSQL is then
     # declined explicitly (left to its default, the mix is refused as ambiguous).

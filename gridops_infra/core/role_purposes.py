@@ -141,7 +141,22 @@ ROLE_PURPOSES: dict[str, str] = {
     "karpenter_node_pool": "Karpenter NodePool (instance requirements and limits).",
     # FargateCluster
     "FargateCluster.cluster": "The ECS cluster (Container Insights on).",
-    "capacity_providers": "FARGATE and FARGATE_SPOT capacity providers of the cluster.",
+    "capacity_providers": "The cluster's capacity providers: FARGATE and FARGATE_SPOT, or "
+    "its Managed Instances provider.",
+    "FargateCluster.instances_security_group": "Security group of the ECS Managed "
+    "Instances (nothing in).",
+    "FargateCluster.instances_egress_rule": "Lets the Managed Instances reach ECS, ECR and "
+    "logs over HTTPS.",
+    "FargateCluster.instance_role": "Role of the Managed Instances (register with the cluster).",
+    "FargateCluster.instance_role_policy": "Attaches AWS's Managed Instances instance-role policy.",
+    "FargateCluster.instance_profile": "Instance profile carrying the Managed Instances' role.",
+    "FargateCluster.infrastructure_role": "Role ECS assumes to launch and retire the "
+    "Managed Instances.",
+    "FargateCluster.infrastructure_role_policy": "Attaches AWS's Managed Instances "
+    "infrastructure policy.",
+    "FargateCluster.infrastructure_pass_role_policy": "Lets ECS pass only the instance role, "
+    "to EC2.",
+    "FargateCluster.managed_instances": "The Amazon ECS Managed Instances capacity provider.",
     "alb_security_group": "Security group of the load balancer.",
     "alb_ingress_rule": "Admits HTTP or HTTPS from the internet (or CloudFront) to the "
     "load balancer.",

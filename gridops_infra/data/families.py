@@ -28,6 +28,7 @@ create time with a clear message; we only stop shapes and families that can neve
 RDS_BURSTABLE_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
 AURORA_BURSTABLE_SIZES = ("medium", "large")
 CACHE_BURSTABLE_SIZES = ("micro", "small", "medium")
+CACHE_GRAVITON_SIZES = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 
 POSTGRES_INSTANCE_FAMILIES: dict[str, tuple[str, ...] | None] = {
     "t3": RDS_BURSTABLE_SIZES,
@@ -64,9 +65,14 @@ CACHE_NODE_FAMILIES: dict[str, tuple[str, ...] | None] = {
     "r6g": AnySize,
     "r6gd": ("xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"),
     "r7g": AnySize,
-    "c7gn": ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"),
+    "m8g": CACHE_GRAVITON_SIZES,
+    "r8g": CACHE_GRAVITON_SIZES,
+    "c7gn": CACHE_GRAVITON_SIZES,
 }
 """ElastiCache node types for Valkey and Redis OSS (current generation)."""
+
+VALKEY_ONLY_FAMILIES = frozenset({"m8g", "r8g"})
+"""Graviton4 node families ElastiCache lists for Valkey (and Memcached) but not Redis OSS."""
 
 DATA_TIERING_FAMILIES = frozenset({"r6gd"})
 """Node families that only run with data tiering on (memory plus local SSD)."""

@@ -193,7 +193,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     notice and its message is retried after the visibility timeout, so jobs must be
     idempotent).
 
-    Default: true on FargateCluster; on EksCluster true when the cluster has a Spot node
+    Default: true on FargateCluster, false (true is refused) on one with
+    `capacity="managed-instances"`; on EksCluster true when the cluster has a Spot node
     group (workers tolerate its taint and prefer it) and the worker's namespace is not a
     Fargate profile's, else false (true is refused then); on SingleServer false (true is
     refused).
@@ -442,7 +443,9 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
                 "ECS stop timeout on Fargate: only task scale-in protection keeps such jobs "
                 "alive through scale-in and deployments",
             )
-        return task_protection, a.boolean("spot", True)
+        # Managed Instances have no Fargate Spot: one strategy cannot mix the two kinds.
+        on_fargate = getattr(platform, "capacity", "fargate") == "fargate"
+        return task_protection, a.boolean("spot", on_fargate)
     if a.has("task_protection"):
         raise a.fail(
             "task_protection",

@@ -88,6 +88,9 @@ IDENTITIES: dict[str, Identity] = {
     "aws:s3/bucket:Bucket": Identity("s3", "{name}", "{name}", False),
     "aws:s3/bucketV2:BucketV2": Identity("s3", "{name}", "{name}", False),
     "aws:ecs/cluster:Cluster": Identity("ecs", "{arn}", "cluster/{name}"),
+    "aws:ecs/capacityProvider:CapacityProvider": Identity(
+        "ecs", "{arn}", "capacity-provider/{name}"
+    ),
     "aws:ecs/taskDefinition:TaskDefinition": Identity(
         "ecs", "{family}", "task-definition/{family}:1"
     ),

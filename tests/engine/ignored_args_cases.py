@@ -49,6 +49,7 @@ from gridops_infra.migration.args import CutoverRollbackArgs, CutoverSideArgs
 from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
 from gridops_infra.platforms.fargate.args import FargateClusterArgs
+from gridops_infra.platforms.fargate.capacity import ManagedInstancesArgs
 from gridops_infra.platforms.single_server.args import SingleServerArgs
 from gridops_infra.platforms.single_server.replication import ReplicationSourceArgs
 from gridops_infra.service.component import StatelessServiceArgs
@@ -287,6 +288,8 @@ FARGATE_VALUES: dict[str, Any] = {
     "behind_cdn": True,
     "origin_access": Given("public-with-header", base={"behind_cdn": True}),
     "container_insights": "enhanced",
+    "capacity": "managed-instances",
+    "managed_instances": {"instance_types": ["c8g.large"], "storage_gib": 50},
     "tags": TAGS,
     "transforms": TRANSFORMS,
 }
@@ -842,6 +845,11 @@ NESTED: dict[tuple[str, str], Nested] = {
             "timezone": "Europe/Berlin",
         },
         is_list=True,
+    ),
+    ("FargateCluster", "managed_instances"): Nested(
+        fields=tuple(ManagedInstancesArgs.__annotations__),
+        item={},
+        values={"cpu_architecture": "X86_64", "instance_types": ["r8g.large"], "storage_gib": 80},
     ),
     ("ManagedPostgresWithReplicas", "reader_autoscaling"): Nested(
         fields=tuple(ReaderAutoscalingArgs.__annotations__),

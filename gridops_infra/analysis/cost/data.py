@@ -8,6 +8,13 @@ from gridops_infra.core.values import as_number
 from gridops_infra.testing.plan import ResourceRecord
 
 
+def _not_in_table(what: str, klass: str, ctx: PricingContext) -> str:
+    reason = ctx.table.unpriced_reason(klass)
+    if reason:
+        return f"{what} {klass} is not priced: {reason}"
+    return f"{what} {klass or '(missing)'} is not in the price table"
+
+
 def rds_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
     inputs = rec.inputs
     source = None
@@ -21,7 +28,7 @@ def rds_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
     klass = str(inputs.get("instanceClass") or "")
     rate = ctx.table.lookup("rds_postgres_instance_hour", klass)
     if rate is None:
-        raise NotPriced(f"instance class {klass or '(missing)'} is not in the price table")
+        raise NotPriced(_not_in_table("instance class", klass, ctx))
     multi_az = bool(inputs.get("multiAz"))
     factor = ctx.rate("rds", "multi_az_factor") if multi_az else 1.0
     monthly = rate * factor * ctx.hours
@@ -126,7 +133,7 @@ def aurora_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
         )
     rate = ctx.table.lookup("aurora_postgres_instance_hour", klass)
     if rate is None:
-        raise NotPriced(f"Aurora instance class {klass or '(missing)'} is not in the price table")
+        raise NotPriced(_not_in_table("Aurora instance class", klass, ctx))
     monthly = rate * factor * ctx.hours
     return Price(monthly, f"{klass} {money(rate)}/h{suffix} x {ctx.hours:g} h")
 
@@ -134,7 +141,7 @@ def aurora_instance(rec: ResourceRecord, ctx: PricingContext) -> Price:
 def _cache_rate(ctx: PricingContext, node_type: str, engine: str) -> tuple[float, str]:
     rate = ctx.table.lookup("elasticache_node_hour", node_type)
     if rate is None:
-        raise NotPriced(f"node type {node_type or '(missing)'} is not in the price table")
+        raise NotPriced(_not_in_table("node type", node_type, ctx))
     if engine == "valkey":
         discount = ctx.rate("elasticache", "valkey_discount")
         return rate * (1 - discount), f" (Valkey -{discount:.0%})"

@@ -55,7 +55,7 @@ def service_task_count(rec: ResourceRecord, ctx: PricingContext) -> tuple[float,
     return desired, "desiredCount"
 
 
-def _service_strategy(rec: ResourceRecord, ctx: PricingContext) -> list[Mapping[str, Any]]:
+def service_strategy(rec: ResourceRecord, ctx: PricingContext) -> list[Mapping[str, Any]]:
     strategies = rec.inputs.get("capacityProviderStrategies")
     if isinstance(strategies, list) and strategies:
         return strategies
@@ -74,7 +74,7 @@ def _service_strategy(rec: ResourceRecord, ctx: PricingContext) -> list[Mapping[
 
 
 def ecs_service(rec: ResourceRecord, ctx: PricingContext) -> Price:
-    strategy = _service_strategy(rec, ctx)
+    strategy = service_strategy(rec, ctx)
     providers = {str(s.get("capacityProvider")) for s in strategy}
     if not providers <= {"FARGATE", "FARGATE_SPOT"}:
         return Price(

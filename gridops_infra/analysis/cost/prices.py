@@ -52,6 +52,13 @@ class PriceTable:
         value = self.data.get(section, {}).get(key)
         return None if value is None else float(value)
 
+    def unpriced_reason(self, klass: str) -> str | None:
+        """Why an instance or node class AWS offers has no rate here (`unpriced.classes`,
+        keyed `<prefix>.<family>.*`), or None."""
+        family = ".".join(klass.split(".")[:2])
+        reason = self.data.get("unpriced", {}).get("classes", {}).get(f"{family}.*")
+        return None if reason is None else str(reason)
+
     def free_reason(self, type_token: str) -> str | None:
         if type_token in self.free:
             return self.free[type_token]

@@ -25,6 +25,7 @@ from gridops_infra.analysis.timing.sources import (
     IMAGE_PULL,
     INTERFACE_ENDPOINT,
     K8S_LOAD_BALANCER_ADDRESS,
+    MANAGED_INSTANCE_LAUNCH,
     PULUMI_K8S_DEPLOYMENT_AWAIT,
     RDS_MULTI_AZ,
     RDS_READ_REPLICA,
@@ -218,18 +219,40 @@ def ecs_steady_state(record: ResourceRecord, index: PlanIndex | None) -> Estimat
         assert d is not None
         return _from(d, "desired count 0: steady at once, no task to start")
     start = FARGATE_TASK_START
+    launch, launched = (0.0, 0.0), ""
+    if _on_managed_instances(record):
+        launch = (MANAGED_INSTANCE_LAUNCH.create, MANAGED_INSTANCE_LAUNCH.p90)
+        launched = "a Managed Instance launched and registered + "
     health = target_group_health(record, index)
     grace = as_number(record.inputs.get("healthCheckGracePeriodSeconds"), 0.0) or 0.0
     if health is None:
-        return _from(start, "no load balancer: steady once the tasks run")
+        if not launched:
+            return _from(start, "no load balancer: steady once the tasks run")
+        return Estimate(
+            launch[0] + start.create,
+            launch[1] + start.p90,
+            True,
+            MANAGED_INSTANCE_LAUNCH.source,
+            launched + "task start (no load balancer)",
+        )
     interval, threshold, _ = health
-    p50 = start.create + interval
-    p90 = start.p90 + grace + interval * threshold
+    p50 = launch[0] + start.create + interval
+    p90 = launch[1] + start.p90 + grace + interval * threshold
     rule = (
-        f"task start + one {interval:.0f} s health check (p50); + {grace:.0f} s grace period "
-        f"+ {interval:.0f} s x {threshold:.0f} healthy checks (p90)"
+        f"{launched}task start + one {interval:.0f} s health check (p50); + {grace:.0f} s "
+        f"grace period + {interval:.0f} s x {threshold:.0f} healthy checks (p90)"
     )
     return Estimate(p50, p90, True, ECS_HEALTH_CHECKS, rule)
+
+
+def _on_managed_instances(record: ResourceRecord) -> bool:
+    """The service places its tasks through a strategy naming a provider that is neither
+    FARGATE nor FARGATE_SPOT: on FargateCluster that is its Managed Instances provider."""
+    strategies = record.inputs.get("capacityProviderStrategies")
+    if not isinstance(strategies, list) or not strategies:
+        return False
+    providers = {str(s.get("capacityProvider")) for s in strategies if isinstance(s, Mapping)}
+    return not providers <= {"FARGATE", "FARGATE_SPOT"}
 
 
 def target_group_health(

@@ -393,6 +393,16 @@ AURORA_READER = Durations(7.5 * MINUTE, create_p90=11 * MINUTE, source=AURORA_AP
 """A reader started once the writer is available: 15m54s - 8m29s = 7m25s in the log."""
 RDS_MULTI_AZ = Durations(15 * MINUTE, create_p90=20 * MINUTE, source=RDS_CREATE_REPORT)
 RDS_READ_REPLICA = Durations(10 * MINUTE, create_p90=15 * MINUTE, source=RDS_CREATE_REPORT)
+MANAGED_INSTANCES_LAUNCH_SOURCE = Source(
+    "Deep Dive: Amazon ECS Managed Instances provisioning and optimization (ECS launches an "
+    "instance when no running one has room for a task, and the task waits for it to register); "
+    "no public timing found, so an EC2 boot plus agent registration, timed generously",
+    "https://aws.amazon.com/blogs/containers/deep-dive-amazon-ecs-managed-instances-provisioning-and-optimization",
+    "estimate",
+)
+MANAGED_INSTANCE_LAUNCH = Durations(60, create_p90=150, source=MANAGED_INSTANCES_LAUNCH_SOURCE)
+"""A Managed Instance launched for the first tasks: EC2 boot and the ECS agent registering,
+before the tasks start on it (the first deploy of a service on Managed Instances)."""
 FARGATE_TASK_START = Durations(45, create_p90=90, source=ECS_HEALTH_CHECKS)
 """Provisioning, image pull and container start of one task, before its first health
 check (ECS task lifecycle; no public median found, so a generous estimate)."""

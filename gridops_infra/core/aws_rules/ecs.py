@@ -65,3 +65,51 @@ CONTAINER_HEALTH_CHECK = aws_rule(
     fix="Keep health_check_grace_period_seconds (the container's start period) within 0-300, "
     "and a transformed healthCheck within these ranges.",
 )
+
+CAPACITY_STRATEGY_ONE_KIND = aws_rule(
+    id="ecs-capacity-strategy-one-kind",
+    service=SERVICE,
+    rule="A cluster may hold Fargate, Auto Scaling group and Managed Instances capacity "
+    "providers side by side, but one capacity provider strategy names providers of one kind "
+    "only: FARGATE and FARGATE_SPOT, or Auto Scaling group providers, or Managed Instances "
+    "providers.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-capacity-providers.html",
+    fix="On a FargateCluster with capacity='managed-instances' leave `spot` off (tasks run on "
+    "the cluster's Managed Instances provider); for Fargate Spot use a cluster with "
+    "capacity='fargate'.",
+)
+
+MANAGED_INSTANCES_TASK_FITS = aws_rule(
+    id="ecs-managed-instances-task-fits",
+    service=SERVICE,
+    rule="On Amazon ECS Managed Instances a task is placed only on an instance its capacity "
+    "provider may launch that has the task's CPU architecture and more CPU and memory than "
+    "the task reserves (an instance registers less memory than it has installed); a task "
+    "no allowed instance type can hold is never placed and its service never becomes "
+    "stable.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-placement.html",
+    fix="Give the FargateCluster's managed_instances.instance_types a type larger than the "
+    "task (and of the task's cpu_architecture), or make the task's cpu/memory smaller.",
+)
+
+CAPACITY_PROVIDER_NAME = aws_rule(
+    id="ecs-capacity-provider-name",
+    service=SERVICE,
+    rule="A capacity provider's name has up to 255 letters, digits, underscores and hyphens "
+    "and does not start with 'aws', 'ecs' or 'fargate'.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html",
+    fix="Give a FargateCluster with capacity='managed-instances' a name that starts otherwise "
+    "(e.g. 'prod'): its capacity provider is named after it.",
+)
+
+CONTAINER_INSTANCE_ENDPOINTS = aws_rule(
+    id="ecs-container-instance-endpoints",
+    service=SERVICE,
+    rule="An ECS container instance (the ECS agent on EC2, Managed Instances included) in "
+    "subnets without an internet route reaches Amazon ECS only through the Region's ecs-agent, "
+    "ecs-telemetry and ecs interface VPC endpoints, all three.",
+    source="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    fix="Give the Network a NAT (nat='single' or 'per-az') for a FargateCluster with "
+    "capacity='managed-instances', or keep capacity='fargate', whose tasks need no agent "
+    "endpoints.",
+)

@@ -75,6 +75,14 @@ def parse_cache_args(name: str, args: Any) -> tuple[CacheSettings, ArgReader]:
     if problem:
         raise elasticache.NODE_TYPE.refuse(where(a), "node_type", f"{node_type!r}: {problem}")
     family = (fam.split_class(node_type, "cache") or ("", ""))[0]
+    if family in fam.VALKEY_ONLY_FAMILIES and engine != "valkey":
+        raise elasticache.NODE_TYPE.refuse(
+            where(a),
+            "node_type",
+            f"{node_type!r} with engine={engine!r}: ElastiCache offers cache.{family} for "
+            "Valkey (and Memcached) only, not Redis OSS",
+            f"Use engine='valkey' (the default) or cache.{family.replace('8', '7')} with Redis OSS.",
+        )
     replicas = whole_number_within(
         a, elasticache.REPLICAS_PER_SHARD, "replicas", 1, 0, MAX_REPLICAS
     )

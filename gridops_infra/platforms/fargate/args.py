@@ -9,10 +9,15 @@ from gridops_infra.core import iam
 from gridops_infra.core.aws_rules.checks import refuse_arg
 from gridops_infra.core.aws_rules.cloudfront import VPC_ORIGIN_REGION, VPC_ORIGIN_REGIONS
 from gridops_infra.core.aws_rules.ec2 import SECURITY_GROUP_RULES_QUOTA
+from gridops_infra.core.aws_rules.ecs import (
+    CAPACITY_PROVIDER_NAME,
+    CONTAINER_INSTANCE_ENDPOINTS,
+)
 from gridops_infra.core.aws_rules.elb import ALB_TWO_AZS
 from gridops_infra.core.component import Transform
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.network.component import Network
+from gridops_infra.platforms.fargate.capacity import Capacity, ManagedInstancesArgs
 
 # Pulumi autonames the load balancer `f"{name}-alb"` plus "-" and 7 random characters,
 # and AWS allows 32 characters: 20 + 4 + 8 = 32.
@@ -97,6 +102,25 @@ class FargateClusterArgs(TypedDict, total=False):
 
     Default: `"vpc-origin"` (with `behind_cdn`).
     Example: ``"public-with-header"``"""
+    capacity: Capacity
+    """Where the tasks of every service and worker on the cluster run. `"fargate"`: AWS
+    Fargate (FARGATE, and FARGATE_SPOT for `spot`), billed per task vCPU and GB. `"managed-
+    instances"`: Amazon ECS Managed Instances, EC2 instances ECS launches, patches and
+    retires itself (`managed_instances` says which), billed as EC2 plus a management fee per
+    instance-hour and shared by several tasks; Fargate Spot is then not available (one
+    capacity provider strategy cannot mix Fargate and Managed Instances), tasks must fit the
+    largest instance type and share its CPU architecture. Changing it moves every service
+    to the other capacity with a new deployment.
+
+    Default: `"fargate"`; `"managed-instances"` when `managed_instances` is given.
+    Example: ``"managed-instances"``"""
+    managed_instances: ManagedInstancesArgs
+    """The Managed Instances the cluster may launch (instance types, architecture, volume
+    size); giving it implies `capacity="managed-instances"`, and it is refused with
+    `capacity="fargate"`.
+
+    Default: m8g.large/xlarge/2xlarge (ARM64) with a 30 GiB volume.
+    Example: ``{"instance_types": ["c8g.large", "c8g.xlarge"], "storage_gib": 50}``"""
     container_insights: Literal["enabled", "enhanced"]
     """ECS Container Insights level.
 
@@ -170,6 +194,30 @@ def check_cluster_name(name: str) -> None:
     check_name("FargateCluster", name)
 
 
+def check_capacity_provider_name(name: str) -> None:
+    """The Managed Instances capacity provider is autonamed `<name>-managed-instances-` plus
+    7 random characters, which AWS refuses when it starts with aws, ecs or fargate."""
+    provider_name = f"{name}-managed-instances-xxxxxxx"
+    if name.lower().startswith(("aws", "ecs", "fargate")) or len(provider_name) > 255:
+        raise CAPACITY_PROVIDER_NAME.refuse(
+            f"FargateCluster '{name}'",
+            "capacity",
+            f"'managed-instances' names its capacity provider {provider_name!r}",
+        )
+
+
+def check_instances_reach_ecs(name: str, network: Network) -> None:
+    """Managed Instances run the ECS agent, which a Network without NAT cannot let reach
+    ECS: it creates no ecs-agent or ecs-telemetry endpoint."""
+    if not network.internet_egress:
+        raise CONTAINER_INSTANCE_ENDPOINTS.refuse(
+            f"FargateCluster '{name}'",
+            "capacity",
+            f"'managed-instances' on Network '{network.name}' with nat='none', whose private "
+            "subnets have no internet route and no ecs-agent or ecs-telemetry endpoint",
+        )
+
+
 def check_alb_zones(a: ArgReader, network: Network) -> None:
     """The shared ALB goes in the network's public subnets, one per zone."""
     if network.az_count < 2:
@@ -201,8 +249,10 @@ __all__ = [
     "FargateClusterArgs",
     "OriginAccess",
     "check_alb_zones",
+    "check_capacity_provider_name",
     "check_cluster_name",
     "check_ingress_rule_quota",
+    "check_instances_reach_ecs",
     "read_ingress_cidrs",
     "read_origin_access",
 ]

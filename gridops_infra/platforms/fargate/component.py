@@ -33,10 +33,18 @@ from gridops_infra.platforms.dns import (
 from gridops_infra.platforms.fargate.args import (
     FargateClusterArgs,
     check_alb_zones,
+    check_capacity_provider_name,
     check_cluster_name,
     check_ingress_rule_quota,
+    check_instances_reach_ecs,
     read_ingress_cidrs,
     read_origin_access,
+)
+from gridops_infra.platforms.fargate.capacity import ManagedInstances, read_capacity
+from gridops_infra.platforms.fargate.managed_instances import ROLES as MANAGED_INSTANCES_ROLES
+from gridops_infra.platforms.fargate.managed_instances import (
+    ManagedInstancesCapacity,
+    build_managed_instances,
 )
 
 # Behind a CDN with a public ALB: the header CloudFront adds to every origin request, which
@@ -54,8 +62,9 @@ FORBIDDEN_ACTION = {
 
 
 class FargateCluster(GridopsComponent):
-    """An ECS cluster (Container Insights on, FARGATE and FARGATE_SPOT capacity
-    providers) with one ALB that every StatelessService on it shares: each service adds
+    """An ECS cluster (Container Insights on; FARGATE and FARGATE_SPOT capacity providers, or
+    an Amazon ECS Managed Instances capacity provider with `capacity="managed-instances"`)
+    with one ALB that every StatelessService on it shares: each service adds
     its own target group and listener rule.
 
     The ALB has deletion protection on, drops invalid headers and writes access logs to an
@@ -98,6 +107,7 @@ class FargateCluster(GridopsComponent):
         "origin_verify_secret",
         *CERTIFICATE_ROLES,
         *ALARM_TOPIC_ROLES,
+        *MANAGED_INSTANCES_ROLES,
     )
     kind: PlatformKind = "fargate"
     """Services on this platform are built by the `"fargate"` backend."""
@@ -118,7 +128,16 @@ class FargateCluster(GridopsComponent):
     cluster_arn: pulumi.Output[str]
     """The ECS cluster's ARN."""
     capacity_providers: aws.ecs.ClusterCapacityProviders
-    """FARGATE and FARGATE_SPOT, associated with the cluster (services wait for it)."""
+    """The cluster's capacity providers (FARGATE and FARGATE_SPOT, or its Managed Instances
+    provider), associated with the cluster; services wait for it."""
+    capacity: str
+    """`"fargate"` or `"managed-instances"` (see `FargateClusterArgs.capacity`)."""
+    managed_instances: ManagedInstances | None
+    """With `capacity="managed-instances"`: the instance types, architecture and volume the
+    capacity provider may launch; None on Fargate."""
+    managed_instances_capacity: ManagedInstancesCapacity | None
+    """With `capacity="managed-instances"`: the capacity provider, its roles and the
+    instances' security group; None on Fargate."""
     alb: aws.lb.LoadBalancer
     """The shared Application Load Balancer."""
     alb_security_group_id: pulumi.Output[str]
@@ -181,6 +200,10 @@ class FargateCluster(GridopsComponent):
             )
         origin_access = read_origin_access(a, behind_cdn)
         insights = a.choice("container_insights", "enabled", ("enabled", "enhanced"))
+        capacity, managed_instances = read_capacity(a)
+        if managed_instances is not None:
+            check_capacity_provider_name(name)
+            check_instances_reach_ecs(name, network)
         transforms = check_transforms("FargateCluster", name, a.raw("transforms"), self.CHILD_ROLES)
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
 
@@ -209,14 +232,29 @@ class FargateCluster(GridopsComponent):
         )
         self.cluster_name = self.cluster.name
         self.cluster_arn = self.cluster.arn
+        self.capacity = capacity
+        self.managed_instances = managed_instances
+        self.managed_instances_capacity = None
+        providers: list[pulumi.Input[str]] = ["FARGATE", "FARGATE_SPOT"]
+        default_provider: pulumi.Input[str] = "FARGATE"
+        if managed_instances is not None:
+            self.managed_instances_capacity = build_managed_instances(
+                self,
+                managed_instances,
+                cluster=self.cluster,
+                vpc_id=network.vpc_id,
+                subnet_ids=network.private_subnet_ids,
+            )
+            default_provider = self.managed_instances_capacity.name
+            providers = [default_provider]
         self.capacity_providers = self.child(
             "capacity_providers",
             aws.ecs.ClusterCapacityProviders,
             {
                 "cluster_name": self.cluster.name,
-                "capacity_providers": ["FARGATE", "FARGATE_SPOT"],
+                "capacity_providers": providers,
                 "default_capacity_provider_strategies": [
-                    {"capacity_provider": "FARGATE", "weight": 1, "base": 0}
+                    {"capacity_provider": default_provider, "weight": 1, "base": 0}
                 ],
             },
         )

@@ -4,7 +4,8 @@ balancer, built from the same pieces as a StatelessService on Fargate.
 Reused from gridops_infra.service.fargate.backend*: the task definition, execution and task
 roles and log group (`build_task`), the link grants (`merge_grants`), the tasks' security
 group (`security_group(..., from_alb=False)`: nothing comes in) and the capacity
-provider strategy (FARGATE_SPOT by default, optional on-demand base). Worker-specific:
+provider strategy (FARGATE_SPOT by default, optional on-demand base; the cluster's Managed
+Instances provider on `capacity="managed-instances"`). Worker-specific:
 the task role consumes this queue only (plus task scale-in protection on this cluster's
 tasks), no port mapping, a stop timeout that covers the job timeout (at most 120 s),
 scaling on backlog per task (gridops_infra.queue.fargate.scaling), and deployments that
@@ -30,6 +31,7 @@ from gridops_infra.queue.fargate.scaling import autoscaling
 from gridops_infra.queue.iam import consume_statements, task_protection_statement
 from gridops_infra.queue.sqs import dlq_growth_alarm
 from gridops_infra.service.fargate import backend as fargate_service
+from gridops_infra.service.fargate import capacity as fargate_capacity
 from gridops_infra.service.fargate import iam as fargate_iam
 from gridops_infra.service.fargate import routing as fargate_routing
 from gridops_infra.service.fargate.reachability import check_reachability
@@ -103,6 +105,7 @@ def build(
         family_suffix=FAMILY_SUFFIX,
         listens=False,
         stop_timeout_seconds=settings.stop_timeout_seconds,
+        compatibility=fargate_capacity.compatibility(cluster),
     )
     sg = fargate_routing.security_group(owner, spec, cluster, from_alb=False)
     for link in spec.links:
@@ -112,8 +115,7 @@ def build(
         "cluster": cluster.cluster_arn,
         "task_definition": task.task_definition.arn,
         "desired_count": spec.min_count,
-        "capacity_provider_strategies": fargate_service.capacity_strategy(spec),
-        "platform_version": "LATEST",
+        **fargate_capacity.placement(spec, cluster),
         "network_configuration": {
             "subnets": cluster.network.private_subnet_ids,
             "security_groups": [sg.id],

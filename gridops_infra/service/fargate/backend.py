@@ -23,6 +23,7 @@ from gridops_infra.core.validation import ArgError
 from gridops_infra.platforms.fargate.component import FargateCluster
 from gridops_infra.service.backend import ServiceOutputs, slo_alarm_name
 from gridops_infra.service.fargate import alarms as fargate_alarms
+from gridops_infra.service.fargate import capacity as fargate_capacity
 from gridops_infra.service.fargate import iam as fargate_iam
 from gridops_infra.service.fargate import routing as fargate_routing
 from gridops_infra.service.fargate import scaling as fargate_scaling
@@ -76,11 +77,13 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
 
 
 def check_task(spec: ServiceSpec, platform: Any, component: str = "StatelessService") -> None:
-    """What every Fargate task needs: a FargateCluster and at most 10 containers."""
+    """What every task on a FargateCluster needs: the cluster, at most 10 containers and,
+    on Managed Instances, a strategy of one kind and an instance type that holds it."""
     if not isinstance(platform, FargateCluster):
         raise ArgError(
             f"{component} '{spec.name}': platform={type(platform).__name__} is not a FargateCluster"
         )
+    fargate_capacity.check_capacity(spec, platform, component)
     # Tracing adds its collector as one more container (see fargate_tracing).
     count = 1 + len(spec.containers) + (1 if spec.tracing else 0)
     if count > MAX_CONTAINERS:
@@ -162,6 +165,7 @@ def build_task(
     family_suffix: str = "",
     listens: bool = True,
     stop_timeout_seconds: int = STOP_TIMEOUT_SECONDS,
+    compatibility: str = "FARGATE",
 ) -> Task:
     """Log group `/gridops/<project>-<stack>/<name><family_suffix>`, execution role (image,
     logs, the referenced secrets), task role (the grant's and the spec's statements) and
@@ -211,7 +215,7 @@ def build_task(
         aws.ecs.TaskDefinition,
         {
             "family": f"{stack}-{spec.name}{family_suffix}",
-            "requires_compatibilities": ["FARGATE"],
+            "requires_compatibilities": [compatibility],
             "network_mode": "awsvpc",
             "cpu": str(spec.cpu),
             "memory": str(spec.memory),
@@ -235,7 +239,7 @@ def build(
     service: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, prepared: Prepared
 ) -> ServiceOutputs:
     grant = prepared.grant
-    task = build_task(service, spec, grant)
+    task = build_task(service, spec, grant, compatibility=fargate_capacity.compatibility(cluster))
     task_definition, documents = task.task_definition, task.documents
     routing = fargate_routing.route(service, spec, cluster, prepared.priority)
     for link in spec.links:
@@ -275,8 +279,7 @@ def build(
             "cluster": cluster.cluster_arn,
             "task_definition": task_definition.arn,
             "desired_count": spec.min_count,
-            "capacity_provider_strategies": capacity_strategy(spec),
-            "platform_version": "LATEST",
+            **fargate_capacity.placement(spec, cluster),
             "network_configuration": {
                 "subnets": cluster.network.private_subnet_ids,
                 "security_groups": [routing.security_group.id],
@@ -336,17 +339,6 @@ def build(
     )
 
 
-def capacity_strategy(spec: ServiceSpec) -> list[dict[str, Any]]:
-    if spec.spot is None:
-        return [{"capacity_provider": "FARGATE", "weight": 1, "base": 0}]
-    s = spec.spot
-    entries = [
-        {"capacity_provider": "FARGATE", "weight": s.on_demand_weight, "base": s.on_demand_base},
-        {"capacity_provider": "FARGATE_SPOT", "weight": s.weight, "base": s.base},
-    ]
-    return [e for e in entries if e["weight"] or e["base"]]
-
-
 def deployment_configuration(spec: ServiceSpec) -> dict[str, Any]:
     config: dict[str, Any] = {"strategy": STRATEGY[spec.deployment_strategy]}
     if spec.deployment_strategy == "rolling":
@@ -382,7 +374,6 @@ __all__ = [
     "Task",
     "build",
     "build_task",
-    "capacity_strategy",
     "check",
     "check_task",
     "merge_grants",
