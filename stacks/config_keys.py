@@ -55,7 +55,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         CLUSTERS,
     ),
-    "origin_access": FARGATE,
+    "origin_access": CLUSTERS,
     **dict.fromkeys(
         (
             "eks_node_autoscaler",
