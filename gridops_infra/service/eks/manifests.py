@@ -298,7 +298,12 @@ def pod_disruption_budget(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
 def network_policy(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     """Ingress to the pods only from the load balancer (its nodes in the public
     subnets) on the app port. Kubelet probes from the pod's own node stay allowed (the
-    VPC CNI policy agent always admits the node IP); egress is not restricted here."""
+    VPC CNI policy agent always admits the node IP); egress is not restricted here.
+
+    Behind a VPC origin the internal ALB sits in the private subnets, beside the Pods, so
+    these blocks admit the private subnets on the app port: the policy no longer tells
+    the ALB from other Pods there, and the security groups (the ALB's group admitted on
+    the Pods' group) carry that distinction."""
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
