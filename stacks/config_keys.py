@@ -53,7 +53,8 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         CLUSTERS,
     ),
-    **dict.fromkeys(("origin_access", "capacity"), FARGATE),
+    "origin_access": CLUSTERS,
+    "capacity": FARGATE,
     **dict.fromkeys(("stage", "domain", "zone_id"), ALL | CUTOVER),
     "slo_availability": CLUSTERS | CUTOVER,
     **dict.fromkeys(

@@ -2,7 +2,9 @@
 
 Network over 3 AZs, an EKS cluster (Graviton nodes, Load Balancer Controller, KEDA,
 External Secrets), the same Postgres, Redis, jobs queue (workers scaled by KEDA), API
-spec, CloudFront front door and SLO alerting as the fargate stage, and Argo CD syncing a manifests repository when `gitops_repo_url` is set.
+spec, CloudFront front door (through a VPC origin to an internal ALB by default,
+`gridops:origin_access`) and SLO alerting as the fargate stage, and Argo CD syncing a
+manifests repository when `gitops_repo_url` is set.
 Keys: stacks/README.md.
 """
 
@@ -21,6 +23,7 @@ from gridops_infra import (
     Network,
 )
 from gridops_infra.observability.eks.contract import otel_environment
+from gridops_infra.platforms.fargate.args import OriginAccess
 
 from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
@@ -34,6 +37,8 @@ def build(cfg: StageConfig) -> None:
     cluster_args: EksClusterArgs = {
         "network": net,
         "behind_cdn": True,
+        # EksCluster refuses anything but "vpc-origin" and "public-with-header".
+        "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
         "node_autoscaler": cast(
             "Literal['cluster-autoscaler', 'karpenter', 'none']",
             cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
@@ -50,8 +55,8 @@ def build(cfg: StageConfig) -> None:
         "waf_rate_limit": cfg.integer("waf_rate_limit", 2000),
     }
     if domain:
-        # CloudFront serves the domain and reaches the controller's ALB over HTTPS at
-        # origin.<domain> (the API's own certificate on its Ingress).
+        # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
+        # (the API's own certificate, on the internal ALB's listener or on its Ingress).
         api_domain = {"domain": domain.origin, "zone_id": domain.zone_id}
         cdn_args |= {
             "domain": domain.name,

@@ -38,12 +38,13 @@ INDEX_DOCUMENT = r"[A-Za-z0-9_\-.][A-Za-z0-9_\-./]{0,254}"
 class CdnFrontendArgs(TypedDict, total=False):
     api_origin: StatelessService
     """A StatelessService on a FargateCluster, an EksCluster or a SingleServer: the ALB it
-    shares (on EKS the Load Balancer Controller's, looked up once the service's Ingress
-    exists; on a SingleServer the host's proxy, by its domain or the Elastic IP's public DNS
-    name) becomes an origin (CachingDisabled, every viewer header but Host forwarded). On a
-    FargateCluster `behind_cdn` with `origin_access: "vpc-origin"` (its default) the
-    internal ALB is reached through a CloudFront VPC origin this CdnFrontend creates,
-    inside the VPC; otherwise it is a custom origin on the internet. HTTPS-only to the
+    shares (on EKS without a VPC origin the Load Balancer Controller's, looked up once the
+    service's Ingress exists; on a SingleServer the host's proxy, by its domain or the
+    Elastic IP's public DNS name) becomes an origin (CachingDisabled, every viewer header
+    but Host forwarded). On a FargateCluster or an EksCluster `behind_cdn` with
+    `origin_access: "vpc-origin"` (their default) the cluster's internal ALB is reached
+    through a CloudFront VPC origin this CdnFrontend creates, inside the VPC; otherwise it
+    is a custom origin on the internet. HTTPS-only to the
     origin when the ALB has a certificate for the origin's name (the service's `domain`, on
     Fargate also the cluster's `domain` or `api_origin_domain`), otherwise HTTP-only to the
     ALB's DNS name (on the internet the origin secret then crosses it unencrypted: give the
@@ -305,11 +306,13 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
 
 
 def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster) -> ApiOrigin:
-    """The EKS rules, mirroring Fargate's where the controller-made ALB allows: HTTPS to
-    the service's `domain` (its Ingress serves that certificate), else HTTP to the ALB's
-    DNS name unless the ALB redirects HTTP. There is no cluster domain or certificate on
-    EKS, and a service's rules sit only on the ports its own Ingress listens on, so
-    `api_origin_domain` needs the service's `domain` (HTTPS on 443)."""
+    """The EKS rules, mirroring Fargate's: HTTPS to the service's `domain` (its Ingress,
+    or behind a VPC origin the internal ALB's listener, serves that certificate), else
+    HTTP to the ALB's DNS name unless the ALB redirects HTTP. There is no cluster domain or
+    certificate on EKS, and a service's rules sit only on the listener of its own
+    certificate, so `api_origin_domain` needs the service's `domain` (HTTPS on 443).
+    Behind a VPC origin (the cluster's `origin_access`), CloudFront reaches the cluster's
+    internal ALB through it."""
     spec = service.spec
     override = a.optional_string("api_origin_domain", HOSTNAME, "expected a host name")
     if override and not spec.domain:
@@ -320,6 +323,7 @@ def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster
             f"service's own domain (its certificate), and '{service.name}' has none; give it "
             "a domain",
         )
+    dns_name = cluster.load_balancer_dns_name(spec.name)
     if override or spec.domain:
         name, https = override or spec.domain or "", True
     elif cluster.redirects_http:
@@ -330,14 +334,13 @@ def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster
             "with a domain sets the controller's ssl-redirect for the whole Ingress group), "
             f"so CloudFront cannot reach '{service.name}' over HTTP; give it a domain",
         )
+    elif dns_name is None:
+        raise a.fail(
+            "api_origin",
+            service.name,
+            f"expected a StatelessService built on EksCluster '{cluster.name}'",
+        )
     else:
-        dns_name = cluster.load_balancer_dns_name(spec.name)
-        if dns_name is None:
-            raise a.fail(
-                "api_origin",
-                service.name,
-                f"expected a StatelessService built on EksCluster '{cluster.name}'",
-            )
         name, https = dns_name, False
     plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
     fix = (
@@ -346,7 +349,9 @@ def _eks_api_origin(a: ArgReader, service: StatelessService, cluster: EksCluster
         else "Give the service a domain (its Ingress then serves HTTPS for that host)"
     )
     _check_host(a, service, name, fix)
-    return ApiOrigin(service, cluster, name, https)
+    origin_alb = cluster.origin_alb
+    vpc_origin_arn = origin_alb.arn if origin_alb is not None else None
+    return ApiOrigin(service, cluster, name, https, vpc_origin_arn)
 
 
 def _single_server_api_origin(

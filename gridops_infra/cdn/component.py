@@ -32,10 +32,10 @@ class CdnFrontend(GridopsComponent):
 
     Origins (see gridops_infra.cdn.behaviors): `api_origin`, a StatelessService on a
     FargateCluster, an EksCluster or a SingleServer, reached at the ALB it shares with
-    caching off (on a FargateCluster `behind_cdn`, by default an internal ALB reached
-    through a CloudFront VPC origin inside the VPC; on EKS the Load Balancer Controller's
-    internet-facing ALB, looked up once its Ingress exists; on a SingleServer the host's
-    proxy); `static_site`, a
+    caching off (on a FargateCluster or an EksCluster `behind_cdn`, by default an internal
+    ALB reached through a CloudFront VPC origin inside the VPC; on EKS with
+    `"public-with-header"` the Load Balancer Controller's internet-facing ALB, looked up
+    once its Ingress exists; on a SingleServer the host's proxy); `static_site`, a
     private, encrypted, versioned bucket only this distribution may read (Origin Access
     Control; the bucket policy names this distribution's ARN as `AWS:SourceArn`),
     optionally filled from `static_dir`. `routes` send path patterns to either.
@@ -43,8 +43,9 @@ class CdnFrontend(GridopsComponent):
     Locking the origin to CloudFront is the platform's job, because its ingress and the
     services' routes exist before the CDN: create the cluster (or server) with
     `{"behind_cdn": True}` and it admits only CloudFront's origin-facing prefix list; a
-    FargateCluster then puts its ALB off the internet (`origin_access: "vpc-origin"`), while
-    a public origin (EKS, a SingleServer, or Fargate with `"public-with-header"`) requires
+    FargateCluster or an EksCluster then puts its ALB off the internet (`origin_access:
+    "vpc-origin"`), while a public origin (a SingleServer, or a cluster with
+    `"public-with-header"`) requires
     the secret `X-Origin-Verify` header this distribution sends (without it: 403 on
     Fargate and on a SingleServer, the Load Balancer Controller's 404 on EKS).
     Without it the distribution works, but the origin stays reachable directly: a warning

@@ -169,6 +169,19 @@ ROLE_PURPOSES: dict[str, str] = {
     "alb": "The internet-facing Application Load Balancer every service shares.",
     "http_listener": "HTTP listener (redirects to HTTPS when the cluster has a domain).",
     "https_listener": "HTTPS listener with the cluster's certificate.",
+    # EksCluster behind a CloudFront VPC origin (origin_access "vpc-origin")
+    "EksCluster.alb": "The internal Application Load Balancer CloudFront's VPC origin "
+    "reaches; the services' target groups sit behind it.",
+    "EksCluster.alb_ingress_rule": "Admits CloudFront (its prefix list and the VPC "
+    "origin's interfaces in the VPC) to the internal load balancer on its one port.",
+    "EksCluster.alb_egress_rule": "Lets the internal load balancer reach the Pods' security "
+    "group on a service port.",
+    "alb_target_ingress_rule": "Admits the internal load balancer to the Pods' security "
+    "group on a service port.",
+    "EksCluster.http_listener": "HTTP listener of the internal load balancer (services "
+    "without a domain).",
+    "EksCluster.https_listener": "HTTPS listener of the internal load balancer, with the "
+    "first service's certificate.",
     # GithubDeployRole
     "GithubDeployRole.oidc_provider": "IAM OIDC provider for GitHub Actions.",
     "GithubDeployRole.role": "The role the repository's jobs assume through OIDC.",
@@ -339,6 +352,8 @@ ROLE_PURPOSES: dict[str, str] = {
     "StatelessService.scaling_policy": "Target-tracking policy (CPU, memory, requests).",
     "scheduled_scaling": "One scheduled change of the task count range.",
     "kubernetes_service": "Kubernetes Service in front of the pods.",
+    "target_group_binding": "TargetGroupBinding through which the load balancer controller "
+    "registers the Pods' IPs in the service's target group.",
     "horizontal_pod_autoscaler": "HorizontalPodAutoscaler (CPU, memory).",
     "pod_disruption_budget": "PodDisruptionBudget keeping pods up during node changes.",
     "StatelessService.ingress": "Kubernetes Ingress the load balancer controller turns "

@@ -1,9 +1,11 @@
-"""The shared Application Load Balancer pieces: access-log bucket and listener rule
-priorities (FargateCluster builds its ALB from these)."""
+"""The shared Application Load Balancer pieces: access-log bucket, listener rule
+priorities and the inbound rules of the ALB's security group (FargateCluster builds its
+ALB from these, and so does EksCluster behind a CloudFront VPC origin)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -29,6 +31,8 @@ REDIRECT_TO_HTTPS_ACTION = {
     "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"},
 }
 ACCESS_LOG_PREFIX = "alb"
+# CloudFront's origin-facing address ranges, an AWS managed prefix list.
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 
 
 # Listener rule priorities (1..50000, lower wins). Rules that match on a host or a
@@ -140,12 +144,75 @@ def access_log_policy_document(bucket_arn: pulumi.Input[str]) -> pulumi.Output[s
     return iam.policy_document([by_elb_account, by_log_delivery, deny_http])
 
 
+def admit(
+    owner: GridopsComponent,
+    security_group_id: pulumi.Input[str],
+    port: int,
+    source: dict[str, Any],
+    description: str,
+    suffix: str,
+) -> aws.vpc.SecurityGroupIngressRule:
+    """One inbound rule of the ALB's security group on `port`, from `source` (a
+    `cidr_ipv4` or a `prefix_list_id`): the owner's `alb_ingress_rule` child."""
+    return owner.child(
+        "alb_ingress_rule",
+        aws.vpc.SecurityGroupIngressRule,
+        {
+            "security_group_id": security_group_id,
+            "ip_protocol": "tcp",
+            "from_port": port,
+            "to_port": port,
+            **source,
+            "description": description,
+        },
+        suffix=f"alb-in-{port}{suffix}",
+    )
+
+
+def admit_cloudfront(
+    owner: GridopsComponent,
+    security_group_id: pulumi.Input[str],
+    port: int,
+    vpc_origin_cidr: pulumi.Input[str] | None,
+) -> None:
+    """The ALB behind a CDN admits CloudFront only, on one port: its origin-facing prefix
+    list (which counts as 55 rules against the group's inbound-rule quota of 60, hence one
+    port); behind a VPC origin (`vpc_origin_cidr`, the VPC's block) also the VPC itself.
+
+    A VPC origin reaches the internal ALB through network interfaces CloudFront places in
+    the VPC's subnets. AWS documents both the origin-facing prefix list and the
+    CloudFront-VPCOrigins-Service-SG group (made only once the origin exists) for
+    admitting it, so the VPC's own block is admitted too: the ALB has no public address,
+    and the first deploy answers either way."""
+    prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
+    admit(
+        owner,
+        security_group_id,
+        port,
+        {"prefix_list_id": prefix_list.id},
+        f"CloudFront origin-facing ranges to the ALB on {port}",
+        "-cloudfront",
+    )
+    if vpc_origin_cidr is not None:
+        admit(
+            owner,
+            security_group_id,
+            port,
+            {"cidr_ipv4": vpc_origin_cidr},
+            f"CloudFront VPC origin interfaces in the VPC on {port}",
+            "-vpc-origin",
+        )
+
+
 __all__ = [
+    "CLOUDFRONT_PREFIX_LIST",
     "NOT_FOUND_ACTION",
     "REDIRECT_TO_HTTPS_ACTION",
     "TLS_POLICY",
     "RulePriorities",
     "access_log_bucket",
     "access_log_policy_document",
+    "admit",
+    "admit_cloudfront",
     "is_catch_all",
 ]

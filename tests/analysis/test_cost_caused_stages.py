@@ -55,16 +55,27 @@ def test_fargate_stage_prices_container_insights_xray_and_cross_az(tmp_path: Pat
     assert sampled["monthly_usd"] == pytest.approx(xray["monthly_usd"] * 0.05)
 
 
-def test_eks_stage_prices_the_ingress_alb_volumes_and_the_observability_addon() -> None:
+def test_eks_stage_prices_the_internal_alb_volumes_and_the_observability_addon() -> None:
     lines = _lines(_cost("eks"))
-    alb = lines["api-ingress:alb"]
-    assert alb["type"] == "billed:ELB/IngressLoadBalancer" and alb["monthly_usd"] > 16
-    assert "3 public IPv4" in alb["formula"]
+    # Behind the VPC origin the ALB is Pulumi's own, internal: no public IPv4 addresses,
+    # and no Ingress makes the controller create another one.
+    alb = lines["prod-alb"]
+    assert alb["type"] == "aws:lb/loadBalancer:LoadBalancer" and alb["monthly_usd"] > 16
+    assert "IPv4" not in alb["formula"]
+    assert not [name for name in lines if name.endswith(":alb")]
     assert lines["obs-kube-prometheus-stack:volumes"]["monthly_usd"] == pytest.approx(
         50 * PRICES.rate("ebs", "gb_month", "gp3")
     )
     assert "prod-amazon-cloudwatch-observability:container-insights" in lines
     assert "2 x 50 GB gp3 (launch template volumes)" in lines["prod-nodes"]["formula"]
+
+
+def test_eks_stage_with_a_public_origin_prices_the_ingress_alb() -> None:
+    lines = _lines(_cost("eks", "--config", "origin_access=public-with-header"))
+    alb = lines["api-ingress:alb"]
+    assert alb["type"] == "billed:ELB/IngressLoadBalancer" and alb["monthly_usd"] > 16
+    assert "3 public IPv4" in alb["formula"]
+    assert "prod-alb" not in lines
 
 
 def test_single_server_prices_host_egress_and_agent_metrics() -> None:

@@ -1,8 +1,9 @@
-"""CdnFrontend in front of a StatelessService on EKS: the origin is the ALB the AWS Load
-Balancer Controller builds from the services' Ingresses, and an EksCluster `behind_cdn`
-locks that ALB to CloudFront the way a FargateCluster does: only CloudFront's
-origin-facing prefix list admitted, and a secret `X-Origin-Verify` header every rule
-requires, which appears in the Plan only as a Pulumi secret."""
+"""CdnFrontend in front of a StatelessService on EKS with `origin_access:
+"public-with-header"`: the origin is the ALB the AWS Load Balancer Controller builds from
+the services' Ingresses, and an EksCluster `behind_cdn` locks that ALB to CloudFront the
+way a FargateCluster does: only CloudFront's origin-facing prefix list admitted, and a
+secret `X-Origin-Verify` header every rule requires, which appears in the Plan only as a
+Pulumi secret. (The default, a VPC origin: test_cdn_eks_vpc_origin.py.)"""
 
 from __future__ import annotations
 
@@ -36,12 +37,13 @@ def _independent_alb_dns(cluster: EksCluster) -> pulumi.Output[str]:
 
 def _program() -> None:
     net = Network("prod", {})
-    edge = EksCluster("edge", {"network": net, "behind_cdn": True})
+    public: dict[str, Any] = {"behind_cdn": True, "origin_access": "public-with-header"}
+    edge = EksCluster("edge", {"network": net, **public})
     api = StatelessService("api", {"platform": edge, "image": API_IMAGE, "port": 8080})
     StatelessService("admin", {"platform": edge, "image": API_IMAGE, "path_patterns": ["/admin/*"]})
     CdnFrontend("web", {"api_origin": api})
 
-    tls = EksCluster("tls", {"network": net, "behind_cdn": True})
+    tls = EksCluster("tls", {"network": net, **public})
     shop = StatelessService(
         "shop",
         {"platform": tls, "image": API_IMAGE, "domain": "shop.example.com", "zone_id": ZONE},

@@ -241,3 +241,24 @@ def test_cloudfront_alternate_name_one_distribution_in_a_cutover(preview_refusal
     assert_cites(errors.get(0), "cloudfront-alternate-name-one-distribution", "old/new")
     assert not [r for r in plan.resources if r.name.startswith("cut0")]
     assert 1 not in errors and [r for r in plan.resources if r.name == "cut1-new-record"]
+
+
+def test_the_eks_cdn_default_builds_a_vpc_origin_the_policy_passes() -> None:
+    """The same on EKS: behind a CDN the cluster creates an internal ALB in the private
+    subnets, and the CdnFrontend's VPC origin points at it."""
+    from gridops_infra import EksCluster
+
+    def program() -> None:
+        net = Network("prod", {})
+        cluster = EksCluster("edge", {"network": net, "behind_cdn": True})
+        api = StatelessService("api", {"platform": cluster, "image": "ghcr.io/acme/api:1.4.2"})
+        CdnFrontend("web", {"api_origin": api})
+
+    plan = preview(program)
+    alb = plan.one("aws:lb/loadBalancer:LoadBalancer", "edge-alb")
+    assert alb.inputs["internal"] is True
+    subnets = [urn.rsplit("::", 1)[-1] for urn in alb.property_dependencies["subnets"]]
+    assert sorted(subnets) == ["prod-private-0", "prod-private-1"]
+    origin = plan.one("aws:cloudfront/vpcOrigin:VpcOrigin", "web-vpc-origin")
+    assert origin.inputs["vpcOriginEndpointConfig"]["arn"] == alb.outputs["arn"]
+    assert violations(plan, VPC_ORIGIN_POLICY) == []

@@ -16,6 +16,7 @@ from gridops_infra.core.aws_rules.elb import (
     LISTENER_RULE_PRIORITY,
     RULE_CONDITION_VALUES,
     TARGET_GROUP_HEALTH_CHECK,
+    TARGET_TYPE,
 )
 from gridops_infra.testing import preview
 
@@ -208,3 +209,34 @@ def test_more_than_five_condition_values_are_refused() -> None:
     (found,) = violations(lambda: program(6), "elb-rule-condition-values")
     assert "6 condition values" in found.message
     assert violations(lambda: program(5), "elb-rule-condition-values") == []
+
+
+# elb-target-type
+
+
+def eks_service_behind_a_vpc_origin(target_group: dict[str, Any] | None = None) -> None:
+    from gridops_infra import CdnFrontend, EksCluster
+
+    net = Network("prod", {"az_count": 2})
+    cluster = EksCluster("edge", {"network": net, "behind_cdn": True})
+    transforms = {"target_group": target_group} if target_group else {}
+    api = StatelessService("api", {"platform": cluster, "image": IMAGE, "transforms": transforms})
+    CdnFrontend("web", {"api_origin": api})
+
+
+TARGET_TYPE_POLICY = "elb-target-group-binding-target-type"
+
+
+def test_the_policy_fails_a_binding_of_pod_ips_to_an_instance_target_group() -> None:
+    """A transform turning the EKS service's target group into an `instance` one: the
+    TargetGroupBinding still registers Pod IPs, which AWS refuses."""
+    (found,) = violations(
+        lambda: eks_service_behind_a_vpc_origin({"target_type": "instance"}), TARGET_TYPE_POLICY
+    )
+    assert found.resource_name == "api-target-group-binding", found
+    assert "'ip'" in found.message and "'instance'" in found.message, found.message
+    assert TARGET_TYPE.id == "elb-target-type"
+
+
+def test_the_policy_passes_the_eks_services_ip_target_group() -> None:
+    assert violations(eks_service_behind_a_vpc_origin, TARGET_TYPE_POLICY) == []

@@ -324,6 +324,7 @@ EKS_VALUES: dict[str, Any] = {
     "log_retention_days": 30,
     "deletion_protection": False,
     "behind_cdn": True,
+    "origin_access": Given("public-with-header", base={"behind_cdn": True}),
     "tags": TAGS,
     "transforms": TRANSFORMS,
 }

@@ -27,7 +27,12 @@ import yaml
 
 from gridops_infra.platforms.eks.catalog import KUBERNETES_VERSIONS
 from gridops_infra.service.eks import secrets as eks_secrets
-from gridops_infra.service.eks.manifests import CdnLock, Resolved, workload_manifests
+from gridops_infra.service.eks.manifests import (
+    CdnLock,
+    Resolved,
+    target_group_binding,
+    workload_manifests,
+)
 from gridops_infra.service.eks.pods import millicores
 from gridops_infra.service.spec.settings import ServiceSpec
 
@@ -176,6 +181,7 @@ def checkov_findings(manifests, tmp_path_factory) -> dict[str, dict[str, list[st
         "default": {**manifests, "secrets_reader": _reader_account()},
         "high-uid": _high_uid_manifests(),
         "cdn": workload_manifests(_spec(), _resolved(cdn=CDN)),
+        "vpc-origin": _vpc_origin_manifests(),
     }
     for set_name, set_manifests in sets.items():
         for role, manifest in set_manifests.items():
@@ -211,6 +217,10 @@ def test_checkov_high_uid_passes_with_a_user(checkov_findings):
 
 def test_checkov_cdn_locked_manifests_add_no_failed_check(checkov_findings):
     assert _checkov(checkov_findings["cdn"], SKIPPED_CHECKS | SKIPPED_WITHOUT_USER) == []
+
+
+def test_checkov_vpc_origin_manifests_add_no_failed_check(checkov_findings):
+    assert _checkov(checkov_findings["vpc-origin"], SKIPPED_CHECKS | SKIPPED_WITHOUT_USER) == []
 
 
 def test_checkov_without_skips_names_only_the_documented_checks(checkov_findings):
@@ -427,3 +437,61 @@ def test_eso_schemas_catch_broken_stores(eso_results):
     assert "serviceAccountRef must have required property name" in broken[0]
     assert "must have required property region" in broken[1]
     assert "service must be equal to one of the allowed values" in broken[2]
+
+
+# Behind a CDN's VPC origin: a TargetGroupBinding on the cluster's internal ALB, no Ingress.
+
+TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api-tg-1a2b3c4/0123456789abcdef"
+# The TargetGroupBinding spec fields the controller's CRD defines (elbv2.k8s.aws/v1beta1,
+# https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/spec/).
+TARGET_GROUP_BINDING_FIELDS = {
+    "targetGroupARN", "targetGroupName", "targetType", "serviceRef", "networking",
+    "nodeSelector", "ipAddressType", "vpcID", "multiClusterTargetGroup",
+}  # fmt: skip
+PRIVATE_CIDRS = ["10.0.96.0/20", "10.0.112.0/20"]
+
+
+def _vpc_origin_manifests() -> dict[str, dict]:
+    r = _resolved(behind_vpc_origin=True, alb_source_cidrs=PRIVATE_CIDRS)
+    out = workload_manifests(_spec(), r)
+    out["target_group_binding"] = target_group_binding(
+        _spec(), r, "elbv2.k8s.aws/v1beta1", TARGET_GROUP_ARN
+    )
+    return out
+
+
+def test_behind_a_vpc_origin_there_is_no_ingress_and_the_built_ins_validate():
+    out = _vpc_origin_manifests()
+    assert "ingress" not in out
+    binding = out.pop("target_group_binding")
+    for version in sorted(KUBERNETES_VERSIONS):
+        for manifest in out.values():
+            kubernetes_validate.validate(manifest, f"{version}.0", strict=True)
+    # A CRD kubernetes-validate has no schema for: its shape is asserted below.
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        kubernetes_validate.validate(binding, "1.35.0", strict=True)
+    # Only the internal ALB's subnets (private) reach the Pods, on the app port.
+    (rule,) = out["network_policy"]["spec"]["ingress"]
+    assert [peer["ipBlock"]["cidr"] for peer in rule["from"]] == PRIVATE_CIDRS
+    assert rule["ports"] == [{"protocol": "TCP", "port": 8080}]
+
+
+def test_the_target_group_binding_registers_pod_ips_of_the_service():
+    binding = _vpc_origin_manifests()["target_group_binding"]
+    assert binding["apiVersion"] == "elbv2.k8s.aws/v1beta1"
+    assert binding["kind"] == "TargetGroupBinding"
+    assert binding["metadata"]["name"] == "api" and binding["metadata"]["namespace"] == "api"
+    assert binding["spec"] == {
+        "targetGroupARN": TARGET_GROUP_ARN,
+        "targetType": "ip",
+        "serviceRef": {"name": "api", "port": 8080},
+    }
+    assert set(binding["spec"]) <= TARGET_GROUP_BINDING_FIELDS
+    # No `networking`: the controller leaves security groups alone; Pulumi opens them.
+    assert "networking" not in binding["spec"]
+
+
+def test_the_binding_names_the_api_version_it_is_given():
+    """The apiVersion is the cluster's (EksCluster.load_balancing), not fixed here."""
+    binding = target_group_binding(_spec(), _resolved(), "eks.amazonaws.com/v1", TARGET_GROUP_ARN)
+    assert binding["apiVersion"] == "eks.amazonaws.com/v1"

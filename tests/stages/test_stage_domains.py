@@ -39,7 +39,7 @@ def test_cloudfront_serves_the_domain_with_tls_1_2(cdn_stage) -> None:
 
 
 def _origin_protocol(plan: Plan, origin: dict) -> str:
-    """The API origin's protocol: the VPC origin's on fargate, the custom origin's on eks."""
+    """The API origin's protocol: the VPC origin's, else the custom origin's."""
     if "vpcOriginConfig" in origin:
         (vpc_origin,) = plan.of_type(VPC_ORIGIN)
         return vpc_origin.inputs["vpcOriginEndpointConfig"]["originProtocolPolicy"]
@@ -50,14 +50,17 @@ def test_the_origin_is_reached_over_https_at_its_own_name(cdn_stage) -> None:
     stage, plan = cdn_stage
     origin = _api_origin(plan)
     assert origin["domainName"] == "origin.app.acme.io"
-    assert ("vpcOriginConfig" in origin) == (stage == "fargate")
+    assert "vpcOriginConfig" in origin, stage  # both stages reach an internal ALB
     assert _origin_protocol(plan, origin) == "https-only"
     names = {r.inputs["domainName"] for r in plan.of_type(CERTIFICATE)}
     assert names == {"app.acme.io", "origin.app.acme.io"}
 
 
-def test_without_a_domain_fargate_reaches_its_internal_alb_over_http_inside_the_vpc() -> None:
-    plan = stage_plan("fargate")
+@pytest.mark.parametrize("stage", ["fargate", "eks"])
+def test_without_a_domain_the_stage_reaches_its_internal_alb_over_http_inside_the_vpc(
+    stage: str,
+) -> None:
+    plan = stage_plan(stage)
     origin = _api_origin(plan)
     assert "customOriginConfig" not in origin and "customHeaders" not in origin
     assert _origin_protocol(plan, origin) == "http-only"
@@ -73,8 +76,21 @@ def test_the_fargate_stage_keeps_the_public_origin_as_an_option() -> None:
     assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["internal"] is False
 
 
-def test_fargate_alb_admits_cloudfront_and_its_vpc_origin_on_443_only() -> None:
-    plan = preview(ROOT, stack="fargate", config=DOMAIN)
+def test_the_eks_stage_keeps_the_public_ingress_as_an_option() -> None:
+    plan = preview(ROOT, stack="eks", config={"origin_access": "public-with-header"})
+    origin = _api_origin(plan)
+    assert plan.of_type(VPC_ORIGIN) == []
+    assert plan.of_type("aws:lb/loadBalancer:LoadBalancer") == []
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "http-only"
+    assert [h["name"] for h in origin["customHeaders"]] == ["X-Origin-Verify"]
+    (ingress,) = plan.of_type("kubernetes:networking.k8s.io/v1:Ingress")
+    notes = reveal(ingress.inputs["metadata"])["annotations"]
+    assert notes["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
+
+
+@pytest.mark.parametrize("stage", ["fargate", "eks"])
+def test_the_alb_admits_cloudfront_and_its_vpc_origin_on_443_only(stage: str) -> None:
+    plan = preview(ROOT, stack=stage, config=DOMAIN)
     rules = [r.inputs for r in plan.of_type(INGRESS_RULE) if r.name.startswith("prod-alb-in")]
     assert [
         (r["fromPort"], r.get("cidrIpv4"), r.get("prefixListId") is not None) for r in rules

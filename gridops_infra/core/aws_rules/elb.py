@@ -54,6 +54,17 @@ LISTENER_RULE_PRIORITY = aws_rule(
     "priority unset: the cluster hands out free ones).",
 )
 
+TARGET_TYPE = aws_rule(
+    id="elb-target-type",
+    service=SERVICE,
+    rule="A target group takes targets of its own target type only, fixed at creation: IP "
+    "addresses (of its VPC's subnets or private ranges) in an `ip` group, instance IDs in an "
+    "`instance` group, which is the default when none is given.",
+    source="https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+    fix="Pods are registered by IP (a TargetGroupBinding of a ClusterIP Service): give the "
+    "target group target_type='ip' and the binding targetType 'ip'.",
+)
+
 RULE_CONDITION_VALUES = aws_rule(
     id="elb-rule-condition-values",
     service=SERVICE,

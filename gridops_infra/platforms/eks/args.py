@@ -42,6 +42,7 @@ from gridops_infra.platforms.eks.catalog import (
     instance_type_problem,
     supports_pod_security_groups,
 )
+from gridops_infra.platforms.fargate.args import OriginAccess, read_origin_access
 
 
 class EksClusterArgs(TypedDict, total=False):
@@ -229,18 +230,30 @@ class EksClusterArgs(TypedDict, total=False):
     Default: true.
     Example: ``False``"""
     behind_cdn: bool
-    """Serve only through a CloudFront distribution (CdnFrontend). When true: the shared ALB
-    admits only CloudFront's origin-facing address ranges (the AWS managed prefix list, set
-    by every service's Ingress through the Load Balancer Controller's
-    `security-group-prefix-lists` annotation, on one port: 443 when the services have a
-    `domain`, else 80, so every service on the cluster has a domain or none), the cluster
-    creates a random origin secret (`origin_verify_secret`) that every service's ALB rule
-    requires in the `X-Origin-Verify` header (a `conditions.<service>` annotation, so each
-    Ingress's metadata is a Pulumi secret), and requests without it match no rule and get
-    the controller's 404.
+    """Serve only through a CloudFront distribution (CdnFrontend), reached as
+    `origin_access` says. Every service on the cluster then has a `domain` or none (the
+    load balancer admits CloudFront on one port: 443 with domains, else 80, because
+    CloudFront's prefix list counts as 55 of a security group's 60 inbound rules).
 
     Default: false.
     Example: ``True``"""
+    origin_access: OriginAccess
+    """How CloudFront reaches the services when `behind_cdn`. `"vpc-origin"`: the cluster
+    creates an internal ALB in the network's private subnets (security group admitting only
+    CloudFront's origin-facing prefix list and the VPC origin's interfaces in the VPC), each
+    service adds a target group of Pod IPs, a listener rule and a `TargetGroupBinding` (the
+    Load Balancer Controller registers its Pods; no Ingress, nothing on the internet), and
+    the CdnFrontend reaches the ALB through a CloudFront VPC origin: HTTPS with the
+    services' `domain` certificates, else HTTP inside the VPC. `"public-with-header"`:
+    each service's Ingress joins the controller's internet-facing ALB, whose security group
+    admits only the prefix list (`security-group-prefix-lists`), the cluster creates a
+    random origin secret (`origin_verify_secret`) every rule requires in the
+    `X-Origin-Verify` header (a `conditions.<service>` annotation, so each Ingress's
+    metadata is a Pulumi secret), and requests without it get the controller's 404. Only
+    with `behind_cdn`.
+
+    Default: `"vpc-origin"` (with `behind_cdn`).
+    Example: ``"public-with-header"``"""
     tags: dict[str, str]
     """Tags for every AWS resource, merged with `gridops:component` and `gridops:stage`.
 
@@ -288,6 +301,8 @@ class EksSettings:
     ebs_csi_driver: bool = True
     behind_cdn: bool = False
     pod_security_groups: bool = True
+    origin_access: str | None = None
+    """Behind a CDN: `"vpc-origin"` or `"public-with-header"`; else None."""
 
     @property
     def ami_type(self) -> str:
@@ -357,6 +372,7 @@ def read_eks_args(a: ArgReader) -> EksSettings:
             if a.has(field):
                 raise a.fail(field, a.raw(field), "only used with spot=True")
     pod_security_groups = a.boolean("pod_security_groups", True)
+    behind_cdn = a.boolean("behind_cdn", False)
     if pod_security_groups:
         _refuse_without_trunking(a, on_demand, spot)
     return EksSettings(
@@ -380,8 +396,9 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         container_insights=a.boolean("container_insights", True),
         ebs_csi_driver=a.boolean("ebs_csi_driver", True),
         container_log_retention_days=retention_days(a, "container_log_retention_days", 30),
-        behind_cdn=a.boolean("behind_cdn", False),
+        behind_cdn=behind_cdn,
         pod_security_groups=pod_security_groups,
+        origin_access=read_origin_access(a, behind_cdn),
     )
 
 

@@ -20,6 +20,7 @@ from gridops_infra.core.metrics import Metric
 from gridops_infra.core.physical_names import KUBERNETES_NAME, RULES, physical_name
 from gridops_infra.core.validation import ArgError, ArgReader, check_name
 from gridops_infra.network.component import Network
+from gridops_infra.platforms.alb import CLOUDFRONT_PREFIX_LIST
 from gridops_infra.platforms.base import PlatformKind
 from gridops_infra.platforms.eks.addons import (
     EBS_CSI,
@@ -50,8 +51,10 @@ from gridops_infra.platforms.eks.karpenter import (
     build_karpenter_infra,
     karpenter_node_resources,
 )
+from gridops_infra.platforms.eks.load_balancing import LoadBalancing
 from gridops_infra.platforms.eks.operators import install_operators
-from gridops_infra.platforms.fargate.component import CLOUDFRONT_PREFIX_LIST
+from gridops_infra.platforms.eks.origin_alb import ROLES as ORIGIN_ALB_ROLES
+from gridops_infra.platforms.eks.origin_alb import OriginAlb, build_origin_alb
 
 # Namespaces the cluster, its add-ons and gridops' own operators and stacks use: a
 # workload named like one would land in it.
@@ -87,11 +90,15 @@ class EksCluster(GridopsComponent):
     a workload that links a database or cache gets its own security group through a
     `SecurityGroupPolicy`, and the linked resource admits that group only.
 
-    Behind a CDN (`behind_cdn: True`, for CdnFrontend): the ALB is the Load Balancer
-    Controller's, built from the services' Ingresses, so the cluster hands each Ingress the
-    lock instead: CloudFront's origin-facing prefix list (`cloudfront_prefix_list_id`, the
-    only source the ALB's security group admits) and `origin_verify_secret`, which every
-    service's rule requires in the `X-Origin-Verify` header (the CDN sends it).
+    Behind a CDN (`behind_cdn: True`, for CdnFrontend), by default (`origin_access:
+    "vpc-origin"`) the cluster creates an internal ALB (`origin_alb`) that CloudFront
+    reaches through a VPC origin: services register their Pods in it with a
+    `TargetGroupBinding` instead of an Ingress, so nothing is on the internet. With
+    `"public-with-header"` the ALB is the Load Balancer Controller's, built from the
+    services' Ingresses, so the cluster hands each Ingress the lock instead: CloudFront's
+    origin-facing prefix list (`cloudfront_prefix_list_id`, the only source the ALB's
+    security group admits) and `origin_verify_secret`, which every service's rule requires
+    in the `X-Origin-Verify` header (the CDN sends it).
 
     Example: `EksCluster("prod", {"network": net, "public_access_cidrs": ["203.0.113.0/24"]})`
     """
@@ -115,6 +122,7 @@ class EksCluster(GridopsComponent):
         "interruption_queue", "interruption_dead_letter_queue", "interruption_queue_policy",
         "interruption_rule", "interruption_target", "karpenter_release",
         "karpenter_node_class", "karpenter_node_pool",
+        *ORIGIN_ALB_ROLES,
         *ALARM_TOPIC_ROLES,
     )
     # fmt: on
@@ -169,8 +177,13 @@ class EksCluster(GridopsComponent):
     """Behind a CDN: the secret value of the `X-Origin-Verify` header every service's ALB
     rule requires (a Pulumi secret); None otherwise."""
     cloudfront_prefix_list_id: str | None
-    """Behind a CDN: the id of CloudFront's origin-facing managed prefix list, the only
-    source the ALB admits; None otherwise."""
+    """Behind a CDN with `"public-with-header"`: the id of CloudFront's origin-facing
+    managed prefix list, the only source the controller's ALB admits; None otherwise."""
+    origin_access: str | None
+    """Behind a CDN: `"vpc-origin"` (internal ALB) or `"public-with-header"`; else None."""
+    origin_alb: OriginAlb | None
+    """Behind a CDN with `"vpc-origin"`: the internal ALB the services' target groups sit
+    behind and the CdnFrontend's VPC origin points at; None otherwise."""
 
     def __init__(
         self,
@@ -191,9 +204,13 @@ class EksCluster(GridopsComponent):
         self._listener_domains: dict[str, str | None] = {}
         self._load_balancers: dict[str, pulumi.Output[aws.lb.GetLoadBalancerResult]] = {}
         self.behind_cdn = s.behind_cdn
+        self.origin_access = s.origin_access
         self.origin_verify_secret = None
         self.cloudfront_prefix_list_id = None
-        if s.behind_cdn:
+        self.origin_alb = None
+        if s.origin_access == "vpc-origin":
+            self.origin_alb = build_origin_alb(self, s.network)
+        elif s.behind_cdn:
             # Letters and digits only: ALB header conditions treat * and ? as wildcards.
             secret = self.child(
                 "origin_verify_secret",
@@ -366,6 +383,12 @@ class EksCluster(GridopsComponent):
         )
 
     # -- what services use ---------------------------------------------------------
+
+    @property
+    def load_balancing(self) -> LoadBalancing:
+        """The controller that registers Pods in target groups, and the apiVersion of
+        its `TargetGroupBinding`: the AWS Load Balancer Controller this cluster installs."""
+        return LoadBalancing("aws-load-balancer-controller", "elbv2.k8s.aws/v1beta1")
 
     def _node_metric(self, name: str, statistic: str, unit: str, label: str) -> list[Metric]:
         if not self.settings.container_insights:
@@ -588,7 +611,10 @@ class EksCluster(GridopsComponent):
 
     def load_balancer_dns_name(self, service_name: str) -> pulumi.Output[str] | None:
         """The shared ALB's DNS name, known once `service_name`'s Ingress exists (a CDN in
-        front of that service depends on it); None for a service not built here."""
+        front of that service depends on it), or the internal ALB's behind a VPC origin;
+        None for a service not built here."""
+        if self.origin_alb is not None:
+            return self.origin_alb.dns_name if service_name in self._listener_domains else None
         load_balancer = self._load_balancers.get(service_name)
         return load_balancer.dns_name if load_balancer is not None else None
 

@@ -3,8 +3,6 @@ internal behind a CloudFront VPC origin)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
@@ -16,11 +14,14 @@ from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.alb import (
     ACCESS_LOG_PREFIX,
+    CLOUDFRONT_PREFIX_LIST,
     NOT_FOUND_ACTION,
     REDIRECT_TO_HTTPS_ACTION,
     TLS_POLICY,
     RulePriorities,
     access_log_bucket,
+    admit,
+    admit_cloudfront,
 )
 from gridops_infra.platforms.base import ORIGIN_VERIFY_HEADER, PlatformKind
 from gridops_infra.platforms.dns import (
@@ -50,7 +51,6 @@ from gridops_infra.platforms.fargate.managed_instances import (
 # Behind a CDN with a public ALB: the header CloudFront adds to every origin request, which
 # each service's listener rule requires; requests without it match no rule and get
 # FORBIDDEN_ACTION.
-CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
 FORBIDDEN_ACTION = {
     "type": "fixed-response",
     "fixed_response": {
@@ -389,49 +389,20 @@ class FargateCluster(GridopsComponent):
         return FORBIDDEN_ACTION if self.origin_verify_secret is not None else NOT_FOUND_ACTION
 
     def _open_port(self, port: int) -> None:
+        sg = self.alb_security_group.id
         if not self.behind_cdn:
             for i, cidr in enumerate(self._ingress_cidrs_list):
-                self._admit(
-                    port, {"cidr_ipv4": cidr}, f"clients to the ALB on {port}", f"-{i}" if i else ""
+                admit(
+                    self,
+                    sg,
+                    port,
+                    {"cidr_ipv4": cidr},
+                    f"clients to the ALB on {port}",
+                    f"-{i}" if i else "",
                 )
             return
-        # One rule per port: the prefix list counts as 55 rules against the group's
-        # inbound-rule quota (60 by default).
-        prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)
-        self._admit(
-            port,
-            {"prefix_list_id": prefix_list.id},
-            f"CloudFront origin-facing ranges to the ALB on {port}",
-            "-cloudfront",
-        )
-        if self.origin_access == "vpc-origin":
-            # A VPC origin reaches the internal ALB through network interfaces CloudFront
-            # places in this VPC's subnets. AWS documents both the origin-facing prefix
-            # list and the CloudFront-VPCOrigins-Service-SG group (made only once the
-            # origin exists) for admitting it, so the VPC's own block is admitted too:
-            # the ALB has no public address, and the first deploy answers either way.
-            self._admit(
-                port,
-                {"cidr_ipv4": self.network.cidr_block},
-                f"CloudFront VPC origin interfaces in the VPC on {port}",
-                "-vpc-origin",
-            )
-
-    def _admit(self, port: int, source: dict[str, Any], description: str, suffix: str) -> None:
-        """One inbound rule of the ALB's security group on `port`, from `source`."""
-        self.child(
-            "alb_ingress_rule",
-            aws.vpc.SecurityGroupIngressRule,
-            {
-                "security_group_id": self.alb_security_group.id,
-                "ip_protocol": "tcp",
-                "from_port": port,
-                "to_port": port,
-                **source,
-                "description": description,
-            },
-            suffix=f"alb-in-{port}{suffix}",
-        )
+        vpc_origin = self.origin_access == "vpc-origin"
+        admit_cloudfront(self, sg, port, self.network.cidr_block if vpc_origin else None)
 
 
 __all__ = [

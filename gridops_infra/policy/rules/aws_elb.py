@@ -23,6 +23,9 @@ from gridops_infra.policy.rule import MANDATORY, ReportViolation, resource_rule,
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
 LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
+# The load balancer controller's binding of a Kubernetes Service to a target group (its
+# apiVersion depends on the controller; the kind does not).
+TARGET_GROUP_BINDING = "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding"
 SUBNET = "aws:ec2/subnet:Subnet"
 
 ELB_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?")
@@ -194,3 +197,38 @@ def rule_condition_values(args: Any, report: ReportViolation) -> None:
     total = sum(condition_values(c) for c in as_list(get(args.props, "conditions")))
     if total > MAX_CONDITION_VALUES:
         report(f"the rule has {total} condition values; at most {MAX_CONDITION_VALUES}.")
+
+
+def is_target_group_binding(resource: Any) -> bool:
+    return str(resource.resource_type).endswith(":TargetGroupBinding")
+
+
+@stack_rule(
+    name="elb-target-group-binding-target-type",
+    description="A TargetGroupBinding's targetType is its target group's: the controller "
+    "registers Pod IPs for `ip` and instance IDs for `instance`, and a target group refuses "
+    "targets of another type.",
+    severity=MANDATORY,
+    remediation="Give the target group target_type='ip' (the default is 'instance') to match "
+    "the binding's targetType 'ip', or leave the binding's targetType out.",
+    types=(*TARGET_GROUPS, TARGET_GROUP_BINDING),
+    aws_rule="elb-target-type",
+)
+def target_group_binding_target_type(args: Any, report: ReportViolation) -> None:
+    groups = of_type(args.resources, TARGET_GROUPS)
+    for binding in (r for r in args.resources if is_target_group_binding(r)):
+        wanted = peek(binding.props, "spec", "targetType")
+        if wanted is None or wanted is UNKNOWN:
+            continue  # the controller reads the group's type
+        for group in (g for g in groups if depends_on(binding, "spec", g)):
+            group_type = peek(group.props, "targetType")
+            if group_type is UNKNOWN:
+                continue
+            group_type = text(group_type) or "instance"
+            if text(wanted) != group_type:
+                report(
+                    f"TargetGroupBinding {binding.name!r} registers {text(wanted)!r} targets "
+                    f"in target group {group.name!r}, whose target type is {group_type!r}: "
+                    "AWS refuses them.",
+                    binding.urn,
+                )

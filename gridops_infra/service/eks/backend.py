@@ -6,11 +6,14 @@ exactly the grants of `links` and `task_statements`; secrets through External Se
 Every Kubernetes object is rendered by `eks_manifests` / `eks_secrets` as a plain dict
 and created on the cluster's Kubernetes provider.
 
-On a cluster `behind_cdn`, the Ingress also carries CloudFront's prefix list and the
-`X-Origin-Verify` condition; the origin secret in that annotation is why the Ingress's
-`metadata` input is a Pulumi secret (encrypted in state, masked in diffs). The secret
-still lives in the Ingress object on the cluster, readable by whoever may read Ingresses
-there, as the Load Balancer Controller must read it.
+On a cluster `behind_cdn` with `origin_access: "vpc-origin"` (the default) there is no
+Ingress: the service gets a target group and listener rule on the cluster's internal ALB
+and a TargetGroupBinding (`eks_origin_routing`). With `"public-with-header"`, the Ingress
+also carries CloudFront's prefix list and the `X-Origin-Verify` condition; the origin
+secret in that annotation is why the Ingress's `metadata` input is a Pulumi secret
+(encrypted in state, masked in diffs). The secret still lives in the Ingress object on the
+cluster, readable by whoever may read Ingresses there, as the Load Balancer Controller must
+read it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from gridops_infra.platforms.eks.component import EksCluster
 from gridops_infra.platforms.eks.identity import workload_role
 from gridops_infra.service.backend import ServiceOutputs
 from gridops_infra.service.eks import checks as eks_checks
+from gridops_infra.service.eks import origin_routing as eks_origin_routing
 from gridops_infra.service.eks import pod_security as eks_pod_security
 from gridops_infra.service.eks import secrets as eks_secrets
 from gridops_infra.service.eks.checks import Prepared
@@ -60,6 +64,7 @@ CHILD_ROLES = (
     *SECRET_SYNC_ROLES,
     *CERTIFICATE_ROLES,
     *eks_pod_security.ROLES,
+    *eks_origin_routing.ROLES,
 )
 # Top-level fields besides metadata (manifest key, Python argument); default: spec.
 TOP_LEVEL_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -84,6 +89,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     if isinstance(platform, EksCluster):
         platform.check_listener(spec.name, spec.domain)
     prepared = eks_checks.check(spec, platform)
+    prepared.priority = eks_origin_routing.reserve_priority(spec, platform)
     platform.claim_listener(spec.name, spec.domain)
     return prepared
 
@@ -113,15 +119,21 @@ def build(
     documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
     network = open_links(service, spec, cluster, ns, spec.name)
 
+    behind_vpc_origin = cluster.origin_alb is not None
+    # The ALB's nodes: in the public subnets, or behind a VPC origin in the private ones.
+    alb_subnets = (
+        cluster.network.private_subnets if behind_vpc_origin else cluster.network.public_subnets
+    )
+    certificate_arn = (
+        validated_certificate(service, spec.domain, spec.zone_id)
+        if spec.domain and spec.zone_id
+        else None
+    )
     values: dict[str, Any] = {
         **pod_values(spec, grant, pod.service_account_annotations, region),
         "pod_security_group": network.group.id if network.group is not None else None,
-        "cidrs": [subnet.cidr_block for subnet in cluster.network.public_subnets],
-        "certificate_arn": (
-            validated_certificate(service, spec.domain, spec.zone_id)
-            if spec.domain and spec.zone_id
-            else None
-        ),
+        "cidrs": [subnet.cidr_block for subnet in alb_subnets],
+        "certificate_arn": certificate_arn,
     }
     resolved = pulumi.Output.from_input(values)
     refs = resolved.apply(lambda v: secret_refs(spec, v))
@@ -164,6 +176,8 @@ def build(
             continue
         if role == "network_policy" and prepared.on_fargate:
             continue
+        if role == "ingress" and behind_vpc_origin:
+            continue
         after: list[pulumi.Resource] = [namespace]
         extra: dict[str, Any] = {}
         if role == "deployment":
@@ -180,11 +194,28 @@ def build(
             after += [created["kubernetes_service"], *waits]
         created[role] = resource(role, after, **extra)
 
-    ingress = created["ingress"]
-    lookups = look_up(
-        cluster.physical_name, cluster.alb_group_name, ns, spec.name, spec.port, ingress
-    )
-    cluster.record_load_balancer(spec.name, lookups.load_balancer)
+    if behind_vpc_origin and prepared.priority is not None:
+        route = eks_origin_routing.route(
+            service,
+            spec,
+            cluster,
+            prepared.priority,
+            certificate_arn,
+            (_pods_key(spec, network, prepared), network.security_group_id),
+            ctx,
+            [created["kubernetes_service"], *waits],
+        )
+        load_balancer: Any = route.load_balancer
+        target_group: Any = route.target_group
+        url = _origin_url(spec, route.load_balancer)
+    else:
+        ingress = created["ingress"]
+        lookups = look_up(
+            cluster.physical_name, cluster.alb_group_name, ns, spec.name, spec.port, ingress
+        )
+        cluster.record_load_balancer(spec.name, lookups.load_balancer)
+        load_balancer, target_group = lookups.load_balancer, lookups.target_group
+        url = _url(spec, ingress)
     if spec.domain and spec.zone_id:
         service.child(
             "alias_record",
@@ -195,8 +226,8 @@ def build(
                 "type": "A",
                 "aliases": [
                     {
-                        "name": lookups.load_balancer.dns_name,
-                        "zone_id": lookups.load_balancer.zone_id,
+                        "name": load_balancer.dns_name,
+                        "zone_id": load_balancer.zone_id,
                         "evaluate_target_health": True,
                     }
                 ],
@@ -204,20 +235,20 @@ def build(
             suffix="alias",
         )
     metrics = EksMetrics(
-        lookups.load_balancer.arn_suffix,
-        lookups.target_group.arn_suffix,
+        load_balancer.arn_suffix,
+        target_group.arn_suffix,
         cluster_name=cluster.cluster_name,
         namespace=ns,
         service=spec.name,
     )
     return ServiceOutputs(
-        url=_url(spec, ingress),
+        url=url,
         service_name=pulumi.Output.from_input(spec.name),
         security_group_id=network.security_group_id,
         task_role=pod.role,
         task_role_arn=pod.role.arn,
         execution_role_arn=secrets_role.arn if secrets_role is not None else None,
-        target_group_arn=lookups.target_group.arn,
+        target_group_arn=target_group.arn,
         deployment_alarm_names=pulumi.Output.from_input([]),
         metrics=metrics,
         policy_documents=documents,
@@ -250,7 +281,16 @@ def _resolved(
         spot=spec.spot is not None,
         pull_secret=eks_secrets.PULL_SECRET if pull else None,
         pod_security_group=v["pod_security_group"],
+        behind_vpc_origin=cluster.origin_alb is not None,
     )
+
+
+def _pods_key(spec: ServiceSpec, network: NetworkLinks, prepared: Prepared) -> str:
+    """Which security group the service's Pods carry, as the internal ALB's rules name
+    it: the workload's own, else the Fargate Pods' (the cluster group) or the nodes'."""
+    if network.group is not None:
+        return f"{spec.name}-pods"
+    return "fargate" if prepared.on_fargate else "nodes"
 
 
 def _cdn_locked_ingress(
@@ -280,6 +320,19 @@ def _url(spec: ServiceSpec, ingress: k8s.networking.v1.Ingress) -> pulumi.Output
     if plain_hosts:
         return pulumi.Output.from_input(f"http://{plain_hosts[0]}{prefix}")
     return ingress.status.apply(_hostname).apply(lambda h: f"http://{h}{prefix}")
+
+
+def _origin_url(spec: ServiceSpec, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str]:
+    """Fargate's rules on the internal ALB: `https://<domain>`, else the first host
+    without wildcards, else the ALB's DNS name (answering inside the VPC only; viewers
+    use the CdnFrontend's url), each followed by the first path's fixed prefix."""
+    prefix = path_prefix(spec)
+    if spec.domain:
+        return pulumi.Output.from_input(f"https://{spec.domain}{prefix}")
+    plain_hosts = [h for h in spec.hosts if "*" not in h and "?" not in h]
+    if plain_hosts:
+        return pulumi.Output.from_input(f"http://{plain_hosts[0]}{prefix}")
+    return load_balancer.dns_name.apply(lambda h: f"http://{h}{prefix}")
 
 
 def _hostname(status: Any) -> str:

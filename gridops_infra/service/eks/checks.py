@@ -33,6 +33,8 @@ class Prepared:
     namespace: str
     on_fargate: bool
     grant: LinkGrant = field(default_factory=LinkGrant)
+    priority: int | None = None
+    """The listener-rule priority on the cluster's internal ALB (behind a VPC origin)."""
 
 
 def check(spec: ServiceSpec, platform: Any) -> Prepared:

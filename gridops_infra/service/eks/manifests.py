@@ -57,7 +57,8 @@ class Resolved:
     ingress_class: str = "alb"
     certificate_arn: str | None = None
     alb_source_cidrs: list[str] = field(default_factory=list)
-    """Where the ALB's nodes live (the public subnets): the only pod ingress allowed."""
+    """Where the ALB's nodes live (the public subnets; behind a VPC origin the private
+    ones): the only pod ingress allowed."""
     on_fargate: bool = False
     spot: bool = False
     pull_secret: str | None = None
@@ -66,6 +67,9 @@ class Resolved:
     """Behind a CDN: the prefix list and origin secret the Ingress requires."""
     pod_security_group: str | None = None
     """The workload's own Pod security group, when it links a database or cache."""
+    behind_vpc_origin: bool = False
+    """Behind a CDN's VPC origin: no Ingress; a TargetGroupBinding registers the Pods in
+    the cluster's internal ALB instead (`target_group_binding`)."""
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
@@ -294,7 +298,12 @@ def pod_disruption_budget(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
 def network_policy(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     """Ingress to the pods only from the load balancer (its nodes in the public
     subnets) on the app port. Kubelet probes from the pod's own node stay allowed (the
-    VPC CNI policy agent always admits the node IP); egress is not restricted here."""
+    VPC CNI policy agent always admits the node IP); egress is not restricted here.
+
+    Behind a VPC origin the internal ALB sits in the private subnets, beside the Pods, so
+    these blocks admit the private subnets on the app port: the policy no longer tells
+    the ALB from other Pods there, and the security groups (the ALB's group admitted on
+    the Pods' group) carry that distinction."""
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
@@ -388,6 +397,29 @@ def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     }
 
 
+TARGET_GROUP_BINDING_KIND = "TargetGroupBinding"
+
+
+def target_group_binding(
+    spec: ServiceSpec, r: Resolved, api_version: str, target_group_arn: str
+) -> dict[str, Any]:
+    """The load balancer controller registers the IPs of the Pods behind the service's
+    Kubernetes Service (its app port) in `target_group_arn`, an ip-type target group
+    Pulumi created on the cluster's internal ALB. No `networking`: the controller then
+    leaves security groups alone, and Pulumi admits the ALB's group on the Pods' group
+    itself (`OriginAlb.admit_targets`)."""
+    return {
+        "apiVersion": api_version,
+        "kind": TARGET_GROUP_BINDING_KIND,
+        "metadata": _meta(spec, r),
+        "spec": {
+            "targetGroupARN": target_group_arn,
+            "targetType": "ip",
+            "serviceRef": {"name": spec.name, "port": spec.port},
+        },
+    }
+
+
 def workload_manifests(spec: ServiceSpec, r: Resolved) -> dict[str, dict[str, Any]]:
     """Every built-in Kubernetes object of the service, by role."""
     out = {
@@ -396,8 +428,9 @@ def workload_manifests(spec: ServiceSpec, r: Resolved) -> dict[str, dict[str, An
         "deployment": deployment(spec, r),
         "service": service(spec, r),
         "pod_disruption_budget": pod_disruption_budget(spec, r),
-        "ingress": ingress(spec, r),
     }
+    if not r.behind_vpc_origin:
+        out["ingress"] = ingress(spec, r)
     if not r.on_fargate:  # Fargate pods do not enforce NetworkPolicy
         out["network_policy"] = network_policy(spec, r)
     if spec.max_count > max(spec.min_count, 1):
@@ -405,4 +438,4 @@ def workload_manifests(spec: ServiceSpec, r: Resolved) -> dict[str, dict[str, An
     return out
 
 
-__all__ = ["CdnLock", "Resolved", "ingress", "workload_manifests"]
+__all__ = ["CdnLock", "Resolved", "ingress", "target_group_binding", "workload_manifests"]

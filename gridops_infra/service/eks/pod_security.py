@@ -8,7 +8,9 @@ security group, which every node, CoreDNS and the control plane carry: the Pods 
 reaching DNS, the API server and the other Pods, and the kubelet's probes, the load
 balancer (whose rules the Load Balancer Controller writes on the cluster group) and
 in-cluster peers keep reaching them, as when the Pods shared their node's interfaces.
-Only the linked resources tell the workload's own group apart from the nodes.
+Only the linked resources tell the workload's own group apart from the nodes, and, behind
+a CloudFront VPC origin, the cluster's internal ALB, which admits itself on the Pods' own
+group (`OriginAlb.admit_targets`).
 
 A workload without such links gets no group of its own: its Pods stay on the nodes'
 interfaces and take no branch interface (a node has few of them: 9 on a `.large`).
