@@ -58,6 +58,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
     "origin_access": FARGATE,
     **dict.fromkeys(
         (
+            "eks_compute",
             "eks_node_autoscaler",
             "eks_public_access_cidrs",
             "gitops_repo_url",

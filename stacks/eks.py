@@ -31,14 +31,17 @@ def build(cfg: StageConfig) -> None:
         cfg.text("network_name", "prod"),
         {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
     )
-    cluster_args: EksClusterArgs = {
-        "network": net,
-        "behind_cdn": True,
-        "node_autoscaler": cast(
-            "Literal['cluster-autoscaler', 'karpenter', 'none']",
-            cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
-        ),
-    }
+    cluster_args: EksClusterArgs = {"network": net, "behind_cdn": True}
+    compute = cfg.optional_str("eks_compute")
+    if compute:
+        cluster_args["compute"] = cast(
+            "Literal['auto-mode', 'managed-node-groups', 'karpenter']", compute
+        )
+    autoscaler = cfg.optional_str("eks_node_autoscaler")
+    if autoscaler:
+        cluster_args["node_autoscaler"] = cast(
+            "Literal['cluster-autoscaler', 'karpenter', 'none']", autoscaler
+        )
     public_cidrs = cfg.items("eks_public_access_cidrs")
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs
