@@ -1,7 +1,7 @@
 """Stage 3, eks: the same app on EKS (only the platform object changes).
 
-Network over 3 AZs, an EKS cluster (Graviton nodes, Load Balancer Controller, KEDA,
-External Secrets), the same Postgres, Redis, jobs queue (workers scaled by KEDA), API
+Network over 3 AZs, an EKS cluster (EKS Auto Mode with Graviton NodePools as the stack file
+sets `eks_compute`; managed node groups or Karpenter by one key; KEDA, External Secrets), the same Postgres, Redis, jobs queue (workers scaled by KEDA), API
 spec, CloudFront front door and SLO alerting as the fargate stage, and Argo CD syncing a manifests repository when `gitops_repo_url` is set.
 Keys: stacks/README.md.
 """

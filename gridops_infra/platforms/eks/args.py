@@ -78,7 +78,9 @@ class EksClusterArgs(TypedDict, total=False):
     (the same as `node_autoscaler="karpenter"`).
 
     Default: `"karpenter"` when `node_autoscaler="karpenter"` is given, else
-    `"managed-node-groups"` (existing programs keep their Plans).
+    `"managed-node-groups"`, so existing programs keep their Plans (moving a running
+    cluster to Auto Mode in place would replace its ALB). Choose `"auto-mode"` for new
+    clusters, as the eks stage does.
     Example: ``"auto-mode"``"""
     kubernetes_version: str
     """Kubernetes minor version. Allowed: 1.32-1.36 (see `KUBERNETES_VERSIONS`); 1.32 and
@@ -127,8 +129,8 @@ class EksClusterArgs(TypedDict, total=False):
     node_instance_types: list[str]
     """Instance types of the on-demand node group. Allowed: the families in `ARM64_FAMILIES`
     / `X86_FAMILIES` matching `node_architecture`, sizes medium to 16xlarge (24xlarge on
-    x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter,
-    their families (any catalog size) are what its default NodePool may launch.
+    x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter or
+    Auto Mode, their families (any catalog size) are what the on-demand NodePool may launch.
 
     Default: `["m7g.large"]` on arm64, `["m7i.large"]` on x86_64.
     Example: ``["m7i.xlarge"]``"""
@@ -144,8 +146,8 @@ class EksClusterArgs(TypedDict, total=False):
     Default: `node_min`.
     Example: ``3``"""
     node_max: int
-    """Most on-demand nodes. Allowed: node_min..450. With Karpenter, also the default
-    NodePool's cpu/memory limit: this many of the largest `node_instance_types`.
+    """Most on-demand nodes. Allowed: node_min..450. With Karpenter or Auto Mode, the
+    on-demand NodePool's cpu/memory limit: this many of the largest `node_instance_types`.
 
     Default: 6, or `node_min` when that is larger.
     Example: ``12``"""
