@@ -275,6 +275,7 @@ REFUSED = [
     ),
     ({"compute": "karpenter", "node_autoscaler": "none"}, "node_autoscaler='none'"),
     ({"compute": "fargate"}, "compute='fargate'"),
+    ({**AUTO, "chart_versions": {"karpenter": "1.8.1"}}, "chart_versions={'karpenter': '1.8.1'}"),
 ]
 
 

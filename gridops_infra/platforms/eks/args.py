@@ -70,6 +70,9 @@ class EksClusterArgs(TypedDict, total=False):
     `node_min`, `node_desired`, `spot_min`, `node_disk_size_gib`, `node_autoscaler` and
     `ebs_csi_driver` are refused (Auto Mode keeps no minimum and builds its own disks).
 
+    `chart_versions` of the Load Balancer Controller, Cluster Autoscaler or Karpenter are
+    refused too (none of them is installed).
+
     `"managed-node-groups"`: today's managed node groups (`node_min`..`node_max`, Spot group
     with `spot=True`) scaled by `node_autoscaler` ("cluster-autoscaler" or "none"), with the
     Load Balancer Controller and the EBS CSI driver installed by gridops.
@@ -403,6 +406,17 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         for field in ("spot_instance_types", "spot_min", "spot_max"):
             if a.has(field):
                 raise a.fail(field, a.raw(field), "only used with spot=True")
+    chart_versions = _chart_versions(a)
+    if auto_mode:
+        not_installed = sorted(set(a.mapping("chart_versions")) & AUTO_MODE_RUNS_CHARTS)
+        if not_installed:
+            raise a.fail(
+                "chart_versions",
+                {chart: a.mapping("chart_versions")[chart] for chart in not_installed},
+                "not used with compute='auto-mode': Auto Mode runs load balancing and node "
+                "scaling itself, so gridops installs none of "
+                + ", ".join(sorted(AUTO_MODE_RUNS_CHARTS)),
+            )
     pod_security_groups = a.boolean("pod_security_groups", True)
     if pod_security_groups:
         _refuse_without_trunking(a, on_demand, spot)
@@ -431,7 +445,7 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         node_autoscaler=autoscaler,
         keda=a.boolean("keda", True),
         external_secrets=a.boolean("external_secrets", True),
-        chart_versions=_chart_versions(a),
+        chart_versions=chart_versions,
         log_retention_days=retention_days(a, "log_retention_days", 90),
         deletion_protection=a.boolean("deletion_protection", True),
         container_insights=a.boolean("container_insights", True),
@@ -454,6 +468,12 @@ AUTO_MODE_REFUSED = {
     "fargate_profiles": "Auto Mode's nodes run every Pod, and with pod_security_groups each "
     "workload that links a database or cache gets its own security group there",
 }
+
+
+# Charts Auto Mode makes unnecessary: their `chart_versions` overrides would do nothing.
+AUTO_MODE_RUNS_CHARTS = frozenset(
+    {"aws-load-balancer-controller", "cluster-autoscaler", "karpenter"}
+)
 
 
 def _compute(a: ArgReader) -> str:
