@@ -111,7 +111,8 @@ def _type_token(resource: Any, cls: type) -> str:
 def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
     for stage in ("single-server", "fargate", "eks"):
         yield ROOT, {"stack": stage}
-    yield ROOT, {"stack": "eks", "config": {"eks_node_autoscaler": "karpenter"}}
+    yield ROOT, {"stack": "eks", "config": {"eks_compute": "karpenter"}}
+    yield ROOT, {"stack": "eks", "config": {"eks_compute": "managed-node-groups"}}
     for project in sorted(p.parent for p in (ROOT / "examples").rglob("Pulumi.yaml")):
         if project.name == "app" and project.parent.name == "stack-references":
             continue  # needs the platform's outputs; the platform itself is previewed

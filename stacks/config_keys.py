@@ -73,6 +73,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(
         (
+            "eks_compute",
             "eks_node_autoscaler",
             "eks_public_access_cidrs",
             "gitops_repo_url",

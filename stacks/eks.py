@@ -1,10 +1,11 @@
 """Stage 3, eks: the same app on EKS (only the platform object changes).
 
-Network over 3 AZs, an EKS cluster (Graviton nodes, Load Balancer Controller, KEDA,
-External Secrets), the same Postgres, Redis, jobs queue (workers scaled by KEDA), API
-spec, CloudFront front door (through a VPC origin to an internal ALB by default,
-`gridops:origin_access`) and SLO alerting as the fargate stage, and Argo CD syncing a
-manifests repository when `gitops_repo_url` is set.
+Network over 3 AZs, an EKS cluster (EKS Auto Mode with Graviton NodePools as the stack file
+sets `eks_compute`; managed node groups or Karpenter by one key; KEDA, External Secrets),
+the same Postgres, Redis, jobs queue (workers scaled by KEDA), API spec, CloudFront front
+door (through a VPC origin to an internal ALB by default, `gridops:origin_access`) and SLO
+alerting as the fargate stage, and Argo CD syncing a manifests repository when
+`gitops_repo_url` is set.
 Keys: stacks/README.md.
 """
 
@@ -39,11 +40,17 @@ def build(cfg: StageConfig) -> None:
         "behind_cdn": True,
         # EksCluster refuses anything but "vpc-origin" and "public-with-header".
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
-        "node_autoscaler": cast(
-            "Literal['cluster-autoscaler', 'karpenter', 'none']",
-            cfg.text("eks_node_autoscaler", "cluster-autoscaler"),
-        ),
     }
+    compute = cfg.optional_str("eks_compute")
+    if compute:
+        cluster_args["compute"] = cast(
+            "Literal['auto-mode', 'managed-node-groups', 'karpenter']", compute
+        )
+    autoscaler = cfg.optional_str("eks_node_autoscaler")
+    if autoscaler:
+        cluster_args["node_autoscaler"] = cast(
+            "Literal['cluster-autoscaler', 'karpenter', 'none']", autoscaler
+        )
     public_cidrs = cfg.items("eks_public_access_cidrs")
     if public_cidrs:
         cluster_args["public_access_cidrs"] = public_cidrs

@@ -106,7 +106,7 @@ ROLE_PURPOSES: dict[str, str] = {
     "cni_role": "The VPC CNI's own IAM role through IRSA.",
     "cni_role_policy": "AmazonEKS_CNI_Policy on the CNI role.",
     "addon": "One managed EKS add-on.",
-    "node_role": "IAM role of the managed nodes.",
+    "node_role": "IAM role of the nodes (managed node groups, or Auto Mode's).",
     "node_role_policy": "AWS managed policy attached to the node role.",
     "launch_template": "Launch template of the nodes (IMDSv2 only, hop limit 1, encrypted "
     "volumes).",
@@ -139,6 +139,12 @@ ROLE_PURPOSES: dict[str, str] = {
     "karpenter_release": "Helm release of Karpenter.",
     "karpenter_node_class": "Karpenter EC2NodeClass (AMI, subnets, security groups, IMDSv2).",
     "karpenter_node_pool": "Karpenter NodePool (instance requirements and limits).",
+    "ingress_class_params": "Auto Mode: IngressClassParams of the shared ALB (scheme, subnets).",
+    "ingress_class": "Auto Mode: IngressClass `alb` for the controller eks.amazonaws.com/alb.",
+    "block_storage_class": "Auto Mode: default encrypted gp3 StorageClass "
+    "(ebs.csi.eks.amazonaws.com).",
+    "auto_node_pool": "Auto Mode: NodePool of node_architecture (and Spot) on the default "
+    "NodeClass.",
     # FargateCluster
     "FargateCluster.cluster": "The ECS cluster (Container Insights on).",
     "capacity_providers": "The cluster's capacity providers: FARGATE and FARGATE_SPOT, or "

@@ -67,7 +67,8 @@ def test_eks_stage_prices_the_internal_alb_volumes_and_the_observability_addon()
         50 * PRICES.rate("ebs", "gb_month", "gp3")
     )
     assert "prod-amazon-cloudwatch-observability:container-insights" in lines
-    assert "2 x 50 GB gp3 (launch template volumes)" in lines["prod-nodes"]["formula"]
+    # The stage runs on EKS Auto Mode: its nodes are priced on the cluster, fee included.
+    assert "Auto Mode fee" in lines["prod-cluster"]["formula"]
 
 
 def test_eks_stage_with_a_public_origin_prices_the_ingress_alb() -> None:

@@ -171,8 +171,15 @@ EXAMPLES_KEPT_APART: dict[str, list[tuple[set[str], set[str]]]] = {
     ],
     # A branch instead of an environment.
     "GithubDeployRoleArgs": [({"branch"}, set())],
-    # Karpenter keeps no Spot minimum.
-    "EksClusterArgs": [({"spot_min"}, {"spot"})],
+    # Karpenter keeps no Spot minimum; Auto Mode keeps no minimum at all and builds its
+    # own disks, storage and scaling (the node-group arguments it refuses stay out).
+    "EksClusterArgs": [
+        ({"spot_min"}, {"spot"}),
+        (
+            {"compute"},
+            {"node_architecture", "node_instance_types", "node_max", "spot", "spot_max"},
+        ),
+    ],
     # Only one of `base` and `on_demand_base` may be above 0.
     "SpotArgs": [({"base"}, set())],
 }

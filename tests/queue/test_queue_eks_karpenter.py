@@ -57,6 +57,7 @@ def _annotations(out: dict[str, Any]) -> dict[str, str] | None:
     ("autoscaler", "expected"),
     [
         ("karpenter", {DO_NOT_DISRUPT: "true"}),
+        ("auto-mode", {DO_NOT_DISRUPT: "true"}),  # Auto Mode's nodes are Karpenter's
         ("cluster-autoscaler", {SAFE_TO_EVICT: "false"}),
         ("none", {SAFE_TO_EVICT: "false"}),
     ],

@@ -36,7 +36,14 @@ def test_stack_without_stage_names_the_missing_key() -> None:
 
 
 def test_the_eks_stage_runs_on_karpenter_by_one_key() -> None:
-    plan = preview(ROOT, stack="eks", config={"eks_node_autoscaler": "karpenter"})
+    plan = preview(ROOT, stack="eks", config={"eks_compute": "karpenter"})
     releases = {r.name for r in plan.of_type("kubernetes:helm.sh/v3:Release")}
     assert "prod-karpenter" in releases and "prod-cluster-autoscaler" not in releases
     assert plan.of_type("kubernetes:karpenter.sh/v1:NodePool")
+
+
+def test_the_eks_stage_runs_on_managed_node_groups_by_one_key() -> None:
+    plan = preview(ROOT, stack="eks", config={"eks_compute": "managed-node-groups"})
+    releases = {r.name for r in plan.of_type("kubernetes:helm.sh/v3:Release")}
+    assert {"prod-aws-load-balancer-controller", "prod-cluster-autoscaler"} <= releases
+    assert plan.of_type("aws:eks/nodeGroup:NodeGroup")

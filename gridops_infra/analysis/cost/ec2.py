@@ -7,10 +7,49 @@ from gridops_infra.analysis.cost.context import NotPriced, Price, PricingContext
 from gridops_infra.core.values import as_number
 from gridops_infra.testing.plan import ResourceRecord
 
+AUTO_MODE_NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool"
+AUTO_MODE_FALLBACK_FAMILY = "m7i"  # Auto Mode's general-purpose pool: amd64 m/c/r
+
 
 def eks_cluster(rec: ResourceRecord, ctx: PricingContext) -> Price:
     monthly, formula = hourly(ctx, ctx.rate("eks", "cluster_hour"), "EKS control plane")
-    return Price(monthly, formula + " (standard support)")
+    formula += " (standard support)"
+    if (rec.inputs.get("computeConfig") or {}).get("enabled") is not True:
+        return Price(monthly, formula)
+    nodes, what = auto_mode_nodes(rec, ctx)
+    return Price(monthly + nodes, f"{formula} + {what}", nodes)
+
+
+def auto_mode_nodes(rec: ResourceRecord, ctx: PricingContext) -> tuple[float, str]:
+    """EKS Auto Mode's nodes, which the Plan does not hold: `eks_auto_mode_nodes` nodes of
+    the on-demand NodePool's first family at `.large`, each its EC2 rate plus Auto Mode's
+    management fee (a share of the on-demand rate) and its NodeClass's gp3 disk."""
+    count = ctx.usage(rec, "eks_auto_mode_nodes") or 0.0
+    instance_type = f"{_auto_mode_family(ctx)}.large"
+    rate = _ec2_rate(ctx, instance_type)
+    fee = rate * ctx.rate("eks", "auto_mode_management_fee_share")
+    disk_gb = ctx.rate("eks", "auto_mode_node_disk_gb")
+    monthly, formula = hourly(ctx, rate + fee, f"{instance_type} + Auto Mode fee", count)
+    monthly += count * _ebs_monthly(ctx, disk_gb, "gp3")
+    ctx.note(
+        "EKS Auto Mode: nodes are not in the Plan; priced as eks_auto_mode_nodes .large "
+        "nodes of the on-demand NodePool's first family, with Auto Mode's management fee."
+    )
+    return monthly, f"{formula} + {count:g} x {disk_gb:g} GB gp3 node disk"
+
+
+def _auto_mode_family(ctx: PricingContext) -> str:
+    for pool in ctx.plan.of_type(AUTO_MODE_NODE_POOL):
+        spec = ((pool.inputs.get("spec") or {}).get("template") or {}).get("spec") or {}
+        if (spec.get("nodeClassRef") or {}).get("group") != "eks.amazonaws.com":
+            continue
+        requirements = {r.get("key"): r.get("values") or [] for r in spec.get("requirements") or []}
+        if requirements.get("karpenter.sh/capacity-type") != ["on-demand"]:
+            continue
+        families = requirements.get("eks.amazonaws.com/instance-family") or []
+        if families:
+            return str(families[0])
+    return AUTO_MODE_FALLBACK_FAMILY
 
 
 def _ec2_rate(ctx: PricingContext, instance_type: str) -> float:

@@ -86,6 +86,11 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         5.0,
         "GB of container logs the CloudWatch observability add-on ships per EKS node a month",
     ),
+    "eks_auto_mode_nodes": (
+        2.0,
+        "nodes an EKS Auto Mode cluster runs on average (Auto Mode launches them as Pods need "
+        "them; 2 matches the managed node groups' default minimum)",
+    ),
     "traced_requests_million": (
         10.0,
         "requests per traced service (OpenTelemetry exporting to X-Ray), millions/month",

@@ -15,6 +15,7 @@ from typing import Any
 from gridops_infra.analysis.graph import PlanIndex
 from gridops_infra.analysis.timing.sources import (
     AURORA_READER,
+    AUTO_MODE_FIRST_NODE,
     CLOUDFRONT_NO_WAIT,
     DNS_VALIDATION_RECORD,
     ECS_HEALTH_CHECKS,
@@ -62,6 +63,7 @@ READER_WAITS_FOR_WRITER = "AWS creates Aurora readers once the writer is availab
 SERVICE_WAITS_FOR_PODS = "Pulumi waits for a Service's endpoints: its pods ready"
 WORKLOAD_TYPES = frozenset({K8S_DEPLOYMENT, "kubernetes:apps/v1:StatefulSet"})
 K8S_SERVICE = "kubernetes:core/v1:Service"
+AUTO_MODE_NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool"
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,8 @@ def create_estimate(
         return _from(K8S_LOAD_BALANCER_ADDRESS, "type LoadBalancer: waits for its address")
     if t == K8S_DEPLOYMENT:
         return deployment_ready(record) or _from(d)
+    if t == AUTO_MODE_NODE_POOL and _on_auto_mode(inputs):
+        return _from(AUTO_MODE_FIRST_NODE, "EKS Auto Mode launches the first node for its Pods")
     if t.startswith("kubernetes:helm.sh/") and inputs.get("skipAwait"):
         return _from(HELM_NO_WAIT, "skip_await: returns once the release is installed")
     if t == CERTIFICATE_VALIDATION and not _validation_record_in_plan(record, index):
@@ -208,6 +212,11 @@ def create_estimate(
             "propagate before it issues",
         )
     return _from(d)
+
+
+def _on_auto_mode(inputs: Mapping[str, Any]) -> bool:
+    spec = ((inputs.get("spec") or {}).get("template") or {}).get("spec") or {}
+    return (spec.get("nodeClassRef") or {}).get("group") == "eks.amazonaws.com"
 
 
 def ecs_steady_state(record: ResourceRecord, index: PlanIndex | None) -> Estimate:

@@ -414,6 +414,11 @@ balancer (the LB keeps provisioning after; Pulumi does not wait for that)."""
 DNS_VALIDATION_RECORD = Durations(40, create_p90=60, source=AURORA_APPLY_LOG)
 """The ACM validation CNAME reaching INSYNC when the Plan does not create it."""
 HELM_NO_WAIT = Durations(10, create_p90=20, source=PULUMI_K8S_AWAIT)
+AUTO_MODE_FIRST_NODE = Durations(75, create_p90=3 * MINUTE)
+"""An EKS Auto Mode NodePool is one API call, but the Pods waiting on it (the Helm releases
+EksCluster installs after its NodePools) wait for Auto Mode to launch and join the first
+node: EC2 start plus Bottlerocket boot, about a minute (no public log found: an estimate).
+Auto Mode has no managed node group, whose 2-5 minutes it replaces on the path."""
 CLOUDFRONT_NO_WAIT = Durations(15, create_p90=30, source=CLOUDFRONT_FASTER)
 INTERFACE_ENDPOINT = Durations(2 * MINUTE, create_p90=3 * MINUTE)
 ELASTICACHE_SHARDED = Durations(15 * MINUTE, create_p90=20 * MINUTE)

@@ -162,14 +162,16 @@ def read_eks_observability(
     retention_days = p.integer(
         "prometheus.retention_days", 15, MIN_RETENTION_DAYS, 1095 if managed else 365
     )
-    has_ebs = EBS_CSI_ADDON in (getattr(cluster, "addons", None) or {})
+    has_ebs = getattr(cluster, "block_storage_provisioner", None) is not None or (
+        EBS_CSI_ADDON in (getattr(cluster, "addons", None) or {})
+    )
     persistent = p.boolean("prometheus.persistent", has_ebs)
     if persistent and not has_ebs:
         raise p.fail(
             "prometheus.persistent",
             True,
-            f"EksCluster '{_name(cluster)}' has no {EBS_CSI_ADDON} add-on to provision EBS "
-            "volumes; leave it unset (metrics on the node's disk, lost when the pod moves)",
+            f"EksCluster '{_name(cluster)}' has no {EBS_CSI_ADDON} add-on (nor Auto Mode's "
+            "block storage) to provision EBS volumes; leave it unset (metrics on the node's disk, lost when the pod moves)",
         )
     storage_gb = _storage_gb(p, cluster, persistent)
     replicas = p.integer("prometheus.replicas", 1, 1, 3)

@@ -75,15 +75,15 @@ def namespace_manifests() -> list[dict[str, Any]]:
     ]
 
 
-def storage_class_manifest() -> dict[str, Any]:
-    """Encrypted gp3 through the EBS CSI driver; the volume is created in the zone the
-    pod lands in and kept (Retain) when its claim goes, so metrics are never deleted by
-    an uninstall."""
+def storage_class_manifest(provisioner: str = "ebs.csi.aws.com") -> dict[str, Any]:
+    """Encrypted gp3 through the EBS CSI driver (`provisioner`: `ebs.csi.eks.amazonaws.com`
+    on EKS Auto Mode); the volume is created in the zone the pod lands in and kept
+    (Retain) when its claim goes, so metrics are never deleted by an uninstall."""
     return {
         "apiVersion": "storage.k8s.io/v1",
         "kind": "StorageClass",
         "metadata": {"name": STORAGE_CLASS, "labels": dict(MANAGED_BY)},
-        "provisioner": "ebs.csi.aws.com",
+        "provisioner": provisioner,
         "parameters": {"type": "gp3", "encrypted": "true", "fsType": "ext4"},
         "reclaimPolicy": "Retain",
         "volumeBindingMode": "WaitForFirstConsumer",

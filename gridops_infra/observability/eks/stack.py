@@ -206,7 +206,12 @@ def build_eks_observability(
     if s.persistent:
         before_release.append(
             b.manifest(
-                "storage_class", k8s.storage.v1.StorageClass, storage_class_manifest(), "gp3"
+                "storage_class",
+                k8s.storage.v1.StorageClass,
+                storage_class_manifest(
+                    getattr(b.cluster, "block_storage_provisioner", None) or "ebs.csi.aws.com"
+                ),
+                "gp3",
             )
         )
 

@@ -10,6 +10,7 @@ from typing import Literal, TypedDict
 
 from gridops_infra.core.aws_rules.checks import integer_within, refuse_arg
 from gridops_infra.core.aws_rules.eks import (
+    AUTO_MODE_POD_SECURITY_GROUPS,
     CLUSTER_TWO_AZS,
     KUBERNETES_VERSION,
     NODE_GROUP_ARCHITECTURE,
@@ -23,9 +24,11 @@ from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.eks.catalog import (
     AMI_TYPES,
+    AUTO_MODE_POD_SECURITY_GROUPS_FROM,
     CALENDAR_CHECKED,
     CHART_VERSION,
     CHART_VERSIONS,
+    COMPUTE_CHOICES,
     DEFAULT_INSTANCE_TYPES,
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_SPOT_TYPES,
@@ -54,12 +57,42 @@ class EksClusterArgs(TypedDict, total=False):
 
     Required.
     Example: ``network  # a Network``"""
+    compute: Literal["auto-mode", "managed-node-groups", "karpenter"]
+    """Where Pods run and who runs the nodes (see docs/eks-compute.md).
+
+    `"auto-mode"`: EKS Auto Mode. AWS launches, patches and replaces the nodes (from its
+    `system` and `general-purpose` NodePools plus gridops' own NodePool of
+    `node_architecture`, and a Spot one with `spot=True`, capped by `node_max` /
+    `spot_max`), and runs load balancing (Ingresses of the IngressClass `alb`, controller
+    `eks.amazonaws.com/alb`), block storage (StorageClass `gp3`, provisioner
+    `ebs.csi.eks.amazonaws.com`), pod networking, CoreDNS and Pod Identity itself: no
+    managed node group, AWS Load Balancer Controller, EBS CSI driver, Cluster Autoscaler or
+    Karpenter is installed. AWS adds a management fee per instance-hour on top of EC2.
+    `node_min`, `node_desired`, `spot_min`, `node_disk_size_gib`, `node_autoscaler` and
+    `ebs_csi_driver` are refused (Auto Mode keeps no minimum and builds its own disks).
+
+    `chart_versions` of the Load Balancer Controller, Cluster Autoscaler or Karpenter are
+    refused too (none of them is installed).
+
+    `"managed-node-groups"`: today's managed node groups (`node_min`..`node_max`, Spot group
+    with `spot=True`) scaled by `node_autoscaler` ("cluster-autoscaler" or "none"), with the
+    Load Balancer Controller and the EBS CSI driver installed by gridops.
+
+    `"karpenter"`: one managed node group for the controllers plus Karpenter's NodePools
+    (the same as `node_autoscaler="karpenter"`).
+
+    Default: `"karpenter"` when `node_autoscaler="karpenter"` is given, else
+    `"managed-node-groups"`, so existing programs keep their Plans (moving a running
+    cluster to Auto Mode in place would replace its ALB). Choose `"auto-mode"` for new
+    clusters, as the eks stage does.
+    Example: ``"auto-mode"``"""
     kubernetes_version: str
     """Kubernetes minor version. Allowed: 1.32-1.36 (see `KUBERNETES_VERSIONS`); 1.32 and
     1.33 are past EKS standard support and need `support_type="EXTENDED"`. Changing it
     upgrades the control plane in place (one minor at a time).
 
-    Default: `"1.35"`.
+    Default: `"1.35"`; `"1.36"` with `compute="auto-mode"` (the first version on which Auto
+    Mode gives Pods their own security groups).
     Example: ``"1.34"``"""
     support_type: Literal["STANDARD", "EXTENDED"]
     """EKS upgrade policy. `"EXTENDED"` keeps the version up to 12 more months.
@@ -100,8 +133,8 @@ class EksClusterArgs(TypedDict, total=False):
     node_instance_types: list[str]
     """Instance types of the on-demand node group. Allowed: the families in `ARM64_FAMILIES`
     / `X86_FAMILIES` matching `node_architecture`, sizes medium to 16xlarge (24xlarge on
-    x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter,
-    their families (any catalog size) are what its default NodePool may launch.
+    x86). Changing it replaces the node group (rolling, pods are drained). With Karpenter or
+    Auto Mode, their families (any catalog size) are what the on-demand NodePool may launch.
 
     Default: `["m7g.large"]` on arm64, `["m7i.large"]` on x86_64.
     Example: ``["m7i.xlarge"]``"""
@@ -117,8 +150,8 @@ class EksClusterArgs(TypedDict, total=False):
     Default: `node_min`.
     Example: ``3``"""
     node_max: int
-    """Most on-demand nodes. Allowed: node_min..450. With Karpenter, also the default
-    NodePool's cpu/memory limit: this many of the largest `node_instance_types`.
+    """Most on-demand nodes. Allowed: node_min..450. With Karpenter or Auto Mode, the
+    on-demand NodePool's cpu/memory limit: this many of the largest `node_instance_types`.
 
     Default: 6, or `node_min` when that is larger.
     Example: ``12``"""
@@ -303,6 +336,11 @@ class EksSettings:
     pod_security_groups: bool = True
     origin_access: str | None = None
     """Behind a CDN: `"vpc-origin"` or `"public-with-header"`; else None."""
+    compute: str = "managed-node-groups"
+
+    @property
+    def auto_mode(self) -> bool:
+        return self.compute == "auto-mode"
 
     @property
     def ami_type(self) -> str:
@@ -332,7 +370,12 @@ def read_eks_args(a: ArgReader) -> EksSettings:
             f"the network has {network.az_count} Availability Zone "
             f"({', '.join(network.availability_zones)})",
         )
-    version = a.raw("kubernetes_version", DEFAULT_KUBERNETES_VERSION)
+    compute = _compute(a)
+    auto_mode = compute == "auto-mode"
+    default_version = (
+        AUTO_MODE_POD_SECURITY_GROUPS_FROM if auto_mode else DEFAULT_KUBERNETES_VERSION
+    )
+    version = a.raw("kubernetes_version", default_version)
     if version not in KUBERNETES_VERSIONS:
         raise refuse_arg(
             KUBERNETES_VERSION,
@@ -355,7 +398,7 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         )
     architecture = a.choice("node_architecture", "arm64", ("arm64", "x86_64"))
     on_demand = _pool(a, "node", "ON_DEMAND", architecture, DEFAULT_INSTANCE_TYPES, (2, 6), 1)
-    autoscaler = a.choice("node_autoscaler", "cluster-autoscaler", NODE_AUTOSCALERS)
+    autoscaler = _autoscaler(a, compute)
     spot = None
     if a.boolean("spot", False):
         if autoscaler == "karpenter" and a.has("spot_min"):
@@ -366,15 +409,42 @@ def read_eks_args(a: ArgReader) -> EksSettings:
                 "only while pods need them and keeps no minimum (spot_max caps its Spot "
                 "NodePool)",
             )
+        if auto_mode and a.has("spot_min"):
+            raise a.fail(
+                "spot_min",
+                a.raw("spot_min"),
+                "not used with compute='auto-mode': Auto Mode launches Spot nodes only while "
+                "pods need them and keeps no minimum (spot_max caps its Spot NodePool)",
+            )
         spot = _pool(a, "spot", "SPOT", architecture, DEFAULT_SPOT_TYPES, (0, 10), 0)
     else:
         for field in ("spot_instance_types", "spot_min", "spot_max"):
             if a.has(field):
                 raise a.fail(field, a.raw(field), "only used with spot=True")
+    chart_versions = _chart_versions(a)
+    if auto_mode:
+        not_installed = sorted(set(a.mapping("chart_versions")) & AUTO_MODE_RUNS_CHARTS)
+        if not_installed:
+            raise a.fail(
+                "chart_versions",
+                {chart: a.mapping("chart_versions")[chart] for chart in not_installed},
+                "not used with compute='auto-mode': Auto Mode runs load balancing and node "
+                "scaling itself, so gridops installs none of "
+                + ", ".join(sorted(AUTO_MODE_RUNS_CHARTS)),
+            )
     pod_security_groups = a.boolean("pod_security_groups", True)
     behind_cdn = a.boolean("behind_cdn", False)
     if pod_security_groups:
         _refuse_without_trunking(a, on_demand, spot)
+        if auto_mode and _minor(version) < _minor(AUTO_MODE_POD_SECURITY_GROUPS_FROM):
+            raise refuse_arg(
+                AUTO_MODE_POD_SECURITY_GROUPS,
+                a,
+                "kubernetes_version",
+                version,
+                "compute='auto-mode' with pod_security_groups=True (the default) needs "
+                f"Kubernetes {AUTO_MODE_POD_SECURITY_GROUPS_FROM} or later",
+            )
     return EksSettings(
         network=network,
         kubernetes_version=version,
@@ -386,20 +456,88 @@ def read_eks_args(a: ArgReader) -> EksSettings:
         on_demand=on_demand,
         spot=spot,
         disk_size_gib=a.integer("node_disk_size_gib", 50, 20, 1000),
+        compute=compute,
         fargate_namespaces=_namespaces(a),
         node_autoscaler=autoscaler,
         keda=a.boolean("keda", True),
         external_secrets=a.boolean("external_secrets", True),
-        chart_versions=_chart_versions(a),
+        chart_versions=chart_versions,
         log_retention_days=retention_days(a, "log_retention_days", 90),
         deletion_protection=a.boolean("deletion_protection", True),
         container_insights=a.boolean("container_insights", True),
-        ebs_csi_driver=a.boolean("ebs_csi_driver", True),
+        ebs_csi_driver=a.boolean("ebs_csi_driver", not auto_mode),
         container_log_retention_days=retention_days(a, "container_log_retention_days", 30),
         behind_cdn=behind_cdn,
         pod_security_groups=pod_security_groups,
         origin_access=read_origin_access(a, behind_cdn),
     )
+
+
+# Arguments of managed node groups that Auto Mode has no use for: it keeps no minimum,
+# builds its nodes' disks itself, scales nodes itself and runs block storage itself.
+AUTO_MODE_REFUSED = {
+    "node_min": "Auto Mode launches nodes only while Pods need them and keeps no minimum",
+    "node_desired": "Auto Mode launches nodes only while Pods need them",
+    "node_disk_size_gib": "Auto Mode builds its nodes' (encrypted) disks from its NodeClass",
+    "node_autoscaler": "Auto Mode scales the nodes itself",
+    "ebs_csi_driver": "Auto Mode runs block storage itself (provisioner "
+    "ebs.csi.eks.amazonaws.com); gridops creates its StorageClass",
+    "fargate_profiles": "Auto Mode's nodes run every Pod, and with pod_security_groups each "
+    "workload that links a database or cache gets its own security group there",
+}
+
+
+# Charts Auto Mode makes unnecessary: their `chart_versions` overrides would do nothing.
+AUTO_MODE_RUNS_CHARTS = frozenset(
+    {"aws-load-balancer-controller", "cluster-autoscaler", "karpenter"}
+)
+
+
+def _compute(a: ArgReader) -> str:
+    """`compute`, defaulted from `node_autoscaler` so existing programs keep their Plans;
+    refuses node-group arguments Auto Mode would ignore, naming the field."""
+    autoscaler = a.raw("node_autoscaler") if a.has("node_autoscaler") else None
+    default = "karpenter" if autoscaler == "karpenter" else "managed-node-groups"
+    compute = a.choice("compute", default, COMPUTE_CHOICES)
+    if compute == "auto-mode":
+        for field, why in AUTO_MODE_REFUSED.items():
+            if a.has(field):
+                raise a.fail(
+                    field,
+                    a.raw(field),
+                    f"not used with compute='auto-mode': {why}. Leave it unset, or choose "
+                    "compute='managed-node-groups' or 'karpenter'",
+                )
+    return compute
+
+
+def _autoscaler(a: ArgReader, compute: str) -> str:
+    if compute == "auto-mode":
+        return "auto-mode"
+    if compute == "karpenter":
+        autoscaler = a.choice("node_autoscaler", "karpenter", NODE_AUTOSCALERS)
+        if autoscaler != "karpenter":
+            raise a.fail(
+                "node_autoscaler",
+                autoscaler,
+                "compute='karpenter' scales nodes with Karpenter; leave node_autoscaler unset, "
+                "or choose compute='managed-node-groups' for Cluster Autoscaler or none",
+            )
+        return autoscaler
+    autoscaler = a.choice("node_autoscaler", "cluster-autoscaler", NODE_AUTOSCALERS)
+    if autoscaler == "karpenter" and a.has("compute"):
+        raise a.fail(
+            "node_autoscaler",
+            autoscaler,
+            "compute='managed-node-groups' scales its groups with Cluster Autoscaler or none; "
+            "choose compute='karpenter' for Karpenter",
+        )
+    return autoscaler
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
 
 
 def _refuse_without_trunking(a: ArgReader, on_demand: NodePool, spot: NodePool | None) -> None:

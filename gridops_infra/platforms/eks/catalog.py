@@ -85,6 +85,17 @@ KARPENTER_MIN_MAJOR = 1
 # Where the cluster's own controllers run (always on the managed nodes).
 RESERVED_NAMESPACES = ("kube-system", "keda", "external-secrets")
 NODE_AUTOSCALERS = ("cluster-autoscaler", "karpenter", "none")
+# Where Pods run: EKS Auto Mode (AWS runs the nodes, load balancing and block storage),
+# managed node groups (with Cluster Autoscaler or none), or Karpenter beside one managed
+# node group.
+COMPUTE_CHOICES = ("auto-mode", "managed-node-groups", "karpenter")
+# Auto Mode's built-in NodePools: `general-purpose` (on-demand c/m/r, 5th generation and
+# later, amd64) and `system` (tainted CriticalAddonsOnly, amd64 and arm64); gridops adds
+# its own NodePools for `node_architecture` (and Spot) on Auto Mode's default NodeClass.
+AUTO_MODE_NODE_POOLS = ("general-purpose", "system")
+# EKS Auto Mode gives Pods their own security groups (SecurityGroupPolicy) from this
+# Kubernetes version on (docs.aws.amazon.com/eks/latest/userguide/auto-sgp.html).
+AUTO_MODE_POD_SECURITY_GROUPS_FROM = "1.36"
 NAMESPACE = r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"
 ROLE_ARN = r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+"
 CHART_VERSION = r"\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?"

@@ -22,6 +22,7 @@ from gridops_infra.core.validation import ArgError, ArgReader, check_name
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.alb import CLOUDFRONT_PREFIX_LIST
 from gridops_infra.platforms.base import PlatformKind
+from gridops_infra.platforms.eks import load_balancing as lb
 from gridops_infra.platforms.eks.addons import (
     EBS_CSI,
     NEEDS_NODES,
@@ -33,10 +34,12 @@ from gridops_infra.platforms.eks.addons import (
     vpc_cni_configuration,
 )
 from gridops_infra.platforms.eks.args import EksClusterArgs, EksSettings, read_eks_args
+from gridops_infra.platforms.eks.auto_mode import AutoModeObjects, build_auto_mode_objects
+from gridops_infra.platforms.eks.auto_mode_manifests import INGRESS_CLASS, STORAGE_PROVISIONER
 from gridops_infra.platforms.eks.catalog import branch_interfaces
-from gridops_infra.platforms.eks.compute import build_compute, node_security_group
+from gridops_infra.platforms.eks.compute import Compute, build_compute, node_security_group
 from gridops_infra.platforms.eks.control_plane import admin_access_entries, build_control_plane
-from gridops_infra.platforms.eks.helm import KARPENTER, kubeconfig
+from gridops_infra.platforms.eks.helm import KARPENTER, LOAD_BALANCER_CONTROLLER, kubeconfig
 from gridops_infra.platforms.eks.iam import irsa_trust
 from gridops_infra.platforms.eks.identity import (
     ClusterIdentity,
@@ -51,7 +54,6 @@ from gridops_infra.platforms.eks.karpenter import (
     build_karpenter_infra,
     karpenter_node_resources,
 )
-from gridops_infra.platforms.eks.load_balancing import LoadBalancing
 from gridops_infra.platforms.eks.operators import install_operators
 from gridops_infra.platforms.eks.origin_alb import ROLES as ORIGIN_ALB_ROLES
 from gridops_infra.platforms.eks.origin_alb import OriginAlb, build_origin_alb
@@ -76,10 +78,23 @@ RESERVED_NAMESPACES = frozenset(
 
 class EksCluster(GridopsComponent):
     """An EKS cluster (private API endpoint, KMS-encrypted secrets, every control-plane
-    log type, access entries instead of aws-auth) with Graviton managed nodes, the AWS
-    Load Balancer Controller, KEDA, External Secrets and a node autoscaler (Cluster
-    Autoscaler, or Karpenter with its interruption queue, EC2NodeClass and NodePools), all
-    reached through one Kubernetes provider (`provider`).
+    log type, access entries instead of aws-auth) with KEDA and External Secrets, all
+    reached through one Kubernetes provider (`provider`), on one of three computes
+    (`compute`, see docs/eks-compute.md):
+
+    - `"auto-mode"`: EKS Auto Mode. AWS runs the nodes (its NodePools plus gridops' Graviton
+      NodePool), load balancing (IngressClass `alb`, controller `eks.amazonaws.com/alb`),
+      block storage (StorageClass `gp3`), pod networking, CoreDNS and Pod Identity; nothing
+      of that is installed by gridops. AWS recommends it for new clusters and so do we:
+      AWS patches and rotates the nodes and upgrades what gridops would otherwise pin, for
+      a management fee of about 12% of the nodes' on-demand price; the eks stage uses it.
+    - `"managed-node-groups"`: Graviton managed node groups with Cluster Autoscaler, the AWS
+      Load Balancer Controller and the EBS CSI driver. The default when `compute` is not
+      given, so programs written before it keep their Plans: switching an existing cluster
+      in place would delete the Load Balancer Controller and with it the services' ALB
+      (a new DNS name behind CloudFront, i.e. downtime). Choose Auto Mode for new clusters.
+    - `"karpenter"`: Karpenter with its interruption queue, EC2NodeClass and NodePools
+      beside one managed node group.
 
     Services (StatelessService, SqsWorkerQueue) get from it: `pod_identity_role` (a role
     per service account), `secrets_reader_role` / `secrets_reader_trust` (a role External
@@ -123,6 +138,7 @@ class EksCluster(GridopsComponent):
         "interruption_rule", "interruption_target", "karpenter_release",
         "karpenter_node_class", "karpenter_node_pool",
         *ORIGIN_ALB_ROLES,
+        "ingress_class_params", "ingress_class", "block_storage_class", "auto_node_pool",
         *ALARM_TOPIC_ROLES,
     )
     # fmt: on
@@ -166,7 +182,19 @@ class EksCluster(GridopsComponent):
     alb_group_name: str
     """The `alb.ingress.kubernetes.io/group.name` all services use, so they share one ALB."""
     ingress_class_name: str
-    """The IngressClass of the AWS Load Balancer Controller (`"alb"`)."""
+    """The IngressClass every service's Ingress names (`"alb"`): the AWS Load Balancer
+    Controller's, or on Auto Mode the one the cluster creates for `eks.amazonaws.com/alb`."""
+    block_storage_provisioner: str | None
+    """The CSI provisioner a StorageClass for EBS volumes names: `ebs.csi.aws.com` with the
+    EBS CSI add-on, `ebs.csi.eks.amazonaws.com` on Auto Mode, None without either."""
+    auto_mode: AutoModeObjects | None
+    """On Auto Mode, the IngressClass, StorageClass and NodePools the cluster created."""
+    compute: Compute | None
+    """The managed node groups and Fargate profiles; None on Auto Mode."""
+    karpenter: KarpenterInfra | None
+    """Karpenter's AWS side with `compute="karpenter"`; None otherwise."""
+    karpenter_node_class: k8s.apiextensions.CustomResource | None
+    karpenter_node_pools: list[k8s.apiextensions.CustomResource]
     fargate_namespaces: tuple[str, ...]
     """Namespaces whose pods run on Fargate."""
     container_insights: bool
@@ -224,7 +252,7 @@ class EksCluster(GridopsComponent):
         self.network = s.network
         self.kubernetes_version = s.kubernetes_version
         self.fargate_namespaces = s.fargate_namespaces
-        self.ingress_class_name = "alb"
+        self.ingress_class_name = INGRESS_CLASS
         self.physical_name = physical_cluster_name(name)
         self.alb_group_name = physical_name(
             self.physical_name.lower().replace("_", "-"), KUBERNETES_NAME
@@ -247,7 +275,11 @@ class EksCluster(GridopsComponent):
         self.oidc_provider_arn = oidc.arn
         access = admin_access_entries(self, self.cluster, s.admin_role_arns)
 
+        if s.auto_mode:
+            self._build_auto_mode(name, s, access)
+            return
         karpenter = s.node_autoscaler == "karpenter"
+        self.auto_mode = None
         node_sg = node_security_group(self, s)
         self.node_security_group_id = node_sg.id
         self.cni_role, self.cni_trust_policy = cni_role(self, oidc.arn, self.oidc_issuer)
@@ -280,6 +312,7 @@ class EksCluster(GridopsComponent):
             for n in NEEDS_NODES
         }
         self.addons = {**early, **late}
+        self.block_storage_provisioner = "ebs.csi.aws.com" if s.ebs_csi_driver else None
         if s.ebs_csi_driver:
             self.addons[EBS_CSI] = ebs_csi_driver(
                 self,
@@ -300,7 +333,7 @@ class EksCluster(GridopsComponent):
                 [*nodes, early["eks-pod-identity-agent"]],
             )
 
-        self.karpenter: KarpenterInfra | None = None
+        self.karpenter = None
         if karpenter:
             self.karpenter = build_karpenter_infra(
                 self,
@@ -319,19 +352,7 @@ class EksCluster(GridopsComponent):
             s.fargate_namespaces,
             ready=[early["eks-pod-identity-agent"]],
         )
-        self.kubeconfig = kubeconfig(
-            self.cluster.name,
-            self.cluster.endpoint,
-            self.cluster.certificate_authority.data,
-            self._region,
-        )
-        self.provider = self.child(
-            "kubernetes_provider",
-            k8s.Provider,
-            {"kubeconfig": self.kubeconfig, "enable_server_side_apply": True},
-            suffix="k8s",
-            tag=False,
-        )
+        self._connect()
         self.operators = install_operators(
             self,
             s,
@@ -344,8 +365,8 @@ class EksCluster(GridopsComponent):
             karpenter=self.karpenter,
         )
         self.releases = self.operators.releases
-        self.karpenter_node_class: k8s.apiextensions.CustomResource | None = None
-        self.karpenter_node_pools: list[k8s.apiextensions.CustomResource] = []
+        self.karpenter_node_class = None
+        self.karpenter_node_pools = []
         if self.karpenter is not None:
             self.karpenter_node_class, self.karpenter_node_pools = karpenter_node_resources(
                 self,
@@ -365,6 +386,78 @@ class EksCluster(GridopsComponent):
         if insights_trust is not None:
             self.trust_policies["amazon-cloudwatch-observability"] = insights_trust
 
+        self._finish(name)
+
+    def _build_auto_mode(
+        self, name: str, s: EksSettings, access: list[aws.eks.AccessPolicyAssociation]
+    ) -> None:
+        """Auto Mode: no node group, launch template, VPC CNI, kube-proxy, CoreDNS, Pod
+        Identity agent, EBS CSI driver, Load Balancer Controller or node autoscaler (AWS
+        runs each of them); the nodes carry the cluster security group, which linked
+        resources admit for Pods without a group of their own."""
+        self.node_security_group_id = self.cluster_security_group_id
+        self.compute = None
+        self.karpenter = None
+        self.karpenter_node_class = None
+        self.karpenter_node_pools = []
+        self.addons = {
+            "metrics-server": addon(self, "metrics-server", self.cluster, s.kubernetes_version)
+        }
+        self.block_storage_provisioner = STORAGE_PROVISIONER
+        self.container_insights = s.container_insights
+        insights_trust = None
+        if s.container_insights:
+            self.addons["amazon-cloudwatch-observability"], insights_trust = container_insights(
+                self,
+                self.cluster,
+                self.physical_name,
+                s.kubernetes_version,
+                s.container_log_retention_days,
+                [],
+            )
+        self.identity = ClusterIdentity(
+            self.physical_name, self.oidc_provider_arn, self.oidc_issuer, (), ready=[]
+        )
+        self._connect()
+        self.auto_mode = build_auto_mode_objects(
+            self, s, self.provider, list(access), self.alb_group_name
+        )
+        self.operators = install_operators(
+            self,
+            s,
+            self.identity,
+            self.provider,
+            [*access, *self.auto_mode.node_pools],
+            region=self._region,
+            account=self._account,
+            assumed_role_path=self.assumed_role_path,
+        )
+        self.releases = self.operators.releases
+        self.policy_documents = {
+            "cluster-kms": self.control_plane.kms_policy,
+            **self.operators.policy_documents,
+        }
+        self.trust_policies = dict(self.operators.trust_policies)
+        if insights_trust is not None:
+            self.trust_policies["amazon-cloudwatch-observability"] = insights_trust
+        self._finish(name)
+
+    def _connect(self) -> None:
+        self.kubeconfig = kubeconfig(
+            self.cluster.name,
+            self.cluster.endpoint,
+            self.cluster.certificate_authority.data,
+            self._region,
+        )
+        self.provider = self.child(
+            "kubernetes_provider",
+            k8s.Provider,
+            {"kubeconfig": self.kubeconfig, "enable_server_side_apply": True},
+            suffix="k8s",
+            tag=False,
+        )
+
+    def _finish(self, name: str) -> None:
         self.alarm_topic = build_alarm_topic(self, f"EksCluster {name}")
         self.alarm_topic_arn = self.alarm_topic.arn
         self.register_outputs(
@@ -385,10 +478,17 @@ class EksCluster(GridopsComponent):
     # -- what services use ---------------------------------------------------------
 
     @property
-    def load_balancing(self) -> LoadBalancing:
-        """The controller that registers Pods in target groups, and the apiVersion of
-        its `TargetGroupBinding`: the AWS Load Balancer Controller this cluster installs."""
-        return LoadBalancing("aws-load-balancer-controller", "elbv2.k8s.aws/v1beta1")
+    def load_balancing(self) -> lb.LoadBalancing:
+        """Who serves the cluster's Ingresses and TargetGroupBindings, and in which API."""
+        return lb.AUTO_MODE if self.settings.auto_mode else lb.LOAD_BALANCER_CONTROLLER
+
+    @property
+    def ingress_ready(self) -> list[pulumi.Resource]:
+        """What an Ingress waits for: the Load Balancer Controller's release, or on Auto
+        Mode the IngressClass it names."""
+        if self.auto_mode is not None:
+            return [self.auto_mode.ingress_class]
+        return [self.releases[LOAD_BALANCER_CONTROLLER.chart]]
 
     def _node_metric(self, name: str, statistic: str, unit: str, label: str) -> list[Metric]:
         if not self.settings.container_insights:
@@ -521,9 +621,9 @@ class EksCluster(GridopsComponent):
     def branch_interface_capacity(self) -> int | None:
         """The most Pods with their own security groups the node groups can hold at
         their largest (`max_size` nodes of each group's roomiest type, Spot included), or
-        None with Karpenter, which picks instance types by the Pods' branch interface
-        requests."""
-        if self.settings.node_autoscaler == "karpenter":
+        None with Karpenter or Auto Mode, which pick instance types by the Pods' branch
+        interface requests."""
+        if self.settings.node_autoscaler in ("karpenter", "auto-mode"):
             return None
         pools = [p for p in (self.settings.on_demand, self.settings.spot) if p is not None]
         return sum(p.max_size * max(branch_interfaces(t) for t in p.instance_types) for p in pools)

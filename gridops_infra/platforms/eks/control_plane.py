@@ -12,9 +12,13 @@ import pulumi_aws as aws
 from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent
 from gridops_infra.platforms.eks.args import EksSettings
+from gridops_infra.platforms.eks.catalog import AUTO_MODE_NODE_POOLS
 from gridops_infra.platforms.eks.iam import (
+    AUTO_MODE_CLUSTER_POLICIES,
+    AUTO_MODE_NODE_POLICIES,
     CLUSTER_POLICIES,
     POD_SECURITY_GROUP_CLUSTER_POLICIES,
+    auto_mode_cluster_trust,
     cluster_kms_statements,
     managed,
 )
@@ -31,6 +35,8 @@ class ControlPlane:
     role: aws.iam.Role
     kms_policy: pulumi.Output[str]
     """The cluster role's inline policy on the secrets key (JSON)."""
+    node_role: aws.iam.Role | None = None
+    """Auto Mode: the role AWS gives the nodes it launches; None otherwise."""
 
 
 def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) -> ControlPlane:
@@ -59,12 +65,18 @@ def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) 
         "cluster_role",
         aws.iam.Role,
         {
-            "assume_role_policy": iam.assume_role_policy("eks.amazonaws.com"),
+            "assume_role_policy": (
+                auto_mode_cluster_trust()
+                if s.auto_mode
+                else iam.assume_role_policy("eks.amazonaws.com")
+            ),
             "description": f"EKS control plane of {c.name}",
         },
     )
     ready: list[pulumi.Resource] = [log_group]
     policies = CLUSTER_POLICIES
+    if s.auto_mode:
+        policies += AUTO_MODE_CLUSTER_POLICIES
     if s.pod_security_groups:
         policies += POD_SECURITY_GROUP_CLUSTER_POLICIES
     for i, arn in enumerate(managed(policies)):
@@ -92,10 +104,12 @@ def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) 
     }
     if s.public_access_cidrs:
         vpc_config["public_access_cidrs"] = list(s.public_access_cidrs)
+    node_role = _auto_mode_node_role(c, ready) if s.auto_mode else None
     cluster = c.child(
         "cluster",
         aws.eks.Cluster,
         {
+            **(_auto_mode_config(node_role) if node_role is not None else {}),
             "name": cluster_name,
             "version": s.kubernetes_version,
             "role_arn": role.arn,
@@ -109,11 +123,53 @@ def build_control_plane(c: GridopsComponent, s: EksSettings, cluster_name: str) 
             "bootstrap_self_managed_addons": False,
             "upgrade_policy": {"support_type": s.support_type},
             "deletion_protection": s.deletion_protection,
-            "kubernetes_network_config": {"ip_family": "ipv4"},
+            "kubernetes_network_config": (
+                {"ip_family": "ipv4", "elastic_load_balancing": {"enabled": True}}
+                if s.auto_mode
+                else {"ip_family": "ipv4"}
+            ),
         },
         opts=pulumi.ResourceOptions(depends_on=ready),
     )
-    return ControlPlane(cluster, key, log_group, role, kms_policy)
+    return ControlPlane(cluster, key, log_group, role, kms_policy, node_role)
+
+
+def _auto_mode_node_role(c: GridopsComponent, ready: list[pulumi.Resource]) -> aws.iam.Role:
+    """The role Auto Mode's nodes carry (join the cluster, pull from ECR). EKS creates the
+    node role's access entry (type EC2) itself when the compute config names it, so none
+    is declared here: a second one would be refused as already existing."""
+    role = c.child(
+        "node_role",
+        aws.iam.Role,
+        {
+            "assume_role_policy": iam.assume_role_policy("ec2.amazonaws.com"),
+            "description": f"EKS Auto Mode nodes of {c.name}",
+        },
+    )
+    for i, arn in enumerate(managed(AUTO_MODE_NODE_POLICIES)):
+        ready.append(
+            c.child(
+                "node_role_policy",
+                aws.iam.RolePolicyAttachment,
+                {"role": role.name, "policy_arn": arn},
+                suffix=f"node-role-{i}",
+            )
+        )
+    return role
+
+
+def _auto_mode_config(node_role: aws.iam.Role) -> dict[str, Any]:
+    """Auto Mode's three capabilities, enabled together as AWS requires: compute (the
+    built-in NodePools, nodes carrying `node_role`), block storage and (in
+    `kubernetes_network_config`) load balancing."""
+    return {
+        "compute_config": {
+            "enabled": True,
+            "node_pools": list(AUTO_MODE_NODE_POOLS),
+            "node_role_arn": node_role.arn,
+        },
+        "storage_config": {"block_storage": {"enabled": True}},
+    }
 
 
 def admin_access_entries(

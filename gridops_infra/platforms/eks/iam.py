@@ -24,6 +24,16 @@ POD_SECURITY_GROUP_CLUSTER_POLICIES = ("AmazonEKSVPCResourceController",)
 # own permissions sit on the vpc-cni add-on's IRSA role, not on every node.
 NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
 FARGATE_POLICIES = ("AmazonEKSFargatePodExecutionRolePolicy",)
+# What an Auto Mode cluster role needs beyond AmazonEKSClusterPolicy: AWS launches nodes,
+# EBS volumes, load balancers and network interfaces with it (auto-cluster-iam-role.html).
+AUTO_MODE_CLUSTER_POLICIES = (
+    "AmazonEKSComputePolicy",
+    "AmazonEKSBlockStoragePolicy",
+    "AmazonEKSLoadBalancingPolicy",
+    "AmazonEKSNetworkingPolicy",
+)
+# Auto Mode's node role: the documented minimum, as on managed nodes (auto-create-node-role).
+AUTO_MODE_NODE_POLICIES = NODE_POLICIES
 CNI_POLICIES = ("AmazonEKS_CNI_Policy",)
 
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
@@ -102,6 +112,17 @@ def role_trust(role_arn: pulumi.Input[str]) -> pulumi.Output[str]:
             }
         ]
     )
+
+
+def auto_mode_cluster_trust() -> str:
+    """The Auto Mode cluster role's trust: EKS assumes it and tags its sessions (AWS
+    tags what Auto Mode creates with the cluster's name through session tags)."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "eks.amazonaws.com"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 
 
 def fargate_trust(region: str, account: str, cluster_name: str) -> str:

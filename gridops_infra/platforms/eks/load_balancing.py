@@ -1,5 +1,10 @@
-"""Which load balancer controller serves an EksCluster, and the TargetGroupBinding API
-version it reads: services render their TargetGroupBinding from this."""
+"""Which controller turns an EksCluster's Ingresses and TargetGroupBindings into load
+balancer configuration, and the API version its TargetGroupBinding is written in.
+
+On managed node groups and Karpenter the cluster installs the AWS Load Balancer
+Controller (`elbv2.k8s.aws/v1beta1`); on EKS Auto Mode AWS runs the load balancing
+capability itself, which serves the same kind in its own group (`eks.amazonaws.com/v1`).
+"""
 
 from __future__ import annotations
 
@@ -17,4 +22,7 @@ class LoadBalancing:
     """The `apiVersion` of the TargetGroupBinding that controller reads."""
 
 
-__all__ = ["LoadBalancing"]
+LOAD_BALANCER_CONTROLLER = LoadBalancing("aws-load-balancer-controller", "elbv2.k8s.aws/v1beta1")
+AUTO_MODE = LoadBalancing("eks-auto-mode", "eks.amazonaws.com/v1")
+
+__all__ = ["AUTO_MODE", "LOAD_BALANCER_CONTROLLER", "LoadBalancing"]

@@ -68,12 +68,10 @@ def install_operators(
     cluster = identity.cluster_name
     roles_root = f"arn:aws:iam::{account}:role"
     # Statements of each operator's Pod Identity role; None: the operator gets no role.
-    wanted: list[tuple[Operator, list[dict[str, Any]] | None]] = [
-        (
-            LOAD_BALANCER_CONTROLLER,
-            load_balancer_controller_statements(region, account, cluster, s.network.vpc_id),
-        )
-    ]
+    wanted: list[tuple[Operator, list[dict[str, Any]] | None]] = []
+    if not s.auto_mode:  # Auto Mode runs load balancing itself
+        statements = load_balancer_controller_statements(region, account, cluster, s.network.vpc_id)
+        wanted.append((LOAD_BALANCER_CONTROLLER, statements))
     if s.keda:
         path = f"{roles_root}{assumed_role_path(KEDA.chart)}*"
         wanted.append((KEDA, assume_path_statements(path)))

@@ -129,7 +129,7 @@ def deployment(
         # Cluster Autoscaler would cut a longer job short when it empties a node; it leaves
         # nodes running such workers alone (KEDA scales the workers in first).
         # Karpenter reads its own annotation (it waits for such pods instead).
-        if node_autoscaler == "karpenter":
+        if node_autoscaler in ("karpenter", "auto-mode"):  # Auto Mode runs Karpenter
             template_meta["annotations"] = {DO_NOT_DISRUPT: "true"}
         else:
             template_meta["annotations"] = {SAFE_TO_EVICT: "false"}

@@ -137,7 +137,7 @@ def build(
     }
     resolved = pulumi.Output.from_input(values)
     refs = resolved.apply(lambda v: secret_refs(spec, v))
-    waits: list[pulumi.Resource] = [cluster.releases["aws-load-balancer-controller"]]
+    waits: list[pulumi.Resource] = list(cluster.ingress_ready)
     if pod.association is not None:
         waits.append(pod.association)
     has_pull = spec.image_pull_secret_arn is not None
@@ -211,7 +211,13 @@ def build(
     else:
         ingress = created["ingress"]
         lookups = look_up(
-            cluster.physical_name, cluster.alb_group_name, ns, spec.name, spec.port, ingress
+            cluster.physical_name,
+            cluster.alb_group_name,
+            ns,
+            spec.name,
+            spec.port,
+            ingress,
+            auto_mode=cluster.settings.auto_mode,
         )
         cluster.record_load_balancer(spec.name, lookups.load_balancer)
         load_balancer, target_group = lookups.load_balancer, lookups.target_group
@@ -273,7 +279,8 @@ def _resolved(
         sidecar_environment=[dict(s["environment"]) for s in v["sidecars"]],
         sidecar_secret_refs=sidecar_refs,
         service_account_annotations=dict(v["annotations"]),
-        alb_group_name=cluster.alb_group_name,
+        # Auto Mode takes the group from the cluster's IngressClassParams only.
+        alb_group_name="" if cluster.settings.auto_mode else cluster.alb_group_name,
         ingress_class=cluster.ingress_class_name,
         certificate_arn=v["certificate_arn"],
         alb_source_cidrs=list(v["cidrs"]),

@@ -54,6 +54,8 @@ class Resolved:
     sidecar_secret_refs: list[dict[str, tuple[str, str]]] = field(default_factory=list)
     service_account_annotations: dict[str, str] = field(default_factory=dict)
     alb_group_name: str = ""
+    """The shared ALB's `group.name` annotation; empty on EKS Auto Mode, which refuses the
+    annotation and takes the group from the IngressClassParams instead."""
     ingress_class: str = "alb"
     certificate_arn: str | None = None
     alb_source_cidrs: list[str] = field(default_factory=list)
@@ -339,8 +341,9 @@ def ingress(spec: ServiceSpec, r: Resolved) -> dict[str, Any]:
     80), and every rule also requires the `X-Origin-Verify` header
     (`conditions.<service>`, keyed by the backend service's name)."""
     catch_all = not spec.hosts and spec.path_patterns == ("/*",)
+    group = {f"{ALB}group.name": r.alb_group_name} if r.alb_group_name else {}
     annotations = {
-        f"{ALB}group.name": r.alb_group_name,
+        **group,
         f"{ALB}group.order": str(ingress_order(spec, catch_all)),
         f"{ALB}scheme": "internet-facing",
         f"{ALB}target-type": "ip",

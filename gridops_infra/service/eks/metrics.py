@@ -4,7 +4,9 @@ The ALB and the service's target group are created by the AWS Load Balancer Cont
 not by Pulumi, so their metric dimensions are looked up once the Ingress is ready, by the
 tags the controller puts on them: `ingress.k8s.aws/stack` (the ALB group),
 `ingress.k8s.aws/resource` (`LoadBalancer`, or `<namespace>/<ingress>-<service>:<port>`
-for a target group) and `elbv2.k8s.aws/cluster`. CPU and memory come from Container
+for a target group) and `elbv2.k8s.aws/cluster`. EKS Auto Mode tags them in its own
+group: `ingress.eks.amazonaws.com/stack`, `ingress.eks.amazonaws.com/resource` and
+`eks:eks-cluster-name`. CPU and memory come from Container
 Insights (`pod_*_utilization_over_pod_limit` per Kubernetes Service), which EksCluster
 installs by default.
 """
@@ -22,22 +24,34 @@ from gridops_infra.service.fargate.alarms import TargetGroupMetrics
 CONTAINER_INSIGHTS = "ContainerInsights"
 
 
-def load_balancer_tags(cluster_name: str, group: str) -> dict[str, str]:
+def _tags(cluster_name: str, group: str, resource: str, auto_mode: bool) -> dict[str, str]:
+    if auto_mode:
+        return {
+            "eks:eks-cluster-name": cluster_name,
+            "ingress.eks.amazonaws.com/stack": group,
+            "ingress.eks.amazonaws.com/resource": resource,
+        }
     return {
         "elbv2.k8s.aws/cluster": cluster_name,
         "ingress.k8s.aws/stack": group,
-        "ingress.k8s.aws/resource": "LoadBalancer",
+        "ingress.k8s.aws/resource": resource,
     }
+
+
+def load_balancer_tags(cluster_name: str, group: str, auto_mode: bool = False) -> dict[str, str]:
+    return _tags(cluster_name, group, "LoadBalancer", auto_mode)
 
 
 def target_group_tags(
-    cluster_name: str, group: str, namespace: str, ingress: str, service: str, port: int
+    cluster_name: str,
+    group: str,
+    namespace: str,
+    ingress: str,
+    service: str,
+    port: int,
+    auto_mode: bool = False,
 ) -> dict[str, str]:
-    return {
-        "elbv2.k8s.aws/cluster": cluster_name,
-        "ingress.k8s.aws/stack": group,
-        "ingress.k8s.aws/resource": f"{namespace}/{ingress}-{service}:{port}",
-    }
+    return _tags(cluster_name, group, f"{namespace}/{ingress}-{service}:{port}", auto_mode)
 
 
 @dataclass(frozen=True)
@@ -55,11 +69,16 @@ def look_up(
     name: str,
     port: int,
     ingress: pulumi.Resource,
+    *,
+    auto_mode: bool = False,
 ) -> Lookups:
     after = pulumi.InvokeOutputOptions(depends_on=[ingress])
-    lb = aws.lb.get_load_balancer_output(tags=load_balancer_tags(cluster_name, group), opts=after)
+    lb = aws.lb.get_load_balancer_output(
+        tags=load_balancer_tags(cluster_name, group, auto_mode), opts=after
+    )
     tg = aws.lb.get_target_group_output(
-        tags=target_group_tags(cluster_name, group, namespace, name, name, port), opts=after
+        tags=target_group_tags(cluster_name, group, namespace, name, name, port, auto_mode),
+        opts=after,
     )
     return Lookups(lb, tg)
 

@@ -4,7 +4,9 @@ ip-type target group and a listener rule on the cluster's internal ALB, and a
 
 The target group carries the `elbv2.k8s.aws/cluster` tag with the cluster's name: the
 controller's IAM policy (platforms/eks/lbc_policy.py) lets it register and deregister
-targets only in target groups tagged for its own cluster.
+targets only in target groups tagged for its own cluster. On EKS Auto Mode it also carries
+`eks:eks-cluster-name`, the tag AWS's AmazonEKSLoadBalancingPolicy scopes the managed
+controller's RegisterTargets to.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from gridops_infra.service.eks.manifests import (
 from gridops_infra.service.fargate.routing import TARGET_HEALTH_CHECK
 from gridops_infra.service.spec.settings import ServiceSpec
 
+AUTO_MODE_CLUSTER_TAG = "eks:eks-cluster-name"
 ROLES = ("target_group", "listener_rule", "listener_certificate", "target_group_binding")
 
 
@@ -82,7 +85,7 @@ def route(
             "vpc_id": cluster.network.vpc_id,
             "deregistration_delay": spec.deregistration_delay_seconds,
             "health_check": {**TARGET_HEALTH_CHECK, "path": spec.health_check_path},
-            "tags": {CONTROLLER_CLUSTER_TAG: cluster.physical_name},
+            "tags": _binding_tags(cluster),
         },
         suffix="tg",
     )
@@ -128,6 +131,16 @@ def route(
         tag=False,
     )
     return OriginRoute(alb.alb, target_group, binding)
+
+
+def _binding_tags(cluster: EksCluster) -> dict[str, str]:
+    """The tag the registering controller's IAM policy asks of the target group: the
+    self-installed controller's `elbv2.k8s.aws/cluster`, or on Auto Mode also the
+    `eks:eks-cluster-name` that AmazonEKSLoadBalancingPolicy scopes RegisterTargets to."""
+    tags = {CONTROLLER_CLUSTER_TAG: cluster.physical_name}
+    if cluster.load_balancing.controller == "eks-auto-mode":
+        tags[AUTO_MODE_CLUSTER_TAG] = cluster.physical_name
+    return tags
 
 
 __all__ = ["ROLES", "OriginRoute", "reserve_priority", "route"]

@@ -102,10 +102,16 @@ def container_insights_eks(ctx: PricingContext) -> Iterator[CausedCharge]:
 
 
 def _cluster_nodes(addon: ResourceRecord, ctx: PricingContext) -> float:
-    """Nodes of the add-on's cluster: the node groups' desired sizes (Karpenter's nodes are
-    not in the Plan; at least one node is assumed)."""
+    """Nodes of the add-on's cluster: the node groups' desired sizes, plus
+    `eks_auto_mode_nodes` on an Auto Mode cluster (Karpenter's and Auto Mode's nodes are not
+    in the Plan; at least one node is assumed)."""
     cluster_name = addon.inputs.get("clusterName")
     total = 0.0
+    for cluster in ctx.plan.of_type("aws:eks/cluster:Cluster"):
+        if cluster_name and cluster.inputs.get("name") not in (None, cluster_name):
+            continue
+        if (cluster.inputs.get("computeConfig") or {}).get("enabled") is True:
+            total += ctx.usage(cluster, "eks_auto_mode_nodes") or 0.0
     for group in ctx.plan.of_type("aws:eks/nodeGroup:NodeGroup"):
         if cluster_name and group.inputs.get("clusterName") not in (None, cluster_name):
             continue

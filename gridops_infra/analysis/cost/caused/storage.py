@@ -13,7 +13,7 @@ from gridops_infra.analysis.cost.context import Price, PricingContext, money
 from gridops_infra.core.values import as_number
 from gridops_infra.testing.plan import ResourceRecord
 
-EBS_PROVISIONERS = ("ebs.csi.aws.com", "kubernetes.io/aws-ebs")
+EBS_PROVISIONERS = ("ebs.csi.aws.com", "ebs.csi.eks.amazonaws.com", "kubernetes.io/aws-ebs")
 _QUANTITY = re.compile(r"^\s*([0-9.]+)\s*(Ki|Mi|Gi|Ti|K|M|G|T)?\s*$")
 _GIB: dict[str, float] = {
     "Ki": 2**-20,
