@@ -82,6 +82,11 @@ class ExpressCluster(GridopsComponent):
     """`"public"` (internet-facing load balancer) or `"internal"`."""
     subnet_ids: pulumi.Output[list[str]]
     """The subnets services run in: the public ones for `"public"`, else the private."""
+    behind_cdn: bool = False
+    """Always false: ECS owns the load balancer's security group, so nothing can admit
+    only CloudFront (a CdnFrontend in front of an Express service says so)."""
+    origin_verify_secret: None = None
+    """No origin secret: the Express API sets no listener-rule header conditions."""
     alarm_topic: aws.sns.Topic
     """The encrypted SNS topic this platform's own alarms, and those of the components
     running on it, notify."""

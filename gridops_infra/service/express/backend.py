@@ -79,7 +79,7 @@ class ExpressMetrics:
 
     def _no_alb(self, what: str) -> Metric:
         raise NotImplementedError(
-            f"{what} of an Express service: ECS creates its load balancer and target group "
+            f"{what} is not available for a StatelessService on an ExpressCluster: ECS creates its load balancer and target group "
             "itself and the provider exposes neither, so there is no metric to alarm on "
             "or to build an SLO from yet; run the service on a FargateCluster for "
             "load-balancer SLOs"
