@@ -139,6 +139,12 @@ ROLE_PURPOSES: dict[str, str] = {
     "karpenter_node_pool": "Karpenter NodePool (instance requirements and limits).",
     # FargateCluster
     "FargateCluster.cluster": "The ECS cluster (Container Insights on).",
+    "ExpressCluster.cluster": "The ECS cluster the Express services run in (Container "
+    "Insights on).",
+    "ExpressCluster.infrastructure_role": "Role ECS assumes to build each Express service's "
+    "load balancer, certificate, security groups and autoscaling.",
+    "ExpressCluster.infrastructure_policy": "Attaches the AWS managed policy "
+    "AmazonECSInfrastructureRoleforExpressGatewayServices to the infrastructure role.",
     "capacity_providers": "FARGATE and FARGATE_SPOT capacity providers of the cluster.",
     "alb_security_group": "Security group of the load balancer.",
     "alb_ingress_rule": "Admits HTTP or HTTPS from the internet (or CloudFront) to the "

@@ -37,7 +37,7 @@ class ExpressCluster(GridopsComponent):
     the log group, and each service's own task security group, which linked databases,
     caches and queues admit exactly as on a FargateCluster.
 
-    What Express Mode decides, not the spec (see docs/platforms.md): tasks run on X86_64
+    What Express Mode decides, not the spec (see the ExpressCluster API page): tasks run on X86_64
     with a writable root filesystem, deployments are ECS's canary with its own rollback
     alarms, and the load balancer's health check, deregistration delay and scaling
     cooldowns are ECS's defaults. A spec that sets any of these is refused, naming the
