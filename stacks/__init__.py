@@ -9,7 +9,12 @@ import pulumi
 from .config import StageConfig, StageConfigError, given_keys
 from .config_keys import key_problems
 
-STAGE_MODULES = {"single-server": "single_server", "fargate": "fargate", "eks": "eks"}
+STAGE_MODULES = {
+    "single-server": "single_server",
+    "express": "express",
+    "fargate": "fargate",
+    "eks": "eks",
+}
 
 
 def run_stage() -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-ALL = frozenset({"single-server", "fargate", "eks"})
+ALL = frozenset({"single-server", "express", "fargate", "eks"})
+MANAGED = frozenset({"express", "fargate", "eks"})
+"""The stages with a managed data tier (and a cluster)."""
 CLUSTERS = frozenset({"fargate", "eks"})
 SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
@@ -18,8 +20,6 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         (
             "stage",
             "api_image",
-            "domain",
-            "zone_id",
             "network_name",
             "az_count",
             "nat",
@@ -34,22 +34,29 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         ALL,
     ),
+    # An Express service is served on its AWS-provided domain only.
+    **dict.fromkeys(("domain", "zone_id"), ALL - {"express"}),
     **dict.fromkeys(("server_name", "instance_type", "data_volume_gb"), SINGLE),
     **dict.fromkeys(
         (
             "cluster_name",
-            "api_tracing",
             "db_engine_mode",
             "db_instance_class",
             "db_auto_pause_seconds",
             "db_replicas",
             "cache_node_type",
             "cache_replicas",
+            "alert_emails",
+        ),
+        MANAGED,
+    ),
+    **dict.fromkeys(
+        (
+            "api_tracing",
             "slo_availability",
             "slo_latency_threshold_ms",
             "slo_latency_objective",
             "resilience_drills",
-            "alert_emails",
             "waf",
             "waf_rate_limit",
         ),

@@ -84,7 +84,7 @@ def check_spec(spec: ServiceSpec, cluster: Any) -> Scaling:
         return rule.refuse(where, f"{field}={value!r} is not allowed {on}", detail)
 
     for field, what in NOT_IN_PRIMARY_CONTAINER.items():
-        if field in spec.given:
+        if _asks(spec, field):
             raise refused_by(
                 EXPRESS_PRIMARY_CONTAINER,
                 field,
@@ -107,7 +107,7 @@ def check_spec(spec: ServiceSpec, cluster: Any) -> Scaling:
             "architecture setting); build the image for X86_64 and set it, or leave it out",
         )
     for field, why in MANAGED_BY_ECS.items():
-        if field in spec.given:
+        if _asks(spec, field):
             raise refused(field, _shown(spec, field), why)
     if spec.cpu > EXPRESS_MAX_CPU or spec.memory > EXPRESS_MAX_MEMORY:
         field = "cpu" if spec.cpu > EXPRESS_MAX_CPU else "memory"
@@ -147,6 +147,13 @@ def _scaling(spec: ServiceSpec, refused_by: Any, refused: Any) -> Scaling:
         )
     _, metric, value = chosen[0]
     return Scaling(metric, value)
+
+
+def _asks(spec: ServiceSpec, field: str) -> bool:
+    """The caller set `field` to something: a false flag or an empty list asks for
+    nothing Express lacks (stage programs pass `tracing: False`, for one)."""
+    value = getattr(spec, field)
+    return field in spec.given and value is not False and value not in ((), None)
 
 
 def _shown(spec: ServiceSpec, field: str) -> Any:
