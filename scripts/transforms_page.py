@@ -109,7 +109,7 @@ def _type_token(resource: Any, cls: type) -> str:
 
 
 def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
-    for stage in ("single-server", "fargate", "eks"):
+    for stage in ("single-server", "express", "fargate", "eks"):
         yield ROOT, {"stack": stage}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "karpenter"}}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "managed-node-groups"}}

@@ -11,6 +11,7 @@ from .config_keys import key_problems
 
 STAGE_MODULES = {
     "single-server": "single_server",
+    "express": "express",
     "fargate": "fargate",
     "eks": "eks",
     # Not a stage of its own: moves traffic from one stage to the next (stacks/cutover.py).

@@ -73,10 +73,13 @@ def build_app(
     observability: dict[str, Any] | None = None,
     links: Sequence[Any] = (),
     front: Callable[[StatelessService], Any] | None = None,
+    watch_api: bool = True,
     **api_extra: Any,
 ) -> App:
     """Postgres with replicas, Redis, the jobs queue and its workers (linked to both), the
-    API linked to all three, SLO alerting, and, when
+    API linked to all three, SLO alerting (with `watch_api`: the API's load-balancer
+    SLOs, which ECS Express Mode has no metrics for; without, the data tier and the
+    queue are watched), and, when
     `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
     drills = cfg.flag("resilience_drills", False)
     for key, default in (("db_replicas", 2), ("cache_replicas", 1)):
@@ -117,15 +120,15 @@ def build_app(
         cast(
             "ObservabilityStackArgs",
             {
-                "resources": [api, db, cache, jobs, *links, *([edge] if edge else [])],
-                "slos": [
-                    Slo.availability(api, objective=cfg.fraction("slo_availability", 0.999)),
-                    Slo.latency(
-                        api,
-                        threshold_ms=cfg.integer("slo_latency_threshold_ms", 300, lo=1),
-                        objective=cfg.fraction("slo_latency_objective", 0.99),
-                    ),
+                "resources": [
+                    *([api] if watch_api else []),
+                    db,
+                    cache,
+                    jobs,
+                    *links,
+                    *([edge] if edge else []),
                 ],
+                "slos": _slos(cfg, api) if watch_api else [],
                 "alert_emails": cfg.items("alert_emails"),
                 **(observability or {}),
             },
@@ -138,6 +141,17 @@ def build_app(
         )
         pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
     return app
+
+
+def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:
+    return [
+        Slo.availability(api, objective=cfg.fraction("slo_availability", 0.999)),
+        Slo.latency(
+            api,
+            threshold_ms=cfg.integer("slo_latency_threshold_ms", 300, lo=1),
+            objective=cfg.fraction("slo_latency_objective", 0.99),
+        ),
+    ]
 
 
 def _db_capacity(cfg: StageConfig) -> ManagedPostgresWithReplicasArgs:

@@ -7,18 +7,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-ALL = frozenset({"single-server", "fargate", "eks"})
+ALL = frozenset({"single-server", "express", "fargate", "eks"})
+MANAGED = frozenset({"express", "fargate", "eks"})
+"""The stages with a managed data tier (and a cluster)."""
 CLUSTERS = frozenset({"fargate", "eks"})
 SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
 CUTOVER = frozenset({"cutover"})
+"""Not a stage: the stack that moves traffic from one stage to the next."""
 FARGATE = frozenset({"fargate"})
+# An Express service is served on its AWS-provided domain only.
+WITH_DOMAIN = ALL - {"express"}
 
 STAGE_KEYS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         (
             "api_image",
-            "domain_records",
             "network_name",
             "az_count",
             "nat",
@@ -33,30 +37,37 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         ALL,
     ),
+    "stage": ALL | CUTOVER,
+    **dict.fromkeys(("domain", "zone_id"), WITH_DOMAIN | CUTOVER),
+    "domain_records": WITH_DOMAIN,
     **dict.fromkeys(("server_name", "instance_type", "data_volume_gb"), SINGLE),
     **dict.fromkeys(
         (
             "cluster_name",
-            "api_tracing",
             "db_engine_mode",
             "db_instance_class",
             "db_auto_pause_seconds",
             "db_replicas",
             "cache_node_type",
             "cache_replicas",
+            "alert_emails",
+        ),
+        MANAGED,
+    ),
+    **dict.fromkeys(
+        (
+            "api_tracing",
             "slo_latency_threshold_ms",
             "slo_latency_objective",
             "resilience_drills",
-            "alert_emails",
             "waf",
             "waf_rate_limit",
         ),
         CLUSTERS,
     ),
+    "slo_availability": CLUSTERS | CUTOVER,
     "origin_access": CLUSTERS,
     "capacity": FARGATE,
-    **dict.fromkeys(("stage", "domain", "zone_id"), ALL | CUTOVER),
-    "slo_availability": CLUSTERS | CUTOVER,
     **dict.fromkeys(
         (
             "old_stack",

@@ -1,5 +1,7 @@
-"""DESIGN section 3, verbatim: the API contract runs on all three platforms, and swapping
-the platform object is the only change."""
+"""DESIGN section 3, verbatim: the API contract runs on every platform, and swapping the
+platform object is the only change. On ExpressCluster it runs up to the load-balancer
+SLOs, which ECS Express Mode gives no metrics for: that refusal is proved here, and the
+rest of the program runs with it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from gridops_infra import (
     CdnFrontend,
     EksCluster,
+    ExpressCluster,
     FargateCluster,
     ManagedPostgresWithReplicas,
     Network,
@@ -36,7 +39,9 @@ PLATFORMS: dict[str, Callable[[Network], Any]] = {
 }
 
 
-def contract(make_platform: Callable[[Network], Any]) -> Callable[[], None]:
+def contract(
+    make_platform: Callable[[Network], Any], *, watch_api: bool = True
+) -> Callable[[], None]:
     def program() -> None:
         net = Network("prod", {"az_count": 3, "nat": "per-az"})
         cluster = make_platform(net)
@@ -62,17 +67,22 @@ def contract(make_platform: Callable[[Network], Any]) -> Callable[[], None]:
             },
         )
         cdn = CdnFrontend("web", {"api_origin": api})
-        ObservabilityStack(
-            "obs",
-            {
-                "resources": [api, db, cache, jobs, cdn],
-                "slos": [
-                    Slo.availability(api, objective=0.999),
-                    Slo.latency(api, threshold_ms=300, objective=0.99),
-                ],
-                "alert_emails": ["oncall@acme.io"],
-            },
-        )
+        if watch_api:
+            ObservabilityStack(
+                "obs",
+                {
+                    "resources": [api, db, cache, jobs, cdn],
+                    "slos": [
+                        Slo.availability(api, objective=0.999),
+                        Slo.latency(api, threshold_ms=300, objective=0.99),
+                    ],
+                    "alert_emails": ["oncall@acme.io"],
+                },
+            )
+        else:
+            ObservabilityStack(
+                "obs", {"resources": [db, cache, jobs, cdn], "alert_emails": ["oncall@acme.io"]}
+            )
         pulumi.export("url", cdn.url)
 
     return program
@@ -98,3 +108,59 @@ def test_the_contract_runs_and_serves_through_the_cdn(plans: dict[str, Plan], ki
         "gridops:aws:CdnFrontend",
         "gridops:aws:ObservabilityStack",
     } <= components
+
+
+def express(net: Network) -> ExpressCluster:
+    return ExpressCluster("prod", {"network": net})
+
+
+def test_on_express_the_contract_stops_at_the_load_balancer_slos_naming_why() -> None:
+    errors: list[str] = []
+
+    def program() -> None:
+        try:
+            contract(express)()
+        except NotImplementedError as exc:
+            errors.append(str(exc))
+
+    plan = preview(program)
+    assert len(errors) == 1
+    assert "ExpressCluster" in errors[0] and "FargateCluster" in errors[0], errors[0]
+    assert "metric_5xx" in errors[0], errors[0]
+    # Refused before the ObservabilityStack registered anything; all before it ran.
+    assert not [r.name for r in plan if "ObservabilityStack" in r.urn]
+    assert plan.of_type("aws:ecs/expressGatewayService:ExpressGatewayService")
+
+
+def test_on_express_the_rest_of_the_contract_runs_and_serves_through_the_cdn() -> None:
+    plan = preview(contract(express, watch_api=False))
+    assert plan.outputs["url"].endswith(".cloudfront.net")
+    (service,) = plan.of_type("aws:ecs/expressGatewayService:ExpressGatewayService")
+    container = service.inputs["primaryContainer"]
+    assert container["image"] == "ghcr.io/acme/api:1.4.2"
+    assert container["containerPort"] == 8080
+    assert (service.inputs["cpu"], service.inputs["memory"]) == ("512", "1024")
+    assert service.inputs["healthCheckPath"] == "/healthz"
+    (scaling,) = service.inputs["scalingTargets"]
+    assert (scaling["minTaskCount"], scaling["maxTaskCount"]) == (2, 20)
+    # The links still reach the service: their settings and secrets, and its own group
+    # admitted by the database and the cache.
+    names = {e["name"] for e in container["environments"]} | {
+        s["name"] for s in container["secrets"]
+    }
+    assert {"DATABASE_HOST", "REDIS_HOST", "JOBS_QUEUE_URL"} <= names
+    (group,) = service.inputs["networkConfigurations"][0]["securityGroups"]
+    admitted = {
+        r.inputs.get("referencedSecurityGroupId")
+        for r in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    }
+    assert group in admitted
+    # The worker runs as a plain ECS service on the same cluster.
+    (worker,) = plan.of_type("aws:ecs/service:Service")
+    (cluster,) = plan.of_type("aws:ecs/cluster:Cluster")
+    assert worker.inputs["cluster"] == cluster.outputs["arn"]
+    # The CDN reaches the service's own HTTPS endpoint, https-only.
+    (distribution,) = plan.of_type("aws:cloudfront/distribution:Distribution")
+    (origin,) = [o for o in distribution.inputs["origins"] if o.get("customOriginConfig")]
+    assert origin["domainName"].endswith(".on.aws")
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"

@@ -8,7 +8,7 @@ Metrics file (YAML, one mapping; unknown keys are refused so typos do not go unn
 Required (the four growth-trigger inputs, the SLO, the current stage):
 
 ``current_stage`` (text)
-    Where the app runs today: ``single-server``, ``fargate`` or ``eks``.
+    Where the app runs today: ``single-server``, ``express``, ``fargate`` or ``eks``.
 ``conversion_change_after_peak_percent`` (percent, >= -100)
     Relative change of the conversion rate in the hours after traffic peaks against
     normal traffic. Negative is a drop: ``-7.5`` means conversion fell 7.5% after peaks.
@@ -51,7 +51,9 @@ equal does not fire):
 - ``incident_time_share``: ``incident_time_share_percent`` above 40.
 
 Recommendation rule (:data:`RULE`): any trigger fires -> move one stage up
-(single-server -> fargate -> eks); no trigger fires -> stay; already on eks -> stay and fix
+(single-server -> express -> fargate -> eks; from single-server straight to fargate when a
+trigger other than ``deploy_lead_time`` fired, since the CDN and SLO alerting they call
+for start there); no trigger fires -> stay; already on eks -> stay and fix
 within (there is no stage above it).
 
 First steps, in the growth plan's order (phase 1 CDN and caching; phase 2 CI/CD and basic
@@ -96,16 +98,23 @@ from typing import Any, Literal, cast
 
 import yaml
 
-Stage = Literal["single-server", "fargate", "eks"]
+Stage = Literal["single-server", "express", "fargate", "eks"]
 Action = Literal["move_up", "stay", "stay_and_fix_within"]
 
-STAGES: tuple[Stage, ...] = ("single-server", "fargate", "eks")
+STAGES: tuple[Stage, ...] = ("single-server", "express", "fargate", "eks")
 SCHEMA_VERSION = 1
 
 RULE = (
-    "any trigger fires -> move one stage up (single-server -> fargate -> eks); "
-    "no trigger fires -> stay; already on eks -> stay and fix within"
+    "any trigger fires -> move one stage up (single-server -> express -> fargate -> eks), "
+    "from single-server to fargate when a fired trigger needs the CDN or SLO alerting "
+    "(anything but the deploy lead time), which express lacks; no trigger fires -> stay; already on eks -> "
+    "stay and fix within"
 )
+EXPRESS_ANSWERS = frozenset({"deploy_lead_time"})
+"""The triggers the express stage answers: ECS's canary deployments with rollback cut the
+lead time. A conversion drop's first step is the CDN, and campaign error rates and
+incident time need SLO burn-rate alerting: express has neither (ECS Express Mode cannot
+restrict its endpoint to CloudFront nor expose load-balancer metrics)."""
 
 CONVERSION_DROP_LIMIT_PERCENT = 5.0
 CAMPAIGN_ERROR_MULTIPLE_OF_SLO = 2.0
@@ -775,10 +784,13 @@ _CHECKLIST: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 #: Which checklist items each stage delivers (DESIGN.md section 6): the single server has
-#: basic alarms and volume backups only; fargate and eks carry SLO alarms, automated rollback,
+#: basic alarms and volume backups only; express adds ECS's canary deployments with
+#: rollback, managed Postgres and Redis, but no CDN and no SLOs (ECS Express Mode exposes
+#: no load-balancer metrics); fargate and eks carry SLO alarms, automated rollback,
 #: managed Postgres, Redis and the CDN.
 STAGE_COVERAGE: Mapping[Stage, frozenset[str]] = {
     "single-server": frozenset(),
+    "express": frozenset({"automated_deploy_with_rollback", "managed_services_and_caching"}),
     "fargate": frozenset(key for key, _, _ in _CHECKLIST),
     "eks": frozenset(key for key, _, _ in _CHECKLIST),
 }
@@ -829,6 +841,8 @@ def assess(metrics: Metrics) -> Assessment:
         text = f"Stay on {target} (the last stage) and fix within: {count} ({', '.join(fired)})."
     else:
         target, action = STAGES[index + 1], "move_up"
+        if target == "express" and not set(fired) <= EXPRESS_ANSWERS:
+            target = "fargate"
         text = f"Move from {m.current_stage} to {target}: {count} ({', '.join(fired)})."
     missing = tuple(n for n in BASELINE_OPTIONAL if getattr(m, n) is None)
     return Assessment(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import pulumi
 
@@ -167,8 +167,8 @@ class ApiOrigin:
     """How CloudFront reaches the API service's load balancer."""
 
     service: StatelessService
-    cluster: FargateCluster | EksCluster | SingleServer
-    """Where the service runs: the owner of the origin's lock (`behind_cdn`)."""
+    cluster: FargateCluster | EksCluster | SingleServer | Any
+    """Where the service runs (an ExpressCluster too): the owner of the origin's lock (`behind_cdn`)."""
     domain_name: pulumi.Input[str]
     https: bool
     """https-only to the origin (the ALB has a certificate for `domain_name`)."""
@@ -269,6 +269,8 @@ def _api_origin(a: ArgReader) -> ApiOrigin | None:
             return _eks_api_origin(a, service, cluster)
     if isinstance(cluster, SingleServer):
         return _single_server_api_origin(a, service, cluster)
+    if cluster.kind == "express":
+        return _express_api_origin(a, service, cluster)
     if not isinstance(cluster, FargateCluster) or service.target_group_arn is None:
         raise a.fail(
             "api_origin",
@@ -376,6 +378,31 @@ def _single_server_api_origin(
         fix = "Route the service by path only (no hosts) behind the CDN"
     _check_host(a, service, name, fix)
     return ApiOrigin(service, server, name, https)
+
+
+def _express_api_origin(a: ArgReader, service: StatelessService, cluster: Any) -> ApiOrigin:
+    """The service's own HTTPS endpoint on its AWS-provided domain, https-only: ECS serves
+    it with a certificate for that name and routes the shared load balancer by it, which
+    is the Host CloudFront sends (every viewer header but Host is forwarded). ECS owns the
+    load balancer's security group, so nothing locks the endpoint to CloudFront and there
+    is no origin secret; an internal endpoint is unreachable from CloudFront."""
+    if a.has("api_origin_domain"):
+        raise a.fail(
+            "api_origin_domain",
+            a.raw("api_origin_domain"),
+            f"not for a service on ExpressCluster '{cluster.name}': CloudFront reaches it at "
+            "its AWS-provided domain, the only name its certificate and listener rule match",
+        )
+    if cluster.endpoint != "public":
+        raise a.fail(
+            "api_origin",
+            service.name,
+            f"ExpressCluster '{cluster.name}' has endpoint='internal', so its load balancer "
+            "has no address CloudFront can reach; give it endpoint='public', or use a "
+            "FargateCluster with behind_cdn (a CloudFront VPC origin)",
+        )
+    name = service.url.apply(lambda url: url.removeprefix("https://"))
+    return ApiOrigin(service, cluster, name, True)
 
 
 def _check_host(a: ArgReader, service: StatelessService, name: pulumi.Input[str], fix: str) -> None:

@@ -105,7 +105,15 @@ class CdnFrontend(GridopsComponent):
         transforms = check_transforms(COMPONENT, name, a.raw("transforms"), self.CHILD_ROLES)
         super().__init__(name, opts, transforms=transforms, tags=a.mapping("tags"))
         self.settings = settings
-        if settings.api is not None and not settings.api.cluster.behind_cdn:
+        if settings.api is not None and settings.api.cluster.kind == "express":
+            pulumi.log.warn(
+                f"CdnFrontend '{name}': ExpressCluster '{settings.api.cluster.name}' lets ECS "
+                "own its load balancer's security group, so the service's own endpoint stays "
+                "reachable without CloudFront (and its WAF); move to a FargateCluster with "
+                "behind_cdn to close it",
+                resource=self,
+            )
+        elif settings.api is not None and not settings.api.cluster.behind_cdn:
             pulumi.log.warn(
                 f"CdnFrontend '{name}': {type(settings.api.cluster).__name__} "
                 f"'{settings.api.cluster.name}' is not behind_cdn, so its origin stays "

@@ -148,7 +148,7 @@ ROLE_PURPOSES: dict[str, str] = {
     # FargateCluster
     "FargateCluster.cluster": "The ECS cluster (Container Insights on).",
     "capacity_providers": "The cluster's capacity providers: FARGATE and FARGATE_SPOT, or "
-    "its Managed Instances provider.",
+    "a FargateCluster's Managed Instances provider.",
     "FargateCluster.instances_security_group": "Security group of the ECS Managed "
     "Instances (nothing in).",
     "FargateCluster.instances_egress_rule": "Lets the Managed Instances reach ECS, ECR and "
@@ -163,6 +163,12 @@ ROLE_PURPOSES: dict[str, str] = {
     "FargateCluster.infrastructure_pass_role_policy": "Lets ECS pass only the instance role, "
     "to EC2.",
     "FargateCluster.managed_instances": "The Amazon ECS Managed Instances capacity provider.",
+    "ExpressCluster.cluster": "The ECS cluster the Express services run in (Container "
+    "Insights on).",
+    "ExpressCluster.infrastructure_role": "Role ECS assumes to build each Express service's "
+    "load balancer, certificate, security groups and autoscaling.",
+    "ExpressCluster.infrastructure_policy": "Attaches the AWS managed policy "
+    "AmazonECSInfrastructureRoleforExpressGatewayServices to the infrastructure role.",
     "alb_security_group": "Security group of the load balancer.",
     "alb_ingress_rule": "Admits HTTP or HTTPS from the internet (or CloudFront) to the "
     "load balancer.",

@@ -9,7 +9,7 @@ import yaml
 
 from gridops_infra.testing.project import ProjectError, available_stacks
 
-STAGES = ("single-server", "fargate", "eks")
+STAGES = ("single-server", "express", "fargate", "eks")
 
 
 class TargetError(ValueError):

@@ -1,5 +1,5 @@
-"""Where services run. FargateCluster today; EksCluster and SingleServer implement the
-same `Platform` protocol (`kind`, `network`, `name`) and get their own service backend.
+"""Where services run. FargateCluster, EksCluster, SingleServer and ExpressCluster (ECS
+Express Mode) implement the same `Platform` protocol (`kind`, `network`, `name`) and get their own service backend.
 
 Names load their module on first use (`core/lazy.py`).
 """
@@ -11,6 +11,7 @@ from gridops_infra.core.lazy import lazy_exports
 if TYPE_CHECKING:
     from gridops_infra.platforms.base import PLATFORM_KINDS, Platform, PlatformKind
     from gridops_infra.platforms.eks.component import EksCluster, EksClusterArgs
+    from gridops_infra.platforms.express.component import ExpressCluster, ExpressClusterArgs
     from gridops_infra.platforms.fargate.component import FargateCluster, FargateClusterArgs
     from gridops_infra.platforms.single_server.component import SingleServer, SingleServerArgs
     from gridops_infra.platforms.single_server.compose import ContainerSpec, ProxyRoute
@@ -21,6 +22,8 @@ _EXPORTS = {
     "ContainerSpec": "gridops_infra.platforms.single_server.compose",
     "EksCluster": "gridops_infra.platforms.eks.component",
     "EksClusterArgs": "gridops_infra.platforms.eks.component",
+    "ExpressCluster": "gridops_infra.platforms.express.component",
+    "ExpressClusterArgs": "gridops_infra.platforms.express.component",
     "FargateCluster": "gridops_infra.platforms.fargate.component",
     "FargateClusterArgs": "gridops_infra.platforms.fargate.component",
     "Platform": "gridops_infra.platforms.base",
@@ -37,6 +40,8 @@ __all__ = [
     "ContainerSpec",
     "EksCluster",
     "EksClusterArgs",
+    "ExpressCluster",
+    "ExpressClusterArgs",
     "FargateCluster",
     "FargateClusterArgs",
     "Platform",

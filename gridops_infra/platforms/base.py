@@ -12,18 +12,19 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 if TYPE_CHECKING:  # pure at run time: the compose renderer imports this module
     from gridops_infra.network.component import Network
 
-PlatformKind = Literal["fargate", "eks", "single-server"]
-PLATFORM_KINDS: tuple[PlatformKind, ...] = ("fargate", "eks", "single-server")
+PlatformKind = Literal["fargate", "eks", "single-server", "express"]
+PLATFORM_KINDS: tuple[PlatformKind, ...] = ("fargate", "eks", "single-server", "express")
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 """The header a CdnFrontend sends with the platform's origin secret (`behind_cdn`)."""
 
 
 @runtime_checkable
 class Platform(Protocol):
-    """Where a service runs: FargateCluster, EksCluster or SingleServer."""
+    """Where a service runs: FargateCluster, EksCluster, SingleServer or ExpressCluster."""
 
     kind: PlatformKind
-    """Which backend builds services on it: `"fargate"`, `"eks"` or `"single-server"`."""
+    """Which backend builds services on it: `"fargate"`, `"eks"`, `"single-server"` or
+    `"express"`."""
     network: Network
     """The Network the platform lives in."""
 

@@ -62,11 +62,12 @@ WORKER_SPEC_FIELDS = (
 class SqsWorkerQueueArgs(TypedDict, total=False):
     platform: Platform
     """Where the workers run: the same platform object StatelessService takes
-    (FargateCluster, EksCluster or SingleServer). Changing it moves the workers (new
-    resources).
+    (FargateCluster, EksCluster, SingleServer or ExpressCluster, where workers run as
+    plain ECS services on Fargate, as on a FargateCluster). Changing it moves the workers
+    (new resources).
 
     Required.
-    Example: ``cluster  # a FargateCluster, EksCluster or SingleServer``"""
+    Example: ``cluster  # a FargateCluster, EksCluster, SingleServer or ExpressCluster``"""
     image: pulumi.Input[str]
     """Worker container image, e.g. `"ghcr.io/acme/worker:1.4.2"`: a container image
     reference of at most 255 characters (ECS's limit).
@@ -183,7 +184,7 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
     ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Must stay true
-    when `job_timeout_seconds` exceeds 120. FargateCluster only (on EKS and a single server
+    when `job_timeout_seconds` exceeds 120. FargateCluster and ExpressCluster only (on EKS and a single server
     the stop grace period is the job timeout, with no 120 s cap).
 
     Default: true.
@@ -193,8 +194,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     notice and its message is retried after the visibility timeout, so jobs must be
     idempotent).
 
-    Default: true on FargateCluster, false (true is refused) on one with
-    `capacity="managed-instances"`; on EksCluster true when the cluster has a Spot node
+    Default: true on FargateCluster and ExpressCluster, false (true is refused) on a
+    FargateCluster with `capacity="managed-instances"`; on EksCluster true when the cluster has a Spot node
     group (workers tolerate its taint and prefer it) and the worker's namespace is not a
     Fargate profile's, else false (true is refused then); on SingleServer false (true is
     refused).
@@ -293,7 +294,7 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: none.
     Example: ``"arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"``"""
     enable_execute_command: bool
-    """Allow `aws ecs execute-command` into worker tasks. FargateCluster only (refused on
+    """Allow `aws ecs execute-command` into worker tasks. FargateCluster and ExpressCluster only (refused on
     EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`).
 
     Default: false.
@@ -433,7 +434,8 @@ def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tu
     cluster's Spot node group when it has one (default: true then), and a pod's grace
     period covers the job timeout, so there is no task protection to turn on. A single
     server has neither."""
-    if platform.kind == "fargate":
+    # An ExpressCluster runs workers as plain ECS services on Fargate (queue/express.py).
+    if platform.kind in ("fargate", "express"):
         task_protection = a.boolean("task_protection", True)
         if job_timeout > MAX_STOP_TIMEOUT_SECONDS and not task_protection:
             raise a.fail(

@@ -42,6 +42,7 @@ WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
         "fargate": "gridops_infra.queue.fargate.backend",
         "eks": "gridops_infra.queue.eks.backend",
         "single-server": "gridops_infra.queue.single_server",
+        "express": "gridops_infra.queue.express",
     },
 )
 
@@ -183,7 +184,11 @@ class SqsWorkerQueue(GridopsComponent):
         platform = a.raw("platform")
         if not isinstance(platform, Platform) or platform.kind not in PLATFORM_KINDS:
             got = "nothing" if platform is None else type(platform).__name__
-            raise a.fail("platform", got, "expected a FargateCluster, EksCluster or SingleServer")
+            raise a.fail(
+                "platform",
+                got,
+                "expected a FargateCluster, EksCluster, SingleServer or ExpressCluster",
+            )
         if not a.has("image"):
             raise a.fail("image", None, "it is required, e.g. 'ghcr.io/acme/worker:1.4.2'")
         settings = read_settings(a, platform)

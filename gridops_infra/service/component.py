@@ -25,6 +25,7 @@ BACKENDS: LazyModules[ServiceBackend] = LazyModules(
         "fargate": "gridops_infra.service.fargate.backend",
         "eks": "gridops_infra.service.eks.backend",
         "single-server": "gridops_infra.service.single_server",
+        "express": "gridops_infra.service.express.backend",
     },
 )
 if set(BACKENDS) != set(PLATFORM_KINDS):
@@ -95,7 +96,7 @@ class StatelessService(GridopsComponent):
             got = "nothing" if platform is None else type(platform).__name__
             raise ArgError(
                 f"StatelessService '{name}': platform={got} is not allowed; expected a "
-                "FargateCluster, EksCluster or SingleServer"
+                "FargateCluster, EksCluster, SingleServer or ExpressCluster"
             )
         backend = backend_for(name, platform)
         transforms = check_transforms(

@@ -95,6 +95,9 @@ IDENTITIES: dict[str, Identity] = {
         "ecs", "{family}", "task-definition/{family}:1"
     ),
     "aws:ecs/service:Service": Identity("ecs", "{arn}", "service/{cluster_name}/{name}"),
+    "aws:ecs/expressGatewayService:ExpressGatewayService": Identity(
+        "ecs", "{arn}", "service/{cluster_name}/{name}"
+    ),
     "aws:lb/loadBalancer:LoadBalancer": Identity(
         "elasticloadbalancing", "{arn}", "loadbalancer/app/{name}/{hex16}"
     ),
@@ -188,6 +191,7 @@ AUTONAMED_FIELD: dict[str, str] = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:s3/bucketV2:BucketV2": "bucket",
     "aws:ecs/taskDefinition:TaskDefinition": "family",
+    "aws:ecs/expressGatewayService:ExpressGatewayService": "serviceName",
 }
 
 
@@ -313,6 +317,22 @@ def _lb(name: str, inputs: dict, out: dict, region: str) -> dict:
 def _tg(name: str, inputs: dict, out: dict, region: str) -> dict:
     arn = out.get("arn", "")
     return {"arnSuffix": arn.split(":", 5)[-1] if arn else name, "loadBalancerArns": []}
+
+
+def _express_service(name: str, inputs: dict, out: dict, region: str) -> dict:
+    """ECS gives every Express service an HTTPS endpoint on an AWS-provided domain, and
+    records the service and its first revision."""
+    service = inputs.get("serviceName") or out.get("serviceName") or name
+    arn = out.get("arn", "")
+    h = short_hash("express", name, length=12)
+    return {
+        "serviceArn": arn,
+        "serviceRevisionArn": f"{arn}/revision/{h}" if arn else "",
+        "currentDeployment": f"{arn}/deployment/{h}" if arn else "",
+        "ingressPaths": [
+            {"accessType": "PUBLIC", "endpoint": f"{service[:20]}-{h}.ecs.{region}.on.aws"}
+        ],
+    }
 
 
 def _rds_instance(name: str, inputs: dict, out: dict, region: str) -> dict:
@@ -586,6 +606,7 @@ EXTRAS: dict[str, Extra] = {
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:lb/loadBalancer:LoadBalancer": _lb,
     "aws:lb/targetGroup:TargetGroup": _tg,
+    "aws:ecs/expressGatewayService:ExpressGatewayService": _express_service,
     "aws:rds/instance:Instance": _rds_instance,
     "aws:rds/cluster:Cluster": _rds_cluster,
     "aws:rds/clusterInstance:ClusterInstance": _cluster_instance,

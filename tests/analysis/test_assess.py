@@ -159,14 +159,21 @@ def test_campaign_threshold_has_no_float_noise_at_four_nines() -> None:
 
 @pytest.mark.parametrize("fired", ALL_TRIGGERS)
 def test_any_single_trigger_moves_one_stage_up(fired: str) -> None:
-    for current, expected in (("single-server", "fargate"), ("fargate", "eks")):
+    # From single-server, express answers the deploy lead time (canary deployments with
+    # rollback); the CDN and SLO alerting the other triggers call for start at fargate.
+    first = "express" if fired == "deploy_lead_time" else "fargate"
+    for current, expected in (
+        ("single-server", first),
+        ("express", "fargate"),
+        ("fargate", "eks"),
+    ):
         result = assess(metrics(current_stage=current, **FIRING[fired]))
         assert result.fired == (fired,)
         assert (result.recommended_stage, result.action) == (expected, "move_up")
         assert f"Move from {current} to {expected}" in result.recommendation
 
 
-@pytest.mark.parametrize("current", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("current", ["single-server", "express", "fargate", "eks"])
 def test_no_trigger_stays(current: str) -> None:
     result = assess(metrics(current_stage=current))
     assert result.fired == ()
@@ -269,10 +276,17 @@ def test_checklist_marks_what_the_recommended_stage_covers() -> None:
         "managed_services_and_caching",
     ]
     assert not any(c.covered for c in stay.checklist)
-    assert all("the fargate stage has it" in c.note for c in stay.checklist)
-    move = assess(metrics(**FIRING["deploy_lead_time"]))  # single-server -> fargate
-    assert all(c.covered for c in move.checklist)
-    assert "CdnFrontend" in move.checklist[3].delivered_by
+    arrives = ["fargate", "express", "fargate", "express"]
+    for item, stage in zip(stay.checklist, arrives, strict=True):
+        assert f"the {stage} stage has it" in item.note
+    move = assess(metrics(**FIRING["deploy_lead_time"]))  # single-server -> express
+    assert move.recommended_stage == "express"
+    assert [c.covered for c in move.checklist] == [False, True, False, True]
+    assert "the fargate stage has it" in move.checklist[0].note
+    further = assess(metrics(**FIRING["incident_time_share"]))  # single-server -> fargate
+    assert further.recommended_stage == "fargate"
+    assert all(c.covered for c in further.checklist)
+    assert "CdnFrontend" in further.checklist[3].delivered_by
 
 
 def test_checklist_names_the_baseline_fields_not_measured_yet() -> None:
@@ -431,7 +445,11 @@ def test_an_empty_value_counts_as_missing(tmp_path: Path) -> None:
         ("incident_time_share_percent", "true", "got bool True"),
         ("p95_latency_ms", "[1, 2]", "got list [1, 2]"),
         ("mttr_minutes", "{a: 1}", "got dict"),
-        ("current_stage", "kubernetes", "is not a stage: use one of single-server, fargate, eks"),
+        (
+            "current_stage",
+            "kubernetes",
+            "is not a stage: use one of single-server, express, fargate, eks",
+        ),
         ("current_stage", "fargat", "(did you mean 'fargate'?)"),
         ("name", "42", "must be non-empty text"),
     ],

@@ -221,7 +221,7 @@ def test_png_without_graphviz_names_the_package(plan, tmp_path, monkeypatch):
         to_png(plan, tmp_path / "arch.png")
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_stage_pictures_fit_a_screen_and_carry_a_legend(stage, tmp_path):
     """Rows and columns, not a strip: every stage's PNG is at most 3 times wider than tall
     (the fargate stage drew 12:1 left to right), with the legend's lines in it."""

@@ -31,7 +31,7 @@ def run_json(*args: str) -> dict:
     return json.loads(result.output)
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_cost_json_keys_and_total(stage: str) -> None:
     report = run_json("cost", stage)
     assert set(report) == set(COST_REPORT_KEYS)
@@ -56,7 +56,7 @@ def test_cost_usage_file(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "no such file" in bad.output
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_timing_json_keys(stage: str) -> None:
     report = run_json("timing", stage)
     assert set(report) == {*TIMING_REPORT_KEYS, "warnings"}

@@ -17,7 +17,7 @@ if not app.registered_commands:
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_stages_pass_every_mandatory_rule(stage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = runner.invoke(app, ["check", stage, "--json"])

@@ -137,7 +137,7 @@ def test_split_config_gives_each_side_only_the_stage_keys_it_reads() -> None:
     assert eks.values == overrides.values
     assert eks.flags == overrides.flags
     assert [w.split(":")[0] for w in warnings] == ["--config gitops_path", "--config gridops"]
-    assert "only stages eks, fargate read it" in warnings[1]
+    assert "only stages eks, express, fargate read it" in warnings[1]
 
 
 def test_a_project_directory_side_gets_every_key() -> None:

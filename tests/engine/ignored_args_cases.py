@@ -22,6 +22,8 @@ from gridops_infra import (
     CdnFrontend,
     CdnFrontendArgs,
     EksCluster,
+    ExpressCluster,
+    ExpressClusterArgs,
     FargateCluster,
     GithubDeployRole,
     GithubDeployRoleArgs,
@@ -134,8 +136,14 @@ PLATFORMS: dict[str, Callable[[str, Any], Any]] = {
         name, {"network": net, "ebs_csi_driver": False, "node_autoscaler": "none"}
     ),
     "single-server": lambda name, net: SingleServer(name, {"network": net}),
+    "express": lambda name, net: ExpressCluster(name, {"network": net}),
 }
-PLATFORM_CLASS = {"fargate": "FargateCluster", "eks": "EksCluster", "single-server": "SingleServer"}
+PLATFORM_CLASS = {
+    "fargate": "FargateCluster",
+    "eks": "EksCluster",
+    "single-server": "SingleServer",
+    "express": "ExpressCluster",
+}
 
 
 def _with_api(ctx: Ctx) -> None:
@@ -238,6 +246,14 @@ SERVICE_VALUES: dict[str, Any] = {
     "tracing": True,
 }
 
+# Express runs X86_64 with a writable root filesystem, which the values above ask for;
+# what it must refuse is the other choice.
+EXPRESS_SERVICE_VALUES: dict[str, Any] = {
+    **SERVICE_VALUES,
+    "cpu_architecture": "ARM64",
+    "read_only_root_filesystem": True,
+}
+
 QUEUE_VALUES: dict[str, Any] = {
     **WORKLOAD_VALUES,
     "min_workers": 1,
@@ -256,8 +272,8 @@ QUEUE_VALUES: dict[str, Any] = {
     "acceptable_latency_seconds": 120,
     "seconds_per_job": 2.0,
     "task_protection": False,
-    # Fargate's default is Spot; elsewhere it is on-demand.
-    "spot": Given(lambda c: c.kind != "fargate"),
+    # Fargate's (and Express's workers') default is Spot; elsewhere it is on-demand.
+    "spot": Given(lambda c: c.kind not in ("fargate", "express")),
     "on_demand_base": 1,
     "alarm_actions": [TOPIC_ARN],
 }
@@ -290,6 +306,14 @@ FARGATE_VALUES: dict[str, Any] = {
     "container_insights": "enhanced",
     "capacity": "managed-instances",
     "managed_instances": {"instance_types": ["c8g.large"], "storage_gib": 50},
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
+EXPRESS_VALUES: dict[str, Any] = {
+    "network": OTHER_NETWORK,
+    "endpoint": "internal",
+    "container_insights": "enhanced",
     "tags": TAGS,
     "transforms": TRANSFORMS,
 }
@@ -604,12 +628,14 @@ SCENARIOS: list[Scenario] = [
             id=f"StatelessService-{kind}",
             make=lambda n, a: StatelessService(n, a),
             annotations=StatelessServiceArgs.__annotations__,
-            values=SERVICE_VALUES,
+            values=SERVICE_VALUES if kind != "express" else EXPRESS_SERVICE_VALUES,
             setup=_platform,
             base=_service_base,
-            transform_role={"fargate": "task_definition", "eks": "deployment"}.get(
-                kind, "compose_parameter"
-            ),
+            transform_role={
+                "fargate": "task_definition",
+                "eks": "deployment",
+                "express": "service",
+            }.get(kind, "compose_parameter"),
             kind=kind,
             refusal_names=PLATFORM_CLASS[kind],
         )
@@ -651,6 +677,15 @@ SCENARIOS: list[Scenario] = [
         make=lambda n, a: FargateCluster(n, a),
         annotations=FargateClusterArgs.__annotations__,
         values=FARGATE_VALUES,
+        setup=_network,
+        base=lambda c: {"network": c.net},
+        transform_role="cluster",
+    ),
+    Scenario(
+        id="ExpressCluster",
+        make=lambda n, a: ExpressCluster(n, a),
+        annotations=ExpressClusterArgs.__annotations__,
+        values=EXPRESS_VALUES,
         setup=_network,
         base=lambda c: {"network": c.net},
         transform_role="cluster",

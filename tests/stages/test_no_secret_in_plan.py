@@ -46,7 +46,7 @@ def example_plans() -> list[tuple[str, Plan]]:
     return [(name, example_plan(name)) for name in names]
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_a_stage_plan_holds_no_secret_plaintext(stage: str) -> None:
     plan = stage_plan(stage)
     secrets = generated_secrets(plan)

@@ -13,7 +13,7 @@ from stacks.config import StageConfigError
 from stacks.config_keys import STAGE_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGES = {"single-server", "fargate", "eks"}
+STAGES = {"single-server", "express", "fargate", "eks"}
 
 
 def _readme_table() -> dict[str, frozenset[str]]:

@@ -13,7 +13,7 @@ from tests.stage_plans import stage_plan
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("stage", ["single-server", "fargate", "eks"])
+@pytest.mark.parametrize("stage", ["single-server", "express", "fargate", "eks"])
 def test_stage_previews_with_its_stack_file(stage: str) -> None:
     plan = stage_plan(stage)
     assert plan.stack == stage

@@ -9,6 +9,7 @@ from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
 from gridops_infra.analysis.cost import edge as cost_edge
+from gridops_infra.analysis.cost import express as cost_express
 from gridops_infra.analysis.cost import managed_instances as cost_managed_instances
 from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import migration as cost_migration
@@ -32,6 +33,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": cost_network.interface_endpoint,
     "aws:ecs/service:Service": cost_ecs.ecs_service,
     "aws:ecs/capacityProvider:CapacityProvider": cost_managed_instances.managed_instances,
+    "aws:ecs/expressGatewayService:ExpressGatewayService": cost_express.express_service,
     "aws:eks/cluster:Cluster": cost_ec2.eks_cluster,
     "aws:eks/nodeGroup:NodeGroup": cost_ec2.node_group,
     "aws:ec2/instance:Instance": cost_ec2.instance,

@@ -176,6 +176,19 @@ VPC_ORIGIN_ESTIMATE = Source(
 )
 
 
+# No public create log of an Express service yet: ECS creates the shared ALB (2m42s in
+# AURORA_APPLY_LOG; a second service on the same network reuses it), the task definition,
+# the ACM certificate for its AWS-provided domain and the service, whose tasks start in
+# 45-90 s and need one passing health check (ECS_HEALTH_CHECKS); the provider waits for
+# steady state (wait_for_steady_state).
+EXPRESS_SERVICE_ESTIMATE = Source(
+    "No public log found: an Express service is its shared ALB (2m42s in a public apply "
+    "log), then Fargate tasks starting (45-90 s) and passing one health check",
+    "",
+    "estimate",
+)
+
+
 def _api(seconds: float, source: Source = AURORA_APPLY_LOG) -> Durations:
     """A resource that is one API call (plus eventual-consistency retries)."""
     return Durations(seconds, source=source)
@@ -292,6 +305,11 @@ DURATIONS: dict[str, Durations] = {
     "aws:ecs/capacityProvider:CapacityProvider": _api(10, ESTIMATE),
     "aws:ecs/taskDefinition:TaskDefinition": _api(2, ESTIMATE),
     "aws:ecs/service:Service": Durations(20, 30, 1 * MINUTE, 40, ECS_HEALTH_CHECKS),
+    # Express: the ALB, then the tasks and their first health check; an update is a new
+    # revision rolled out as ECS's canary; a delete drains the tasks.
+    "aws:ecs/expressGatewayService:ExpressGatewayService": Durations(
+        4 * MINUTE, 5 * MINUTE, 2 * MINUTE, 7 * MINUTE, EXPRESS_SERVICE_ESTIMATE
+    ),
     "aws:appautoscaling/target:Target": _api(2, ESTIMATE),
     "aws:appautoscaling/policy:Policy": _api(2, ESTIMATE),
     "aws:appautoscaling/scheduledAction:ScheduledAction": _api(2, ESTIMATE),

@@ -11,7 +11,7 @@ import typer
 TargetArg = Annotated[
     str,
     typer.Argument(
-        help="A stage to build (single-server, fargate, eks) or a Pulumi project directory."
+        help="A stage to build (single-server, express, fargate, eks) or a Pulumi project directory."
     ),
 ]
 StackOpt = Annotated[

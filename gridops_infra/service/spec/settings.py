@@ -117,6 +117,9 @@ class ServiceSpec:
     task_statements: tuple[Mapping[str, Any], ...]
     image_pull_secret_arn: str | None
     tracing: bool = False
+    given: frozenset[str] = frozenset()
+    """The arguments the caller set, so a platform can refuse exactly those it cannot
+    honour and state what it does instead of the others' defaults."""
 
     @property
     def container_name(self) -> str:
@@ -222,6 +225,7 @@ class ServiceSpec:
                 secret=True,
             ),
             tracing=a.boolean("tracing", False),
+            given=frozenset(k for k in ServiceSpecArgs.__annotations__ if a.has(k)),
         )
 
 

@@ -1,0 +1,1 @@
+"""The StatelessService backend for ExpressCluster (ECS Express Mode)."""
