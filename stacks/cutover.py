@@ -77,6 +77,12 @@ def build(cfg: StageConfig) -> None:
 
 def _stage(cfg: StageConfig, key: str, default: str) -> str:
     stage = cfg.text(key, default)
+    if stage == "express":
+        raise StageConfigError(
+            f"config gridops:{key}='express': an Express service answers only on its "
+            "AWS-provided domain (its certificate covers no name of yours), so a shared public "
+            "name cannot be weighed onto it; cut over from single-server to fargate or eks"
+        )
     if stage not in STAGE_ORDER:
         raise StageConfigError(
             f"config gridops:{key}={stage!r}: expected one of {', '.join(STAGE_ORDER)}"

@@ -78,6 +78,7 @@ def test_fargate_to_eks_is_refused_because_one_name_has_one_distribution() -> No
         ({"steps": "[0, 50, 10, 100]"}, "strictly increasing"),
         ({"new_stage": "single-server", "old_stage": "fargate"}, "gridops:new_stage"),
         ({"old_stage": "moon"}, "gridops:old_stage='moon'"),
+        ({"new_stage": "express"}, "its certificate covers no name of yours"),
         ({"done": "true"}, "done=True"),
         ({"api_image": "x"}, "gridops:api_image is not read by stage cutover"),
     ],
