@@ -339,6 +339,7 @@ EKS_VALUES: dict[str, Any] = {
     "spot_max": Given(5, base={"spot": True}),
     "fargate_profiles": ["batch"],
     "node_autoscaler": "karpenter",
+    "compute": "auto-mode",
     "keda": False,
     "external_secrets": False,
     "chart_versions": {"keda": "2.17.2"},
