@@ -117,6 +117,12 @@ def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
         if project.name == "app" and project.parent.name == "stack-references":
             continue  # needs the platform's outputs; the platform itself is previewed
         yield project, {}
+    # The move example's default config is its first step; mid-move it holds the
+    # replication and the weighted records too.
+    yield (
+        ROOT / "examples" / "move-single-server-to-managed",
+        {"config": {"move:replication": "on", "move:weight": "10"}},
+    )
 
 
 def page() -> str:

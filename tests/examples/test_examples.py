@@ -49,6 +49,15 @@ KEY_RESOURCES = {
         "aws:ssm/parameter:Parameter": 6,  # db password + url, origin secret, 3 compose fragments
         "aws:cloudfront/distribution:Distribution": 1,
     },
+    "move-single-server-to-managed": {  # step 1: both sides stood up, nothing moving yet
+        "gridops:aws:SingleServer": 1,
+        "gridops:aws:FargateCluster": 1,
+        "gridops:aws:ManagedPostgresWithReplicas": 1,
+        "gridops:aws:CdnFrontend": 1,
+        "gridops:aws:PostgresReplication": 0,
+        "gridops:aws:TrafficCutover": 0,
+        "aws:ec2/vpc:Vpc": 1,
+    },
     "eks-service": {
         "gridops:aws:EksCluster": 1,
         "kubernetes:apps/v1:Deployment": 1,
