@@ -390,6 +390,13 @@ ROLE_PURPOSES: dict[str, str] = {
     "target_endpoint": "DMS target endpoint: the managed PostgreSQL over TLS, credentials "
     "from Secrets Manager.",
     "replication_config": "DMS Serverless replication: full load, then ongoing changes.",
+    "PostgresReplication.egress_rule": "DMS's only egress: the two databases' ports.",
+    "PostgresReplication.secrets_role": "Role DMS assumes to read exactly the two endpoints' "
+    "Secrets Manager secrets.",
+    "PostgresReplication.secrets_role_policy": "GetSecretValue on those two secret ARNs.",
+    "PostgresReplication.subnet_group": "DMS replication subnet group in the private subnets "
+    "(two AZs at least).",
+    "PostgresReplication.security_group": "DMS's own security group.",
     "PostgresReplication.alarm": "CDC latency alarms (source and target side).",
     "failure_rule": "EventBridge rule on the replication failing.",
     "failure_target": "Sends that rule's events to the alarm topic.",
