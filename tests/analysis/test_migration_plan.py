@@ -79,11 +79,22 @@ def shared_of(stage: str) -> float:
                 "tear_down",
             ],
         ),
-        # fargate and eks run the same kind of Aurora: no replication, the tier is shared
+        # fargate and eks run the same kind of Aurora: no replication, the tier is shared;
+        # both serve the name through CloudFront, which gives it to one distribution at a
+        # time, so it moves at once instead of by weight
+        ("fargate", "eks", ["stand_up", "move_name", "drain_queues", "tear_down"]),
+        # an Express service answers only on its AWS-provided domain: clients switch URL
         (
-            "fargate",
-            "eks",
-            ["stand_up", "shift_10", "shift_50", "shift_100", "done", "drain_queues", "tear_down"],
+            "single-server",
+            "express",
+            [
+                "stand_up",
+                "replicate_full_load",
+                "replication_caught_up",
+                "switch_clients",
+                "drain_queues",
+                "tear_down",
+            ],
         ),
     ],
 )
@@ -95,7 +106,10 @@ def test_the_steps_follow_what_the_pair_moves(old: str, new: str, keys: list[str
     by_key = {s.key: s for s in plan.steps}
     if plan.moves_data:
         assert by_key["replicate_full_load"].done_by == "PostgresReplication"
-    assert all(by_key[f"shift_{w}"].done_by == "TrafficCutover" for w in (10, 50, 100))
+    if "shift_10" in by_key:
+        assert all(by_key[f"shift_{w}"].done_by == "TrafficCutover" for w in (10, 50, 100))
+    else:
+        assert not any(s.done_by.startswith("TrafficCutover") for s in plan.steps)
     assert by_key["drain_queues"].done_by == "SQS message move task"
 
 
@@ -129,7 +143,7 @@ def test_moving_off_the_single_server_costs_both_stages_plus_replication_and_rou
     }
 
 
-def test_a_shared_tier_is_counted_once_and_cloudfront_alias_queries_are_free() -> None:
+def test_a_shared_tier_is_counted_once_and_the_name_moves_at_once() -> None:
     plan = plan_for("fargate", "eks")
     expected_new = total("eks") - shared_of("eks")
     assert shared_of("eks") > 900  # the Aurora cluster, the cache and the network
@@ -140,9 +154,11 @@ def test_a_shared_tier_is_counted_once_and_cloudfront_alias_queries_are_free() -
     }
     stand_up = plan.steps[0]
     assert stand_up.monthly_usd == pytest.approx(total("fargate") + expected_new)
-    shift = next(s for s in plan.steps if s.key == "shift_50")
-    assert shift.monthly_usd == pytest.approx(total("fargate") + expected_new + HEALTH_CHECK)
-    assert next(p for p in shift.costs if p.key == "dns_queries").monthly_usd == 0
+    # the name moves at once between the two distributions: no weighted records, no
+    # health check, nothing billed for the cut-over itself
+    move = next(s for s in plan.steps if s.key == "move_name")
+    assert move.monthly_usd == pytest.approx(total("fargate") + expected_new)
+    assert {p.key for p in move.costs} == {"old_stage", "new_stage"}
     assert "replication" not in {p.key for s in plan.steps for p in s.costs}
     assert plan.after_monthly_usd == pytest.approx(total("eks"))
     assert "upper bound" in stand_up.duration_basis  # eks's own Aurora is on its timing path
@@ -252,7 +268,7 @@ def test_the_json_is_schema_stable() -> None:
 
 
 def test_a_zero_weight_first_step_puts_the_records_in_place() -> None:
-    plan = plan_for("fargate", "eks", weights=(0, 25, 100))
+    plan = plan_for("single-server", "fargate", weights=(0, 25, 100))
     shifts = [s for s in plan.steps if s.key.startswith("shift_")]
     assert [s.key for s in shifts] == ["shift_0", "shift_25", "shift_100"]
     assert "nothing moves yet" in shifts[0].title

@@ -60,15 +60,20 @@ def test_the_plan_prints_every_step_with_its_cost_time_and_gate() -> None:
 
 
 def test_json_carries_the_schema_and_the_options() -> None:
-    result = invoke("fargate", "eks", "--steps", "5,25,100", "--bake-minutes", "20", "--json")
+    result = invoke(
+        "single-server", "fargate", "--steps", "5,25,100", "--bake-minutes", "20", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert tuple(data) == MIGRATION_PLAN_KEYS
-    assert data["moves_data"] is False
+    assert data["moves_data"] is True
     shifts = [s for s in data["steps"] if s["key"].startswith("shift_")]
     assert [s["key"] for s in shifts] == ["shift_5", "shift_25", "shift_100"]
     assert {s["duration_seconds"] for s in shifts} == {1200}
-    assert data["shares_tier"]
+    shared = json.loads(invoke("fargate", "eks", "--bake-minutes", "20", "--json").stdout)
+    assert shared["shares_tier"]
+    (move,) = [s for s in shared["steps"] if s["key"] == "move_name"]
+    assert move["duration_seconds"] == 1200
 
 
 @pytest.mark.parametrize(

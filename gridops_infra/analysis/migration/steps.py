@@ -204,6 +204,22 @@ def full_load_size_gb(old: StageSide, options: MigrationOptions) -> tuple[float,
     return old.own_postgres_gb, f"{old.stage}'s data volume, an upper bound"
 
 
+BEHIND_CLOUDFRONT = frozenset({"fargate", "eks"})
+"""Stages that serve their public name through a CloudFront distribution of their own."""
+
+
+def traffic_path(old_stage: str, new_stage: str) -> str:
+    """How traffic can move between the pair: by Route 53 weights (`"weighted"`), the name
+    moved at once between two distributions (`"move-at-once"`: CloudFront gives a name to
+    one distribution at a time), or clients switched to the new stage's own URL
+    (`"new-address"`: an Express service answers only on its AWS-provided domain)."""
+    if new_stage == "express":
+        return "new-address"
+    if old_stage in BEHIND_CLOUDFRONT and new_stage in BEHIND_CLOUDFRONT:
+        return "move-at-once"
+    return "weighted"
+
+
 def build_steps(
     old: StageSide,
     new: StageSide,
@@ -250,6 +266,13 @@ def build_steps(
                 "new stage healthy",
                 f"{slo_alarm} is OK before any user reaches it",
                 "CloudWatch alarm state",
+            )
+            if new.stage != "express"
+            else Check(
+                "new stage healthy",
+                f"{new.stage}'s service runs its desired count before any user reaches it "
+                "(the express stage has no SLO alarms: ECS does not expose its load balancer)",
+                "ECS service events / RunningTaskCount",
             ),
         ),
     )
@@ -304,56 +327,98 @@ def build_steps(
             ),
         )
     bake = options.bake_minutes * 60
-    for weight in options.weights:
-        gate = [
-            Check(
-                "SLO green",
-                f"{slo_alarm} stays OK for the whole bake; if it fires, the health check that "
-                f"follows it turns unhealthy and Route 53 sends traffic back to {old.stage}",
-                "Route 53 health check (CLOUDWATCH_METRIC) on the SLO page alarm",
-                hold_seconds=bake,
-            )
-        ]
-        if moves_data:
-            gate.append(
+    path = traffic_path(old.stage, new.stage)
+    if path == "move-at-once":
+        add(
+            "move_name",
+            f"Move the public name from {old.stage}'s CloudFront distribution to "
+            f"{new.stage}'s at once (AssociateAlias; the same call moves it back)",
+            "aws cloudfront associate-alias",
+            bake,
+            f"a name belongs to one distribution at a time, so Route 53 weights cannot split "
+            f"it; then hold the bake (--bake-minutes {options.bake_minutes:g})",
+            base,
+            (
                 Check(
-                    lag_check.name,
-                    lag_check.condition,
-                    lag_check.signal,
-                    lag_check.threshold,
-                    lag_check.unit,
-                    bake,
+                    "SLO green",
+                    f"{slo_alarm} stays OK for the whole bake; no automatic rollback on this "
+                    f"pair: if it fires, move the name back to {old.stage}'s distribution",
+                    "CloudWatch alarm state",
+                    hold_seconds=bake,
+                ),
+            ),
+        )
+    elif path == "new-address":
+        add(
+            "switch_clients",
+            f"Point clients at {new.stage}'s own URL (an Express service answers only on its "
+            "AWS-provided domain, so no shared public name can be weighed onto it)",
+            "your clients / DNS outside Route 53 weights",
+            bake,
+            f"hold the bake (--bake-minutes {options.bake_minutes:g})",
+            base,
+            (
+                Check(
+                    "service steady",
+                    f"{new.stage}'s service runs its desired count with no failed deployment "
+                    "for the whole bake",
+                    "ECS service events / RunningTaskCount",
+                    hold_seconds=bake,
+                ),
+            ),
+        )
+    else:
+        bake = options.bake_minutes * 60
+        for weight in options.weights:
+            gate = [
+                Check(
+                    "SLO green",
+                    f"{slo_alarm} stays OK for the whole bake; if it fires, the health check that "
+                    f"follows it turns unhealthy and Route 53 sends traffic back to {old.stage}",
+                    "Route 53 health check (CLOUDWATCH_METRIC) on the SLO page alarm",
+                    hold_seconds=bake,
                 )
+            ]
+            if moves_data:
+                gate.append(
+                    Check(
+                        lag_check.name,
+                        lag_check.condition,
+                        lag_check.signal,
+                        lag_check.threshold,
+                        lag_check.unit,
+                        bake,
+                    )
+                )
+            add(
+                f"shift_{weight}",
+                f"Shift {weight} % of traffic to {new.stage}"
+                + (" (records in place, nothing moves yet)" if weight == 0 else ""),
+                "TrafficCutover",
+                bake,
+                f"--bake-minutes {options.bake_minutes:g}",
+                (*base, *replicating, *cutover),
+                tuple(gate),
             )
         add(
-            f"shift_{weight}",
-            f"Shift {weight} % of traffic to {new.stage}"
-            + (" (records in place, nothing moves yet)" if weight == 0 else ""),
-            "TrafficCutover",
-            bake,
-            f"--bake-minutes {options.bake_minutes:g}",
+            "done",
+            f"Declare done: remove {old.stage}'s weighted record",
+            "TrafficCutover (done step)",
+            options.dns_ttl_seconds,
+            f"resolvers forget {old.stage}'s record after the TTL (--dns-ttl-seconds "
+            f"{options.dns_ttl_seconds:g})",
             (*base, *replicating, *cutover),
-            tuple(gate),
-        )
-    add(
-        "done",
-        f"Declare done: remove {old.stage}'s weighted record",
-        "TrafficCutover (done step)",
-        options.dns_ttl_seconds,
-        f"resolvers forget {old.stage}'s record after the TTL (--dns-ttl-seconds "
-        f"{options.dns_ttl_seconds:g})",
-        (*base, *replicating, *cutover),
-        (
-            Check(
-                "old side idle",
-                f"no requests reach {old.stage}'s front door for one TTL",
-                f"{old.stage}'s request metrics or access logs",
-                0,
-                "requests",
-                options.dns_ttl_seconds,
+            (
+                Check(
+                    "old side idle",
+                    f"no requests reach {old.stage}'s front door for one TTL",
+                    f"{old.stage}'s request metrics or access logs",
+                    0,
+                    "requests",
+                    options.dns_ttl_seconds,
+                ),
             ),
-        ),
-    )
+        )
     if old.has_worker_queue:
         move_seconds = options.dlq_messages / SQS_MOVE_MAX_MESSAGES_PER_SECOND
         drain_gate = [
