@@ -10,6 +10,8 @@ import yaml
 from gridops_infra.testing.project import ProjectError, available_stacks
 
 STAGES = ("single-server", "express", "fargate", "eks")
+STACKS = (*STAGES, "cutover")
+"""The root project's stacks: the stages, and the cut-over that moves traffic between two."""
 
 
 class TargetError(ValueError):
@@ -47,15 +49,19 @@ def find_root_project(start: Path | None = None) -> Path:
 def resolve(target: str, stack: str | None = None) -> Target:
     """`fargate` -> the root project's fargate stack; `examples/x` -> that project."""
     path = Path(target)
-    if target in STAGES:
+    if target in STACKS:
         root = find_root_project()
-        return Target(root, stack or target, f"stage {target}")
+        kind = "stage" if target in STAGES else "stack"
+        return Target(root, stack or target, f"{kind} {target}")
     if path.is_dir():
         if not (path / "Pulumi.yaml").exists():
             raise TargetError(f"{target} is a directory but not a Pulumi project (no Pulumi.yaml)")
         chosen = stack or _default_stack(path)
         return Target(path.resolve(), chosen, f"project {target}")
-    raise TargetError(f"unknown stage or project directory {target!r}; stages: {', '.join(STAGES)}")
+    raise TargetError(
+        f"unknown stage or project directory {target!r}; stages: {', '.join(STAGES)} "
+        "(and the cutover stack)"
+    )
 
 
 def _default_stack(directory: Path) -> str:

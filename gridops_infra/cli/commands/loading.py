@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from gridops_infra import testing
 from gridops_infra.cli.commands.options import OptionError, Overrides
 from gridops_infra.cli.commands.warnings import announce
-from gridops_infra.core.targets import STAGES, Target, TargetError, resolve
+from gridops_infra.core.targets import STACKS, Target, TargetError, resolve
 from gridops_infra.testing.project import ProjectError, available_stacks, load_project, qualify
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def load_target_plan(
     """Preview `target` offline: the one way every command reads a program."""
     overrides = overrides or Overrides()
     resolved = check_target(target, stack, overrides)
+    references = {**sibling_references(resolved, references or {}), **(references or {})}
     try:
         plan = preview(
             resolved.directory,
@@ -63,7 +64,7 @@ def check_target(
 ) -> Target:
     """What `target` names, refused before anything runs when it cannot be previewed."""
     resolved = resolve(target, stack)
-    if target in STAGES:
+    if target in STACKS:
         check_stage_stack(
             resolved, target, stack_given=stack is not None, overrides=overrides or Overrides()
         )
@@ -91,9 +92,9 @@ def check_stage_stack(
     ]
     for key, value in stage_overrides:
         given = f"{overrides.flags[key]} {key}={value}"
-        if value not in STAGES:
+        if value not in STACKS:
             raise OptionError(
-                f"{given}: unknown stage {value!r}; choose one of {', '.join(STAGES)}"
+                f"{given}: unknown stage {value!r}; choose one of {', '.join(STACKS)}"
             )
         if value != stage:
             raise OptionError(
@@ -108,16 +109,38 @@ def check_stage_stack(
         raise OptionError(
             f"{stack_flag}{shown} does not set {STAGE_KEY}; add `{STAGE_KEY}: {stage}` to it"
         )
-    if built not in STAGES:
+    if built not in STACKS:
         raise OptionError(
             f"{stack_flag}{shown}: unknown stage {built!r} in {STAGE_KEY}; "
-            f"choose one of {', '.join(STAGES)}"
+            f"choose one of {', '.join(STACKS)}"
         )
     if built != stage:
         raise OptionError(
             f"{stack_flag}{shown} builds stage {built!r}, not {stage!r}; pass {built} as the "
             f"stage argument, or a stack whose {STAGE_KEY} is {stage}"
         )
+
+
+def sibling_references(resolved: Target, given: dict[str, Plan]) -> dict[str, Plan]:
+    """A StackReference named in the stack's config to another stack of the same project
+    (`<org>/<project>/<stack>`, e.g. the cutover stack's `gridops:old_stack`) is answered
+    by that stack's own offline preview, unless `--reference` answers it."""
+    try:
+        spec = load_project(resolved.directory, resolved.stack)
+        own = set(available_stacks(resolved.directory)) - {resolved.stack}
+    except ProjectError:
+        return {}  # the preview itself says what is wrong with the project
+    out: dict[str, Plan] = {}
+    for value in spec.config.values():
+        if not isinstance(value, str) or value in given or value in out:
+            continue
+        parts = value.split("/")
+        if len(parts) == 3 and parts[1] == spec.name and parts[2] in own:
+            try:
+                _, out[value] = load_target_plan(str(resolved.directory), parts[2])
+            except (TargetError, ProjectError, ProgramError, OptionError) as exc:
+                raise OptionError(f"StackReference {value}: {exc}") from exc
+    return out
 
 
 def load_references(pairs: list[str] | None) -> dict[str, Plan]:
