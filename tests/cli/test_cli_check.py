@@ -22,7 +22,7 @@ STACK_FILES = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulum
 
 
 def test_every_stack_file_is_a_target() -> None:
-    assert STACK_FILES == sorted(STACKS)
+    assert sorted(STACKS) == STACK_FILES
 
 
 @pytest.mark.parametrize("stage", STACK_FILES)
