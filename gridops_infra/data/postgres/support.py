@@ -13,6 +13,7 @@ import pulumi_random as random
 
 from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.data.postgres.settings import PostgresSettings
 
 PASSWORD_LENGTH = 40  # letters and digits only: safe in a URL, ~238 bits
@@ -85,12 +86,7 @@ def build_foundation(db: GridopsComponent, s: PostgresSettings) -> Foundation:
         before.append(policy)
     password = secret = None
     if s.credentials == "random":
-        password = db.child(
-            "password",
-            random.RandomPassword,
-            {"length": PASSWORD_LENGTH, "special": False, "min_numeric": 4, "min_upper": 4},
-            tag=False,
-        )
+        password = random_password(db, "password", PASSWORD_LENGTH)
         secret = db.child(
             "secret",
             aws.secretsmanager.Secret,

@@ -12,6 +12,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.random_secrets import random_password
 
 AUTH_TOKEN_LENGTH = 64  # letters and digits: ElastiCache allows 16..128, and URL-safe
 
@@ -25,13 +26,7 @@ class Auth:
 
 def create_auth(cache: GridopsComponent, kms_key_arn: pulumi.Input[str] | None) -> Auth:
     """The token and its (still empty) secret, before the replication group needs them."""
-    token = cache.child(
-        "auth_token",
-        random.RandomPassword,
-        {"length": AUTH_TOKEN_LENGTH, "special": False, "min_numeric": 4, "min_upper": 4},
-        suffix="auth-token",
-        tag=False,
-    )
+    token = random_password(cache, "auth_token", AUTH_TOKEN_LENGTH, suffix="auth-token")
     secret = cache.child(
         "secret",
         aws.secretsmanager.Secret,

@@ -18,10 +18,10 @@ from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-import pulumi_random as random
 
 from gridops_infra.core.component import GridopsComponent
 from gridops_infra.core.physical_names import KUBERNETES_NAME, physical_name
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.observability.eks.alertmanager import alertmanager_config, publish_statements
 from gridops_infra.observability.eks.args import EksObservabilitySettings
 from gridops_infra.observability.eks.contract import (
@@ -282,11 +282,8 @@ def build_eks_observability(
 
 
 def _grafana_admin_secret(b: _Builder, monitoring: pulumi.Resource) -> pulumi.Resource:
-    password = b.stack.child(
-        "grafana_admin_password",
-        random.RandomPassword,
-        {"length": 32, "special": False},
-        suffix="grafana-admin-password",
+    password = random_password(
+        b.stack, "grafana_admin_password", 32, suffix="grafana-admin-password", mixed=False
     )
     return b.manifest(
         "grafana_admin_secret",

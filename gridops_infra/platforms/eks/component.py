@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
-import pulumi_random as random
 
 from gridops_infra.core import iam
 from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
@@ -18,6 +17,7 @@ from gridops_infra.core.aws_rules.eks_pod_security_groups import BRANCH_INTERFAC
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.metrics import Metric
 from gridops_infra.core.physical_names import KUBERNETES_NAME, RULES, physical_name
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.core.validation import ArgError, ArgReader, check_name
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.alb import CLOUDFRONT_PREFIX_LIST
@@ -240,11 +240,8 @@ class EksCluster(GridopsComponent):
             self.origin_alb = build_origin_alb(self, s.network)
         elif s.behind_cdn:
             # Letters and digits only: ALB header conditions treat * and ? as wildcards.
-            secret = self.child(
-                "origin_verify_secret",
-                random.RandomPassword,
-                {"length": 48, "special": False},
-                suffix="origin-verify",
+            secret = random_password(
+                self, "origin_verify_secret", 48, suffix="origin-verify", mixed=False
             )
             self.origin_verify_secret = pulumi.Output.secret(secret.result)
             prefix_list = aws.ec2.get_managed_prefix_list(name=CLOUDFRONT_PREFIX_LIST)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 
 from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
 from gridops_infra.core.alarm_topic import build_alarm_topic
 from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.alb import (
@@ -217,11 +217,8 @@ class FargateCluster(GridopsComponent):
         internal = origin_access == "vpc-origin"
         if origin_access == "public-with-header":
             # Letters and digits only: ALB header conditions treat * and ? as wildcards.
-            secret = self.child(
-                "origin_verify_secret",
-                random.RandomPassword,
-                {"length": 48, "special": False},
-                suffix="origin-verify",
+            secret = random_password(
+                self, "origin_verify_secret", 48, suffix="origin-verify", mixed=False
             )
             self.origin_verify_secret = pulumi.Output.secret(secret.result)
 

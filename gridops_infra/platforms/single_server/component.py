@@ -13,12 +13,12 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 
 from gridops_infra.core import iam
 from gridops_infra.core.alarm_topic import EVENTBRIDGE_ROLE, build_alarm_topic
 from gridops_infra.core.alarm_topic import ROLES as ALARM_TOPIC_ROLES
 from gridops_infra.core.component import GridopsComponent, check_transforms
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.network.component import Network
 from gridops_infra.platforms.base import PlatformKind
@@ -430,12 +430,8 @@ class SingleServer(GridopsComponent):
     def _origin_secret(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """(the secret, its SecureString parameter's ARN): letters and digits only, so it
         is a literal in the proxy's header matcher."""
-        secret = self.child(
-            "origin_verify_secret",
-            random.RandomPassword,
-            {"length": 48, "special": False},
-            suffix="origin-verify",
-            tag=False,
+        secret = random_password(
+            self, "origin_verify_secret", 48, suffix="origin-verify", mixed=False
         )
         parameter = self.child(
             "origin_verify_parameter",

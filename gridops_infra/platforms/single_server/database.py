@@ -21,10 +21,10 @@ import json
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 
 from gridops_infra.core.component import GridopsComponent
 from gridops_infra.core.links import LinkGrant
+from gridops_infra.core.random_secrets import random_password
 from gridops_infra.core.validation import ArgError
 from gridops_infra.platforms.single_server.compose import DATABASE_NETWORK
 from gridops_infra.platforms.single_server.replication import (
@@ -162,12 +162,8 @@ def create_replication_source(
     """The replication user's random password, kept only in Pulumi state (as a secret) and a
     Secrets Manager secret in the JSON shape DMS reads; the host agent reads the same
     secret at start, with the instance role's GetSecretValue on exactly this ARN."""
-    password = server.child(
-        "replication_password",
-        random.RandomPassword,
-        {"length": PASSWORD_LENGTH, "special": False, "min_numeric": 4, "min_upper": 4},
-        suffix="replication-password",
-        tag=False,
+    password = random_password(
+        server, "replication_password", PASSWORD_LENGTH, suffix="replication-password"
     )
     secret = server.child(
         "replication_secret",
@@ -223,13 +219,7 @@ def create_database(
     parameter_path: str,
 ) -> SingleServerDatabase:
     """The password (Pulumi secret) and its two SecureString parameters."""
-    password = server.child(
-        "database_password",
-        random.RandomPassword,
-        {"length": PASSWORD_LENGTH, "special": False, "min_numeric": 4, "min_upper": 4},
-        suffix="db-password",
-        tag=False,
-    )
+    password = random_password(server, "database_password", PASSWORD_LENGTH, suffix="db-password")
     password_parameter = server.child(
         "database_secret",
         aws.ssm.Parameter,
