@@ -16,11 +16,11 @@ import pulumi
 
 from gridops_infra.migration.args import CutoverRollbackArgs, CutoverSideArgs, TrafficCutoverArgs
 from gridops_infra.migration.cutover import TrafficCutover
+from gridops_infra.migration.traffic import BEHIND_CLOUDFRONT, traffic_path
 
 from .config import StageConfig, StageConfigError
 
 STAGE_ORDER = ("single-server", "fargate", "eks")
-BEHIND_CLOUDFRONT = ("fargate", "eks")
 
 
 def build(cfg: StageConfig) -> None:
@@ -41,7 +41,7 @@ def build(cfg: StageConfig) -> None:
             f"config gridops:new_stage={new_stage!r} does not come after gridops:old_stage="
             f"{old_stage!r}; the stages go {' -> '.join(STAGE_ORDER)}"
         )
-    if old_stage in BEHIND_CLOUDFRONT:
+    if traffic_path(old_stage, new_stage) == "move-at-once":
         raise StageConfigError(
             f"config gridops:old_stage={old_stage!r}: both {old_stage} and {new_stage} serve "
             "the name through CloudFront, and a name belongs to one distribution at a time, "
@@ -77,7 +77,7 @@ def build(cfg: StageConfig) -> None:
 
 def _stage(cfg: StageConfig, key: str, default: str) -> str:
     stage = cfg.text(key, default)
-    if stage == "express":
+    if traffic_path("single-server", stage) == "new-address":
         raise StageConfigError(
             f"config gridops:{key}='express': an Express service answers only on its "
             "AWS-provided domain (its certificate covers no name of yours), so a shared public "

@@ -24,6 +24,7 @@ from gridops_infra.analysis.migration.options import (
     MigrationOptions,
 )
 from gridops_infra.analysis.migration.sides import SHAREABLE_COMPONENTS, StageSide
+from gridops_infra.migration.traffic import traffic_path
 
 
 @dataclass(frozen=True)
@@ -202,22 +203,6 @@ def full_load_size_gb(old: StageSide, options: MigrationOptions) -> tuple[float,
             "size from"
         )
     return old.own_postgres_gb, f"{old.stage}'s data volume, an upper bound"
-
-
-BEHIND_CLOUDFRONT = frozenset({"fargate", "eks"})
-"""Stages that serve their public name through a CloudFront distribution of their own."""
-
-
-def traffic_path(old_stage: str, new_stage: str) -> str:
-    """How traffic can move between the pair: by Route 53 weights (`"weighted"`), the name
-    moved at once between two distributions (`"move-at-once"`: CloudFront gives a name to
-    one distribution at a time), or clients switched to the new stage's own URL
-    (`"new-address"`: an Express service answers only on its AWS-provided domain)."""
-    if new_stage == "express":
-        return "new-address"
-    if old_stage in BEHIND_CLOUDFRONT and new_stage in BEHIND_CLOUDFRONT:
-        return "move-at-once"
-    return "weighted"
 
 
 def build_steps(
