@@ -16,7 +16,7 @@ def traffic_path(old_stage: str, new_stage: str) -> TrafficPath:
     (`"move-at-once"`: CloudFront gives a name to one distribution at a time); or clients
     switched to the new stage's own URL (`"new-address"`: an Express service answers only
     on its AWS-provided domain)."""
-    if new_stage == "express":
+    if "express" in (old_stage, new_stage):
         return "new-address"
     if old_stage in BEHIND_CLOUDFRONT and new_stage in BEHIND_CLOUDFRONT:
         return "move-at-once"

@@ -96,6 +96,12 @@ def shared_of(stage: str) -> float:
                 "tear_down",
             ],
         ),
+        # off express the same holds: its service has no name of yours to move by weight
+        (
+            "express",
+            "fargate",
+            ["stand_up", "switch_clients", "drain_queues", "tear_down"],
+        ),
     ],
 )
 def test_the_steps_follow_what_the_pair_moves(old: str, new: str, keys: list[str]) -> None:

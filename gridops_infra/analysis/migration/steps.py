@@ -336,8 +336,8 @@ def build_steps(
     elif path == "new-address":
         add(
             "switch_clients",
-            f"Point clients at {new.stage}'s own URL (an Express service answers only on its "
-            "AWS-provided domain, so no shared public name can be weighed onto it)",
+            f"Point clients at {new.stage}'s URL (an Express service answers only on its "
+            "AWS-provided domain, so no public name is shared between the two stages)",
             "your clients / DNS outside Route 53 weights",
             bake,
             f"hold the bake (--bake-minutes {options.bake_minutes:g})",
