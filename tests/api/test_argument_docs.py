@@ -5,6 +5,7 @@ accepted by the component (a preview builds a program from them)."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 import typing
@@ -28,11 +29,21 @@ def _resolve(typed_dict: type, name: str) -> Any:
     found = getattr(sys.modules[typed_dict.__module__], name, None)
     if found is not None:
         return found
+    return _typed_dicts_by_name(len(sys.modules)).get(name)
+
+
+@functools.cache
+def _typed_dicts_by_name(modules_loaded: int) -> dict[str, type]:
+    """Every TypedDict the loaded gridops_infra modules define or import, by name (cached
+    until more modules are loaded)."""
+    found: dict[str, type] = {}
     for module_name, module in list(sys.modules.items()):
-        candidate = getattr(module, name, None) if module_name.startswith("gridops_infra") else None
-        if isinstance(candidate, type) and typing.is_typeddict(candidate):
-            return candidate
-    return None
+        if not module_name.startswith("gridops_infra"):
+            continue
+        for name, candidate in list(vars(module).items()):
+            if isinstance(candidate, type) and typing.is_typeddict(candidate):
+                found.setdefault(name, candidate)
+    return found
 
 
 def _nested(typed_dict: type, annotation: str) -> Iterator[type]:
