@@ -6,6 +6,7 @@ staging ran, production a manual job in a protected environment."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -154,3 +155,17 @@ def test_staging_then_the_same_digest_to_production_behind_a_manual_approval() -
         assert "pulumi up --yes" in text
         assert "$CI_COMMIT_SHA" not in text and ":latest" not in text  # never a tag
         assert job["resource_group"] == job["environment"]["name"]
+
+
+def test_the_note_script_is_valid_python_reading_only_the_job_variables() -> None:
+    text = script(jobs(PIPELINE)["merge-request-report"])
+    source = text.split("<<'PY'\n", 1)[1].split("\nPY", 1)[0]
+    compile(source, "note.py", "exec")
+    used = set(re.findall(r"os\.environ\['([A-Z_0-9]+)'\]|os\.environ\[\"([A-Z_0-9]+)\"\]", source))
+    names = {a or b for a, b in used}
+    assert names == {
+        "CI_API_V4_URL",
+        "CI_PROJECT_ID",
+        "CI_MERGE_REQUEST_IID",
+        "GITLAB_REPORT_TOKEN",
+    }
