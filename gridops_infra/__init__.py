@@ -24,6 +24,8 @@ if TYPE_CHECKING:
         ArgoCdGitOpsArgs,
         GithubDeployRole,
         GithubDeployRoleArgs,
+        GitlabDeployRole,
+        GitlabDeployRoleArgs,
     )
     from gridops_infra.migration import (
         PostgresReplication,
@@ -70,6 +72,8 @@ _EXPORTS = {
     "FargateClusterArgs": "gridops_infra.platforms.fargate.args",
     "GithubDeployRole": "gridops_infra.delivery",
     "GithubDeployRoleArgs": "gridops_infra.delivery.args",
+    "GitlabDeployRole": "gridops_infra.delivery",
+    "GitlabDeployRoleArgs": "gridops_infra.delivery.args",
     "GridopsMocks": "gridops_infra.testing",
     "ManagedPostgresWithReplicas": "gridops_infra.data.postgres.component",
     "ManagedPostgresWithReplicasArgs": "gridops_infra.data.postgres.args",
@@ -115,6 +119,8 @@ __all__ = [
     "FargateClusterArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
+    "GitlabDeployRole",
+    "GitlabDeployRoleArgs",
     "GridopsMocks",
     "ManagedPostgresWithReplicas",
     "ManagedPostgresWithReplicasArgs",

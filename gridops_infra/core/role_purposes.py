@@ -198,6 +198,10 @@ ROLE_PURPOSES: dict[str, str] = {
     "GithubDeployRole.oidc_provider": "IAM OIDC provider for GitHub Actions.",
     "GithubDeployRole.role": "The role the repository's jobs assume through OIDC.",
     "GithubDeployRole.policy": "What the deploy role may do.",
+    # GitlabDeployRole
+    "GitlabDeployRole.oidc_provider": "IAM OIDC provider for the GitLab instance.",
+    "GitlabDeployRole.role": "The role the project's protected-branch jobs assume through OIDC.",
+    "GitlabDeployRole.policy": "What the deploy role may do (as GithubDeployRole's).",
     # ManagedPostgresWithReplicas
     "ManagedPostgresWithReplicas.security_group": "Security group of the database (and its proxy).",
     "proxy_rule": "Security-group rules between the RDS Proxy and the database.",

@@ -1,4 +1,5 @@
-"""Delivery: how changes reach AWS (GitHub Actions with OIDC, no long-lived keys).
+"""Delivery: how changes reach AWS (GitHub Actions or GitLab CI with OIDC, no long-lived
+keys).
 
 Names load their module on first use (`core/lazy.py`).
 """
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
         GithubDeployRole,
         GithubDeployRoleArgs,
     )
+    from gridops_infra.delivery.gitlab import GitlabDeployRole, GitlabDeployRoleArgs
 
 _EXPORTS = {
     "DEPLOY_SERVICES": "gridops_infra.delivery.github",
@@ -21,6 +23,8 @@ _EXPORTS = {
     "ArgoCdGitOpsArgs": "gridops_infra.delivery.argocd",
     "GithubDeployRole": "gridops_infra.delivery.github",
     "GithubDeployRoleArgs": "gridops_infra.delivery.github",
+    "GitlabDeployRole": "gridops_infra.delivery.gitlab",
+    "GitlabDeployRoleArgs": "gridops_infra.delivery.gitlab",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 
@@ -30,4 +34,6 @@ __all__ = [
     "ArgoCdGitOpsArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
+    "GitlabDeployRole",
+    "GitlabDeployRoleArgs",
 ]

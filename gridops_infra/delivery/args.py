@@ -1,5 +1,5 @@
-"""ArgoCdGitOpsArgs and GithubDeployRoleArgs: the arguments users write, each field with
-its default and an example."""
+"""ArgoCdGitOpsArgs, GithubDeployRoleArgs and GitlabDeployRoleArgs: the arguments users
+write, each field with its default and an example."""
 
 from __future__ import annotations
 
@@ -50,6 +50,82 @@ class GithubDeployRoleArgs(TypedDict, total=False):
     max_session_seconds: int
     """The role's maximum session length, seconds. Allowed: 3600..43200 (IAM's range; a job
     may still ask for shorter sessions, from 900).
+
+    Default: 3600.
+    Example: ``7200``"""
+    tags: dict[str, str]
+    """Tags.
+
+    Default: none.
+    Example: ``{"team": "platform"}``"""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch: oidc_provider, role, policy.
+
+    Default: none.
+    Example: ``{"role": {"description": "Deploys acme/shop"}}``"""
+
+
+class GitlabDeployRoleArgs(TypedDict, total=False):
+    project_path: str
+    """`group/project` (subgroups allowed: `group/sub/project`) of the GitLab project whose
+    pipelines may deploy: the token's `project_path` claim.
+
+    Required.
+    Example: ``"acme/platform/shop"``"""
+    ref_type: str
+    """What `ref` names: `"branch"` or `"tag"` (the token's `ref_type` claim).
+
+    Default: `"branch"`.
+    Example: ``"tag"``"""
+    ref: str
+    """The branch (or tag) whose pipelines may assume the role, exactly; protect it in
+    GitLab. IAM can test only a token's `sub` and `aud`, so the role cannot require a
+    GitLab environment: put the production job in a protected environment with approvals
+    (`when: manual`) for the gate, as the GitLab template does. Wildcards are refused.
+
+    Default: `"main"`.
+    Example: ``"main"``"""
+    gitlab_url: str
+    """The GitLab instance that issues the tokens (`iss`): gitlab.com or a self-managed host,
+    `https://` and no query or port, as IAM requires of a provider URL.
+
+    Default: `"https://gitlab.com"`.
+    Example: ``"https://gitlab.example.com"``"""
+    audience: str
+    """The `aud` the pipeline asks for in `id_tokens` (and the provider's client ID), up to
+    255 characters.
+
+    Default: the `gitlab_url`.
+    Example: ``"https://gitlab.com"``"""
+    thumbprints: list[str]
+    """SHA-1 thumbprints (40 hex characters) of the instance's certificate chain, at most 5.
+    Needed only for a self-managed instance whose certificate IAM cannot verify itself.
+
+    Default: none (IAM fetches and checks the certificate).
+    Example: ``["0123456789abcdef0123456789abcdef01234567"]``"""
+    services: list[str]
+    """Parts of the platform the stack deploys (keys of DEPLOY_SERVICES).
+
+    Default: all.
+    Example: ``["network", "fargate", "data"]``"""
+    name_prefixes: list[str]
+    """Name prefixes of the IAM roles and policies the stack creates, as for
+    GithubDeployRole; as many as fit IAM's 10,240 characters for the role's inline policy.
+
+    Default: `["*"]` within the `/` path, which is broad: set it to your component names.
+    Example: ``["shop-", "api-"]``"""
+    state_bucket_arn: str
+    """S3 bucket of the Pulumi state backend the job reads and writes.
+
+    Default: none (Pulumi Cloud).
+    Example: ``"arn:aws:s3:::acme-pulumi-state"``"""
+    oidc_provider_arn: str
+    """An existing OIDC provider for this GitLab instance (IAM allows one per URL).
+
+    Default: none, the component creates it.
+    Example: ``"arn:aws:iam::123456789012:oidc-provider/gitlab.com"``"""
+    max_session_seconds: int
+    """The role's maximum session length, seconds. Allowed: 3600..43200 (IAM's range).
 
     Default: 3600.
     Example: ``7200``"""

@@ -1,5 +1,5 @@
 """IAM's create-time limits: components refuse, before anything registers, a maximum session
-outside 1..12 hours, and derive a role name_prefix that fits where a long component name
+outside 1..12 hours, an OIDC provider URL, audience or thumbprint IAM would refuse, and derive a role name_prefix that fits where a long component name
 would push an autonamed role past 64 characters; the policy
 pack fails roles, policies and OIDC providers IAM would refuse and passes the ones it
 accepts."""
@@ -10,6 +10,7 @@ import pytest
 
 from gridops_infra.data.postgres.component import ManagedPostgresWithReplicas
 from gridops_infra.delivery.github import GithubDeployRole
+from gridops_infra.delivery.gitlab import GitlabDeployRole
 from gridops_infra.network.component import Network
 from gridops_infra.observability import Slo
 from gridops_infra.observability.stack import ObservabilityStack
@@ -23,6 +24,7 @@ from gridops_infra.testing import reveal
 from .edge_reports import assert_policy_accepts, assert_policy_refuses
 
 ROLE = "aws:iam/role:Role"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 SERVICE = {"image": "ghcr.io/acme/api:1.4.2", "port": 8080, "cpu": 512, "memory": 1024}
 POLICY_CASES = {
     "iam-role-name-length": {"refused-iam-role-name-length"},
@@ -170,3 +172,78 @@ def test_iam_role_name_length_in_resilience_drills(preview_refusals) -> None:
     assert short_role[1] is None
     report = check_plan(plan)
     assert not [v for v in report.violations if v.rule == "iam-role-name-length"]
+
+
+GITLAB_URLS = [
+    "http://gitlab.acme.io",
+    "https://gitlab.acme.io:8443",
+    "https://gitlab.acme.io/?tenant=1",
+    "https://gitlab.acme.io",
+    "https://acme.io/gitlab",
+]
+
+
+def test_iam_oidc_provider_url_in_gitlab_deploy_role(preview_refusals) -> None:
+    """`iam-oidc-provider-url`: http, a port or a query is refused; a host or host/path is
+    taken."""
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, url: GitlabDeployRole(
+            f"deploy{i}", {"project_path": "acme/shop", "gitlab_url": url}
+        ),
+        GITLAB_URLS,
+    )
+    assert sorted(errors) == [0, 1, 2]
+    for i in range(3):
+        assert errors[i].startswith(f"GitlabDeployRole 'deploy{i}': gitlab_url: ")
+        assert "begins with https://" in errors[i]
+        assert not [r for r in plan.resources if r.name.startswith(f"deploy{i}-")]
+    urls = sorted(r.inputs["url"] for r in plan.of_type(OIDC_PROVIDER))
+    assert urls == ["https://acme.io/gitlab", "https://gitlab.acme.io"]
+
+
+def test_iam_oidc_client_ids_in_gitlab_deploy_role(preview_refusals) -> None:
+    """`iam-oidc-client-ids`: an audience of 256 characters is refused, 255 taken."""
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, audience: GitlabDeployRole(
+            f"deploy{i}",
+            {
+                "project_path": "acme/shop",
+                "gitlab_url": f"https://git{i}.acme.io",
+                "audience": audience,
+            },
+        ),
+        ["a" * 256, "a" * 255],
+    )
+    assert sorted(errors) == [0]
+    assert errors[0].startswith("GitlabDeployRole 'deploy0': audience: 256 characters")
+    assert "each 1 to 255 characters" in errors[0]
+    assert not [r for r in plan.resources if r.name.startswith("deploy0-")]
+    assert [r.inputs["clientIdLists"] for r in plan.of_type(OIDC_PROVIDER)] == [["a" * 255]]
+
+
+def test_iam_oidc_thumbprints_in_gitlab_deploy_role(preview_refusals) -> None:
+    """`iam-oidc-thumbprints`: six, or one not of 40 hex characters, is refused; five taken."""
+    good = "0123456789abcdef0123456789abcdef01234567"
+    cases = [[good] * 6, [good[:-1]], [good + "0"], [good] * 5]
+    plan, errors = preview_refusals(
+        lambda: None,
+        lambda _, i, thumbprints: GitlabDeployRole(
+            f"deploy{i}",
+            {
+                "project_path": "acme/shop",
+                "gitlab_url": f"https://git{i}.acme.io",
+                "thumbprints": thumbprints,
+            },
+        ),
+        cases,
+    )
+    assert sorted(errors) == [0, 1, 2]
+    assert errors[0].startswith("GitlabDeployRole 'deploy0': thumbprints: 6 given")
+    for i in (1, 2):
+        assert "is not 40 hex characters" in errors[i]
+    for i in range(3):
+        assert "at most five thumbprints" in errors[i]
+        assert not [r for r in plan.resources if r.name.startswith(f"deploy{i}-")]
+    assert [r.inputs["thumbprintLists"] for r in plan.of_type(OIDC_PROVIDER)] == [[good] * 5]

@@ -58,6 +58,12 @@ KEY_RESOURCES = {
         "gridops:aws:TrafficCutover": 0,
         "aws:ec2/vpc:Vpc": 1,
     },
+    "github-pipeline": {  # the stack "dev": a role trusting the GitHub environment "dev"
+        "gridops:aws:GithubDeployRole": 1,
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+        "aws:iam/role:Role": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+    },
     "eks-service": {
         "gridops:aws:EksCluster": 1,
         "kubernetes:apps/v1:Deployment": 1,

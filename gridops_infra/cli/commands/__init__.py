@@ -10,11 +10,12 @@ def register_all(app: typer.Typer) -> None:
         assess,
         check,
         cost,
+        cost_diff,
         graph,
         migration,
         preview,
         timing,
     )
 
-    for command in (preview, check, cost, timing, graph, assess, migration):
+    for command in (preview, check, cost, cost_diff, timing, graph, assess, migration):
         command.register(app)

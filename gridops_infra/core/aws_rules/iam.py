@@ -80,4 +80,37 @@ OIDC_PROVIDER_UNIQUE = aws_rule(
     "`oidc_provider_arn`).",
 )
 
+CREATE_OIDC_PROVIDER = (
+    "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html"
+)
+
+OIDC_PROVIDER_URL = aws_rule(
+    id="iam-oidc-provider-url",
+    service=SERVICE,
+    rule="An OIDC provider's URL begins with https:// and has no query parameters; AWS asks "
+    "for no port number (a path is allowed). It matches the tokens' `iss` claim.",
+    source=CREATE_OIDC_PROVIDER,
+    fix="Give the issuer as https://host or https://host/path, e.g. 'https://gitlab.example.com'.",
+)
+
+OIDC_CLIENT_IDS = aws_rule(
+    id="iam-oidc-client-ids",
+    service=SERVICE,
+    rule="An OIDC provider registers at most 100 client IDs (audiences), each 1 to 255 "
+    "characters long.",
+    source=CREATE_OIDC_PROVIDER,
+    fix="Use one audience per provider (the value your pipeline puts in the token's `aud`), "
+    "at most 255 characters.",
+)
+
+OIDC_THUMBPRINTS = aws_rule(
+    id="iam-oidc-thumbprints",
+    service=SERVICE,
+    rule="An OIDC provider has at most five thumbprints, each the 40-character hex SHA-1 of the "
+    "issuer's certificate.",
+    source=CREATE_OIDC_PROVIDER,
+    fix="Give at most five 40-character hex thumbprints, or none and let IAM fetch the "
+    "issuer's certificate.",
+)
+
 MAX_ROLE_NAME = 64
