@@ -81,9 +81,14 @@ def observed_types() -> dict[tuple[str, frozenset[str]], dict[str, set[str]]]:
     base = next(k for k in components()[0].__mro__ if "child" in k.__dict__)
     original: Callable[..., Any] = base.child
     by_instance: dict[int, tuple[str, dict[str, set[str]]]] = {}
+    # Every recorded component stays alive until the end: otherwise a later preview's
+    # component can be given a dead one's id and its children land under the wrong name.
+    alive: list[Any] = []
 
     def recording_child(self: Any, role: str, cls: type, args: Any, **kwargs: Any) -> Any:
         resource = original(self, role, cls, args, **kwargs)
+        if id(self) not in by_instance:
+            alive.append(self)
         _, roles = by_instance.setdefault(id(self), (type(self).__name__, defaultdict(set)))
         roles[role].add(_type_token(resource, cls))
         return resource
@@ -113,6 +118,9 @@ def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
         yield ROOT, {"stack": stage}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "karpenter"}}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "managed-node-groups"}}
+    # Behind a VPC origin no origin header exists; the public origin's path creates it.
+    for stage in ("fargate", "eks"):
+        yield ROOT, {"stack": stage, "config": {"origin_access": "public-with-header"}}
     for project in sorted(p.parent for p in (ROOT / "examples").rglob("Pulumi.yaml")):
         if project.name == "app" and project.parent.name == "stack-references":
             continue  # needs the platform's outputs; the platform itself is previewed
