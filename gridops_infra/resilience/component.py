@@ -157,14 +157,14 @@ class ResilienceDrills(GridopsComponent):
             self._drill(plan, options, alarms, log_group, waits, region, account)
         if schedule is not None:
             self._schedule(schedule, region, account)
-        self.register_outputs(
-            {
-                "experiment_template_ids": self.experiment_template_ids,
-                "role_arns": self.role_arns,
-                "log_group_name": self.log_group_name,
-                "schedule_names": self.schedule_names,
-            }
-        )
+        outputs: dict[str, Any] = {
+            "experiment_template_ids": self.experiment_template_ids,
+            "role_arns": self.role_arns,
+            "log_group_name": self.log_group_name,
+        }
+        if schedule is not None:  # without one, the Plan stays as it was
+            outputs["schedule_names"] = self.schedule_names
+        self.register_outputs(outputs)
 
     def _schedule(self, schedule: DrillSchedule, region: str, account: str) -> None:
         """A schedule group, the role EventBridge Scheduler assumes (trusted for this
