@@ -23,7 +23,7 @@ from gridops_infra import (
 from .config import StageConfig, StageConfigError
 
 if TYPE_CHECKING:
-    from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
+    from gridops_infra import ObservabilityStackArgs, ResilienceDrillsArgs, StatelessServiceArgs
     from gridops_infra.data.postgres.args import EngineMode, ManagedPostgresWithReplicasArgs
 
 
@@ -135,12 +135,37 @@ def build_app(
         ),
     )
     app = App(api, db, cache, jobs, stack, edge)
+    schedule = _drill_schedule(cfg, drills)
     if drills:
-        drills_component = ResilienceDrills(
-            "drills", {"targets": [api, db, cache], "observability": stack}
-        )
+        drills_args: ResilienceDrillsArgs = {"targets": [api, db, cache], "observability": stack}
+        if schedule:
+            drills_args["schedule"] = schedule
+        drills_component = ResilienceDrills("drills", drills_args)
         pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
+        if schedule:
+            pulumi.export("drill_schedule_names", drills_component.schedule_names)
     return app
+
+
+def _drill_schedule(cfg: StageConfig, drills: bool) -> dict[str, str] | None:
+    """`gridops:drill_schedule` (an EventBridge Scheduler expression, e.g. weekly in
+    staging) and `gridops:drill_schedule_timezone`: every drill starts on its own.
+    ResilienceDrills checks both; here only that they have drills to start."""
+    expression = cfg.optional_str("drill_schedule")
+    timezone = cfg.optional_str("drill_schedule_timezone")
+    if expression is None:
+        if timezone is not None:
+            raise StageConfigError(
+                "config gridops:drill_schedule_timezone is set without gridops:drill_schedule: "
+                "give the schedule too, or remove the time zone"
+            )
+        return None
+    if not drills:
+        raise StageConfigError(
+            "config gridops:drill_schedule needs drills to start: set "
+            "gridops:resilience_drills: true (or remove gridops:drill_schedule)"
+        )
+    return {"expression": expression, "timezone": timezone or "UTC"}
 
 
 def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:

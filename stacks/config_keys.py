@@ -60,6 +60,8 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
             "slo_latency_threshold_ms",
             "slo_latency_objective",
             "resilience_drills",
+            "drill_schedule",
+            "drill_schedule_timezone",
             "waf",
             "waf_rate_limit",
         ),

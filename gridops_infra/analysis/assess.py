@@ -5,36 +5,82 @@ The engine behind ``gridops assess METRICS.yaml``. Pure Python: nothing here imp
 Metrics file (YAML, one mapping; unknown keys are refused so typos do not go unnoticed)
 =====================================================================================
 
-Required (the four growth-trigger inputs, the SLO, the current stage):
+Only ``current_stage`` is required. A partial baseline is assessed: each growth trigger is
+judged when its inputs are given and listed as not judged otherwise, with the field (or the
+``gridops baseline`` option, or the team) that would give it. ``gridops baseline`` writes
+this file from a live account.
+
+Required:
 
 ``current_stage`` (text)
     Where the app runs today: ``single-server``, ``express``, ``fargate`` or ``eks``.
+
+The growth-trigger inputs (each optional; a trigger without its input is not judged):
+
 ``conversion_change_after_peak_percent`` (percent, >= -100)
     Relative change of the conversion rate in the hours after traffic peaks against
     normal traffic. Negative is a drop: ``-7.5`` means conversion fell 7.5% after peaks.
+    Not in any AWS metric: ask the product team (analytics).
 ``error_rate_during_campaigns_percent`` (percent of requests, 0-100)
-    Share of requests that failed (5xx, timeouts) during marketing campaigns or launches.
+    Share of requests that failed (5xx, timeouts) during marketing campaigns or launches;
+    judged against the SLO, so it needs ``slo_objective`` or ``slo_error_budget_percent``.
+    ``gridops baseline --campaign START/END`` measures it.
+``error_rate_during_campaigns_slo_multiple`` (multiple, >= 0)
+    The same trigger given directly as a multiple of the SLO's allowed error rate
+    (``3`` = the error budget burned at 3x during campaigns); needs no SLO. Give one of the
+    two campaign forms, not both.
 ``slo_objective`` (fraction, 0 < x < 1) *or* ``slo_error_budget_percent`` (percent, 0 < x < 100)
     The availability SLO, given one way, not both: ``slo_objective: 0.999`` is the same
     as ``slo_error_budget_percent: 0.1``. The allowed error rate is ``(1 - objective) * 100``
     percent.
 ``deploy_lead_time_minutes`` (minutes, >= 0)
-    Time from a merged change to that change serving production traffic.
+    Time from a merged change to that change serving production traffic
+    (``gridops baseline`` reads it from ECS deployments or the GitHub deployments API).
 ``incident_time_share_percent`` (percent of engineering time, 0-100)
     Share of engineering time spent on incidents (firefighting, hotfixes, postmortems).
+    Not in any AWS metric: ask the product team (time tracking, the incident log).
 
-Optional (the rest of the baseline; reported, and named when missing, never a trigger):
+The rest of the baseline (reported, and named when missing, never a trigger):
 
 ``p95_latency_ms`` (milliseconds, >= 0)
     95th percentile response time of the main user-facing endpoint.
 ``db_p95_query_ms`` (milliseconds, >= 0)
     95th percentile database query time.
+``error_rate_percent`` (percent of requests, 0-100)
+    Share of requests answered with a 5xx over the whole window.
 ``mttr_minutes`` (minutes, >= 0)
-    Mean time to restore service after an incident.
+    Mean time to restore service after an incident (from alarm history: ALARM to OK).
+``deploys_per_week`` (deployments a week, >= 0)
+    Deployment frequency.
 ``monthly_cost_usd`` (US dollars a month, >= 0)
     The current infrastructure bill.
+``drill_recovery_minutes`` (minutes, >= 0)
+    Mean recovery time measured in FIS drills; reported beside ``mttr_minutes``.
 ``name`` (text)
     What was measured, e.g. ``acme-shop``; printed in the report.
+
+Structured (optional):
+
+``drills`` (list)
+    FIS experiment runs, each ``{template, started, state, recovery_minutes}``: the
+    template id or name, the ISO 8601 start time with a time zone, the FIS state
+    (``completed``, ``stopped``, ``failed``, ...) and the minutes until the service
+    recovered (optional). Reported beside the MTTR from alarms; when
+    ``drill_recovery_minutes`` is not given, the mean of the drills' recovery times is shown.
+``utilization`` (list)
+    One entry per sized thing: ``{kind, name, ...}`` with ``kind`` ``service`` or
+    ``worker`` (Fargate; ``cpu_units`` and ``memory_mib``, a size Fargate accepts),
+    ``database`` (``instance_class``, e.g. ``db.t4g.large``) or ``cache`` (``node_type``,
+    e.g. ``cache.t4g.medium``), and the optional measured ``cpu_p95_percent``,
+    ``memory_p95_percent`` (0-100) and ``connections_max``. The right-sizing review
+    (:mod:`gridops_infra.analysis.rightsizing`) applies its rules to each: p95 CPU below 30%
+    and memory below 40% -> one size down; CPU or memory above 75% -> one size up;
+    otherwise keep; the monthly difference comes from the dated price table, and a size
+    the table does not know is never recommended.
+``sources`` (mapping)
+    Field -> ``{source, window}``: where the figure came from (e.g. ``CloudWatch
+    AWS/ApplicationELB TargetResponseTime p95``) and the window it covers
+    (``START/END`` in ISO 8601 with time zones). Shown beside each figure in the report.
 
 Numbers are YAML ints or floats (``45``, ``0.999``); ``"45"``, ``45%`` and booleans are
 refused. An empty value (``key:`` or ``null``) counts as missing. Every problem in a file is
@@ -46,7 +92,8 @@ equal does not fire):
 - ``conversion_drop_after_peaks``: the drop, ``-conversion_change_after_peak_percent``
   (percent), above 5.
 - ``campaign_error_rate``: ``error_rate_during_campaigns_percent`` above 2x the SLO's
-  allowed error rate (0.2% for an objective of 0.999).
+  allowed error rate (0.2% for an objective of 0.999); given as
+  ``error_rate_during_campaigns_slo_multiple``, the multiple above 2.
 - ``deploy_lead_time``: ``deploy_lead_time_minutes`` above 30.
 - ``incident_time_share``: ``incident_time_share_percent`` above 40.
 
@@ -54,7 +101,9 @@ Recommendation rule (:data:`RULE`): any trigger fires -> move one stage up
 (single-server -> express -> fargate -> eks; from single-server straight to fargate when a
 trigger other than ``deploy_lead_time`` fired, since the CDN and SLO alerting they call
 for start there); no trigger fires -> stay; already on eks -> stay and fix
-within (there is no stage above it).
+within (there is no stage above it). When triggers were not judged, the recommendation
+says how many were (``Stay on fargate (2 of 4 triggers judged) ...``) and which are missing:
+a fired trigger is reason enough to move, but "stay" then only means "nothing judged fired".
 
 First steps, in the growth plan's order (phase 1 CDN and caching; phase 2 CI/CD and basic
 autoscaling; phase 3 observability and infrastructure as code). A step is listed only when
@@ -73,17 +122,37 @@ The 90-day checklist (SLOs and baseline metrics; one automated deployment path w
 rollback; dashboards and alerts tied to SLOs; managed services plus caching/CDN) is marked
 covered or not by the recommended stage, as DESIGN.md section 6 defines the stages.
 
-``Assessment.to_json()`` keys (``schema_version`` 1; keys are only ever added):
+JSON
+====
+
+``Assessment.to_json()`` keys (``schema_version`` 2; keys are only ever added, and the
+version goes up on any change a reader of the previous version could trip on). Version 2
+(partial baselines): an unjudged trigger has ``measured`` null (and ``threshold`` null when
+the SLO is missing), and ``slo``'s values are null when no SLO was given; a complete
+baseline gives the same values as version 1.
+
 ``schema_version``, ``name``, ``source``, ``current_stage``, ``recommended_stage``,
 ``action`` (``move_up`` | ``stay`` | ``stay_and_fix_within``), ``rule``, ``recommendation``,
 ``fired`` (trigger names), ``triggers`` (always the four, in the order above; each
-``name``, ``title``, ``metric`` (the input field), ``measured`` and ``threshold`` (floats),
-``unit`` (``percent`` | ``minutes``), ``comparison`` (always ``greater_than``), ``fired``,
-``explanation``, ``summary``), ``slo`` (``objective``, ``allowed_error_rate_percent``, ``given_as``),
-``steps`` (list of ``order``, ``phase``, ``key``, ``title``, ``components``,
-``triggered_by``, ``reason``), ``checklist`` (list of ``key``, ``title``, ``covered``,
-``delivered_by``, ``note``), ``baseline`` (every metric field, ``null`` when not given),
-``baseline_missing`` (optional baseline fields not given).
+``name``, ``title``, ``metric`` (the input field), ``measured`` and ``threshold`` (floats,
+null when not judged), ``unit`` (``percent`` | ``minutes`` | ``multiple``), ``comparison``
+(always ``greater_than``), ``fired``, ``explanation``, ``summary``, ``judged``, ``needs``
+(the fields that would judge it, empty when judged), ``how_to_measure``, ``source`` (the
+input's ``{source, window}`` or null)), ``slo`` (``objective``,
+``allowed_error_rate_percent``, ``given_as``), ``steps`` (list of ``order``, ``phase``,
+``key``, ``title``, ``components``, ``triggered_by``, ``reason``), ``checklist`` (list of
+``key``, ``title``, ``covered``, ``delivered_by``, ``note``), ``baseline`` (every metric
+field, ``null`` when not given), ``baseline_missing`` (optional baseline fields not
+given), ``judged_count``, ``unjudged`` (names of the triggers not judged), ``recovery``
+(``mttr_minutes``, ``drill_recovery_minutes``, ``drill_recovery_from`` (``field``,
+``drills`` or null), ``drills`` (each ``template``, ``started``, ``state``,
+``recovery_minutes``)), ``rightsizing`` (``rules``, ``items`` (each ``kind``, ``name``,
+``current_size``, ``recommended_size``, ``decision`` (``down`` | ``up`` | ``keep`` |
+``no_smaller_priced_size`` | ``no_larger_priced_size`` | ``unpriced``),
+``current_monthly_usd``, ``recommended_monthly_usd``, ``monthly_delta_usd``, ``reason``,
+``cpu_p95_percent``, ``memory_p95_percent``, ``connections_max``),
+``total_monthly_delta_usd``, ``price_table`` (``region``, ``as_of``)), ``sources``
+(field -> ``{source, window}``).
 """
 
 from __future__ import annotations
@@ -98,11 +167,23 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from gridops_infra.analysis.assess_records import (
+    Drill,
+    Source,
+    UtilizationItem,
+    parse_drills,
+    parse_sources,
+    parse_utilization,
+)
+from gridops_infra.analysis.cost.prices import load_prices
+from gridops_infra.analysis.rightsizing import RULES as RIGHTSIZING_RULES
+from gridops_infra.analysis.rightsizing import Recommendation, review, total_monthly_delta
+
 Stage = Literal["single-server", "express", "fargate", "eks"]
 Action = Literal["move_up", "stay", "stay_and_fix_within"]
 
 STAGES: tuple[Stage, ...] = ("single-server", "express", "fargate", "eks")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 RULE = (
     "any trigger fires -> move one stage up (single-server -> express -> fargate -> eks), "
@@ -158,24 +239,43 @@ class _FieldSpec:
 
 FIELD_SPECS: tuple[_FieldSpec, ...] = (
     _FieldSpec("current_stage", "stage", True, kind="stage"),
-    _FieldSpec("conversion_change_after_peak_percent", "percent", True, low=-100),
-    _FieldSpec("error_rate_during_campaigns_percent", "percent", True, low=0, high=100),
+    _FieldSpec("conversion_change_after_peak_percent", "percent", False, low=-100),
+    _FieldSpec("error_rate_during_campaigns_percent", "percent", False, low=0, high=100),
+    _FieldSpec("error_rate_during_campaigns_slo_multiple", "multiple of the SLO", False, low=0),
     _FieldSpec("slo_objective", "fraction", False, low=0, high=1, open_low=True, open_high=True),
     _FieldSpec(
         "slo_error_budget_percent", "percent", False, low=0, high=100, open_low=True, open_high=True
     ),
-    _FieldSpec("deploy_lead_time_minutes", "minutes", True, low=0),
-    _FieldSpec("incident_time_share_percent", "percent", True, low=0, high=100),
+    _FieldSpec("deploy_lead_time_minutes", "minutes", False, low=0),
+    _FieldSpec("incident_time_share_percent", "percent", False, low=0, high=100),
     _FieldSpec("p95_latency_ms", "milliseconds", False, low=0),
     _FieldSpec("db_p95_query_ms", "milliseconds", False, low=0),
+    _FieldSpec("error_rate_percent", "percent", False, low=0, high=100),
     _FieldSpec("mttr_minutes", "minutes", False, low=0),
+    _FieldSpec("deploys_per_week", "deploys a week", False, low=0),
     _FieldSpec("monthly_cost_usd", "USD a month", False, low=0),
+    _FieldSpec("drill_recovery_minutes", "minutes", False, low=0),
     _FieldSpec("name", "text", False, kind="text"),
 )
 _SPECS_BY_NAME = {spec.name: spec for spec in FIELD_SPECS}
+#: The list and mapping fields (parsed by :mod:`gridops_infra.analysis.assess_records`).
+STRUCTURED_FIELDS = ("drills", "utilization", "sources")
+ALL_FIELDS = (*_SPECS_BY_NAME, *STRUCTURED_FIELDS)
 SLO_FIELDS = ("slo_objective", "slo_error_budget_percent")
-#: Optional fields that complete the baseline (``name`` and the SLO pair are not baseline gaps).
-BASELINE_OPTIONAL = ("p95_latency_ms", "db_p95_query_ms", "mttr_minutes", "monthly_cost_usd")
+CAMPAIGN_FIELDS = (
+    "error_rate_during_campaigns_percent",
+    "error_rate_during_campaigns_slo_multiple",
+)
+#: Optional fields that complete the baseline (``name``, the SLO pair, the trigger inputs
+#: and the drill figures are not baseline gaps).
+BASELINE_OPTIONAL = (
+    "p95_latency_ms",
+    "db_p95_query_ms",
+    "error_rate_percent",
+    "mttr_minutes",
+    "deploys_per_week",
+    "monthly_cost_usd",
+)
 
 
 def _clean(value: float) -> float:
@@ -254,11 +354,17 @@ def _problems_in(data: Mapping[Any, Any]) -> list[Problem]:
         problem = _check_value(spec, value)
         if problem:
             problems.append(problem)
-    if all(data.get(name) is None for name in SLO_FIELDS):
+    if all(data.get(name) is not None for name in CAMPAIGN_FIELDS):
         problems.append(
-            Problem("slo_objective", "missing", "slo_objective (or slo_error_budget_percent)")
+            Problem(
+                "error_rate_during_campaigns_slo_multiple",
+                "conflict",
+                "error_rate_during_campaigns_percent and error_rate_during_campaigns_slo_multiple "
+                "are both given: keep one (the percent is judged against the SLO, the multiple "
+                "is the percent divided by the SLO's allowed error rate)",
+            )
         )
-    elif all(data.get(name) is not None for name in SLO_FIELDS):
+    if all(data.get(name) is not None for name in SLO_FIELDS):
         problems.append(
             Problem(
                 "slo_error_budget_percent",
@@ -268,9 +374,9 @@ def _problems_in(data: Mapping[Any, Any]) -> list[Problem]:
             )
         )
     for key in data:
-        if key in _SPECS_BY_NAME:
+        if key in ALL_FIELDS:
             continue
-        close = difflib.get_close_matches(str(key), list(_SPECS_BY_NAME), n=1)
+        close = difflib.get_close_matches(str(key), list(ALL_FIELDS), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         problems.append(Problem(str(key), "unknown", f"unknown field {key!r}{hint}"))
     return problems
@@ -296,17 +402,24 @@ class Metrics:
     """
 
     current_stage: Stage
-    conversion_change_after_peak_percent: float
-    error_rate_during_campaigns_percent: float
-    deploy_lead_time_minutes: float
-    incident_time_share_percent: float
+    conversion_change_after_peak_percent: float | None = None
+    error_rate_during_campaigns_percent: float | None = None
+    deploy_lead_time_minutes: float | None = None
+    incident_time_share_percent: float | None = None
     slo_objective: float | None = None
     slo_error_budget_percent: float | None = None
+    error_rate_during_campaigns_slo_multiple: float | None = None
     p95_latency_ms: float | None = None
     db_p95_query_ms: float | None = None
+    error_rate_percent: float | None = None
     mttr_minutes: float | None = None
+    deploys_per_week: float | None = None
     monthly_cost_usd: float | None = None
+    drill_recovery_minutes: float | None = None
     name: str | None = None
+    drills: tuple[Drill, ...] = ()
+    utilization: tuple[UtilizationItem, ...] = ()
+    sources: Mapping[str, Source] = field(default_factory=dict[str, Source])
     source: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -316,18 +429,27 @@ class Metrics:
             raise _error_for(self.source or "metrics", problems)
 
     @property
-    def allowed_error_rate_percent(self) -> float:
-        """The SLO's allowed error rate in percent (0.1 for an objective of 0.999)."""
-        if self.slo_error_budget_percent is not None:
-            return _clean(self.slo_error_budget_percent)
-        return _clean((1 - cast(float, self.slo_objective)) * 100)
+    def has_slo(self) -> bool:
+        return self.slo_objective is not None or self.slo_error_budget_percent is not None
 
     @property
-    def objective(self) -> float:
-        """The SLO objective as a fraction, however it was given."""
+    def allowed_error_rate_percent(self) -> float | None:
+        """The SLO's allowed error rate in percent (0.1 for an objective of 0.999); None
+        without an SLO."""
+        if self.slo_error_budget_percent is not None:
+            return _clean(self.slo_error_budget_percent)
+        if self.slo_objective is None:
+            return None
+        return _clean((1 - self.slo_objective) * 100)
+
+    @property
+    def objective(self) -> float | None:
+        """The SLO objective as a fraction, however it was given; None without an SLO."""
         if self.slo_objective is not None:
             return _clean(self.slo_objective)
-        return _clean(1 - cast(float, self.slo_error_budget_percent) / 100)
+        if self.slo_error_budget_percent is None:
+            return None
+        return _clean(1 - self.slo_error_budget_percent / 100)
 
     def baseline(self) -> dict[str, Any]:
         """Every metric field (``None`` when not given), in schema order."""
@@ -348,10 +470,23 @@ def parse_metrics(data: object, source: str = "metrics") -> Metrics:
             "e.g. 'deploy_lead_time_minutes: 45'"
         )
     problems = _problems_in(data)
+    structured: dict[str, Any] = {}
+    raw_problems = []
+    if data.get("drills") is not None:
+        structured["drills"], found = parse_drills(data["drills"])
+        raw_problems += found
+    if data.get("utilization") is not None:
+        structured["utilization"], found = parse_utilization(data["utilization"])
+        raw_problems += found
+    if data.get("sources") is not None:
+        fields = [n for n in ALL_FIELDS if n not in ("current_stage", "name", "sources")]
+        structured["sources"], found = parse_sources(data["sources"], fields)
+        raw_problems += found
+    problems += [Problem(f, cast(Any, kind), message) for f, kind, message in raw_problems]
     if problems:
         raise _error_for(source, problems)
     values: dict[str, Any] = {spec.name: data.get(spec.name) for spec in FIELD_SPECS}
-    return Metrics(**values, source=source)
+    return Metrics(**values, **structured, source=source)
 
 
 class _NoDuplicateKeysLoader(yaml.SafeLoader):
@@ -414,19 +549,28 @@ def load_metrics(path: str | Path) -> Metrics:
 
 @dataclass(frozen=True)
 class Trigger:
-    """One growth trigger: fires when ``measured > threshold`` (equal does not fire)."""
+    """One growth trigger: fires when ``measured > threshold`` (equal does not fire); not
+    judged (``measured`` None, ``needs`` non-empty) when its inputs were not given."""
 
     name: str
     title: str
     metric: str
-    measured: float
-    threshold: float
+    measured: float | None
+    threshold: float | None
     unit: str
     fired: bool
     explanation: str
     #: a few words naming the measured value and the limit, used in step reasons
     summary: str
     comparison: str = "greater_than"
+    #: what would judge it (field names; alternatives joined by "or"); empty when judged
+    needs: tuple[str, ...] = ()
+    how_to_measure: str = ""
+    source: Source | None = None
+
+    @property
+    def judged(self) -> bool:
+        return not self.needs
 
 
 @dataclass(frozen=True)
@@ -464,7 +608,29 @@ class Assessment:
     recommendation: str
     steps: tuple[Step, ...]
     checklist: tuple[ChecklistItem, ...]
+    rightsizing: tuple[Recommendation, ...] = ()
     rule: str = RULE
+
+    @property
+    def unjudged(self) -> tuple[str, ...]:
+        """Names of the triggers the metrics could not judge, in trigger order."""
+        return tuple(t.name for t in self.triggers if not t.judged)
+
+    @property
+    def judged_count(self) -> int:
+        return len(self.triggers) - len(self.unjudged)
+
+    @property
+    def drill_recovery(self) -> tuple[float | None, str | None]:
+        """Mean drill recovery in minutes and where it came from (``field``: the metrics
+        file's ``drill_recovery_minutes``; ``drills``: the mean of the drills listed)."""
+        m = self.metrics
+        if m.drill_recovery_minutes is not None:
+            return float(m.drill_recovery_minutes), "field"
+        times = [d.recovery_minutes for d in m.drills if d.recovery_minutes is not None]
+        if times:
+            return _clean(sum(times) / len(times)), "drills"
+        return None, None
 
     @property
     def current_stage(self) -> Stage:
@@ -505,6 +671,10 @@ class Assessment:
                     "fired": t.fired,
                     "explanation": t.explanation,
                     "summary": t.summary,
+                    "judged": t.judged,
+                    "needs": list(t.needs),
+                    "how_to_measure": t.how_to_measure,
+                    "source": _source_dict(t.source),
                 }
                 for t in self.triggers
             ],
@@ -513,7 +683,9 @@ class Assessment:
                 "allowed_error_rate_percent": m.allowed_error_rate_percent,
                 "given_as": "slo_objective"
                 if m.slo_objective is not None
-                else "slo_error_budget_percent",
+                else "slo_error_budget_percent"
+                if m.slo_error_budget_percent is not None
+                else None,
             },
             "steps": [
                 {
@@ -539,6 +711,56 @@ class Assessment:
             ],
             "baseline": m.baseline(),
             "baseline_missing": list(self.baseline_missing),
+            "judged_count": self.judged_count,
+            "unjudged": list(self.unjudged),
+            "recovery": self._recovery_dict(),
+            "rightsizing": self._rightsizing_dict(),
+            "sources": {k: _source_dict(v) for k, v in m.sources.items()},
+        }
+
+    def _recovery_dict(self) -> dict[str, Any]:
+        m = self.metrics
+        mean, origin = self.drill_recovery
+        return {
+            "mttr_minutes": m.mttr_minutes,
+            "drill_recovery_minutes": mean,
+            "drill_recovery_from": origin,
+            "drills": [
+                {
+                    "template": d.template,
+                    "started": d.started,
+                    "state": d.state,
+                    "recovery_minutes": d.recovery_minutes,
+                }
+                for d in m.drills
+            ],
+        }
+
+    def _rightsizing_dict(self) -> dict[str, Any]:
+        table = load_prices()
+        items = []
+        for r, used in zip(self.rightsizing, self.metrics.utilization, strict=True):
+            items.append(
+                {
+                    "kind": r.kind,
+                    "name": r.name,
+                    "current_size": r.current_size,
+                    "recommended_size": r.recommended_size,
+                    "decision": r.decision,
+                    "current_monthly_usd": r.current_monthly_usd,
+                    "recommended_monthly_usd": r.recommended_monthly_usd,
+                    "monthly_delta_usd": r.monthly_delta_usd,
+                    "reason": r.reason,
+                    "cpu_p95_percent": used.cpu_p95_percent,
+                    "memory_p95_percent": used.memory_p95_percent,
+                    "connections_max": used.connections_max,
+                }
+            )
+        return {
+            "rules": RIGHTSIZING_RULES,
+            "items": items,
+            "total_monthly_delta_usd": total_monthly_delta(self.rightsizing),
+            "price_table": {"region": table.region, "as_of": table.as_of},
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -550,15 +772,67 @@ class Assessment:
         return _render_text(self)
 
 
+def _source_dict(source: Source | None) -> dict[str, str] | None:
+    return None if source is None else {"source": source.source, "window": source.window}
+
+
 def _relation(measured: float, threshold: float) -> str:
     if measured > threshold:
         return "above"
     return "at" if measured == threshold else "within"
 
 
+#: Where each trigger's input comes from, for the report and for triggers not judged.
+HOW_TO_MEASURE: Mapping[str, str] = {
+    "conversion_drop_after_peaks": "ask the product team: the conversion rate in the hours "
+    "after traffic peaks against normal traffic (web analytics; no AWS metric has it)",
+    "campaign_error_rate": "`gridops baseline --campaign START/END` measures the 5xx share of "
+    "a campaign window (judged with slo_objective or slo_error_budget_percent), or give "
+    "error_rate_during_campaigns_slo_multiple",
+    "deploy_lead_time": "`gridops baseline` reads it from ECS deployments or the GitHub "
+    "deployments API",
+    "incident_time_share": "ask the product team: the share of engineering time on incidents "
+    "(time tracking, the incident log; no AWS metric has it)",
+}
+_TRIGGER_TITLES: Mapping[str, str] = {
+    "conversion_drop_after_peaks": "conversion drop after traffic peaks",
+    "campaign_error_rate": "error rate during campaigns vs SLO",
+    "deploy_lead_time": "deploy lead time",
+    "incident_time_share": "engineering time on incidents",
+}
+
+
+def _unjudged(
+    m: Metrics,
+    name: str,
+    metric: str,
+    needs: tuple[str, ...],
+    unit: str,
+    threshold: float | None,
+) -> Trigger:
+    how = HOW_TO_MEASURE[name]
+    return Trigger(
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
+        measured=None,
+        threshold=threshold,
+        unit=unit,
+        fired=False,
+        explanation=f"Not judged: give {'; '.join(needs)} ({how}).",
+        summary=f"{_TRIGGER_TITLES[name]} not judged",
+        needs=needs,
+        how_to_measure=how,
+        source=m.sources.get(metric),
+    )
+
+
 def _conversion_trigger(m: Metrics) -> Trigger:
-    drop = _clean(-m.conversion_change_after_peak_percent) + 0.0  # + 0.0 turns -0.0 into 0.0
+    name, metric = "conversion_drop_after_peaks", "conversion_change_after_peak_percent"
     limit = CONVERSION_DROP_LIMIT_PERCENT
+    if m.conversion_change_after_peak_percent is None:
+        return _unjudged(m, name, metric, (metric,), "percent", limit)
+    drop = _clean(-m.conversion_change_after_peak_percent) + 0.0  # + 0.0 turns -0.0 into 0.0
     if drop < 0:
         said = f"Conversion rose {_num(-drop)}% after traffic peaks: no drop."
     elif drop == 0:
@@ -571,45 +845,93 @@ def _conversion_trigger(m: Metrics) -> Trigger:
     if drop > limit:
         said += " Peak load is costing sales (slow or failing pages under load)."
     return Trigger(
-        name="conversion_drop_after_peaks",
-        title="conversion drop after traffic peaks",
-        metric="conversion_change_after_peak_percent",
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
         measured=drop,
         threshold=limit,
         unit="percent",
         fired=drop > limit,
         explanation=said,
         summary=f"conversion fell {_num(drop)}% after peaks (limit {_num(limit)}%)",
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
     )
 
 
 def _campaign_error_trigger(m: Metrics) -> Trigger:
-    allowed = m.allowed_error_rate_percent
+    name = "campaign_error_rate"
+    multiple = m.error_rate_during_campaigns_slo_multiple
+    if multiple is not None:
+        return _campaign_multiple_trigger(m, float(multiple))
+    metric = "error_rate_during_campaigns_percent"
+    allowed, objective = m.allowed_error_rate_percent, m.objective
+    slo = "slo_objective or slo_error_budget_percent"
+    if m.error_rate_during_campaigns_percent is None:
+        either = f"{metric} or error_rate_during_campaigns_slo_multiple"
+        needs = (
+            (either,)
+            if m.has_slo
+            else (f"{metric} with {slo}, or error_rate_during_campaigns_slo_multiple",)
+        )
+        limit = None if allowed is None else _clean(CAMPAIGN_ERROR_MULTIPLE_OF_SLO * allowed)
+        return _unjudged(m, name, metric, needs, "percent", limit)
+    if allowed is None or objective is None:
+        return _unjudged(m, name, metric, (slo,), "percent", None)
     limit = _clean(CAMPAIGN_ERROR_MULTIPLE_OF_SLO * allowed)
     rate = float(m.error_rate_during_campaigns_percent)
     said = (
         f"Errors during campaigns were {_num(rate)}% of requests, {_relation(rate, limit)} the "
-        f"limit of {_num(limit)}% (2x the {_num(allowed)}% the SLO of {_num(m.objective)} "
+        f"limit of {_num(limit)}% (2x the {_num(allowed)}% the SLO of {_num(objective)} "
         f"allows): the error budget burns at {_num(round(rate / allowed, 2))}x."
     )
     if rate > limit:
         said += " Campaigns are when the most users arrive and the most fail."
     return Trigger(
-        name="campaign_error_rate",
-        title="error rate during campaigns vs SLO",
-        metric="error_rate_during_campaigns_percent",
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
         measured=rate,
         threshold=limit,
         unit="percent",
         fired=rate > limit,
         explanation=said,
         summary=f"campaign errors {_num(rate)}% (limit {_num(limit)}%, 2x the SLO's allowance)",
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
+    )
+
+
+def _campaign_multiple_trigger(m: Metrics, multiple: float) -> Trigger:
+    name, metric = "campaign_error_rate", "error_rate_during_campaigns_slo_multiple"
+    limit = CAMPAIGN_ERROR_MULTIPLE_OF_SLO
+    said = (
+        f"Errors during campaigns burned the error budget at {_num(multiple)}x the SLO's "
+        f"allowed error rate, {_relation(multiple, limit)} the {_num(limit)}x limit."
+    )
+    if multiple > limit:
+        said += " Campaigns are when the most users arrive and the most fail."
+    return Trigger(
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
+        measured=multiple,
+        threshold=limit,
+        unit="multiple",
+        fired=multiple > limit,
+        explanation=said,
+        summary=f"campaign errors at {_num(multiple)}x the SLO's allowance (limit {_num(limit)}x)",
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
     )
 
 
 def _deploy_trigger(m: Metrics) -> Trigger:
-    lead = float(m.deploy_lead_time_minutes)
+    name, metric = "deploy_lead_time", "deploy_lead_time_minutes"
     limit = DEPLOY_LEAD_TIME_LIMIT_MINUTES
+    if m.deploy_lead_time_minutes is None:
+        return _unjudged(m, name, metric, (metric,), "minutes", limit)
+    lead = float(m.deploy_lead_time_minutes)
     said = (
         f"A merged change takes {_num(lead)} min to reach production, {_relation(lead, limit)} "
         f"the {_num(limit)}-minute limit."
@@ -617,21 +939,26 @@ def _deploy_trigger(m: Metrics) -> Trigger:
     if lead > limit:
         said += " Slow, manual releases batch changes up and make each one riskier."
     return Trigger(
-        name="deploy_lead_time",
-        title="deploy lead time",
-        metric="deploy_lead_time_minutes",
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
         measured=lead,
         threshold=limit,
         unit="minutes",
         fired=lead > limit,
         explanation=said,
         summary=f"deploy lead time {_num(lead)} min (limit {_num(limit)} min)",
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
     )
 
 
 def _incident_trigger(m: Metrics) -> Trigger:
-    share = float(m.incident_time_share_percent)
+    name, metric = "incident_time_share", "incident_time_share_percent"
     limit = INCIDENT_SHARE_LIMIT_PERCENT
+    if m.incident_time_share_percent is None:
+        return _unjudged(m, name, metric, (metric,), "percent", limit)
+    share = float(m.incident_time_share_percent)
     said = (
         f"{_num(share)}% of engineering time goes to incidents, {_relation(share, limit)} the "
         f"{_num(limit)}% limit."
@@ -639,15 +966,17 @@ def _incident_trigger(m: Metrics) -> Trigger:
     if share > limit:
         said += " Firefighting is crowding out product work."
     return Trigger(
-        name="incident_time_share",
-        title="engineering time on incidents",
-        metric="incident_time_share_percent",
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
         measured=share,
         threshold=limit,
         unit="percent",
         fired=share > limit,
         explanation=said,
         summary=f"{_num(share)}% of engineering time on incidents (limit {_num(limit)}%)",
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
     )
 
 
@@ -831,19 +1160,40 @@ def assess(metrics: Metrics) -> Assessment:
         _incident_trigger(m),
     )
     fired = tuple(t.name for t in triggers if t.fired)
+    unjudged = tuple(t.name for t in triggers if not t.judged)
+    judged = len(triggers) - len(unjudged)
     index = STAGES.index(m.current_stage)
     count = f"{len(fired)} of {len(triggers)} growth triggers fired"
+    sureness = f" ({judged} of {len(triggers)} triggers judged)" if unjudged else ""
     if not fired:
         target, action = m.current_stage, "stay"
-        text = f"Stay on {target}: no growth trigger fired; re-measure the baseline monthly."
+        if judged == 0:
+            text = (
+                f"Stay on {target}{sureness}: no trigger could be judged "
+                f"({', '.join(unjudged)}), so this is no assessment yet; measure "
+                f"{_needed(triggers)}."
+            )
+        elif unjudged:
+            text = (
+                f"Stay on {target}{sureness}: none of the judged triggers fired; not judged: "
+                f"{', '.join(unjudged)} (measure {_needed(triggers)}), which could still call "
+                "for a move."
+            )
+        else:
+            text = f"Stay on {target}: no growth trigger fired; re-measure the baseline monthly."
     elif index == len(STAGES) - 1:
         target, action = m.current_stage, "stay_and_fix_within"
-        text = f"Stay on {target} (the last stage) and fix within: {count} ({', '.join(fired)})."
+        text = (
+            f"Stay on {target} (the last stage) and fix within{sureness}: {count} "
+            f"({', '.join(fired)})."
+        )
     else:
         target, action = STAGES[index + 1], "move_up"
         if target == "express" and not set(fired) <= EXPRESS_ANSWERS:
             target = "fargate"
-        text = f"Move from {m.current_stage} to {target}: {count} ({', '.join(fired)})."
+        text = f"Move from {m.current_stage} to {target}{sureness}: {count} ({', '.join(fired)})."
+        if unjudged:
+            text += f" Not judged: {', '.join(unjudged)}."
     missing = tuple(n for n in BASELINE_OPTIONAL if getattr(m, n) is None)
     return Assessment(
         metrics=m,
@@ -853,15 +1203,29 @@ def assess(metrics: Metrics) -> Assessment:
         recommendation=text,
         steps=_steps(m, triggers, target, moving=action == "move_up"),
         checklist=_checklist(target, missing),
+        rightsizing=review(m.utilization),
     )
+
+
+def _needed(triggers: tuple[Trigger, ...]) -> str:
+    return "; ".join(need for t in triggers for need in t.needs)
 
 
 _UNIT_SUFFIX = {
     "percent": "%",
     "minutes": " min",
+    "multiple": "x",
     "milliseconds": " ms",
     "USD a month": " USD/month",
 }
+
+
+def _from(source: Source | None) -> str:
+    return f"  [{source.source}, {source.window}]" if source else ""
+
+
+def _usd(value: float) -> str:
+    return f"{'-' if value < 0 else '+' if value > 0 else ''}${abs(value):,.2f}"
 
 
 def _render_text(a: Assessment) -> str:
@@ -870,15 +1234,22 @@ def _render_text(a: Assessment) -> str:
     lines = [title + (f" ({m.source})" if m.source else "")]
     lines.append(f"Current stage: {a.current_stage}   Recommended stage: {a.recommended_stage}")
     lines.append(a.recommendation)
-    lines += ["", "Growth triggers (each fires only when the measured value is above its limit)"]
+    judged = f"{a.judged_count} of {len(a.triggers)} judged; " if a.unjudged else ""
+    lines += [
+        "",
+        f"Growth triggers ({judged}each fires only when the measured value is above its limit)",
+    ]
     width = max(len(t.title) for t in a.triggers)
     for t in a.triggers:
         unit = _UNIT_SUFFIX[t.unit]
-        mark = "FIRED" if t.fired else "ok"
-        lines.append(
-            f"  [{mark:^5}] {t.title:<{width}}  {_num(t.measured)}{unit}"
-            f" (fires above {_num(t.threshold)}{unit})"
-        )
+        if t.measured is None:
+            lines.append(f"  [ --- ] {t.title:<{width}}  not judged")
+        else:
+            mark = "FIRED" if t.fired else "ok"
+            limit = f" (fires above {_num(t.threshold)}{unit})" if t.threshold is not None else ""
+            lines.append(
+                f"  [{mark:^5}] {t.title:<{width}}  {_num(t.measured)}{unit}{limit}{_from(t.source)}"
+            )
         lines.append(f"          {t.explanation}")
     lines += ["", f"Rule: {a.rule}", ""]
     if a.steps:
@@ -892,12 +1263,66 @@ def _render_text(a: Assessment) -> str:
     for c in a.checklist:
         lines.append(f"  [{'x' if c.covered else ' '}] {c.title} ({', '.join(c.delivered_by)})")
         lines.append(f"      {c.note}")
+    lines += _recovery_lines(a)
+    lines += _rightsizing_lines(a)
     lines += ["", "Baseline"]
     lines += [
-        f"  {name}: {value}"
+        f"  {name}: {value}{_from(m.sources.get(name))}"
         for name, value in m.baseline().items()
         if value is not None and name != "current_stage"
     ]
     if a.baseline_missing:
         lines.append(f"  not measured yet: {', '.join(a.baseline_missing)}")
     return "\n".join(lines) + "\n"
+
+
+def _recovery_lines(a: Assessment) -> list[str]:
+    m = a.metrics
+    mean, origin = a.drill_recovery
+    if m.mttr_minutes is None and mean is None and not m.drills:
+        return []
+    mttr = "not measured" if m.mttr_minutes is None else f"{_num(m.mttr_minutes)} min"
+    if mean is None:
+        drills = "not measured"
+    else:
+        drills = f"{_num(mean)} min"
+        if origin == "drills":
+            counted = sum(1 for d in m.drills if d.recovery_minutes is not None)
+            drills += f" (mean of {counted} drill{'s' if counted != 1 else ''})"
+    lines = [
+        "",
+        "Recovery: MTTR from alarms beside recovery measured in drills",
+        f"  MTTR from alarms (ALARM to OK): {mttr}{_from(m.sources.get('mttr_minutes'))}",
+        f"  drill recovery (FIS):           {drills}"
+        f"{_from(m.sources.get('drill_recovery_minutes') or m.sources.get('drills'))}",
+    ]
+    for d in m.drills:
+        took = "-" if d.recovery_minutes is None else f"{_num(d.recovery_minutes)} min"
+        lines.append(f"    {d.started}  {d.template}  {d.state}  recovered in {took}")
+    return lines
+
+
+def _rightsizing_lines(a: Assessment) -> list[str]:
+    if not a.rightsizing:
+        return []
+    source = _from(a.metrics.sources.get("utilization"))
+    lines = ["", f"Right-sizing (monthly delta from the price table){source}"]
+    lines.append(f"  rules: {RIGHTSIZING_RULES}")
+    rows = [("item", "current", "recommended", "delta/month")]
+    for r in a.rightsizing:
+        if r.recommended_size is None:
+            recommended = r.decision.replace("_", " ")
+        elif r.decision == "keep":
+            recommended = "keep"
+        else:
+            recommended = f"{r.recommended_size} ({r.decision})"
+        rows.append((f"{r.kind} {r.name}", r.current_size, recommended, _usd(r.monthly_delta_usd)))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        lines.append(
+            f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}"
+        )
+    for r in a.rightsizing:
+        lines.append(f"    {r.kind} {r.name}: {r.reason}")
+    lines.append(f"  total: {_usd(total_monthly_delta(a.rightsizing))} a month")
+    return lines

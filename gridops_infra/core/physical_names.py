@@ -124,6 +124,12 @@ RULES: dict[str, NameRule] = {
         r"A-Za-z0-9_\-/.#",
         _api("AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html"),
     ),
+    "aws:scheduler/schedule:Schedule": NameRule(
+        64, r"0-9a-zA-Z._-", _api("scheduler/latest/APIReference/API_CreateSchedule.html")
+    ),
+    "aws:scheduler/scheduleGroup:ScheduleGroup": NameRule(
+        64, r"0-9a-zA-Z._-", _api("scheduler/latest/APIReference/API_CreateScheduleGroup.html")
+    ),
     "aws:cloudwatch/eventRule:EventRule": NameRule(
         64,
         r"A-Za-z0-9._-",

@@ -286,6 +286,12 @@ ROLE_PURPOSES: dict[str, str] = {
     "kubernetes_role": "Kubernetes Role of what the EKS experiments may do.",
     "role_binding": "Binds the FIS identity to the Kubernetes Role.",
     "ResilienceDrills.access_entry": "EKS access entry of the experiment role.",
+    "ResilienceDrills.schedule_group": "EventBridge Scheduler group of the drill schedules.",
+    "ResilienceDrills.schedule_role": "IAM role EventBridge Scheduler assumes to start the "
+    "scheduled experiments.",
+    "ResilienceDrills.schedule_policy": "The scheduler role's policy: fis:StartExperiment on "
+    "the scheduled templates only.",
+    "ResilienceDrills.schedule": "One EventBridge Scheduler schedule starting one drill.",
     # SingleServer
     "SingleServer.log_group": "Log group of the host's and the containers' logs.",
     "SingleServer.security_group": "Security group of the host.",

@@ -63,6 +63,16 @@ class ResilienceDrillsArgs(TypedDict, total=False):
 
     Default: each pod's own `terminationGracePeriodSeconds`.
     Example: ``30``"""
+    schedule: dict[str, Any]
+    """Run drills on their own: EventBridge Scheduler starts the experiments at
+    `expression` (`cron(...)`, `rate(...)` or `at(...)`, as EventBridge Scheduler accepts
+    them) in `timezone` (an IANA name; default `UTC`), for the drill keys in
+    `experiments` (default: every drill). Each started experiment keeps its SLO stop
+    alarms. Creates a schedule group, one schedule per drill and one role EventBridge
+    Scheduler assumes, allowed fis:StartExperiment on exactly those templates.
+
+    Default: none (templates only; start them by hand).
+    Example: ``{"expression": "cron(0 10 ? * TUE *)", "timezone": "Europe/Berlin", "experiments": ["db-failover"]}``"""
     logging: bool
     """Write experiment logs (schema 2) to a CloudWatch Logs group.
 

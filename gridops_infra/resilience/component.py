@@ -9,8 +9,10 @@ purpose, one drill per target, each stopped by the SLO page alarm it could hurt.
 - RedisCache: cut power to one AZ of the replication group
   (`aws:elasticache:replicationgroup-interrupt-az-power`).
 
-Templates only: nothing breaks until someone starts an experiment
-(`aws fis start-experiment --experiment-template-id <id>`).
+Templates only, unless `schedule` is given: nothing breaks until someone starts an
+experiment (`aws fis start-experiment --experiment-template-id <id>`). With `schedule`,
+EventBridge Scheduler starts the chosen experiments on their own (e.g. weekly in
+staging), each still stopped by its SLO alarms.
 """
 
 from __future__ import annotations
@@ -23,12 +25,21 @@ import pulumi_aws as aws
 from gridops_infra.core import iam
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.logs import retention_days
+from gridops_infra.core.physical_names import RULES, physical_name
 from gridops_infra.core.validation import ArgReader, check_name
 from gridops_infra.observability.stack import ObservabilityStack
 from gridops_infra.resilience.args import ResilienceDrillsArgs
 from gridops_infra.resilience.experiments import DrillOptions, experiment_parts
 from gridops_infra.resilience.iam import drill_statements, logging_statement, trust_policy
 from gridops_infra.resilience.roles import EKS_ROLES
+from gridops_infra.resilience.schedule import (
+    START_EXPERIMENT_TARGET,
+    DrillSchedule,
+    check_schedule,
+    scheduler_trust_policy,
+    start_input,
+    start_statements,
+)
 from gridops_infra.resilience.targets import (
     DrillPlan,
     check_alarm_arns,
@@ -51,7 +62,17 @@ class ResilienceDrills(GridopsComponent):
     """
 
     TYPE = "gridops:aws:ResilienceDrills"
-    CHILD_ROLES = ("log_group", "role", "role_policy", "experiment", *EKS_ROLES)
+    CHILD_ROLES = (
+        "log_group",
+        "role",
+        "role_policy",
+        "experiment",
+        *EKS_ROLES,
+        "schedule_group",
+        "schedule_role",
+        "schedule_policy",
+        "schedule",
+    )
 
     enabled: bool
     """Whether the drills were created."""
@@ -69,6 +90,13 @@ class ResilienceDrills(GridopsComponent):
     """The alarms stopping each drill, per drill key."""
     log_group_name: pulumi.Output[str] | None
     """The experiment log group (None without `logging`)."""
+    schedule: DrillSchedule | None
+    """The checked `schedule` (None without one)."""
+    schedule_names: dict[str, pulumi.Output[str]]
+    """EventBridge Scheduler schedule name per scheduled drill key."""
+    schedule_role_arn: pulumi.Output[str] | None
+    """The role EventBridge Scheduler assumes to start the experiments (None without
+    `schedule`)."""
 
     def __init__(
         self,
@@ -93,6 +121,9 @@ class ResilienceDrills(GridopsComponent):
             redis_seconds=a.integer("redis_interruption_seconds", 600, 60, 43200),
             pod_grace_period_seconds=a.optional_integer("pod_grace_period_seconds", 0, 3600),
         )
+        schedule = check_schedule(
+            f"{COMPONENT} '{name}'", a.raw("schedule"), [p.key for p in plans]
+        )
         logging = a.boolean("logging", True)
         log_days = retention_days(a, "log_retention_days", 90)
         tags = a.mapping("tags")
@@ -106,6 +137,9 @@ class ResilienceDrills(GridopsComponent):
         self.trust_policies = {}
         self.stop_alarm_arns = {}
         self.log_group_name = None
+        self.schedule = schedule
+        self.schedule_names = {}
+        self.schedule_role_arn = None
         if not enabled:
             # Checked, not built: no resource, not even this component, is registered.
             self._name, self._nodes = name, {}
@@ -121,13 +155,67 @@ class ResilienceDrills(GridopsComponent):
             ] + arns
             self.stop_alarm_arns[plan.key] = alarms
             self._drill(plan, options, alarms, log_group, waits, region, account)
-        self.register_outputs(
+        if schedule is not None:
+            self._schedule(schedule, region, account)
+        outputs: dict[str, Any] = {
+            "experiment_template_ids": self.experiment_template_ids,
+            "role_arns": self.role_arns,
+            "log_group_name": self.log_group_name,
+        }
+        if schedule is not None:  # without one, the Plan stays as it was
+            outputs["schedule_names"] = self.schedule_names
+        self.register_outputs(outputs)
+
+    def _schedule(self, schedule: DrillSchedule, region: str, account: str) -> None:
+        """A schedule group, the role EventBridge Scheduler assumes (trusted for this
+        group only, allowed to start exactly the scheduled templates) and one schedule per
+        scheduled drill."""
+        stack = f"{pulumi.get_project()}-{pulumi.get_stack()}-{self.name}"
+        group_name = physical_name(stack, RULES["aws:scheduler/scheduleGroup:ScheduleGroup"])
+        group = self.child("schedule_group", aws.scheduler.ScheduleGroup, {"name": group_name})
+        role = self.child(
+            "schedule_role",
+            aws.iam.Role,
             {
-                "experiment_template_ids": self.experiment_template_ids,
-                "role_arns": self.role_arns,
-                "log_group_name": self.log_group_name,
-            }
+                "assume_role_policy": scheduler_trust_policy(account, region, group_name),
+                "description": f"EventBridge Scheduler starting the drills of {self.name}",
+                "max_session_duration": 3600,
+            },
         )
+        template_ids = [self.experiment_template_ids[key] for key in schedule.experiments]
+        policy = self.child(
+            "schedule_policy",
+            aws.iam.RolePolicy,
+            {
+                "role": role.name,
+                "policy": iam.policy_document(start_statements(template_ids, region, account)),
+            },
+        )
+        self.schedule_role_arn = role.arn
+        for key in schedule.experiments:
+            created = self.child(
+                "schedule",
+                aws.scheduler.Schedule,
+                {
+                    "group_name": group.name,
+                    "description": f"Starts the {key} drill of {self.name} (FIS)",
+                    "schedule_expression": schedule.expression,
+                    "schedule_expression_timezone": schedule.timezone,
+                    # Drills start on time, so whoever watches the dashboards knows when.
+                    "flexible_time_window": {"mode": "OFF"},
+                    "state": "ENABLED",
+                    "target": {
+                        "arn": START_EXPERIMENT_TARGET,
+                        "role_arn": role.arn,
+                        "input": start_input(self.experiment_template_ids[key]),
+                        # A missed drill is better than a second one started by a retry.
+                        "retry_policy": {"maximum_retry_attempts": 0},
+                    },
+                },
+                suffix=f"{key}-schedule",
+                opts=pulumi.ResourceOptions(depends_on=[policy]),
+            )
+            self.schedule_names[key] = created.name
 
     def _log_group(self, days: int) -> aws.cloudwatch.LogGroup:
         stack = f"{pulumi.get_project()}-{pulumi.get_stack()}".replace(".", "-")

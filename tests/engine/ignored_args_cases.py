@@ -503,6 +503,7 @@ RESILIENCE_VALUES: dict[str, Any] = {
     "stop_alarm_arns": ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-slo-page"],
     "observability": Given(lambda c: c.piece("obs"), needs=("obs",)),
     "selection_mode": "PERCENT(50)",
+    "schedule": {"expression": "rate(7 days)"},
     "redis_availability_zone": "us-east-1b",
     "redis_interruption_seconds": 300,
     "pod_grace_period_seconds": 30,

@@ -549,6 +549,44 @@ def bad_program() -> None:
         ),
     )
     _isolated_workloads()
+    _unguarded_scheduled_drill()
+
+
+def _unguarded_scheduled_drill() -> None:
+    """An FIS template without a stop alarm that EventBridge Scheduler starts every week."""
+    template = aws.fis.ExperimentTemplate(
+        "unguarded",
+        description="stops tasks with nothing to stop it",
+        role_arn="arn:aws:iam::123456789012:role/fis",
+        stop_conditions=[{"source": "none"}],
+        actions=[
+            {
+                "name": "stop",
+                "action_id": "aws:ecs:stop-task",
+                "target": {"key": "Tasks", "value": "tasks"},
+            }
+        ],
+        targets=[
+            {
+                "name": "tasks",
+                "resource_type": "aws:ecs:task",
+                "resource_arns": ["arn:aws:ecs:us-east-1:123456789012:task/prod/abc"],
+                "selection_mode": "ALL",
+            }
+        ],
+    )
+    aws.scheduler.Schedule(
+        "weekly-unguarded",
+        schedule_expression="rate(7 days)",
+        flexible_time_window={"mode": "OFF"},
+        target={
+            "arn": "arn:aws:scheduler:::aws-sdk:fis:startExperiment",
+            "role_arn": "arn:aws:iam::123456789012:role/scheduler",
+            "input": template.id.apply(
+                lambda tid: json.dumps({"ExperimentTemplateId": tid, "ClientToken": "x"})
+            ),
+        },
+    )
 
 
 def _isolated_workloads() -> None:

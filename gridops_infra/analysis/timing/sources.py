@@ -369,6 +369,8 @@ DURATIONS: dict[str, Durations] = {
     "aws:lambda/function:Function": _api(15, ESTIMATE),
     "aws:lambda/permission:Permission": _api(2, ESTIMATE),
     "aws:fis/experimentTemplate:ExperimentTemplate": _api(2, ESTIMATE),
+    "aws:scheduler/scheduleGroup:ScheduleGroup": _api(2, ESTIMATE),
+    "aws:scheduler/schedule:Schedule": _api(2, ESTIMATE),
     # DMS: the subnet group and endpoints are API calls; a serverless replication created
     # with start_replication waits while DMS tests both connections, fetches metadata and
     # provisions capacity (the states AWS documents) before it is running.

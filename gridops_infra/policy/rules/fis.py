@@ -107,3 +107,40 @@ def experiment_role_trust(args: Any, report: ReportViolation) -> None:
                     f"{FIS_PRINCIPAL}, so FIS cannot run the experiment.",
                     template.urn,
                 )
+
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+START_EXPERIMENT_TARGET = "arn:aws:scheduler:::aws-sdk:fis:startExperiment"
+
+
+def _has_alarm_stop_condition(template: Any) -> bool:
+    return any(
+        text(get(condition, "source")) == "aws:cloudwatch:alarm" and text(get(condition, "value"))
+        for condition in as_list(get(template.props, "stopConditions"))
+    )
+
+
+@stack_rule(
+    name="scheduled-drill-stop-condition",
+    description="An FIS experiment template that EventBridge Scheduler starts on its own "
+    "has at least one CloudWatch alarm stop condition.",
+    severity=MANDATORY,
+    remediation="Keep the SLO stop alarms on every scheduled template (ResilienceDrills "
+    "always sets them; do not transform them away), or do not schedule that drill.",
+    types=(SCHEDULE, EXPERIMENT_TEMPLATE),
+)
+def scheduled_drill_stop_condition(args: Any, report: ReportViolation) -> None:
+    templates = of_type(args.resources, EXPERIMENT_TEMPLATE)
+    for schedule in of_type(args.resources, SCHEDULE):
+        if text(peek(schedule.props, "target", "arn")) != START_EXPERIMENT_TARGET:
+            continue
+        for template in templates:
+            if not refers_to(schedule, "target", template, "id"):
+                continue
+            if not _has_alarm_stop_condition(template):
+                report(
+                    f"{schedule.name}: starts experiment template {template.name!r} on a "
+                    "schedule, and that template has no CloudWatch alarm stop condition, so "
+                    "nobody stops a drill that hurts users.",
+                    schedule.urn,
+                )
