@@ -41,6 +41,8 @@ def build(cfg: StageConfig) -> None:
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
         # FargateCluster refuses anything but "fargate" and "managed-instances".
         "capacity": cast(Capacity, cfg.text("capacity", "fargate")),
+        # A preview stack's ALB must not stop `pulumi destroy`.
+        "alb_deletion_protection": not env.disposable,
         "tags": env.tags,
     }
     if env.disposable:

@@ -12,6 +12,7 @@ from gridops_infra.policy import check_plan
 
 CLUSTER = "aws:rds/cluster:Cluster"
 REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"
+ALB = "aws:lb/loadBalancer:LoadBalancer"
 QUEUE = "aws:sqs/queue:Queue"
 DATA_RULES = ("rds-deletion-protection", "stateful-resource-protected")
 EXPIRES = "2027-01-05T00:00:00Z"
@@ -41,8 +42,13 @@ def test_a_preview_database_with_an_expiry_is_disposable() -> None:
             CLUSTER, "db", {**DISPOSABLE_DB, **_tags(environment="preview", expires_at=EXPIRES)}
         ),
         record(REDIS, "cache", _tags(environment="preview", expires_at=EXPIRES)),
+        record(
+            ALB,
+            "alb",
+            {"enableDeletionProtection": False, **_tags(environment="preview", expires_at=EXPIRES)},
+        ),
     )
-    for rule in (*DATA_RULES, "environment-tags-consistent"):
+    for rule in (*DATA_RULES, "lb-deletion-protection", "environment-tags-consistent"):
         assert rule not in found, found.get(rule)
 
 
@@ -57,9 +63,13 @@ def test_the_preview_tag_alone_exempts_nothing() -> None:
 
 
 def test_production_without_protection_is_refused() -> None:
-    found = _violations(record(CLUSTER, "db", {**DISPOSABLE_DB, **_tags(environment="production")}))
+    found = _violations(
+        record(CLUSTER, "db", {**DISPOSABLE_DB, **_tags(environment="production")}),
+        record(ALB, "alb", {"enableDeletionProtection": False, **_tags(environment="production")}),
+    )
     assert "deletionProtection is not true" in " ".join(found["rds-deletion-protection"])
     assert "stateful-resource-protected" in found
+    assert found["lb-deletion-protection"] == ["enableDeletionProtection is not true."]
     assert "environment-tags-consistent" not in found
 
 
@@ -67,13 +77,14 @@ def test_a_stack_is_one_environment() -> None:
     """A production stack cannot lift protection from one database by tagging it preview."""
     found = _violations(
         record(QUEUE, "jobs", _tags(environment="production")),
+        record(QUEUE, "dlq", _tags(environment="production")),
         record(
             CLUSTER, "db", {**DISPOSABLE_DB, **_tags(environment="preview", expires_at=EXPIRES)}
         ),
     )
     assert found["environment-tags-consistent"] == [
-        "resources carry environment tags preview, production: a stack is one environment, "
-        "and a preview tag would lift data protection inside another one."
+        "db is tagged environment=preview in a stack whose resources are production: a stack "
+        "is one environment, and a preview tag would lift data protection inside another."
     ]
 
 

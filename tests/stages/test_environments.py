@@ -99,6 +99,7 @@ def test_production_and_staging_keep_their_data(stack: str) -> None:
         assert plan.one(token).protect is True
     for bucket in plan.of_type("aws:s3/bucket:Bucket"):
         assert bucket.inputs.get("forceDestroy") is False, bucket.name
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
 
 
 def test_a_preview_stack_can_always_be_destroyed() -> None:
@@ -113,6 +114,33 @@ def test_a_preview_stack_can_always_be_destroyed() -> None:
     assert not [r.name for r in plan.resources if r.protect or r.retain_on_delete]
     buckets = plan.of_type("aws:s3/bucket:Bucket")
     assert buckets and all(b.inputs["forceDestroy"] is True for b in buckets)
+    assert plan.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is False
+    protected = [
+        (r.name, key)
+        for r in plan.resources
+        for key, value in r.inputs.items()
+        if "eletionProtection" in key and value is True
+    ]
+    assert protected == []
+
+
+def test_a_preview_stack_of_the_express_stage_can_be_destroyed() -> None:
+    import os
+
+    tomorrow = datetime.fromisoformat(os.environ[CLOCK_VARIABLE]) + timedelta(days=1)
+    plan = preview(
+        ROOT,
+        stack="express",
+        config={
+            "environment": "preview",
+            "expires_at": tomorrow.strftime(TIME_FORMAT),
+            "db_replicas": "0",
+            "cache_replicas": "0",
+        },
+    )
+    assert plan.one("aws:rds/cluster:Cluster").inputs["deletionProtection"] is False
+    assert not [r.name for r in plan.resources if r.protect or r.retain_on_delete]
+    assert {r.inputs["tags"]["environment"] for r in _tagged(plan)} == {"preview"}
 
 
 def test_a_preview_stack_is_small() -> None:

@@ -12,6 +12,7 @@ production database cannot be tagged preview inside a production stack.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,12 +60,18 @@ def disposable(props: Any) -> bool:
 def environment_tags_consistent(args: Any, report: ReportViolation) -> None:
     tagged = [(r, _tags(r.props)) for r in args.resources]
     tagged = [(r, tags) for r, tags in tagged if isinstance(tags.get(TAG_ENVIRONMENT), str)]
-    values = sorted({tags[TAG_ENVIRONMENT] for _, tags in tagged})
-    if len(values) > 1:
-        report(
-            f"resources carry environment tags {', '.join(values)}: a stack is one "
-            "environment, and a preview tag would lift data protection inside another one."
-        )
+    counts = Counter(tags[TAG_ENVIRONMENT] for _, tags in tagged)
+    if len(counts) > 1:
+        # The stack's environment is what most of its resources say; the others are reported.
+        stack_environment = min(counts, key=lambda value: (-counts[value], value))
+        for resource, tags in tagged:
+            if tags[TAG_ENVIRONMENT] != stack_environment:
+                report(
+                    f"{resource.name} is tagged environment={tags[TAG_ENVIRONMENT]} in a "
+                    f"stack whose resources are {stack_environment}: a stack is one "
+                    "environment, and a preview tag would lift data protection inside another.",
+                    resource.urn,
+                )
     for resource, tags in tagged:
         if tags[TAG_ENVIRONMENT] == PREVIEW and expiry(tags.get(TAG_EXPIRES_AT)) is None:
             found = tags.get(TAG_EXPIRES_AT)
