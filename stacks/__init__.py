@@ -7,7 +7,8 @@ import importlib
 import pulumi
 
 from .config import StageConfig, StageConfigError, given_keys
-from .config_keys import key_problems
+from .config_keys import ALL, key_problems
+from .images import image_reference
 
 STAGE_MODULES = {
     "single-server": "single_server",
@@ -36,5 +37,10 @@ def run_stage() -> None:
     problems = key_problems(stage, given_keys())
     if problems:
         raise StageConfigError("; ".join(problems))
+    cfg = StageConfig(stage)
+    if stage in ALL:
+        # A malformed digest is refused before the stage registers anything.
+        for role in ("api", "worker"):
+            image_reference(cfg, role)
     module = importlib.import_module(f"{__name__}.{STAGE_MODULES[stage]}")
-    module.build(StageConfig(stage))
+    module.build(cfg)

@@ -21,6 +21,8 @@ from gridops_infra import (
 )
 
 from .config import StageConfig, StageConfigError
+from .environment import Environment
+from .images import image_reference
 
 if TYPE_CHECKING:
     from gridops_infra import ObservabilityStackArgs, ResilienceDrillsArgs, StatelessServiceArgs
@@ -40,6 +42,7 @@ class App:
 
 def api_args(
     cfg: StageConfig,
+    env: Environment,
     platform: Any,
     links: list[Any],
     *,
@@ -51,7 +54,7 @@ def api_args(
     (a domain, tracing...), which the component checks."""
     args = {
         "platform": platform,
-        "image": cfg.require_str("api_image"),
+        "image": image_reference(cfg, "api"),
         "port": cfg.integer("api_port", 8080),
         "cpu": cfg.integer("api_cpu", 512),
         "memory": cfg.integer("api_memory", 1024),
@@ -60,6 +63,7 @@ def api_args(
         "health_check_path": cfg.text("api_health_check_path", "/healthz"),
         "links": links,
         "tracing": cfg.flag("api_tracing", False),
+        "tags": env.tags,
         **extra,
     }
     return cast("StatelessServiceArgs", args)
@@ -67,6 +71,7 @@ def api_args(
 
 def build_app(
     cfg: StageConfig,
+    env: Environment,
     net: Network,
     platform: Any,
     *,
@@ -92,6 +97,8 @@ def build_app(
         "network": net,
         "engine_mode": cast("EngineMode", cfg.text("db_engine_mode", "aurora")),
         "replicas": cfg.integer("db_replicas", 2),
+        "tags": env.tags,
+        **env.database_args(),
     }
     db = ManagedPostgresWithReplicas("db", {**db_args, **_db_capacity(cfg)})
     cache = RedisCache(
@@ -100,18 +107,23 @@ def build_app(
             "network": net,
             "node_type": cfg.text("cache_node_type", "cache.r7g.large"),
             "replicas": cfg.integer("cache_replicas", 1),
+            "tags": env.tags,
+            **env.cache_args(),
         },
     )
     jobs = SqsWorkerQueue(
         "jobs",
         {
             "platform": platform,
-            "image": cfg.require_str("worker_image"),
+            "image": image_reference(cfg, "worker"),
             "max_workers": cfg.integer("worker_max_count", 20),
             "links": [db, cache],
+            "tags": env.tags,
         },
     )
-    api = StatelessService("api", api_args(cfg, platform, [db, cache, jobs, *links], **api_extra))
+    api = StatelessService(
+        "api", api_args(cfg, env, platform, [db, cache, jobs, *links], **api_extra)
+    )
     edge = front(api) if front else None
     # `observability` adds a stage's own keys (EKS: Prometheus), read from config: the
     # component checks them, as it does a user's.
@@ -130,6 +142,7 @@ def build_app(
                 ],
                 "slos": _slos(cfg, api) if watch_api else [],
                 "alert_emails": cfg.items("alert_emails"),
+                "tags": env.tags,
                 **(observability or {}),
             },
         ),
@@ -137,7 +150,11 @@ def build_app(
     app = App(api, db, cache, jobs, stack, edge)
     schedule = _drill_schedule(cfg, drills)
     if drills:
-        drills_args: ResilienceDrillsArgs = {"targets": [api, db, cache], "observability": stack}
+        drills_args: ResilienceDrillsArgs = {
+            "targets": [api, db, cache],
+            "observability": stack,
+            "tags": env.tags,
+        }
         if schedule:
             drills_args["schedule"] = schedule
         drills_component = ResilienceDrills("drills", drills_args)

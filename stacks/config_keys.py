@@ -18,6 +18,8 @@ CUTOVER = frozenset({"cutover"})
 FARGATE = frozenset({"fargate"})
 # An Express service is served on its AWS-provided domain only.
 WITH_DOMAIN = ALL - {"express"}
+# The stages a preview stack (`gridops:environment: preview`) can run (stacks/environment.py).
+PREVIEW = frozenset({"express", "fargate"})
 
 STAGE_KEYS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
@@ -34,9 +36,13 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
             "api_health_check_path",
             "worker_image",
             "worker_max_count",
+            "api_image_digest",
+            "worker_image_digest",
+            "environment",
         ),
         ALL,
     ),
+    "expires_at": PREVIEW,
     "stage": ALL | CUTOVER,
     **dict.fromkeys(("domain", "zone_id"), WITH_DOMAIN | CUTOVER),
     "domain_records": WITH_DOMAIN,

@@ -28,18 +28,25 @@ from gridops_infra.platforms.fargate.args import OriginAccess
 
 from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
+from .environment import read_environment
 
 
 def build(cfg: StageConfig) -> None:
+    env = read_environment(cfg)
     net = Network(
         cfg.text("network_name", "prod"),
-        {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
+        {
+            "az_count": cfg.integer("az_count", 3),
+            "nat": nat_strategy(cfg, "per-az"),
+            "tags": env.tags,
+        },
     )
     cluster_args: EksClusterArgs = {
         "network": net,
         "behind_cdn": True,
         # EksCluster refuses anything but "vpc-origin" and "public-with-header".
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
+        "tags": env.tags,
     }
     compute = cfg.optional_str("eks_compute")
     if compute:
@@ -60,6 +67,7 @@ def build(cfg: StageConfig) -> None:
     cdn_args: CdnFrontendArgs = {
         "waf": cfg.flag("waf", True),
         "waf_rate_limit": cfg.integer("waf_rate_limit", 2000),
+        "tags": env.tags,
     }
     if domain:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
@@ -72,6 +80,7 @@ def build(cfg: StageConfig) -> None:
         }
     app = build_app(
         cfg,
+        env,
         net,
         cluster,
         # Apps push OTLP to the in-cluster collector; SLIs come from those metrics.

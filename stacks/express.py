@@ -18,15 +18,23 @@ from gridops_infra import ExpressCluster, Network
 
 from .app import build_app
 from .config import StageConfig, nat_strategy
+from .environment import read_environment
 
 
 def build(cfg: StageConfig) -> None:
+    env = read_environment(cfg)
     net = Network(
         cfg.text("network_name", "express"),
-        {"az_count": cfg.integer("az_count", 2), "nat": nat_strategy(cfg, "single")},
+        {
+            "az_count": cfg.integer("az_count", 2),
+            "nat": nat_strategy(cfg, "single"),
+            "tags": env.tags,
+        },
     )
-    cluster = ExpressCluster(cfg.text("cluster_name", "express"), {"network": net})
-    app = build_app(cfg, net, cluster, watch_api=False)
+    cluster = ExpressCluster(
+        cfg.text("cluster_name", "express"), {"network": net, "tags": env.tags}
+    )
+    app = build_app(cfg, env, net, cluster, watch_api=False)
     pulumi.export("url", app.api.url)
     pulumi.export("jobs_queue_url", app.jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)

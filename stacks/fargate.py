@@ -20,12 +20,18 @@ from gridops_infra.platforms.fargate.capacity import Capacity
 
 from .app import build_app, cdn_front_door, export_cutover_outputs
 from .config import StageConfig, nat_strategy
+from .environment import read_environment
 
 
 def build(cfg: StageConfig) -> None:
+    env = read_environment(cfg)
     net = Network(
         cfg.text("network_name", "prod"),
-        {"az_count": cfg.integer("az_count", 3), "nat": nat_strategy(cfg, "per-az")},
+        {
+            "az_count": cfg.integer("az_count", 3),
+            "nat": nat_strategy(cfg, "per-az"),
+            "tags": env.tags,
+        },
     )
     domain = cfg.domain()
     cluster_args: FargateClusterArgs = {
@@ -35,11 +41,19 @@ def build(cfg: StageConfig) -> None:
         "origin_access": cast(OriginAccess, cfg.text("origin_access", "vpc-origin")),
         # FargateCluster refuses anything but "fargate" and "managed-instances".
         "capacity": cast(Capacity, cfg.text("capacity", "fargate")),
+        # A preview stack's ALB must not stop `pulumi destroy`.
+        "alb_deletion_protection": not env.disposable,
+        "tags": env.tags,
     }
+    if env.disposable:
+        cluster_args["transforms"] = env.log_bucket_transform("alb_logs_bucket")
     cdn_args: CdnFrontendArgs = {
         "waf": cfg.flag("waf", True),
         "waf_rate_limit": cfg.integer("waf_rate_limit", 2000),
+        "tags": env.tags,
     }
+    if env.disposable:
+        cdn_args["transforms"] = env.log_bucket_transform("log_bucket")
     if domain:
         # CloudFront serves the domain and reaches the ALB over HTTPS at origin.<domain>
         # (through the VPC origin, the name CloudFront checks the certificate against).
@@ -52,6 +66,7 @@ def build(cfg: StageConfig) -> None:
     cluster = FargateCluster(cfg.text("cluster_name", "prod"), cluster_args)
     app = build_app(
         cfg,
+        env,
         net,
         cluster,
         front=lambda api: CdnFrontend("web", {**cdn_args, "api_origin": api}),

@@ -16,12 +16,19 @@ from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueu
 
 from .app import api_args, export_cutover_outputs
 from .config import StageConfig, nat_strategy
+from .environment import read_environment
+from .images import image_reference
 
 
 def build(cfg: StageConfig) -> None:
+    env = read_environment(cfg)
     net = Network(
         cfg.text("network_name", "mvp"),
-        {"az_count": cfg.integer("az_count", 2), "nat": nat_strategy(cfg, "none")},
+        {
+            "az_count": cfg.integer("az_count", 2),
+            "nat": nat_strategy(cfg, "none"),
+            "tags": env.tags,
+        },
     )
     server = SingleServer(
         cfg.text("server_name", "mvp"),
@@ -29,6 +36,7 @@ def build(cfg: StageConfig) -> None:
             "network": net,
             "instance_type": cfg.text("instance_type", "t4g.medium"),
             "data_volume_gb": cfg.integer("data_volume_gb", 50),
+            "tags": env.tags,
             **_domain_args(cfg),
         },
     )
@@ -40,12 +48,13 @@ def build(cfg: StageConfig) -> None:
         "jobs",
         {
             "platform": server,
-            "image": cfg.require_str("worker_image"),
+            "image": image_reference(cfg, "worker"),
             "max_workers": cfg.integer("worker_max_count", 20),
             "links": [database],
+            "tags": env.tags,
         },
     )
-    api = StatelessService("api", api_args(cfg, server, [database, jobs], counts=(1, 1)))
+    api = StatelessService("api", api_args(cfg, env, server, [database, jobs], counts=(1, 1)))
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)

@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from stacks.shipped_clock import pin_clock  # noqa: E402
+
+# The shipped preview stack files expire on the day they name; the suite runs the day before.
+pin_clock(ROOT)
+
 
 def _cli_shares_root_previews() -> None:
     """The CLI's commands, run in process by many tests, share the root project's Plans

@@ -10,8 +10,19 @@ import yaml
 from gridops_infra.testing.project import ProjectError, available_stacks
 
 STAGES = ("single-server", "express", "fargate", "eks")
-STACKS = (*STAGES, "cutover")
-"""The root project's stacks: the stages, and the cut-over that moves traffic between two."""
+ENVIRONMENT_STACKS = {"fargate-staging": "fargate", "fargate-preview": "fargate"}
+"""The root project's other environments of a stage (stack -> the stage it builds): the
+stage stacks themselves are production (docs/environments.md)."""
+BUILT = (*STAGES, "cutover")
+"""What a stack file's `gridops:stage` may name."""
+STACKS = (*BUILT, *ENVIRONMENT_STACKS)
+"""The root project's stacks: the stages, the cut-over that moves traffic between two, and
+the staging and preview stacks of a stage."""
+
+
+def stage_of(stack: str) -> str:
+    """What a root-project stack builds: `fargate-staging` -> `fargate`."""
+    return ENVIRONMENT_STACKS.get(stack, stack)
 
 
 class TargetError(ValueError):
@@ -52,6 +63,8 @@ def resolve(target: str, stack: str | None = None) -> Target:
     if target in STACKS:
         root = find_root_project()
         kind = "stage" if target in STAGES else "stack"
+        if target in ENVIRONMENT_STACKS:
+            kind = f"{stage_of(target)} stack"
         return Target(root, stack or target, f"{kind} {target}")
     if path.is_dir():
         if not (path / "Pulumi.yaml").exists():
@@ -60,7 +73,7 @@ def resolve(target: str, stack: str | None = None) -> Target:
         return Target(path.resolve(), chosen, f"project {target}")
     raise TargetError(
         f"unknown stage or project directory {target!r}; stages: {', '.join(STAGES)} "
-        "(and the cutover stack)"
+        f"(and the stacks {', '.join(STACKS[len(STAGES) :])})"
     )
 
 

@@ -420,8 +420,8 @@ def good_program() -> None:
 def bad_program() -> None:
     every_bad_program()  # the data and messaging services' AWS create-time rules
     edge_refused()  # CloudFront, ACM, WAF, Route 53, IAM and FIS create-time rules
-    aws.kms.Key("key")
-    aws.s3.Bucket("data")
+    aws.kms.Key("key", tags={"environment": "production"})
+    aws.s3.Bucket("data", tags={"environment": "preview"})  # in production, with no expiry
     half = aws.s3.Bucket("half")
     aws.s3.BucketPublicAccessBlock("half-public-access", bucket=half.id, block_public_acls=True)
 

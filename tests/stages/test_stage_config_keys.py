@@ -35,10 +35,15 @@ def test_the_readme_documents_exactly_the_keys_the_stages_read() -> None:
 
 
 def test_the_shipped_stack_files_use_only_their_stage_keys() -> None:
-    for stage in STAGES:
-        text = (ROOT / "stacks" / f"Pulumi.{stage}.yaml").read_text()
+    """Every stack file of a stage, its staging and preview stacks included."""
+    for path in (ROOT / "stacks").glob("Pulumi.*.yaml"):
+        text = path.read_text()
+        stage = re.search(r"gridops:stage: (\S+)", text)
+        assert stage, path
+        if stage[1] not in STAGES:
+            continue  # the cutover stack
         for key in re.findall(r"gridops:([a-z_]+)", text):
-            assert stage in STAGE_KEYS[key], (stage, key)
+            assert stage[1] in STAGE_KEYS[key], (path.name, key)
 
 
 def test_a_typo_is_refused_with_the_closest_key() -> None:
@@ -103,7 +108,11 @@ def test_db_auto_pause_seconds_makes_the_stage_database_scale_to_zero() -> None:
     plan = preview(
         ROOT,
         stack="fargate",
-        config={"db_auto_pause_seconds": "1800", "db_instance_class": "db.serverless"},
+        config={
+            "db_auto_pause_seconds": "1800",
+            "db_instance_class": "db.serverless",
+            "environment": "staging",
+        },
     )
     cluster = plan.one("aws:rds/cluster:Cluster")
     assert cluster.inputs["serverlessv2ScalingConfiguration"] == {
@@ -120,5 +129,9 @@ def test_db_auto_pause_seconds_makes_the_stage_database_scale_to_zero() -> None:
 )
 def test_db_auto_pause_seconds_refuses_a_provisioned_database(key: str, value: str) -> None:
     with pytest.raises(StageConfigError, match=f"gridops:{key}='{value}': gridops:db_auto_pause"):
-        config = {"db_auto_pause_seconds": "1800", "db_instance_class": "db.serverless"}
+        config = {
+            "db_auto_pause_seconds": "1800",
+            "db_instance_class": "db.serverless",
+            "environment": "staging",
+        }
         preview(ROOT, stack="fargate", config={**config, key: value})

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from gridops_infra import testing
 from gridops_infra.cli.commands.options import OptionError, Overrides
 from gridops_infra.cli.commands.warnings import announce
-from gridops_infra.core.targets import STACKS, Target, TargetError, resolve
+from gridops_infra.core.targets import BUILT, STACKS, Target, TargetError, resolve, stage_of
 from gridops_infra.testing.project import ProjectError, available_stacks, load_project, qualify
 
 if TYPE_CHECKING:
@@ -66,7 +66,10 @@ def check_target(
     resolved = resolve(target, stack)
     if target in STACKS:
         check_stage_stack(
-            resolved, target, stack_given=stack is not None, overrides=overrides or Overrides()
+            resolved,
+            stage_of(target),
+            stack_given=stack is not None,
+            overrides=overrides or Overrides(),
         )
     return resolved
 
@@ -92,10 +95,8 @@ def check_stage_stack(
     ]
     for key, value in stage_overrides:
         given = f"{overrides.flags[key]} {key}={value}"
-        if value not in STACKS:
-            raise OptionError(
-                f"{given}: unknown stage {value!r}; choose one of {', '.join(STACKS)}"
-            )
+        if value not in BUILT:
+            raise OptionError(f"{given}: unknown stage {value!r}; choose one of {', '.join(BUILT)}")
         if value != stage:
             raise OptionError(
                 f"{given} contradicts the stage argument {stage!r}; pass {value} as the stage "
@@ -109,10 +110,10 @@ def check_stage_stack(
         raise OptionError(
             f"{stack_flag}{shown} does not set {STAGE_KEY}; add `{STAGE_KEY}: {stage}` to it"
         )
-    if built not in STACKS:
+    if built not in BUILT:
         raise OptionError(
             f"{stack_flag}{shown}: unknown stage {built!r} in {STAGE_KEY}; "
-            f"choose one of {', '.join(STACKS)}"
+            f"choose one of {', '.join(BUILT)}"
         )
     if built != stage:
         raise OptionError(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gridops_infra.cli.commands.options import Overrides
-from gridops_infra.core.targets import STAGES, Target, resolve
+from gridops_infra.core.targets import STACKS, STAGES, Target, resolve, stage_of
 from gridops_infra.testing.project import load_project, qualify
 
 STAGE_KEY_TABLE = Path("stacks") / "config_keys.py"
@@ -35,7 +35,8 @@ class Side:
 
     @property
     def stage(self) -> str | None:
-        return self.target if self.target in STAGES else None
+        built = stage_of(self.target) if self.target in STACKS else None
+        return built if built in STAGES else None
 
     @property
     def label(self) -> str:

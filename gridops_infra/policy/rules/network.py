@@ -22,6 +22,7 @@ from gridops_infra.policy.rule import (
     resource_rule,
     stack_rule,
 )
+from gridops_infra.policy.rules.environments import disposable
 
 LB_V2 = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer"
@@ -62,13 +63,16 @@ def access_logs(args: Any, report: ReportViolation) -> None:
 @resource_rule(
     name="lb-deletion-protection",
     description="ALBs and NLBs have deletion protection, so the entry point of the service "
-    "(and its DNS name) cannot be deleted by accident.",
+    "(and its DNS name) cannot be deleted by accident (a preview environment's, tagged "
+    "environment=preview with an expires-at time, is disposable).",
     severity=MANDATORY,
     remediation="Set enable_deletion_protection=True.",
     types=LB_V2,
     awsguard="elb-deletion-protection-enabled",
 )
 def deletion_protection(args: Any, report: ReportViolation) -> None:
+    if disposable(args.props):
+        return
     if not is_true(get(args.props, "enableDeletionProtection")):
         report("enableDeletionProtection is not true.")
 

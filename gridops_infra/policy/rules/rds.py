@@ -6,6 +6,7 @@ from typing import Any
 
 from gridops_infra.policy._props import get, is_true, number, peek, text
 from gridops_infra.policy.rule import ADVISORY, MANDATORY, ReportViolation, resource_rule, setting
+from gridops_infra.policy.rules.environments import disposable
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RDS_CLUSTER = "aws:rds/cluster:Cluster"
@@ -108,7 +109,8 @@ def final_snapshot_problems(props: Any) -> list[str]:
 @resource_rule(
     name="rds-deletion-protection",
     description="RDS instances and clusters have deletion protection and take a final "
-    "snapshot when deleted.",
+    "snapshot when deleted (a preview environment's, tagged environment=preview with an "
+    "expires-at time, is disposable).",
     severity=MANDATORY,
     remediation="Set deletion_protection=True, skip_final_snapshot=False and a "
     "final_snapshot_identifier. To delete on purpose, turn deletion protection off in a "
@@ -116,7 +118,7 @@ def final_snapshot_problems(props: Any) -> list[str]:
     types=(RDS_INSTANCE, RDS_CLUSTER),
 )
 def deletion_protection(args: Any, report: ReportViolation) -> None:
-    if is_read_replica(args.props):
+    if is_read_replica(args.props) or disposable(args.props):
         return
     if not is_true(get(args.props, "deletionProtection")):
         report("deletionProtection is not true: one API call can delete the database.")

@@ -15,6 +15,7 @@ from typing import Any
 from gridops_infra.policy._props import get, is_true, text
 from gridops_infra.policy.rule import MANDATORY, ReportViolation, resource_rule
 from gridops_infra.policy.rules.cache import REPLICATION_GROUP
+from gridops_infra.policy.rules.environments import disposable
 from gridops_infra.policy.rules.rds import (
     RDS_CLUSTER,
     RDS_INSTANCE,
@@ -38,7 +39,9 @@ def data_guarded(args: Any) -> bool:
 @resource_rule(
     name="stateful-resource-protected",
     description="RDS instances and clusters and ElastiCache replication groups have deletion "
-    "protection or a final snapshot, and the Pulumi option protect or retain_on_delete.",
+    "protection or a final snapshot, and the Pulumi option protect or retain_on_delete "
+    "(a preview environment's, tagged environment=preview with an expires-at time, is "
+    "disposable).",
     severity=MANDATORY,
     remediation="Pass opts=pulumi.ResourceOptions(protect=True) (or retain_on_delete=True) and "
     "set deletion_protection=True or a final snapshot (RDS: skip_final_snapshot=False with "
@@ -49,6 +52,8 @@ def data_guarded(args: Any) -> bool:
 )
 def stateful_protected(args: Any, report: ReportViolation) -> None:
     if args.resource_type == RDS_INSTANCE and is_read_replica(args.props):
+        return
+    if disposable(args.props):
         return
     if not data_guarded(args):
         report("neither deletion protection nor a final snapshot guards the data.")
