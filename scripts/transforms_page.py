@@ -113,6 +113,9 @@ def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
         yield ROOT, {"stack": stage}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "karpenter"}}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "managed-node-groups"}}
+    # The origin secret exists only behind a public ALB (random_secret builds it).
+    for stage in ("fargate", "eks"):
+        yield ROOT, {"stack": stage, "config": {"origin_access": "public-with-header"}}
     for project in sorted(p.parent for p in (ROOT / "examples").rglob("Pulumi.yaml")):
         if project.name == "app" and project.parent.name == "stack-references":
             continue  # needs the platform's outputs; the platform itself is previewed
