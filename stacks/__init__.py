@@ -16,6 +16,8 @@ STAGE_MODULES = {
     "eks": "eks",
     # Not a stage of its own: moves traffic from one stage to the next (stacks/cutover.py).
     "cutover": "cutover",
+    # Not a stage either: the ECR repositories and deploy role the stages use (stacks/registry.py).
+    "registry": "registry",
 }
 
 

@@ -21,6 +21,7 @@ from gridops_infra import (
 )
 
 from .config import StageConfig, StageConfigError
+from .images import workload_images
 
 if TYPE_CHECKING:
     from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
@@ -44,6 +45,7 @@ def api_args(
     links: list[Any],
     *,
     counts: tuple[int, int] = (2, 20),
+    image: pulumi.Input[str] | None = None,
     **extra: Any,
 ) -> StatelessServiceArgs:
     """The API's spec from stage config; `platform` is the only platform-specific part.
@@ -51,7 +53,7 @@ def api_args(
     (a domain, tracing...), which the component checks."""
     args = {
         "platform": platform,
-        "image": cfg.require_str("api_image"),
+        "image": image if image is not None else cfg.require_str("api_image"),
         "port": cfg.integer("api_port", 8080),
         "cpu": cfg.integer("api_cpu", 512),
         "memory": cfg.integer("api_memory", 1024),
@@ -81,6 +83,7 @@ def build_app(
     SLOs, which ECS Express Mode has no metrics for; without, the data tier and the
     queue are watched), and, when
     `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
+    images = workload_images(cfg)
     drills = cfg.flag("resilience_drills", False)
     for key, default in (("db_replicas", 2), ("cache_replicas", 1)):
         if drills and cfg.integer(key, default) == 0:
@@ -106,12 +109,21 @@ def build_app(
         "jobs",
         {
             "platform": platform,
-            "image": cfg.require_str("worker_image"),
+            "image": images.worker,
             "max_workers": cfg.integer("worker_max_count", 20),
-            "links": [db, cache],
+            "links": [db, cache, *images.worker_links],
         },
     )
-    api = StatelessService("api", api_args(cfg, platform, [db, cache, jobs, *links], **api_extra))
+    api = StatelessService(
+        "api",
+        api_args(
+            cfg,
+            platform,
+            [db, cache, jobs, *images.api_links, *links],
+            image=images.api,
+            **api_extra,
+        ),
+    )
     edge = front(api) if front else None
     # `observability` adds a stage's own keys (EKS: Prometheus), read from config: the
     # component checks them, as it does a user's.

@@ -15,6 +15,8 @@ SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
 CUTOVER = frozenset({"cutover"})
 """Not a stage: the stack that moves traffic from one stage to the next."""
+REGISTRY = frozenset({"registry"})
+"""Not a stage: the ECR repositories and deploy role the stages use."""
 FARGATE = frozenset({"fargate"})
 # An Express service is served on its AWS-provided domain only.
 WITH_DOMAIN = ALL - {"express"}
@@ -37,7 +39,9 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ),
         ALL,
     ),
-    "stage": ALL | CUTOVER,
+    "stage": ALL | CUTOVER | REGISTRY,
+    **dict.fromkeys(("github_repository", "github_environment"), REGISTRY),
+    **dict.fromkeys(("registry_stack", "api_image_digest", "worker_image_digest"), ALL),
     **dict.fromkeys(("domain", "zone_id"), WITH_DOMAIN | CUTOVER),
     "domain_records": WITH_DOMAIN,
     **dict.fromkeys(("server_name", "instance_type", "data_volume_gb"), SINGLE),

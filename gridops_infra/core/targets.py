@@ -10,8 +10,9 @@ import yaml
 from gridops_infra.testing.project import ProjectError, available_stacks
 
 STAGES = ("single-server", "express", "fargate", "eks")
-STACKS = (*STAGES, "cutover")
-"""The root project's stacks: the stages, and the cut-over that moves traffic between two."""
+STACKS = (*STAGES, "cutover", "registry")
+"""The root project's stacks: the stages, the cut-over that moves traffic between two, and
+the container registry the stages deploy from."""
 
 
 class TargetError(ValueError):
@@ -60,7 +61,7 @@ def resolve(target: str, stack: str | None = None) -> Target:
         return Target(path.resolve(), chosen, f"project {target}")
     raise TargetError(
         f"unknown stage or project directory {target!r}; stages: {', '.join(STAGES)} "
-        "(and the cutover stack)"
+        "(and the cutover and registry stacks)"
     )
 
 

@@ -3,6 +3,8 @@ platform, repositories keep tags immutable and scan on push."""
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pulumi_aws as aws
@@ -19,6 +21,9 @@ from gridops_infra import (
 )
 from gridops_infra.policy import check_plan
 from gridops_infra.testing import preview
+from tests.stage_plans import stage_plan
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DIGEST = "sha256:" + "c" * 64
 PRODUCTION = {"environment": "production"}
@@ -145,3 +150,38 @@ def test_exclusions_count_as_immutable_and_registry_scanning_counts_as_scanning(
         "ECR repository 'web' does not scan images on push and no registry scanning "
         "configuration of this stack covers it."
     ]
+
+
+def as_production(plan):
+    """The Plan as a stack marked production would have it (the environment tag)."""
+    records = []
+    for record in plan.resources:
+        tags = record.inputs.get("tags")
+        if isinstance(tags, dict):
+            marked = {**tags, "environment": "production"}
+            record = dataclasses.replace(
+                record,
+                inputs={**record.inputs, "tags": marked},
+                outputs={**record.outputs, "tags": marked},
+            )
+        records.append(record)
+    return dataclasses.replace(plan, resources=records)
+
+
+@pytest.mark.parametrize("stage", PLATFORMS)
+def test_the_shipped_stages_pin_their_images_so_they_pass_as_production(stage):
+    report = check_plan(as_production(stage_plan(stage)))
+    assert report.of_rule("image-by-digest") == []
+
+
+def test_the_stages_images_by_tag_would_fail_as_production():
+    plan = preview(
+        ROOT,
+        stack="fargate",
+        config={"api_image": "ghcr.io/acme/api:1.4.2", "worker_image": "ghcr.io/acme/worker:1.4.2"},
+    )
+    found = check_plan(as_production(plan)).of_rule("image-by-digest")
+    assert {v.message.split(" runs ")[1].split(" by ")[0] for v in found} == {
+        "'ghcr.io/acme/api:1.4.2'",
+        "'ghcr.io/acme/worker:1.4.2'",
+    }
