@@ -203,7 +203,7 @@ def test_stack_file_must_name_a_stage(
 def test_missing_stack_file_is_named(no_preview: None) -> None:
     line = user_error("preview", "fargate", "-s", "nostack")
     assert "--stack nostack: stacks/Pulumi.nostack.yaml does not exist" in line
-    assert "<stack>" not in line and "eks, express, fargate, single-server" in line
+    assert "<stack>" not in line and "eks, express, fargate, registry, single-server" in line
 
 
 # 7. a plain ValueError the program raises is the user's; the engine's stays a bug ---------
