@@ -17,10 +17,19 @@ from gridops_infra.core.aws_rules.ecr import (
     TAG_MUTABILITY_FILTER_PATTERN,
     TAG_MUTABILITY_MAX_FILTERS,
 )
-from gridops_infra.core.component import Transform
+from gridops_infra.core.component import Transform, check_transforms
 from gridops_infra.core.validation import ArgReader
 
 COMPONENT = "ContainerRepository"
+CHILD_ROLES = (
+    "kms_key",
+    "repository",
+    "lifecycle_policy",
+    "replication",
+    "scanning",
+    "pull_policy",
+    "push_policy",
+)
 Scanning = Literal["basic-on-push", "enhanced-on-push", "enhanced-continuous", "off"]
 SCANNING: tuple[Scanning, ...] = ("basic-on-push", "enhanced-on-push", "enhanced-continuous", "off")
 Encryption = Literal["customer-key", "aws-managed"]
@@ -136,6 +145,7 @@ class RepositorySettings:
     registry_filter_prefix: str
     force_delete: bool
     tags: dict[str, str]
+    transforms: dict[str, Transform]
 
     @property
     def registry_wide(self) -> tuple[str, ...]:
@@ -258,6 +268,7 @@ def read_settings(
         registry_filter_prefix=prefix,
         force_delete=a.boolean("force_delete", False),
         tags=a.mapping("tags"),
+        transforms=check_transforms(COMPONENT, name, a.raw("transforms"), CHILD_ROLES),
     )
 
 
@@ -270,4 +281,10 @@ def _positive(a: ArgReader, field: str, default: int, where: str) -> int:
     return value
 
 
-__all__ = ["COMPONENT", "ContainerRepositoryArgs", "RepositorySettings", "read_settings"]
+__all__ = [
+    "CHILD_ROLES",
+    "COMPONENT",
+    "ContainerRepositoryArgs",
+    "RepositorySettings",
+    "read_settings",
+]

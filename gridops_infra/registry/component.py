@@ -10,10 +10,15 @@ import pulumi_aws as aws
 
 from gridops_infra.core import iam
 from gridops_infra.core.aws_rules.ecr import REGISTRY_SETTINGS_ONE_PER_REGISTRY
-from gridops_infra.core.component import GridopsComponent, check_transforms
-from gridops_infra.core.validation import ArgReader, check_name
+from gridops_infra.core.component import GridopsComponent
+from gridops_infra.core.validation import check_name
 from gridops_infra.registry.access import RepositoryAccess
-from gridops_infra.registry.args import COMPONENT, ContainerRepositoryArgs, read_settings
+from gridops_infra.registry.args import (
+    CHILD_ROLES,
+    COMPONENT,
+    ContainerRepositoryArgs,
+    read_settings,
+)
 from gridops_infra.registry.policies import lifecycle_policy
 
 # Registry-wide settings already written in this program, by the deployment's monitor (one
@@ -49,15 +54,7 @@ class ContainerRepository(RepositoryAccess, GridopsComponent):
     """
 
     TYPE = "gridops:aws:ContainerRepository"
-    CHILD_ROLES = (
-        "kms_key",
-        "repository",
-        "lifecycle_policy",
-        "replication",
-        "scanning",
-        "pull_policy",
-        "push_policy",
-    )
+    CHILD_ROLES = CHILD_ROLES
 
     arn: pulumi.Output[str]
     """The repository's ARN (what pull and push grants are scoped to)."""
@@ -79,14 +76,6 @@ class ContainerRepository(RepositoryAccess, GridopsComponent):
         check_name(COMPONENT, name)
         region = iam.region_name()
         settings = read_settings(name, args, region)
-        transforms = check_transforms(
-            COMPONENT,
-            name,
-            ArgReader(COMPONENT, name, args, ContainerRepositoryArgs.__annotations__).raw(
-                "transforms"
-            ),
-            self.CHILD_ROLES,
-        )
         taken = _registry_settings_taken()
         if taken is not None:
             for setting in settings.registry_wide:
@@ -99,7 +88,7 @@ class ContainerRepository(RepositoryAccess, GridopsComponent):
                         f"the registry's {setting} configuration",
                     )
 
-        super().__init__(name, opts, transforms=transforms, tags=settings.tags)
+        super().__init__(name, opts, transforms=settings.transforms, tags=settings.tags)
         if taken is not None:
             for setting in settings.registry_wide:
                 taken[setting] = name
