@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         SingleServerArgs,
     )
     from gridops_infra.queue import SqsWorkerQueue, SqsWorkerQueueArgs
+    from gridops_infra.registry import (
+        ContainerRepository,
+        ContainerRepositoryArgs,
+        ContainerRepositoryReference,
+    )
     from gridops_infra.resilience.component import ResilienceDrills, ResilienceDrillsArgs
     from gridops_infra.service import (
         ServiceSpec,
@@ -64,6 +69,9 @@ _EXPORTS = {
     "ArgoCdGitOpsArgs": "gridops_infra.delivery.args",
     "CdnFrontend": "gridops_infra.cdn.component",
     "CdnFrontendArgs": "gridops_infra.cdn.args",
+    "ContainerRepository": "gridops_infra.registry.component",
+    "ContainerRepositoryArgs": "gridops_infra.registry.args",
+    "ContainerRepositoryReference": "gridops_infra.registry.reference",
     "EksCluster": "gridops_infra.platforms",
     "EksClusterArgs": "gridops_infra.platforms.eks.args",
     "ExpressCluster": "gridops_infra.platforms",
@@ -111,6 +119,9 @@ __all__ = [
     "ArgoCdGitOpsArgs",
     "CdnFrontend",
     "CdnFrontendArgs",
+    "ContainerRepository",
+    "ContainerRepositoryArgs",
+    "ContainerRepositoryReference",
     "EksCluster",
     "EksClusterArgs",
     "ExpressCluster",

@@ -8,7 +8,7 @@ import pulumi
 
 from .config import StageConfig, StageConfigError, given_keys
 from .config_keys import ALL, key_problems
-from .images import image_reference
+from .images import check_digests
 
 STAGE_MODULES = {
     "single-server": "single_server",
@@ -17,6 +17,8 @@ STAGE_MODULES = {
     "eks": "eks",
     # Not a stage of its own: moves traffic from one stage to the next (stacks/cutover.py).
     "cutover": "cutover",
+    # Not a stage either: the ECR repositories and deploy role the stages use (stacks/registry.py).
+    "registry": "registry",
 }
 
 
@@ -39,8 +41,6 @@ def run_stage() -> None:
         raise StageConfigError("; ".join(problems))
     cfg = StageConfig(stage)
     if stage in ALL:
-        # A malformed digest is refused before the stage registers anything.
-        for role in ("api", "worker"):
-            image_reference(cfg, role)
+        check_digests(cfg)
     module = importlib.import_module(f"{__name__}.{STAGE_MODULES[stage]}")
     module.build(cfg)

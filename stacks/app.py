@@ -22,7 +22,7 @@ from gridops_infra import (
 
 from .config import StageConfig, StageConfigError
 from .environment import Environment
-from .images import image_reference
+from .images import image_reference, workload_images
 
 if TYPE_CHECKING:
     from gridops_infra import ObservabilityStackArgs, ResilienceDrillsArgs, StatelessServiceArgs
@@ -47,6 +47,7 @@ def api_args(
     links: list[Any],
     *,
     counts: tuple[int, int] = (2, 20),
+    image: pulumi.Input[str] | None = None,
     **extra: Any,
 ) -> StatelessServiceArgs:
     """The API's spec from stage config; `platform` is the only platform-specific part.
@@ -54,7 +55,7 @@ def api_args(
     (a domain, tracing...), which the component checks."""
     args = {
         "platform": platform,
-        "image": image_reference(cfg, "api"),
+        "image": image if image is not None else image_reference(cfg, "api"),
         "port": cfg.integer("api_port", 8080),
         "cpu": cfg.integer("api_cpu", 512),
         "memory": cfg.integer("api_memory", 1024),
@@ -86,6 +87,7 @@ def build_app(
     SLOs, which ECS Express Mode has no metrics for; without, the data tier and the
     queue are watched), and, when
     `gridops:resilience_drills` is true, FIS drills guarded by the API's SLO page alarm."""
+    images = workload_images(cfg)
     drills = cfg.flag("resilience_drills", False)
     for key, default in (("db_replicas", 2), ("cache_replicas", 1)):
         if drills and cfg.integer(key, default) == 0:
@@ -115,14 +117,22 @@ def build_app(
         "jobs",
         {
             "platform": platform,
-            "image": image_reference(cfg, "worker"),
+            "image": images.worker,
             "max_workers": cfg.integer("worker_max_count", 20),
-            "links": [db, cache],
+            "links": [db, cache, *images.worker_links],
             "tags": env.tags,
         },
     )
     api = StatelessService(
-        "api", api_args(cfg, env, platform, [db, cache, jobs, *links], **api_extra)
+        "api",
+        api_args(
+            cfg,
+            env,
+            platform,
+            [db, cache, jobs, *images.api_links, *links],
+            image=images.api,
+            **api_extra,
+        ),
     )
     edge = front(api) if front else None
     # `observability` adds a stage's own keys (EKS: Prometheus), read from config: the

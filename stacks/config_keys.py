@@ -15,6 +15,8 @@ SINGLE = frozenset({"single-server"})
 EKS = frozenset({"eks"})
 CUTOVER = frozenset({"cutover"})
 """Not a stage: the stack that moves traffic from one stage to the next."""
+REGISTRY = frozenset({"registry"})
+"""Not a stage: the ECR repositories and deploy role the stages use."""
 FARGATE = frozenset({"fargate"})
 # An Express service is served on its AWS-provided domain only.
 WITH_DOMAIN = ALL - {"express"}
@@ -43,7 +45,9 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
         ALL,
     ),
     "expires_at": PREVIEW,
-    "stage": ALL | CUTOVER,
+    "stage": ALL | CUTOVER | REGISTRY,
+    **dict.fromkeys(("github_repository", "github_environment"), REGISTRY),
+    "registry_stack": ALL,
     **dict.fromkeys(("domain", "zone_id"), WITH_DOMAIN | CUTOVER),
     "domain_records": WITH_DOMAIN,
     **dict.fromkeys(("server_name", "instance_type", "data_volume_gb"), SINGLE),

@@ -17,7 +17,7 @@ from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueu
 from .app import api_args, export_cutover_outputs
 from .config import StageConfig, nat_strategy
 from .environment import read_environment
-from .images import image_reference
+from .images import workload_images
 
 
 def build(cfg: StageConfig) -> None:
@@ -42,19 +42,30 @@ def build(cfg: StageConfig) -> None:
     )
     database = server.database
     assert database is not None  # the stage keeps the host's own PostgreSQL
+    images = workload_images(cfg)
     # One host cannot autoscale: the API runs min_count replicas and the worker
     # max(min_workers, 1); the maxima are recorded on the containers for the next stage.
     jobs = SqsWorkerQueue(
         "jobs",
         {
             "platform": server,
-            "image": image_reference(cfg, "worker"),
+            "image": images.worker,
             "max_workers": cfg.integer("worker_max_count", 20),
-            "links": [database],
+            "links": [database, *images.worker_links],
             "tags": env.tags,
         },
     )
-    api = StatelessService("api", api_args(cfg, env, server, [database, jobs], counts=(1, 1)))
+    api = StatelessService(
+        "api",
+        api_args(
+            cfg,
+            env,
+            server,
+            [database, jobs, *images.api_links],
+            counts=(1, 1),
+            image=images.api,
+        ),
+    )
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)

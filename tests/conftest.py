@@ -27,9 +27,8 @@ pin_clock(ROOT)
 def _cli_shares_root_previews() -> None:
     """The CLI's commands, run in process by many tests, share the root project's Plans
     with the tests that read them directly (stage_plans.root_preview)."""
-    from stage_plans import root_preview
-
     from gridops_infra.cli.commands import loading
+    from tests.stage_plans import root_preview
 
     loading.preview = root_preview  # type: ignore[assignment]
 

@@ -11,6 +11,9 @@
 - `kms_key_arns`: keys that decrypt those secrets (when customer managed);
 - `task_statements`: IAM statements for the workload's own role, scoped to the linked
   resource's ARNs (e.g. `sqs:SendMessage` on one queue);
+- `pull_repository_arns`: ECR repositories whose images the workload runs, pulled by
+  whatever the platform pulls with (the task execution role on ECS, the instance role on a
+  single server; on EKS the node role, which already reads every repository);
 - `start_after`: resources the workload must not start before (a database's writer
   instance: an Aurora cluster endpoint exists before any instance answers on it, so a
   health check that queries the database would fail the first deployment);
@@ -32,6 +35,7 @@ class LinkGrant:
     secret_arns: list[pulumi.Input[str]] = field(default_factory=list)
     kms_key_arns: list[pulumi.Input[str]] = field(default_factory=list)
     task_statements: list[dict[str, Any]] = field(default_factory=list)
+    pull_repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
     start_after: list[pulumi.Resource] = field(default_factory=list)
 
 

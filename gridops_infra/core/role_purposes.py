@@ -194,6 +194,19 @@ ROLE_PURPOSES: dict[str, str] = {
     "without a domain).",
     "EksCluster.https_listener": "HTTPS listener of the internal load balancer, with the "
     "first service's certificate.",
+    # ContainerRepository
+    "ContainerRepository.kms_key": "Customer-managed KMS key encrypting the images.",
+    "ContainerRepository.repository": "The ECR repository.",
+    "ContainerRepository.lifecycle_policy": "Expires untagged images and keeps the newest "
+    "tagged ones.",
+    "ContainerRepository.replication": "The registry's cross-Region replication (one per "
+    "registry and Region).",
+    "ContainerRepository.scanning": "The registry's enhanced (Amazon Inspector) scanning "
+    "configuration (one per registry and Region).",
+    "ContainerRepository.pull_policy": "Inline policy letting one role pull this "
+    "repository's images (grant_pull).",
+    "ContainerRepository.push_policy": "Inline policy letting one role push to this "
+    "repository (grant_push).",
     # GithubDeployRole
     "GithubDeployRole.oidc_provider": "IAM OIDC provider for GitHub Actions.",
     "GithubDeployRole.role": "The role the repository's jobs assume through OIDC.",

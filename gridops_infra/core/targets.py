@@ -13,11 +13,11 @@ STAGES = ("single-server", "express", "fargate", "eks")
 ENVIRONMENT_STACKS = {"fargate-staging": "fargate", "fargate-preview": "fargate"}
 """The root project's other environments of a stage (stack -> the stage it builds): the
 stage stacks themselves are production (docs/environments.md)."""
-BUILT = (*STAGES, "cutover")
+BUILT = (*STAGES, "cutover", "registry")
 """What a stack file's `gridops:stage` may name."""
 STACKS = (*BUILT, *ENVIRONMENT_STACKS)
-"""The root project's stacks: the stages, the cut-over that moves traffic between two, and
-the staging and preview stacks of a stage."""
+"""The root project's stacks: the stages, the cut-over that moves traffic between two, the
+container registry the stages deploy from, and the staging and preview stacks of a stage."""
 
 
 def stage_of(stack: str) -> str:

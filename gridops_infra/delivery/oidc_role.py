@@ -38,6 +38,9 @@ DEPLOY_SERVICES: dict[str, tuple[str, ...]] = {
     "observability": ("cloudwatch:*", "logs:*", "sns:*", "aps:*", "grafana:*", "xray:*"),
     "single-server": ("dlm:*", "ssm:*"),
     "drills": ("fis:*",),
+    # ContainerRepository: repositories, lifecycle policies, replication and scanning
+    # configurations are created and replaced by `pulumi up`, so the whole ECR API.
+    "registry": ("ecr:*",),
 }
 PASS_ROLE_SERVICES = [
     "ecs-tasks.amazonaws.com",

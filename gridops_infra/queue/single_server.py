@@ -203,6 +203,7 @@ def build(
         secret_arns=list(prepared.grant.secret_arns),
         kms_key_arns=list(prepared.grant.kms_key_arns),
         task_statements=[*own, *prepared.grant.task_statements],
+        pull_repository_arns=list(prepared.grant.pull_repository_arns),
     )
     document = host_policy_document(spec, grant)
     if document is None:  # cannot happen: the consume statements are always there

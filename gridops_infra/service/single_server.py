@@ -19,7 +19,9 @@ What the spec becomes on one host:
   containers link (RDS, Redis admit the host);
   linking `server.database` puts the service on the internal `db` network; link and
   `task_statements` IAM statements go on the instance role, which every container on
-  the host shares (there are no per-container roles on one EC2 host).
+  the host shares (there are no per-container roles on one EC2 host); a linked
+  ContainerRepository lets the instance role pull from it (the host's docker pulls with
+  the ECR credential helper on that role).
 - Metrics: requests, 5xx, latency and failed proxy health checks from the proxy's
   access log (CloudWatch Logs metric filters on the server's log group); CPU and memory
   are the host's.
@@ -352,7 +354,11 @@ def host_policy_document(spec: ServiceSpec, grant: LinkGrant) -> pulumi.Output[s
                 },
             )
         )
-    repositories = ecr_repository_arns([spec.image]) if isinstance(spec.image, str) else []
+    # The image's own repository (when it is a plain ECR reference) and linked ones.
+    repositories: list[pulumi.Input[str]] = [
+        *(ecr_repository_arns([spec.image]) if isinstance(spec.image, str) else []),
+        *grant.pull_repository_arns,
+    ]
     if repositories:
         # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
         fixed.append(iam.statement(["ecr:GetAuthorizationToken"], "*", sid="EcrLogin"))

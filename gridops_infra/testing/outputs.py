@@ -602,7 +602,16 @@ def _grafana_workspace(name: str, inputs: dict, out: dict, region: str) -> dict:
     return {"endpoint": f"{workspace_id}.grafana-workspace.{region}.amazonaws.com"}
 
 
+def _ecr_repository(name: str, inputs: dict, out: dict, region: str) -> dict:
+    repository = inputs.get("name") or out.get("name") or name
+    return {
+        "registryId": ACCOUNT_ID,
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repository}",
+    }
+
+
 EXTRAS: dict[str, Extra] = {
+    "aws:ecr/repository:Repository": _ecr_repository,
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:lb/loadBalancer:LoadBalancer": _lb,
     "aws:lb/targetGroup:TargetGroup": _tg,

@@ -204,7 +204,9 @@ def test_missing_stack_file_is_named(no_preview: None) -> None:
     line = user_error("preview", "fargate", "-s", "nostack")
     assert "--stack nostack: stacks/Pulumi.nostack.yaml does not exist" in line
     assert "<stack>" not in line
-    assert "eks, express, fargate, fargate-preview, fargate-staging, single-server" in line
+    assert (
+        "eks, express, fargate, fargate-preview, fargate-staging, registry, single-server" in line
+    )
 
 
 # 7. a plain ValueError the program raises is the user's; the engine's stays a bug ---------

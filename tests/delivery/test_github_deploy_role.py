@@ -73,6 +73,9 @@ EXPECTED_DEPLOY_ROLE_FINDINGS = {
     "RESOURCE_STAR",  # service-level actions on generated names, limited by aws:RequestedRegion
     "PERMISSIONS_MANAGEMENT_ACTIONS",  # creating the stack's roles and policies (prefix-scoped)
     "PRIVILEGE_ESCALATION",  # iam:PutRolePolicy / AttachRolePolicy on the stack's own roles
+    # ecr:GetAuthorizationToken (in the registry service's ecr:*): the registry login the
+    # job needs to push images, a 12-hour token for this account's registry.
+    "CREDENTIALS_EXPOSURE",
 }
 
 

@@ -21,6 +21,8 @@ from gridops_infra import (
     ArgoCdGitOps,
     CdnFrontend,
     CdnFrontendArgs,
+    ContainerRepository,
+    ContainerRepositoryArgs,
     EksCluster,
     ExpressCluster,
     ExpressClusterArgs,
@@ -528,6 +530,22 @@ GITHUB_VALUES: dict[str, Any] = {
     "transforms": TRANSFORMS,
 }
 
+REPOSITORY_VALUES: dict[str, Any] = {
+    "repository_name": "shop/api",
+    "immutable_tags": False,
+    "mutable_tags": ["latest"],
+    "scanning": "enhanced-continuous",
+    "untagged_expire_days": 14,
+    "keep_tagged_count": 100,
+    "encryption": "aws-managed",
+    "kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "replica_regions": ["us-west-2"],
+    "registry_filter_prefix": Given("sub", base={"replica_regions": ["us-west-2"]}),
+    "force_delete": True,
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
 ARGOCD_VALUES: dict[str, Any] = {
     "cluster": Given(lambda c: c.piece("alt_platform"), needs=("alt_platform",)),
     "repo_url": "https://github.com/acme/other-manifests.git",
@@ -773,6 +791,15 @@ SCENARIOS: list[Scenario] = [
         setup=lambda c: None,
         base=lambda c: {"repository": "acme/shop"},
         transform_role="role",
+    ),
+    Scenario(
+        id="ContainerRepository",
+        make=lambda n, a: ContainerRepository(n, a),
+        annotations=ContainerRepositoryArgs.__annotations__,
+        values=REPOSITORY_VALUES,
+        setup=lambda c: None,
+        base=lambda c: {},
+        transform_role="repository",
     ),
     Scenario(
         id="ArgoCdGitOps",

@@ -415,6 +415,12 @@ def good_program() -> None:
     job_pod = _pod_template({**RESTRICTED_POD, "restart_policy": "Never"})
     cron_spec: Any = {"schedule": "0 3 * * *", "job_template": {"spec": {"template": job_pod}}}
     k8s.batch.v1.CronJob("report", spec=cron_spec)
+    aws.ecr.Repository(
+        "images",
+        image_tag_mutability="IMMUTABLE",
+        image_scanning_configuration={"scan_on_push": True},
+        encryption_configurations=[{"encryption_type": "KMS"}],
+    )
 
 
 def bad_program() -> None:
@@ -587,6 +593,8 @@ def _unguarded_scheduled_drill() -> None:
             ),
         },
     )
+    # A production stack (this tag says so) whose Deployment "agent" runs busybox by tag.
+    aws.ecr.Repository("images", image_tag_mutability="MUTABLE", tags={"environment": "production"})
 
 
 def _isolated_workloads() -> None:

@@ -85,6 +85,7 @@ def test_advisory_defaults_are_the_ones_the_issue_names() -> None:
         "ecs-alarm-rollback",
         "ecs-readonly-root-sidecar",
         "ec2-no-public-ip",
+        "ecr-scan-on-push",
     }
 
 

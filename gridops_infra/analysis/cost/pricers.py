@@ -64,6 +64,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:s3/bucket:Bucket": cost_storage.s3_bucket,
     "aws:s3/bucketV2:BucketV2": cost_storage.s3_bucket,
     "aws:ecr/repository:Repository": cost_storage.ecr_repository,
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": cost_storage.ecr_replication,
     "aws:cloudfront/distribution:Distribution": cost_edge.cloudfront,
     "aws:cloudfront/function:Function": cost_edge.cloudfront_function,
     "aws:wafv2/webAcl:WebAcl": cost_edge.web_acl,
@@ -100,6 +101,9 @@ NOT_MODELLED: dict[str, str] = {
     "aws:lambda/function:Function": "usage-only (requests and GB-seconds): not modelled",
     "aws:eks/fargateProfile:FargateProfile": "pods' vCPU/GB are not in the Plan",
     "aws:rds/proxy:Proxy": "priced per vCPU of the databases behind it: not modelled",
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": "enhanced "
+    "scanning is billed by Amazon Inspector per image scanned (on push, and rescans when "
+    "continuous): not modelled",
 }
 
 

@@ -356,6 +356,8 @@ DURATIONS: dict[str, Durations] = {
     "aws:s3/bucketPolicy:BucketPolicy": _api(2, ESTIMATE),
     "aws:ecr/repository:Repository": _api(2, ESTIMATE),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": _api(2, ESTIMATE),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": _api(2, ESTIMATE),
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": _api(2, ESTIMATE),
     # Route 53: the provider waits for INSYNC: 35-57 s in the log.
     "aws:route53/zone:Zone": Durations(45, create_p90=60, source=AURORA_APPLY_LOG),
     "aws:route53/record:Record": Durations(40, create_p90=60, source=AURORA_APPLY_LOG),

@@ -85,6 +85,7 @@ def _with(links: LinkGrant, own: LinkGrant) -> LinkGrant:
         secret_arns=list(links.secret_arns),
         kms_key_arns=list(links.kms_key_arns),
         task_statements=[*own.task_statements, *links.task_statements],
+        pull_repository_arns=list(links.pull_repository_arns),
         start_after=[*links.start_after, *own.start_after],
     )
 

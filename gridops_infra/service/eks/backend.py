@@ -2,6 +2,8 @@
 Deployment (Pod Security "restricted", probes, zone spread), Service, HPA, PDB,
 NetworkPolicy and an Ingress on the cluster's shared ALB; a Pod Identity role with
 exactly the grants of `links` and `task_statements`; secrets through External Secrets.
+A linked ContainerRepository adds nothing here: the kubelet pulls images with the node
+role (not the Pod's), which EksCluster gives AmazonEC2ContainerRegistryPullOnly.
 
 Every Kubernetes object is rendered by `eks_manifests` / `eks_secrets` as a plain dict
 and created on the cluster's Kubernetes provider.

@@ -124,6 +124,7 @@ def build(
         secret_arns=[*grant.secret_arns, *pull_secret],
         kms_key_arns=grant.kms_key_arns,
         images=[spec.image],
+        repository_arns=grant.pull_repository_arns,
     )
     task_role, task_document, task_policy = fargate_iam.task_role(
         service,

@@ -138,6 +138,7 @@ def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> Link
         merged.secret_arns.extend(grant.secret_arns)
         merged.kms_key_arns.extend(grant.kms_key_arns)
         merged.task_statements.extend(grant.task_statements)
+        merged.pull_repository_arns.extend(grant.pull_repository_arns)
         merged.start_after.extend(grant.start_after)
     return merged
 
@@ -189,6 +190,7 @@ def build_task(
         secret_arns=[*grant.secret_arns, *_pull_secret(spec)],
         kms_key_arns=grant.kms_key_arns,
         images=[spec.image, *(s.image for s in spec.containers)],
+        repository_arns=grant.pull_repository_arns,
     )
     task_statements = [
         *grant.task_statements,

@@ -125,7 +125,10 @@ def execution_role(
     secret_arns: Sequence[pulumi.Input[str]],
     kms_key_arns: Sequence[pulumi.Input[str]],
     images: Sequence[pulumi.Input[str]],
+    repository_arns: Sequence[pulumi.Input[str]] = (),
 ) -> tuple[aws.iam.Role, pulumi.Output[str], aws.iam.RolePolicy]:
+    """The ECS agent's role. It pulls from the ECR repositories `images` name and from
+    `repository_arns` (linked repositories, whose image may be an Output)."""
     role = owner.child(
         "execution_role",
         aws.iam.Role,
@@ -141,10 +144,11 @@ def execution_role(
         pulumi.Output.all(*secret_arns),
         pulumi.Output.all(*kms_key_arns),
         pulumi.Output.all(*images),
+        pulumi.Output.all(*repository_arns),
     ).apply(
         lambda v: iam.policy_document(
             execution_statements(
-                ExecutionNeeds(v[0], v[1], v[2], v[3], ecr_repository_arns(v[4]), region)
+                ExecutionNeeds(v[0], v[1], v[2], v[3], [*ecr_repository_arns(v[4]), *v[5]], region)
             )
         )
     )
