@@ -97,11 +97,13 @@ SCHEMA = {
 }
 
 
-def fargate_plan(flags: dict[str, Any] = FLAGS, **service: Any) -> Plan:
+def fargate_plan(
+    flags: dict[str, Any] = FLAGS, strategy: dict[str, Any] | None = None, **service: Any
+) -> Plan:
     def program() -> None:
         net = Network("prod", {"az_count": 2, "nat": "single"})
         cluster = FargateCluster("prod", {"network": net})
-        linked = FeatureFlags("flags", {"flags": flags})
+        linked = FeatureFlags("flags", {"flags": flags, "strategy": strategy or {}})
         StatelessService(
             "api",
             {"platform": cluster, "image": IMAGE, "port": 8080, "links": [linked], **service},
