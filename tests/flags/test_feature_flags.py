@@ -346,3 +346,27 @@ def test_where_the_agent_cannot_run_the_link_is_refused_and_nothing_registered(r
     assert [r.name for r in plan.resources if r.name.startswith(f"{refused}-")] == []
     if kind != "twice":  # there the first service attached the flags
         assert not [r for r in plan.resources if r.name.startswith(f"flags{index}-environment")]
+
+
+def test_alarm_arns_join_the_monitors_and_environment_names_the_url():
+    extra = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-errors"
+
+    def program() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        cluster = FargateCluster("prod", {"network": net})
+        linked = FeatureFlags(
+            "flags", {"flags": FLAGS, "alarm_arns": [extra], "environment": "staging"}
+        )
+        StatelessService(
+            "api", {"platform": cluster, "image": IMAGE, "port": 8080, "links": [linked]}
+        )
+
+    plan = preview(program)
+    environment = one(plan, "aws:appconfig/environment:Environment")
+    assert environment.inputs["name"] == "staging"
+    arns = [m["alarmArn"] for m in environment.inputs["monitors"]]
+    assert len(arns) == 2 and arns[1] == extra and ":alarm:api-5xx-ratio-" in arns[0]
+    policy = one(plan, "aws:iam/rolePolicy:RolePolicy", "flags-alarm-role-policy")
+    assert json.loads(policy.inputs["policy"])["Statement"][0]["Resource"] == arns
+    env = {e["name"]: e["value"] for e in containers(plan)["api"]["environment"]}
+    assert "/environments/staging/configurations/flags" in env["GRIDOPS_FLAGS_URL"]
