@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         GitlabDeployRole,
         GitlabDeployRoleArgs,
     )
+    from gridops_infra.flags import FeatureFlags, FeatureFlagsArgs
     from gridops_infra.migration import (
         PostgresReplication,
         PostgresReplicationArgs,
@@ -77,6 +78,8 @@ _EXPORTS = {
     "ExpressCluster": "gridops_infra.platforms",
     "ExpressClusterArgs": "gridops_infra.platforms.express.args",
     "FargateCluster": "gridops_infra.platforms",
+    "FeatureFlags": "gridops_infra.flags",
+    "FeatureFlagsArgs": "gridops_infra.flags.args",
     "FargateClusterArgs": "gridops_infra.platforms.fargate.args",
     "GithubDeployRole": "gridops_infra.delivery",
     "GithubDeployRoleArgs": "gridops_infra.delivery.args",
@@ -128,6 +131,8 @@ __all__ = [
     "ExpressClusterArgs",
     "FargateCluster",
     "FargateClusterArgs",
+    "FeatureFlags",
+    "FeatureFlagsArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
     "GitlabDeployRole",

@@ -17,15 +17,48 @@
 - `start_after`: resources the workload must not start before (a database's writer
   instance: an Aurora cluster endpoint exists before any instance answers on it, so a
   health check that queries the database would fail the first deployment);
+- `sidecars`: containers the workload must run next to it (the AppConfig agent a
+  FeatureFlags link reads through); platforms that cannot run sidecars refuse the link;
+- `attach`: callbacks the platform calls once the workload's role and deployment alarms
+  exist (`LinkConsumer`), for what the linked component can only create then (an
+  AppConfig environment watched by those alarms, a grant scoped to it); each returns the
+  resources the workload must start after;
 - network access is opened by the linked component itself through `allow_from`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import pulumi
+
+
+@dataclass(frozen=True)
+class LinkSidecar:
+    """A container a link needs next to the workload (same task or pod, `localhost`)."""
+
+    name: str
+    image: str
+    port: int
+    environment: Mapping[str, pulumi.Input[str]]
+    essential: bool
+    """Whether the workload stops when this container stops (ECS `essential`)."""
+    user: str
+    """The unprivileged user it runs as (restricted Pod Security refuses root)."""
+
+
+@dataclass(frozen=True)
+class LinkConsumer:
+    """The workload as a link's `attach` callback sees it."""
+
+    name: str
+    role: pulumi.Resource
+    """The workload's own IAM role (task role, pod role or instance role)."""
+    role_name: pulumi.Input[str]
+    alarm_arns: list[pulumi.Input[str]]
+    """The alarms that judge the workload's health (its 5xx alarm, its SLO alarm)."""
 
 
 @dataclass
@@ -37,6 +70,8 @@ class LinkGrant:
     task_statements: list[dict[str, Any]] = field(default_factory=list)
     pull_repository_arns: list[pulumi.Input[str]] = field(default_factory=list)
     start_after: list[pulumi.Resource] = field(default_factory=list)
+    sidecars: list[LinkSidecar] = field(default_factory=list)
+    attach: list[Callable[[LinkConsumer], list[pulumi.Resource]]] = field(default_factory=list)
 
 
 @runtime_checkable

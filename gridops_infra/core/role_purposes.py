@@ -58,6 +58,20 @@ ROLE_PURPOSES: dict[str, str] = {
     "execution_role": "Role ECS uses to pull the image, write logs and read the secrets.",
     "execution_policy": "The execution role's policy (scoped to this task's logs and secrets).",
     "task_role": "The workload's own IAM role (link grants land here).",
+    # FeatureFlags
+    "FeatureFlags.application": "AppConfig application holding the flags.",
+    "configuration_profile": "AppConfig configuration profile of type "
+    "AWS.AppConfig.FeatureFlags (hosted).",
+    "configuration_version": "The flags as a hosted configuration version (a change is a new "
+    "version).",
+    "deployment_strategy": "How a flag change rolls out (growth, duration, final bake).",
+    "alarm_role": "Role AppConfig assumes to read the monitors' alarm states.",
+    "alarm_role_policy": "The alarm role's policy (cloudwatch:DescribeAlarms on exactly the "
+    "monitors).",
+    "environment": "AppConfig environment the linked service reads, watched by its alarms.",
+    "FeatureFlags.deployment": "AppConfig deployment of the current flags version to the "
+    "environment.",
+    "read_policy": "Policy on the linked service's role: read exactly this configuration.",
     "task_policy": "The task role's least-privilege policy.",
     "scaling_target": "Application Auto Scaling target over the ECS service's task count.",
     # ArgoCdGitOps

@@ -41,6 +41,8 @@ DEPLOY_SERVICES: dict[str, tuple[str, ...]] = {
     # ContainerRepository: repositories, lifecycle policies, replication and scanning
     # configurations are created and replaced by `pulumi up`, so the whole ECR API.
     "registry": ("ecr:*",),
+    # FeatureFlags: the AppConfig application, its profile, versions, strategy, deployments.
+    "flags": ("appconfig:*",),
 }
 PASS_ROLE_SERVICES = [
     "ecs-tasks.amazonaws.com",
@@ -53,6 +55,7 @@ PASS_ROLE_SERVICES = [
     "dlm.amazonaws.com",
     "fis.amazonaws.com",
     "application-autoscaling.amazonaws.com",
+    "appconfig.amazonaws.com",  # FeatureFlags: the role AppConfig reads the monitors with
 ]
 MAX_ROLE_INLINE_POLICIES = 10_240  # IAM: a role's inline policies, white space not counted
 OIDC_ROLE_CHILDREN = ("oidc_provider", "role", "policy")

@@ -104,6 +104,13 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     where = f"StatelessService '{spec.name}'"
     refuse_unsupported(spec, platform, where)
     grant = merge_grants(spec)
+    if grant.sidecars:
+        raise ArgError(
+            f"{where}: links={[s.name for s in grant.sidecars]!r} is not allowed on "
+            f"SingleServer '{platform.name}'; running the AppConfig Agent on the host for a "
+            "linked FeatureFlags is not built yet: run the service on a FargateCluster or "
+            "EksCluster, or read AppConfig from the app with the AWS SDK"
+        )
     container = container_spec(spec, grant, joins_database=links_database(spec, platform))
     pattern = health_filter_pattern(container)
     if len(pattern) > MAX_FILTER_PATTERN:

@@ -179,6 +179,11 @@ IDENTITIES: dict[str, Identity] = {
         "dms", "{arn}", "replication-config:{HEX}"
     ),
     "aws:grafana/workspace:Workspace": Identity("grafana", "g-{hex8}", "/workspaces/{id}"),
+    # AppConfig ids are 7 lowercase letters or digits.
+    "aws:appconfig/application:Application": Identity("appconfig", "{hex7}", "application/{id}"),
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": Identity(
+        "appconfig", "{hex7}", "deploymentstrategy/{id}"
+    ),
 }
 
 # Types whose physical name the provider invents when the program gives none; the key is
@@ -237,6 +242,7 @@ def identity_outputs(
     values = {
         "hex": h,
         "hex6": h[:6],
+        "hex7": h[:7],
         "hex8": h[:8],
         "hex16": h[:16],
         "HEX": h.upper()[:26],
@@ -289,6 +295,41 @@ def _last_segment(value: Any) -> str | None:
 
 # Extra computed outputs per type: endpoints, DNS names, URLs and the like.
 Extra = Callable[[str, dict[str, Any], dict[str, Any], str], dict[str, Any]]
+
+
+def _appconfig_arn(region: str, path: str) -> str:
+    return f"arn:aws:appconfig:{region}:{ACCOUNT_ID}:{path}"
+
+
+def _appconfig_environment(name: str, inputs: dict, out: dict, region: str) -> dict:
+    env = short_hash("appconfig-environment", name, length=7)
+    app = inputs.get("applicationId", "")
+    return {
+        "environmentId": env,
+        "arn": _appconfig_arn(region, f"application/{app}/environment/{env}"),
+        "state": "ReadyForDeployment",
+    }
+
+
+def _appconfig_profile(name: str, inputs: dict, out: dict, region: str) -> dict:
+    profile = short_hash("appconfig-profile", name, length=7)
+    app = inputs.get("applicationId", "")
+    return {
+        "configurationProfileId": profile,
+        "arn": _appconfig_arn(region, f"application/{app}/configurationprofile/{profile}"),
+    }
+
+
+def _appconfig_version(name: str, inputs: dict, out: dict, region: str) -> dict:
+    app, profile = inputs.get("applicationId", ""), inputs.get("configurationProfileId", "")
+    path = f"application/{app}/configurationprofile/{profile}/hostedconfigurationversion/1"
+    return {"versionNumber": 1, "arn": _appconfig_arn(region, path)}
+
+
+def _appconfig_deployment(name: str, inputs: dict, out: dict, region: str) -> dict:
+    app, env = inputs.get("applicationId", ""), inputs.get("environmentId", "")
+    path = f"application/{app}/environment/{env}/deployment/1"
+    return {"deploymentNumber": 1, "state": "DEPLOYING", "arn": _appconfig_arn(region, path)}
 
 
 def _vpc(name: str, inputs: dict, out: dict, region: str) -> dict:
@@ -612,6 +653,10 @@ def _ecr_repository(name: str, inputs: dict, out: dict, region: str) -> dict:
 
 EXTRAS: dict[str, Extra] = {
     "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:appconfig/environment:Environment": _appconfig_environment,
+    "aws:appconfig/configurationProfile:ConfigurationProfile": _appconfig_profile,
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": _appconfig_version,
+    "aws:appconfig/deployment:Deployment": _appconfig_deployment,
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:lb/loadBalancer:LoadBalancer": _lb,
     "aws:lb/targetGroup:TargetGroup": _tg,

@@ -64,6 +64,13 @@ KEY_RESOURCES = {
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
     },
+    "feature-flags": {
+        "gridops:aws:FeatureFlags": 1,
+        "aws:appconfig/environment:Environment": 1,
+        "aws:appconfig/deployment:Deployment": 1,
+        "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": 1,
+        "aws:ecs/service:Service": 1,
+    },
     "eks-service": {
         "gridops:aws:EksCluster": 1,
         "kubernetes:apps/v1:Deployment": 1,
@@ -109,6 +116,21 @@ def test_stack_reference_app_runs_on_the_platform_network() -> None:
     assert (
         service.inputs["networkConfiguration"]["subnets"] == platform.outputs["private_subnet_ids"]
     )
+
+
+def test_feature_flags_roll_back_on_the_apis_alarms_and_the_api_reads_them() -> None:
+    plan = example_plan("feature-flags")
+    environment = plan.one("aws:appconfig/environment:Environment")
+    alarms = {m["alarmArn"].rsplit(":", 1)[1] for m in environment.inputs["monitors"]}
+    composite = plan.one("aws:cloudwatch/compositeAlarm:CompositeAlarm", "shop-api-slo-rollback")
+    assert composite.inputs["alarmName"] in alarms
+    assert any(name.startswith("api-5xx-ratio-") for name in alarms) and len(alarms) == 2
+    task = json.loads(
+        plan.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    assert {c["name"] for c in task} == {"api", "appconfig-agent"}
+    env = {e["name"]: e["value"] for e in task[0]["environment"]}
+    assert env["GRIDOPS_FLAGS_URL"] == plan.outputs["flags_url"]
 
 
 def test_static_site_objects_have_content_types() -> None:

@@ -197,7 +197,43 @@ def _alarm(name: str, **extra) -> None:
     )
 
 
+def _appconfig(name: str, *, monitored: bool, bake: int) -> None:
+    """An AppConfig deployment of one flags version through a strategy with `bake` minutes of
+    final bake, to an environment watching one alarm (or none)."""
+    app = aws.appconfig.Application(name)
+    profile = aws.appconfig.ConfigurationProfile(
+        name, application_id=app.id, location_uri="hosted", type="AWS.AppConfig.FeatureFlags"
+    )
+    version = aws.appconfig.HostedConfigurationVersion(
+        name,
+        application_id=app.id,
+        configuration_profile_id=profile.configuration_profile_id,
+        content='{"version": "1", "flags": {}, "values": {}}',
+        content_type="application/json",
+    )
+    alarm = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-5xx"
+    role = "arn:aws:iam::123456789012:role/appconfig-alarms"
+    monitors = [{"alarm_arn": alarm, "alarm_role_arn": role}] if monitored else []
+    environment = aws.appconfig.Environment(name, application_id=app.id, monitors=monitors)
+    strategy = aws.appconfig.DeploymentStrategy(
+        name,
+        deployment_duration_in_minutes=10,
+        growth_factor=20,
+        final_bake_time_in_minutes=bake,
+        replicate_to="NONE",
+    )
+    aws.appconfig.Deployment(
+        name,
+        application_id=app.id,
+        environment_id=environment.environment_id,
+        configuration_profile_id=profile.configuration_profile_id,
+        configuration_version=version.version_number.apply(str),
+        deployment_strategy_id=strategy.id,
+    )
+
+
 def good_program() -> None:
+    _appconfig("flags", monitored=True, bake=10)
     key = aws.kms.Key("key", enable_key_rotation=True)
     aws.kms.Key("signing", customer_master_key_spec="RSA_2048", key_usage="SIGN_VERIFY")
     logs = aws.s3.Bucket("logs")
@@ -465,6 +501,8 @@ def bad_program() -> None:
         "cache", description="cache", node_type="cache.t4g.small", num_cache_clusters=2
     )
     aws.sqs.Queue("jobs")
+    _appconfig("unwatched-flags", monitored=False, bake=10)
+    _appconfig("unbaked-flags", monitored=True, bake=0)
 
     cdn_cert = aws.acm.Certificate(
         "cdn-cert", domain_name="www.example.com", validation_method="DNS"

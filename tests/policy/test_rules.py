@@ -86,6 +86,10 @@ def test_advisory_defaults_are_the_ones_the_issue_names() -> None:
         "ecs-readonly-root-sidecar",
         "ec2-no-public-ip",
         "ecr-scan-on-push",
+        # Issue 19's feature flags: an unguarded flag rollout still works, it is just not
+        # rolled back by itself.
+        "appconfig-deployment-monitored",
+        "appconfig-final-bake",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gridops_infra.analysis.cost import appconfig as cost_appconfig
 from gridops_infra.analysis.cost import data as cost_data
 from gridops_infra.analysis.cost import ec2 as cost_ec2
 from gridops_infra.analysis.cost import ecs as cost_ecs
@@ -61,6 +62,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:ssm/parameter:Parameter": cost_ops.ssm_parameter,
     "aws:sqs/queue:Queue": cost_messaging.sqs_queue,
     "aws:sns/topic:Topic": cost_messaging.sns_topic,
+    "aws:appconfig/environment:Environment": cost_appconfig.environment,
     "aws:s3/bucket:Bucket": cost_storage.s3_bucket,
     "aws:s3/bucketV2:BucketV2": cost_storage.s3_bucket,
     "aws:ecr/repository:Repository": cost_storage.ecr_repository,

@@ -31,6 +31,11 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         "controller such as Karpenter: a receive every 20 s is 0.13M), millions/month",
     ),
     "sns_publishes_million": (1.0, "publishes per topic, millions/month"),
+    "appconfig_agents": (
+        2.0,
+        "AppConfig Agents (tasks or pods) polling each AppConfig environment every 45 s",
+    ),
+    "appconfig_changes": (10.0, "flag changes deployed per AppConfig environment per month"),
     "s3_storage_gb": (10.0, "GB stored per bucket (S3 Standard)"),
     "s3_put_thousand": (10.0, "PUT/POST/LIST requests per bucket, thousands/month"),
     "s3_get_thousand": (100.0, "GET requests per bucket, thousands/month"),

@@ -27,6 +27,7 @@ from gridops_infra.analysis.timing.sources import (
     INTERFACE_ENDPOINT,
     K8S_LOAD_BALANCER_ADDRESS,
     MANAGED_INSTANCE_LAUNCH,
+    MINUTE,
     PULUMI_K8S_DEPLOYMENT_AWAIT,
     RDS_MULTI_AZ,
     RDS_READ_REPLICA,
@@ -64,6 +65,8 @@ SERVICE_WAITS_FOR_PODS = "Pulumi waits for a Service's endpoints: its pods ready
 WORKLOAD_TYPES = frozenset({K8S_DEPLOYMENT, "kubernetes:apps/v1:StatefulSet"})
 K8S_SERVICE = "kubernetes:core/v1:Service"
 AUTO_MODE_NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool"
+APPCONFIG_DEPLOYMENT = "aws:appconfig/deployment:Deployment"
+APPCONFIG_STRATEGY = "aws:appconfig/deploymentStrategy:DeploymentStrategy"
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,8 @@ def create_estimate(
         return _from(K8S_LOAD_BALANCER_ADDRESS, "type LoadBalancer: waits for its address")
     if t == K8S_DEPLOYMENT:
         return deployment_ready(record) or _from(d)
+    if t == APPCONFIG_DEPLOYMENT:
+        return appconfig_rollout(record, index) or _from(d)
     if t == AUTO_MODE_NODE_POOL and _on_auto_mode(inputs):
         return _from(AUTO_MODE_FIRST_NODE, "EKS Auto Mode launches the first node for its Pods")
     if t.startswith("kubernetes:helm.sh/") and inputs.get("skipAwait"):
@@ -212,6 +217,39 @@ def create_estimate(
             "propagate before it issues",
         )
     return _from(d)
+
+
+def appconfig_rollout(record: ResourceRecord, index: PlanIndex | None) -> Estimate | None:
+    """An AppConfig deployment is live and judged only after its strategy's rollout and
+    final bake: `pulumi up` returns once AppConfig accepted it, AppConfig keeps going (and
+    rolls back on an alarm) for those minutes. None when the strategy is not in the Plan."""
+    if index is None:
+        return None
+    strategy_id = record.inputs.get("deploymentStrategyId")
+    strategy = next(
+        (
+            r
+            for r in index.plan.resources
+            if r.type == APPCONFIG_STRATEGY and strategy_id in (r.id, r.outputs.get("id"))
+        ),
+        None,
+    )
+    if strategy is None:
+        return None
+    rollout = as_number(strategy.inputs.get("deploymentDurationInMinutes")) or 0.0
+    bake = as_number(strategy.inputs.get("finalBakeTimeInMinutes")) or 0.0
+    d = durations_for(APPCONFIG_DEPLOYMENT)
+    if d is None:
+        return None
+    watched = (rollout + bake) * MINUTE
+    return Estimate(
+        d.create + watched,
+        d.p90 + watched,
+        True,
+        d.source,
+        f"strategy {strategy.name}: {rollout:g} min rollout + {bake:g} min final bake after "
+        "`pulumi up` returns (AppConfig rolls back on an alarm until then)",
+    )
 
 
 def _on_auto_mode(inputs: Mapping[str, Any]) -> bool:

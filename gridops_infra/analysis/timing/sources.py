@@ -341,6 +341,14 @@ DURATIONS: dict[str, Durations] = {
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": Durations(
         25, create_p90=30, source=EKS_NODEGROUP_LOG
     ),
+    # AppConfig: API calls. A Deployment returns once AppConfig accepted it; its rollout
+    # and final bake (the strategy's minutes) are added in rules.py.
+    "aws:appconfig/application:Application": _api(2, ESTIMATE),
+    "aws:appconfig/configurationProfile:ConfigurationProfile": _api(2, ESTIMATE),
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": _api(2, ESTIMATE),
+    "aws:appconfig/deploymentStrategy:DeploymentStrategy": _api(2, ESTIMATE),
+    "aws:appconfig/environment:Environment": _api(2, ESTIMATE),
+    "aws:appconfig/deployment:Deployment": _api(2, ESTIMATE),
     "aws:sns/topic:Topic": _api(2, ESTIMATE),
     "aws:sns/topicSubscription:TopicSubscription": _api(2, ESTIMATE),
     "aws:sns/topicPolicy:TopicPolicy": _api(2, ESTIMATE),

@@ -46,6 +46,7 @@ from gridops_infra.service.eks.secret_sync import ROLES as SECRET_SYNC_ROLES
 from gridops_infra.service.eks.secret_sync import sync_secrets
 from gridops_infra.service.eks.values import pod_values, secret_refs
 from gridops_infra.service.fargate.routing import path_prefix
+from gridops_infra.service.link_sidecars import attach_links, with_link_sidecars
 from gridops_infra.service.spec.settings import ServiceSpec
 
 KUBERNETES_ROLES = (
@@ -100,6 +101,7 @@ def build(
     service: GridopsComponent, spec: ServiceSpec, cluster: EksCluster, prepared: Prepared
 ) -> ServiceOutputs:
     ns, grant = prepared.namespace, prepared.grant
+    spec = with_link_sidecars(spec, grant)
     if spec.tracing:
         # The cluster's OpenTelemetry gateway (ObservabilityStack) is the collector here.
         spec = dataclasses.replace(
@@ -119,6 +121,9 @@ def build(
         description=f"StatelessService {spec.name} on EKS cluster {cluster.name}",
     )
     documents = {"pod": pod.policy_document} if pod.policy_document is not None else {}
+    # EKS services have no CloudWatch deployment alarms of their own: links are judged by
+    # the SLO composite alarm (with slo_rollback).
+    attached = attach_links(spec, grant, pod.role, pod.role.name, [])
     network = open_links(service, spec, cluster, ns, spec.name)
 
     behind_vpc_origin = cluster.origin_alb is not None
@@ -189,6 +194,7 @@ def build(
                 *secret_waits,
                 *pod_waits,
                 *prepared.grant.start_after,
+                *attached,
             ]
             # The HorizontalPodAutoscaler owns the replica count once the Deployment exists.
             extra["ignore_changes"] = ["spec.replicas"]

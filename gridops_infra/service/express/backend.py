@@ -51,6 +51,13 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
         )
     scaling = check_spec(spec, platform)
     grant = merge_grants(spec)
+    if grant.sidecars:
+        raise ArgError(
+            f"StatelessService '{spec.name}': links={[s.name for s in grant.sidecars]!r} is "
+            f"not allowed on ExpressCluster '{platform.name}'; those links run a sidecar "
+            "container next to the app, and an Express Mode service runs one container: "
+            "run the service on a FargateCluster (or EksCluster) instead"
+        )
     if platform.endpoint == "internal":
         # Public services run in public subnets with public addresses; private ones need
         # the network's NAT or endpoints to pull images, write logs and read secrets.

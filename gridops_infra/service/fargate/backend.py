@@ -34,6 +34,7 @@ from gridops_infra.service.fargate.containers import (
 )
 from gridops_infra.service.fargate.reachability import check_reachability
 from gridops_infra.service.fargate.tracing import tracing_statements, with_tracing
+from gridops_infra.service.link_sidecars import attach_links, with_link_sidecars
 from gridops_infra.service.spec.checks import MAX_RULE_VALUES
 from gridops_infra.service.spec.settings import ServiceSpec
 
@@ -69,6 +70,8 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
     if platform.behind_cdn:
         _check_behind_cdn(spec, platform)
     grant = merge_grants(spec)
+    if grant.sidecars:
+        check_task(with_link_sidecars(spec, grant), platform)
     check_reachability(spec, grant, platform.network, iam.region_name(), "StatelessService")
     priority = platform.reserve_rule_priority(
         spec.name, spec.hosts, spec.path_patterns, spec.priority
@@ -140,7 +143,36 @@ def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> Link
         merged.task_statements.extend(grant.task_statements)
         merged.pull_repository_arns.extend(grant.pull_repository_arns)
         merged.start_after.extend(grant.start_after)
+        if grant.sidecars or grant.attach:
+            _check_link_sidecars(spec, component, source, grant, merged)
+        merged.sidecars.extend(grant.sidecars)
+        merged.attach.extend(grant.attach)
     return merged
+
+
+def _check_link_sidecars(
+    spec: ServiceSpec, component: str, source: str, grant: LinkGrant, merged: LinkGrant
+) -> None:
+    """A link that runs a sidecar (FeatureFlags' AppConfig agent) is built for services
+    only, and its container needs a name and a port no other container of the task has."""
+    if component != "StatelessService":
+        raise ArgError(
+            f"{component} '{spec.name}': links={source!r} is not allowed; it runs a sidecar "
+            "and attaches to the workload's deployment alarms, which is built for "
+            "StatelessService only: link it from a StatelessService"
+        )
+    names = {spec.container_name, *(c.name for c in spec.containers)}
+    names |= {s.name for s in merged.sidecars}
+    ports = {spec.port, *(c.port for c in spec.containers if c.port is not None)}
+    ports |= {s.port for s in merged.sidecars}
+    for sidecar in grant.sidecars:
+        if sidecar.name in names or sidecar.port in ports:
+            raise ArgError(
+                f"{component} '{spec.name}': links={source!r} is not allowed; it runs the "
+                f"container {sidecar.name!r} on port {sidecar.port}, and another container "
+                "of the service already has that name or port (containers of one task share "
+                "localhost): move the app or the sidecar to another port or name"
+            )
 
 
 @dataclass
@@ -241,6 +273,7 @@ def build(
     service: GridopsComponent, spec: ServiceSpec, cluster: FargateCluster, prepared: Prepared
 ) -> ServiceOutputs:
     grant = prepared.grant
+    spec = with_link_sidecars(spec, grant)
     task = build_task(service, spec, grant, compatibility=fargate_capacity.compatibility(cluster))
     task_definition, documents = task.task_definition, task.documents
     routing = fargate_routing.route(service, spec, cluster, prepared.priority)
@@ -252,6 +285,8 @@ def build(
         for tg in routing.target_groups
     ]
     own_alarms = fargate_alarms.deployment_alarms(service, spec, target_metrics)
+    # The 5xx-ratio alarm (the first) judges link changes such as a feature-flag rollout.
+    attached = attach_links(spec, grant, task.task_role, task.task_role.name, [own_alarms[0].arn])
     alarm_names = pulumi.Output.all(
         *[a.name for a in own_alarms],
         *spec.rollback_alarm_names,
@@ -309,6 +344,7 @@ def build(
                 cluster.capacity_providers,
                 *task.policies,
                 *grant.start_after,
+                *attached,
             ],
         ),
     )

@@ -45,7 +45,7 @@ def check_reachability(
         f"Network '{network.name}' has nat='none' (its private subnets have no route to "
         "the internet)"
     )
-    for field, image in _images(spec):
+    for field, image in _images(spec, grant):
         problem = _registry_problem(image, region)
         if problem:
             raise ECR_PRIVATE_REGISTRY_ONLY.refuse(where, field, f"{image!r} {problem}; {on}")
@@ -82,12 +82,14 @@ def check_reachability(
     )
 
 
-def _images(spec: ServiceSpec) -> Iterable[tuple[str, Any]]:
+def _images(spec: ServiceSpec, grant: LinkGrant) -> Iterable[tuple[str, Any]]:
     yield "image", spec.image
     traced = with_tracing(spec)
     for i, sidecar in enumerate(traced.containers):
         field = "tracing" if i >= len(spec.containers) else f"containers[{i}].image"
         yield field, sidecar.image
+    for sidecar in grant.sidecars:
+        yield "links", sidecar.image
 
 
 def _registry_problem(image: Any, region: str) -> str | None:
