@@ -17,7 +17,15 @@ from gridops_infra.core.component import Transform
 from gridops_infra.core.links import Linkable
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.platforms.base import Platform
+from gridops_infra.platforms.serverless.component import LAMBDA_KIND, LambdaPlatform
 from gridops_infra.queue.scaling import BacklogScaling
+from gridops_infra.queue.serverless.settings import (
+    FunctionSettings,
+    check_visibility,
+    read_function,
+    refuse_lambda_only,
+    refuse_meaningless,
+)
 from gridops_infra.service.spec.args import CpuArchitecture, SidecarArgs
 from gridops_infra.service.spec.settings import MAX_TASKS, ServiceSpec
 
@@ -60,14 +68,16 @@ WORKER_SPEC_FIELDS = (
 
 
 class SqsWorkerQueueArgs(TypedDict, total=False):
-    platform: Platform
+    platform: Platform | LambdaPlatform
     """Where the workers run: the same platform object StatelessService takes
     (FargateCluster, EksCluster, SingleServer or ExpressCluster, where workers run as
-    plain ECS services on Fargate, as on a FargateCluster). Changing it moves the workers
-    (new resources).
+    plain ECS services on Fargate, as on a FargateCluster), or a LambdaPlatform, where the
+    worker is a Lambda function from the same image that an SQS event source mapping
+    invokes with batches (arguments Lambda has no use for are refused, naming them).
+    Changing it moves the workers (new resources).
 
     Required.
-    Example: ``cluster  # a FargateCluster, EksCluster, SingleServer or ExpressCluster``"""
+    Example: ``cluster  # a FargateCluster, EksCluster, SingleServer, ExpressCluster or LambdaPlatform``"""
     image: pulumi.Input[str]
     """Worker container image, e.g. `"ghcr.io/acme/worker:1.4.2"`: a container image
     reference of at most 255 characters (ECS's limit).
@@ -315,6 +325,33 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
 
     Default: none (the ECS circuit breaker still rolls back tasks that fail to start).
     Example: ``["orders-worker-errors"]``"""
+    batch_size: int
+    """LambdaPlatform only: messages per invocation (the event source mapping's
+    BatchSize). Allowed: 1..10000 (1..10 with `fifo`); above 10 needs
+    `max_batching_window_seconds` >= 1. The function reports failed messages one by one
+    (ReportBatchItemFailures), so only those return to the queue.
+
+    Default: 10.
+    Example: ``50``"""
+    max_batching_window_seconds: int
+    """LambdaPlatform only: seconds Lambda may gather messages before it invokes the
+    function with a batch smaller than `batch_size`. Allowed: 0..300; 0 with `fifo`.
+
+    Default: 0 (invoke as soon as messages arrive).
+    Example: ``5``"""
+    reserved_concurrency: int
+    """LambdaPlatform only: concurrent executions reserved for the function from the
+    account's pool (and its cap). Allowed: `max_workers`..1000.
+
+    Default: none (the function shares the account's unreserved pool; `max_workers`
+    still caps what the queue invokes).
+    Example: ``20``"""
+    ephemeral_storage_mb: int
+    """LambdaPlatform only: size of the function's writable /tmp in MB. Allowed:
+    512..10240.
+
+    Default: 512.
+    Example: ``2048``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
 
@@ -352,6 +389,8 @@ class QueueSettings:
     on_demand_base: int
     alarm_actions: tuple[str, ...]
     scaling: BacklogScaling
+    function: FunctionSettings | None = None
+    """The Lambda function and its event source mapping (on a LambdaPlatform only)."""
 
     @property
     def stop_timeout_seconds(self) -> int:
@@ -366,9 +405,14 @@ class QueueSettings:
         return math.ceil(self.job_timeout_seconds / 60) + 1
 
 
-def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
+def read_settings(a: ArgReader, platform: Platform | LambdaPlatform) -> QueueSettings:
     """The queue's settings; `spot` and `task_protection` depend on where the workers run
     (Fargate Spot and ECS task protection exist only on FargateCluster)."""
+    on_lambda = platform.kind == LAMBDA_KIND
+    if on_lambda:
+        refuse_meaningless(a)
+    else:
+        refuse_lambda_only(a, platform)
     fifo = a.boolean("fifo", False)
     queue_name, dlq_name = _names(a, fifo)
     for field in ("content_based_deduplication", "high_throughput"):
@@ -376,6 +420,9 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
             raise a.fail(field, a.raw(field), "only with fifo=True")
     job_timeout = a.integer("job_timeout_seconds", 60, 1, MAX_VISIBILITY_SECONDS)
     visibility = _visibility(a, job_timeout)
+    function = read_function(a, fifo=fifo, job_timeout=job_timeout) if on_lambda else None
+    if on_lambda and a.has("visibility_timeout_seconds"):
+        check_visibility(a, job_timeout, visibility)
     retention_max = MAX_RETENTION_SECONDS if fifo else MAX_STANDARD_RETENTION_SECONDS
     if a.has("message_retention_seconds"):
         retention = a.raw("message_retention_seconds")
@@ -426,14 +473,19 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
         on_demand_base=a.integer("on_demand_base", 0, 0, scaling.max_workers),
         alarm_actions=tuple(_alarm_actions(a)),
         scaling=scaling,
+        function=function,
     )
 
 
-def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tuple[bool, bool]:
+def _platform_features(
+    a: ArgReader, platform: Platform | LambdaPlatform, job_timeout: int
+) -> tuple[bool, bool]:
     """(task_protection, spot). On Fargate both default to true. On EKS workers get the
     cluster's Spot node group when it has one (default: true then), and a pod's grace
     period covers the job timeout, so there is no task protection to turn on. A single
     server has neither."""
+    if platform.kind == LAMBDA_KIND:
+        return False, False  # both refused by name in refuse_meaningless
     # An ExpressCluster runs workers as plain ECS services on Fargate (queue/express.py).
     if platform.kind in ("fargate", "express"):
         task_protection = a.boolean("task_protection", True)
@@ -583,6 +635,10 @@ def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec
         if taken:
             raise a.fail(field, taken, "these names are set by the queue for its worker")
     forwarded: dict[str, Any] = {f: a.args[f] for f in WORKER_SPEC_FIELDS if f in a.args}
+    if settings.function is not None:
+        # A function's memory is not a Fargate size (FunctionSettings holds it), and it has
+        # no cpu (refused by name before this).
+        forwarded.pop("memory", None)
     forwarded.setdefault("container_health_check_command", [])
     forwarded["min_count"] = settings.scaling.min_workers
     forwarded["max_count"] = settings.scaling.max_workers

@@ -15,6 +15,7 @@ from gridops_infra.core.links import LinkGrant
 from gridops_infra.core.metrics import Metric
 from gridops_infra.core.validation import ArgError, ArgReader
 from gridops_infra.platforms.base import PLATFORM_KINDS, Platform
+from gridops_infra.platforms.serverless.component import LAMBDA_KIND, LambdaPlatform
 from gridops_infra.queue.args import (
     QueueSettings,
     SqsWorkerQueueArgs,
@@ -43,15 +44,18 @@ WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
         "eks": "gridops_infra.queue.eks.backend",
         "single-server": "gridops_infra.queue.single_server",
         "express": "gridops_infra.queue.express",
+        LAMBDA_KIND: "gridops_infra.queue.serverless.backend",
     },
 )
+WORKER_PLATFORM_KINDS = (*PLATFORM_KINDS, LAMBDA_KIND)
+"""Where workers run: every service platform, and Lambda (workers only)."""
 
 
-if set(WORKER_BACKENDS) != set(PLATFORM_KINDS):
+if set(WORKER_BACKENDS) != set(WORKER_PLATFORM_KINDS):
     raise ImportError(f"{COMPONENT}: WORKER_BACKENDS must cover every platform kind")
 
 
-def worker_backend_for(name: str, platform: Platform) -> WorkerBackend:
+def worker_backend_for(name: str, platform: Platform | LambdaPlatform) -> WorkerBackend:
     """The backend for `platform` (every platform kind has one; `name` is for the
     record)."""
     return WORKER_BACKENDS[platform.kind]
@@ -141,7 +145,7 @@ class SqsWorkerQueue(GridopsComponent):
     """The validated queue and scaling settings."""
     spec: ServiceSpec
     """The worker, as the platform-neutral spec services use."""
-    platform: Platform
+    platform: Platform | LambdaPlatform
     """Where the workers run."""
     scaling: BacklogScaling
     """Backlog-per-task scaling: `scaling.target_backlog_per_task` is the tracked target."""
@@ -182,12 +186,16 @@ class SqsWorkerQueue(GridopsComponent):
         check_service_name(COMPONENT, name)
         a = ArgReader(COMPONENT, name, args, SqsWorkerQueueArgs.__annotations__)
         platform = a.raw("platform")
-        if not isinstance(platform, Platform) or platform.kind not in PLATFORM_KINDS:
+        known = isinstance(platform, LambdaPlatform) or (
+            isinstance(platform, Platform) and platform.kind in PLATFORM_KINDS
+        )
+        if not known:
             got = "nothing" if platform is None else type(platform).__name__
             raise a.fail(
                 "platform",
                 got,
-                "expected a FargateCluster, EksCluster, SingleServer or ExpressCluster",
+                "expected a FargateCluster, EksCluster, SingleServer, ExpressCluster or "
+                "LambdaPlatform",
             )
         if not a.has("image"):
             raise a.fail("image", None, "it is required, e.g. 'ghcr.io/acme/worker:1.4.2'")
@@ -317,4 +325,10 @@ class SqsWorkerQueue(GridopsComponent):
         return self._metrics.visible_messages()
 
 
-__all__ = ["WORKER_BACKENDS", "SqsWorkerQueue", "SqsWorkerQueueArgs", "worker_backend_for"]
+__all__ = [
+    "WORKER_BACKENDS",
+    "WORKER_PLATFORM_KINDS",
+    "SqsWorkerQueue",
+    "SqsWorkerQueueArgs",
+    "worker_backend_for",
+]
