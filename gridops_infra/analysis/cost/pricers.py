@@ -14,8 +14,8 @@ from gridops_infra.analysis.cost import managed_instances as cost_managed_instan
 from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import migration as cost_migration
 from gridops_infra.analysis.cost import network as cost_network
-from gridops_infra.analysis.cost import serverless as cost_serverless
 from gridops_infra.analysis.cost import ops as cost_ops
+from gridops_infra.analysis.cost import serverless as cost_serverless
 from gridops_infra.analysis.cost import storage as cost_storage
 from gridops_infra.analysis.cost.caused import load_balancers as caused_load_balancers
 from gridops_infra.analysis.cost.caused import network as caused_network
