@@ -80,17 +80,20 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``cluster  # a FargateCluster, EksCluster, SingleServer, ExpressCluster or LambdaPlatform``"""
     image: pulumi.Input[str]
     """Worker container image, e.g. `"ghcr.io/acme/worker:1.4.2"`: a container image
-    reference of at most 255 characters (ECS's limit).
+    reference of at most 255 characters (ECS's limit). On a LambdaPlatform: a private ECR
+    image in the stack's region (Lambda pulls from nowhere else).
 
     Required.
     Example: ``"ghcr.io/acme/worker:1.4.2"``"""
     min_workers: int
-    """Fewest worker tasks. Allowed: 0..5000, at most `max_workers`.
+    """Fewest worker tasks. Allowed: 0..5000, at most `max_workers`; 0 only on a
+    LambdaPlatform (functions run only while a batch does).
 
     Default: 0 (scale to zero when the queue is empty; one waiting message starts a worker).
     Example: ``1``"""
     max_workers: int
-    """Most worker tasks. Allowed: 1..5000.
+    """Most worker tasks. Allowed: 1..5000. On a LambdaPlatform the event source mapping's
+    maximum concurrency: 2..1000.
 
     Default: 10.
     Example: ``50``"""
@@ -98,13 +101,15 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The longest one job may take. Allowed: 1..43200. Sets the default
     `visibility_timeout_seconds` (6x) and the container stop timeout (the same, at most 120
     s on Fargate); above 120 s only task scale-in protection (`task_protection`) keeps a
-    running job alive through scale-in and deployments.
+    running job alive through scale-in and deployments. On a LambdaPlatform it is the
+    function's timeout: at most 900.
 
     Default: 60.
     Example: ``300``"""
     visibility_timeout_seconds: int
     """Seconds a received message stays hidden from other workers. Allowed:
-    `job_timeout_seconds`..43200 (12 hours).
+    `job_timeout_seconds`..43200 (12 hours); on a LambdaPlatform at least 6 x
+    `job_timeout_seconds` (AWS's advice for a function's source queue).
 
     Default: 6 x `job_timeout_seconds` (a job may be retried after a crash without running
     twice in parallel).
@@ -173,20 +178,21 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     seconds_per_job: float
     """Average seconds one worker task spends per message. Allowed: 0.001 ..
     `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
-    seconds_per_job (see gridops_infra.queue.scaling).
+    seconds_per_job (see gridops_infra.queue.scaling). Refused on a LambdaPlatform (Lambda
+    scales on the backlog itself).
 
     Default: 10, or `job_timeout_seconds` when that is shorter (a job never runs longer than
     its timeout).
     Example: ``30``"""
     scale_in_cooldown_seconds: int
     """Seconds after a scale-in before the next one. Allowed: 0..3600. Refused on a
-    SingleServer (one host does not autoscale).
+    SingleServer (one host does not autoscale) and a LambdaPlatform.
 
     Default: 300.
     Example: ``600``"""
     scale_out_cooldown_seconds: int
     """Seconds after a scale-out before the next one. Allowed: 0..3600. Refused on a
-    SingleServer.
+    SingleServer and a LambdaPlatform.
 
     Default: 60.
     Example: ``30``"""
@@ -194,7 +200,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
     ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Must stay true
-    when `job_timeout_seconds` exceeds 120. FargateCluster and ExpressCluster only (on EKS and a single server
+    when `job_timeout_seconds` exceeds 120. FargateCluster and ExpressCluster only (refused on a LambdaPlatform;
+    on EKS and a single server
     the stop grace period is the job timeout, with no 120 s cap).
 
     Default: true.
@@ -207,13 +214,13 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: true on FargateCluster and ExpressCluster, false (true is refused) on a
     FargateCluster with `capacity="managed-instances"`; on EksCluster true when the cluster has a Spot node
     group (workers tolerate its taint and prefer it) and the worker's namespace is not a
-    Fargate profile's, else false (true is refused then); on SingleServer false (true is
+    Fargate profile's, else false (true is refused then); on SingleServer and LambdaPlatform false (true is
     refused).
     Example: ``True``"""
     on_demand_base: int
     """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker survives
-    Spot interruptions. Allowed: 0 .. `max_workers`. Refused on a SingleServer (no Spot
-    there).
+    Spot interruptions. Allowed: 0 .. `max_workers`. Refused on a SingleServer and a
+    LambdaPlatform (no Spot there).
 
     Default: 0.
     Example: ``1``"""
@@ -224,12 +231,13 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``["arn:aws:sns:eu-west-1:123456789012:jobs-oncall"]``"""
     cpu: int
     """CPU units per worker (1024 = 1 vCPU). Allowed: a Fargate size (on a SingleServer also
-    at most the host's vCPUs).
+    at most the host's vCPUs). Refused on a LambdaPlatform (CPU follows `memory` there).
 
     Default: 256.
     Example: ``1024``"""
     memory: int
-    """Memory per worker task in MiB. Allowed: what Fargate pairs with `cpu`.
+    """Memory per worker task in MiB. Allowed: what Fargate pairs with `cpu`; on a
+    LambdaPlatform the function's memory, 128..10240 MB.
 
     Default: 512.
     Example: ``2048``"""
@@ -241,12 +249,15 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``{"LOG_LEVEL": "info"}``"""
     secrets: dict[str, pulumi.Input[str]]
     """Env name -> Secrets Manager or SSM parameter ARN, injected at start; an Output must
-    resolve to such an ARN (a value is refused, and never printed).
+    resolve to such an ARN (a value is refused, and never printed). On a LambdaPlatform,
+    which injects no secrets, `<NAME>_SECRET_ARN` holds the reference and the function's
+    role may read it.
 
     Default: none.
     Example: ``{"SMTP_PASSWORD": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:smtp-AbCdEf"}``"""
     command: list[str]
-    """Overrides the image's command.
+    """Overrides the image's command (on a LambdaPlatform: the image config's command, i.e.
+    the handler).
 
     Default: the image's.
     Example: ``["python", "-m", "shop.worker"]``"""
@@ -258,7 +269,7 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``[db, cache]  # a ManagedPostgresWithReplicas, a RedisCache``"""
     containers: list[SidecarArgs]
     """Sidecar containers in the worker task, as for StatelessService (names of at most 63
-    characters, images of at most 255).
+    characters, images of at most 255). Refused on a LambdaPlatform.
 
     Default: none.
     Example: ``[{"name": "metrics-agent", "image": "public.ecr.aws/acme/agent:2.1", "cpu": 128, "memory": 256}]``"""
@@ -275,17 +286,18 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: 30.
     Example: ``90``"""
     read_only_root_filesystem: bool
-    """Read-only root filesystem.
+    """Read-only root filesystem (always on a LambdaPlatform: false is refused there).
 
     Default: true (scratch space at `writable_paths`).
     Example: ``False``"""
     writable_paths: list[str]
-    """Absolute paths with a writable task-local scratch volume.
+    """Absolute paths with a writable task-local scratch volume (on a LambdaPlatform only
+    `/tmp`, sized by `ephemeral_storage_mb`).
 
     Default: `["/tmp"]`.
     Example: ``["/tmp", "/app/work"]``"""
     user: str
-    """Run as `user`, `uid` or `uid:gid`.
+    """Run as `user`, `uid` or `uid:gid`. Refused on a LambdaPlatform.
 
     Default: the image's user.
     Example: ``"1000:1000"``"""
@@ -299,13 +311,14 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: none.
     Example: ``[{"Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::acme-invoices/*"]}]``"""
     image_pull_secret_arn: str
-    """Secrets Manager secret for a private non-ECR registry.
+    """Secrets Manager secret for a private non-ECR registry. Refused on a LambdaPlatform
+    (ECR only).
 
     Default: none.
     Example: ``"arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"``"""
     enable_execute_command: bool
     """Allow `aws ecs execute-command` into worker tasks. FargateCluster and ExpressCluster only (refused on
-    EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`).
+    EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`; on a LambdaPlatform).
 
     Default: false.
     Example: ``True``"""
@@ -316,12 +329,14 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: `[443]` (SQS and other AWS APIs without VPC endpoints).
     Example: ``[443, 587]``"""
     container_health_check_command: list[str]
-    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`.
+    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`. Refused on
+    a LambdaPlatform.
 
     Default: none (a worker serves no HTTP).
     Example: ``["CMD", "/app/healthcheck"]``"""
     rollback_alarm_names: list[pulumi.Input[str]]
-    """CloudWatch alarms that roll a worker deployment back.
+    """CloudWatch alarms that roll a worker deployment back. Refused on a LambdaPlatform
+    (no deployment to roll back).
 
     Default: none (the ECS circuit breaker still rolls back tasks that fail to start).
     Example: ``["orders-worker-errors"]``"""

@@ -72,7 +72,7 @@ class SqsWorkerQueue(GridopsComponent):
     oldest message older than `acceptable_latency_seconds`.
 
     The workers: `image` on the same `platform` as StatelessService (FargateCluster,
-    EksCluster or SingleServer), no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
+    EksCluster, SingleServer or ExpressCluster) or on a LambdaPlatform, no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
     are in their environment; their role may receive, delete and change the visibility
     of this queue's messages and nothing else (`links` add databases and caches as for a
     service). On Fargate: FARGATE_SPOT by default (`on_demand_base` keeps some
@@ -90,7 +90,12 @@ class SqsWorkerQueue(GridopsComponent):
     (gridops_infra.queue.single_server): a compose service on the host with
     `max(min_workers, 1)` workers (one host cannot scale, and scaling to zero saves
     nothing there), a stop grace period of `job_timeout_seconds`, and its rights on the
-    host's shared instance role.
+    host's shared instance role. On a LambdaPlatform (gridops_infra.queue.serverless.backend):
+    a container-image function from the same image (in ECR), invoked by an SQS event
+    source mapping with `batch_size` messages, partial batch responses and `max_workers`
+    as its maximum concurrency; `job_timeout_seconds` is the function's timeout (at most
+    900 s) and the visibility timeout at least 6x it; arguments Lambda has no use for are
+    refused by name.
 
     Scale-in and deployments never kill a job in progress, if the worker protects itself
     while it works: ECS skips tasks with task scale-in protection. The ECS agent offers
@@ -165,7 +170,7 @@ class SqsWorkerQueue(GridopsComponent):
     """The dead-letter queue's ARN."""
     service_name: pulumi.Output[str]
     """The workers' service name on the platform: the ECS service on Fargate, the
-    Deployment on EKS, the compose service on a single server."""
+    Deployment on EKS, the compose service on a single server, the function on Lambda."""
     security_group_id: pulumi.Output[str]
     """The workers' security group (linked databases and caches admit it)."""
     task_role: pulumi.Resource

@@ -131,7 +131,7 @@ def test_help_shows_default_and_example_on_their_own_lines() -> None:
     shown = pydoc.plain(pydoc.render_doc(gridops_infra.SqsWorkerQueue))
     assert "platform: Platform | LambdaPlatform  (required)" in shown
     assert re.search(
-        r"max_workers: int\n[ |]*Most worker tasks\..*\n[ |]*Default: 10\.\n"
+        r"max_workers: int\n[ |]*Most worker tasks\.(?:.*\n)+?[ |]*Default: 10\.\n"
         r"[ |]*Example: 50\n",
         shown,
     )
