@@ -11,6 +11,7 @@ import pulumi
 
 from gridops_infra import (
     ManagedPostgresWithReplicas,
+    LambdaPlatform,
     Network,
     ObservabilityStack,
     RedisCache,
@@ -105,7 +106,7 @@ def build_app(
     jobs = SqsWorkerQueue(
         "jobs",
         {
-            "platform": platform,
+            "platform": _worker_platform(cfg, net, platform),
             "image": cfg.require_str("worker_image"),
             "max_workers": cfg.integer("worker_max_count", 20),
             "links": [db, cache],
@@ -141,6 +142,21 @@ def build_app(
         )
         pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
     return app
+
+
+WORKER_PLATFORMS = ("cluster", "lambda")
+
+
+def _worker_platform(cfg: StageConfig, net: Network, platform: Any) -> Any:
+    """Where the queue's workers run: beside the API (`cluster`), or as a Lambda function
+    (`lambda`: sporadic work; `worker_image` must then be an ECR image of the region)."""
+    choice = cfg.text("worker_platform", "cluster")
+    if choice not in WORKER_PLATFORMS:
+        raise StageConfigError(
+            f"config gridops:worker_platform={choice!r} is not allowed; expected "
+            f"{' or '.join(WORKER_PLATFORMS)}"
+        )
+    return LambdaPlatform("workers", {"network": net}) if choice == "lambda" else platform
 
 
 def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:
