@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 
 from gridops_infra import (
-    ManagedPostgresWithReplicas,
     LambdaPlatform,
+    ManagedPostgresWithReplicas,
     Network,
     ObservabilityStack,
     RedisCache,
