@@ -204,6 +204,7 @@ REFUSED: list[tuple[dict, str]] = [
     ({"on_demand_base": 1}, "on_demand_base=1 .*LambdaPlatform"),
     ({"task_protection": True}, "task_protection=True .*LambdaPlatform"),
     ({"reserved_concurrency": 5, "max_workers": 10}, "reserved_concurrency=5 .*max_workers=10"),
+    ({"reserved_concurrency": 20, "max_workers": "ten"}, "max_workers='ten' .*whole number"),
     ({"secrets": {"QUEUE": SMTP_SECRET}, "environment": {"QUEUE_SECRET_ARN": "x"}}, "QUEUE_SECRET_ARN"),
 ]  # fmt: skip
 

@@ -207,14 +207,19 @@ def read_function(a: ArgReader, *, fifo: bool, job_timeout: int) -> FunctionSett
             f"{batch_size} needs max_batching_window_seconds of at least 1 (more than 10 "
             "messages per batch)",
         )
-    concurrency = a.raw("max_workers", 10)
-    if isinstance(concurrency, int) and not MIN_CONCURRENCY <= concurrency <= MAX_CONCURRENCY:
+    given = a.raw("max_workers", 10)
+    if (
+        isinstance(given, int)
+        and not isinstance(given, bool)
+        and not MIN_CONCURRENCY <= given <= MAX_CONCURRENCY
+    ):
         raise rules.SQS_MAXIMUM_CONCURRENCY.refuse(
             where(a),
             "max_workers",
-            f"{concurrency} is outside {MIN_CONCURRENCY}..{MAX_CONCURRENCY}; on a {PLATFORM} it "
+            f"{given} is outside {MIN_CONCURRENCY}..{MAX_CONCURRENCY}; on a {PLATFORM} it "
             "is the event source mapping's maximum concurrency",
         )
+    concurrency = a.integer("max_workers", 10, MIN_CONCURRENCY, MAX_CONCURRENCY)
     reserved = a.optional_integer("reserved_concurrency", 0, 1000)
     if reserved is not None and reserved < concurrency:
         raise a.fail(
@@ -230,7 +235,7 @@ def read_function(a: ArgReader, *, fifo: bool, job_timeout: int) -> FunctionSett
         ephemeral_storage_mb=storage,
         batch_size=batch_size,
         max_batching_window_seconds=window,
-        maximum_concurrency=a.integer("max_workers", 10, MIN_CONCURRENCY, MAX_CONCURRENCY),
+        maximum_concurrency=concurrency,
         reserved_concurrency=reserved,
     )
 
