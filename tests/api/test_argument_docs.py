@@ -356,7 +356,8 @@ def test_cdn_frontend_accepts_every_example(
 
 
 @pytest.mark.parametrize(
-    "component", ["Network", "FargateCluster", "SingleServer", "GithubDeployRole"]
+    "component",
+    ["Network", "FargateCluster", "SingleServer", "GithubDeployRole", "LambdaPlatform"],
 )
 def test_foundations_accept_every_example(component: str) -> None:
     accepts_every_example(getattr(gridops_infra, component), lambda s: {"network": _network(s)})
