@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 
 from gridops_infra import (
+    LambdaPlatform,
     ManagedPostgresWithReplicas,
     Network,
     ObservabilityStack,
@@ -116,7 +117,7 @@ def build_app(
     jobs = SqsWorkerQueue(
         "jobs",
         {
-            "platform": platform,
+            "platform": _worker_platform(cfg, net, platform),
             "image": images.worker,
             "max_workers": cfg.integer("worker_max_count", 20),
             "links": [db, cache, *images.worker_links],
@@ -193,6 +194,21 @@ def _drill_schedule(cfg: StageConfig, drills: bool) -> dict[str, str] | None:
             "gridops:resilience_drills: true (or remove gridops:drill_schedule)"
         )
     return {"expression": expression, "timezone": timezone or "UTC"}
+
+
+WORKER_PLATFORMS = ("cluster", "lambda")
+
+
+def _worker_platform(cfg: StageConfig, net: Network, platform: Any) -> Any:
+    """Where the queue's workers run: beside the API (`cluster`), or as a Lambda function
+    (`lambda`: sporadic work; `worker_image` must then be an ECR image of the region)."""
+    choice = cfg.text("worker_platform", "cluster")
+    if choice not in WORKER_PLATFORMS:
+        raise StageConfigError(
+            f"config gridops:worker_platform={choice!r} is not allowed; expected "
+            f"{' or '.join(WORKER_PLATFORMS)}"
+        )
+    return LambdaPlatform("workers", {"network": net}) if choice == "lambda" else platform
 
 
 def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:

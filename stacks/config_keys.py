@@ -80,6 +80,7 @@ STAGE_KEYS: dict[str, frozenset[str]] = {
     "slo_availability": CLUSTERS | CUTOVER,
     "origin_access": CLUSTERS,
     "capacity": FARGATE,
+    "worker_platform": MANAGED,
     **dict.fromkeys(
         (
             "old_stack",

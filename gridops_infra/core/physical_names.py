@@ -119,6 +119,9 @@ RULES: dict[str, NameRule] = {
         80, _ECS_NAME, _api("AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html")
     ),
     "aws:sns/topic:Topic": NameRule(256, _ECS_NAME, _api("sns/latest/api/API_CreateTopic.html")),
+    "aws:lambda/function:Function": NameRule(
+        64, _ECS_NAME, _api("lambda/latest/api/API_CreateFunction.html"), prefix_field=None
+    ),
     "aws:cloudwatch/logGroup:LogGroup": NameRule(
         512,
         r"A-Za-z0-9_\-/.#",

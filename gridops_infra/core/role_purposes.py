@@ -383,6 +383,13 @@ ROLE_PURPOSES: dict[str, str] = {
     "queue's depth.",
     "scaled_object": "KEDA ScaledObject scaling the workers on the queue's backlog.",
     "SqsWorkerQueue.compose_parameter": "SSM parameter holding the workers' compose fragment.",
+    "function_role": "Role the Lambda worker runs with (this queue, its logs, its network "
+    "interfaces, its secrets and links).",
+    "function_policy": "The Lambda worker role's least-privilege policy.",
+    "function": "Lambda function running the worker image.",
+    "event_source_mapping": "Invokes the Lambda worker with batches from the queue "
+    "(partial batch responses, maximum concurrency).",
+    "function_alarm": "An alarm on the Lambda worker (errors, throttles).",
     # StatelessService
     "StatelessService.log_group": "Log group of the service's logs.",
     "infrastructure_role": "Role ECS uses to shift traffic between the blue and green "

@@ -1,5 +1,6 @@
 """Where services run. FargateCluster, EksCluster, SingleServer and ExpressCluster (ECS
 Express Mode) implement the same `Platform` protocol (`kind`, `network`, `name`) and get their own service backend.
+LambdaPlatform runs queue workers only (SqsWorkerQueue's Lambda backend).
 
 Names load their module on first use (`core/lazy.py`).
 """
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from gridops_infra.platforms.eks.component import EksCluster, EksClusterArgs
     from gridops_infra.platforms.express.component import ExpressCluster, ExpressClusterArgs
     from gridops_infra.platforms.fargate.component import FargateCluster, FargateClusterArgs
+    from gridops_infra.platforms.serverless.component import LambdaPlatform, LambdaPlatformArgs
     from gridops_infra.platforms.single_server.component import SingleServer, SingleServerArgs
     from gridops_infra.platforms.single_server.compose import ContainerSpec, ProxyRoute
     from gridops_infra.platforms.single_server.database import SingleServerDatabase
@@ -26,6 +28,8 @@ _EXPORTS = {
     "ExpressClusterArgs": "gridops_infra.platforms.express.component",
     "FargateCluster": "gridops_infra.platforms.fargate.component",
     "FargateClusterArgs": "gridops_infra.platforms.fargate.component",
+    "LambdaPlatform": "gridops_infra.platforms.serverless.component",
+    "LambdaPlatformArgs": "gridops_infra.platforms.serverless.args",
     "Platform": "gridops_infra.platforms.base",
     "PlatformKind": "gridops_infra.platforms.base",
     "ProxyRoute": "gridops_infra.platforms.single_server.compose",
@@ -44,6 +48,8 @@ __all__ = [
     "ExpressClusterArgs",
     "FargateCluster",
     "FargateClusterArgs",
+    "LambdaPlatform",
+    "LambdaPlatformArgs",
     "Platform",
     "PlatformKind",
     "ProxyRoute",

@@ -17,7 +17,15 @@ from gridops_infra.core.component import Transform
 from gridops_infra.core.links import Linkable
 from gridops_infra.core.validation import ArgReader
 from gridops_infra.platforms.base import Platform
+from gridops_infra.platforms.serverless.component import LAMBDA_KIND, LambdaPlatform
 from gridops_infra.queue.scaling import BacklogScaling
+from gridops_infra.queue.serverless.settings import (
+    FunctionSettings,
+    check_visibility,
+    read_function,
+    refuse_lambda_only,
+    refuse_meaningless,
+)
 from gridops_infra.service.spec.args import CpuArchitecture, SidecarArgs
 from gridops_infra.service.spec.settings import MAX_TASKS, ServiceSpec
 
@@ -60,27 +68,32 @@ WORKER_SPEC_FIELDS = (
 
 
 class SqsWorkerQueueArgs(TypedDict, total=False):
-    platform: Platform
+    platform: Platform | LambdaPlatform
     """Where the workers run: the same platform object StatelessService takes
     (FargateCluster, EksCluster, SingleServer or ExpressCluster, where workers run as
-    plain ECS services on Fargate, as on a FargateCluster). Changing it moves the workers
-    (new resources).
+    plain ECS services on Fargate, as on a FargateCluster), or a LambdaPlatform, where the
+    worker is a Lambda function from the same image that an SQS event source mapping
+    invokes with batches (arguments Lambda has no use for are refused, naming them).
+    Changing it moves the workers (new resources).
 
     Required.
-    Example: ``cluster  # a FargateCluster, EksCluster, SingleServer or ExpressCluster``"""
+    Example: ``cluster  # a FargateCluster, EksCluster, SingleServer, ExpressCluster or LambdaPlatform``"""
     image: pulumi.Input[str]
     """Worker container image, e.g. `"ghcr.io/acme/worker:1.4.2"`: a container image
-    reference of at most 255 characters (ECS's limit).
+    reference of at most 255 characters (ECS's limit). On a LambdaPlatform: a private ECR
+    image in the stack's region (Lambda pulls from nowhere else).
 
     Required.
     Example: ``"ghcr.io/acme/worker:1.4.2"``"""
     min_workers: int
-    """Fewest worker tasks. Allowed: 0..5000, at most `max_workers`.
+    """Fewest worker tasks. Allowed: 0..5000, at most `max_workers`; 0 only on a
+    LambdaPlatform (functions run only while a batch does).
 
     Default: 0 (scale to zero when the queue is empty; one waiting message starts a worker).
     Example: ``1``"""
     max_workers: int
-    """Most worker tasks. Allowed: 1..5000.
+    """Most worker tasks. Allowed: 1..5000. On a LambdaPlatform the event source mapping's
+    maximum concurrency: 2..1000.
 
     Default: 10.
     Example: ``50``"""
@@ -88,13 +101,15 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The longest one job may take. Allowed: 1..43200. Sets the default
     `visibility_timeout_seconds` (6x) and the container stop timeout (the same, at most 120
     s on Fargate); above 120 s only task scale-in protection (`task_protection`) keeps a
-    running job alive through scale-in and deployments.
+    running job alive through scale-in and deployments. On a LambdaPlatform it is the
+    function's timeout: at most 900.
 
     Default: 60.
     Example: ``300``"""
     visibility_timeout_seconds: int
     """Seconds a received message stays hidden from other workers. Allowed:
-    `job_timeout_seconds`..43200 (12 hours).
+    `job_timeout_seconds`..43200 (12 hours); on a LambdaPlatform at least 6 x
+    `job_timeout_seconds` (AWS's advice for a function's source queue).
 
     Default: 6 x `job_timeout_seconds` (a job may be retried after a crash without running
     twice in parallel).
@@ -163,20 +178,21 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     seconds_per_job: float
     """Average seconds one worker task spends per message. Allowed: 0.001 ..
     `job_timeout_seconds`. Target backlog per task = acceptable_latency_seconds /
-    seconds_per_job (see gridops_infra.queue.scaling).
+    seconds_per_job (see gridops_infra.queue.scaling). Refused on a LambdaPlatform (Lambda
+    scales on the backlog itself).
 
     Default: 10, or `job_timeout_seconds` when that is shorter (a job never runs longer than
     its timeout).
     Example: ``30``"""
     scale_in_cooldown_seconds: int
     """Seconds after a scale-in before the next one. Allowed: 0..3600. Refused on a
-    SingleServer (one host does not autoscale).
+    SingleServer (one host does not autoscale) and a LambdaPlatform.
 
     Default: 300.
     Example: ``600``"""
     scale_out_cooldown_seconds: int
     """Seconds after a scale-out before the next one. Allowed: 0..3600. Refused on a
-    SingleServer.
+    SingleServer and a LambdaPlatform.
 
     Default: 60.
     Example: ``30``"""
@@ -184,7 +200,8 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     """The worker protects itself while processing through the ECS agent's
     `$ECS_AGENT_URI/task-protection/v1/state` (see SqsWorkerQueue): its task role may call
     ecs:UpdateTaskProtection / GetTaskProtection on this cluster's tasks. Must stay true
-    when `job_timeout_seconds` exceeds 120. FargateCluster and ExpressCluster only (on EKS and a single server
+    when `job_timeout_seconds` exceeds 120. FargateCluster and ExpressCluster only (refused on a LambdaPlatform;
+    on EKS and a single server
     the stop grace period is the job timeout, with no 120 s cap).
 
     Default: true.
@@ -197,13 +214,13 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: true on FargateCluster and ExpressCluster, false (true is refused) on a
     FargateCluster with `capacity="managed-instances"`; on EksCluster true when the cluster has a Spot node
     group (workers tolerate its taint and prefer it) and the worker's namespace is not a
-    Fargate profile's, else false (true is refused then); on SingleServer false (true is
+    Fargate profile's, else false (true is refused then); on SingleServer and LambdaPlatform false (true is
     refused).
     Example: ``True``"""
     on_demand_base: int
     """Worker tasks always placed on regular FARGATE first, e.g. 1 so one worker survives
-    Spot interruptions. Allowed: 0 .. `max_workers`. Refused on a SingleServer (no Spot
-    there).
+    Spot interruptions. Allowed: 0 .. `max_workers`. Refused on a SingleServer and a
+    LambdaPlatform (no Spot there).
 
     Default: 0.
     Example: ``1``"""
@@ -214,12 +231,13 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``["arn:aws:sns:eu-west-1:123456789012:jobs-oncall"]``"""
     cpu: int
     """CPU units per worker (1024 = 1 vCPU). Allowed: a Fargate size (on a SingleServer also
-    at most the host's vCPUs).
+    at most the host's vCPUs). Refused on a LambdaPlatform (CPU follows `memory` there).
 
     Default: 256.
     Example: ``1024``"""
     memory: int
-    """Memory per worker task in MiB. Allowed: what Fargate pairs with `cpu`.
+    """Memory per worker task in MiB. Allowed: what Fargate pairs with `cpu`; on a
+    LambdaPlatform the function's memory, 128..10240 MB.
 
     Default: 512.
     Example: ``2048``"""
@@ -231,12 +249,15 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``{"LOG_LEVEL": "info"}``"""
     secrets: dict[str, pulumi.Input[str]]
     """Env name -> Secrets Manager or SSM parameter ARN, injected at start; an Output must
-    resolve to such an ARN (a value is refused, and never printed).
+    resolve to such an ARN (a value is refused, and never printed). On a LambdaPlatform,
+    which injects no secrets, `<NAME>_SECRET_ARN` holds the reference and the function's
+    role may read it.
 
     Default: none.
     Example: ``{"SMTP_PASSWORD": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:smtp-AbCdEf"}``"""
     command: list[str]
-    """Overrides the image's command.
+    """Overrides the image's command (on a LambdaPlatform: the image config's command, i.e.
+    the handler).
 
     Default: the image's.
     Example: ``["python", "-m", "shop.worker"]``"""
@@ -248,7 +269,7 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Example: ``[db, cache]  # a ManagedPostgresWithReplicas, a RedisCache``"""
     containers: list[SidecarArgs]
     """Sidecar containers in the worker task, as for StatelessService (names of at most 63
-    characters, images of at most 255).
+    characters, images of at most 255). Refused on a LambdaPlatform.
 
     Default: none.
     Example: ``[{"name": "metrics-agent", "image": "public.ecr.aws/acme/agent:2.1", "cpu": 128, "memory": 256}]``"""
@@ -265,17 +286,18 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: 30.
     Example: ``90``"""
     read_only_root_filesystem: bool
-    """Read-only root filesystem.
+    """Read-only root filesystem (always on a LambdaPlatform: false is refused there).
 
     Default: true (scratch space at `writable_paths`).
     Example: ``False``"""
     writable_paths: list[str]
-    """Absolute paths with a writable task-local scratch volume.
+    """Absolute paths with a writable task-local scratch volume (on a LambdaPlatform only
+    `/tmp`, sized by `ephemeral_storage_mb`).
 
     Default: `["/tmp"]`.
     Example: ``["/tmp", "/app/work"]``"""
     user: str
-    """Run as `user`, `uid` or `uid:gid`.
+    """Run as `user`, `uid` or `uid:gid`. Refused on a LambdaPlatform.
 
     Default: the image's user.
     Example: ``"1000:1000"``"""
@@ -289,13 +311,14 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: none.
     Example: ``[{"Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::acme-invoices/*"]}]``"""
     image_pull_secret_arn: str
-    """Secrets Manager secret for a private non-ECR registry.
+    """Secrets Manager secret for a private non-ECR registry. Refused on a LambdaPlatform
+    (ECR only).
 
     Default: none.
     Example: ``"arn:aws:secretsmanager:eu-west-1:123456789012:secret:dockerhub-AbCdEf"``"""
     enable_execute_command: bool
     """Allow `aws ecs execute-command` into worker tasks. FargateCluster and ExpressCluster only (refused on
-    EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`).
+    EKS: use `kubectl exec`; on a SingleServer: SSM then `docker exec`; on a LambdaPlatform).
 
     Default: false.
     Example: ``True``"""
@@ -306,15 +329,44 @@ class SqsWorkerQueueArgs(TypedDict, total=False):
     Default: `[443]` (SQS and other AWS APIs without VPC endpoints).
     Example: ``[443, 587]``"""
     container_health_check_command: list[str]
-    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`.
+    """The worker container's health check, e.g. `["CMD", "/app/healthcheck"]`. Refused on
+    a LambdaPlatform.
 
     Default: none (a worker serves no HTTP).
     Example: ``["CMD", "/app/healthcheck"]``"""
     rollback_alarm_names: list[pulumi.Input[str]]
-    """CloudWatch alarms that roll a worker deployment back.
+    """CloudWatch alarms that roll a worker deployment back. Refused on a LambdaPlatform
+    (no deployment to roll back).
 
     Default: none (the ECS circuit breaker still rolls back tasks that fail to start).
     Example: ``["orders-worker-errors"]``"""
+    batch_size: int
+    """LambdaPlatform only: messages per invocation (the event source mapping's
+    BatchSize). Allowed: 1..10000 (1..10 with `fifo`); above 10 needs
+    `max_batching_window_seconds` >= 1. The function reports failed messages one by one
+    (ReportBatchItemFailures), so only those return to the queue.
+
+    Default: 10.
+    Example: ``50``"""
+    max_batching_window_seconds: int
+    """LambdaPlatform only: seconds Lambda may gather messages before it invokes the
+    function with a batch smaller than `batch_size`. Allowed: 0..300; 0 with `fifo`.
+
+    Default: 0 (invoke as soon as messages arrive).
+    Example: ``5``"""
+    reserved_concurrency: int
+    """LambdaPlatform only: concurrent executions reserved for the function from the
+    account's pool (and its cap). Allowed: `max_workers`..1000.
+
+    Default: none (the function shares the account's unreserved pool; `max_workers`
+    still caps what the queue invokes).
+    Example: ``20``"""
+    ephemeral_storage_mb: int
+    """LambdaPlatform only: size of the function's writable /tmp in MB. Allowed:
+    512..10240.
+
+    Default: 512.
+    Example: ``2048``"""
     tags: dict[str, str]
     """Tags for every resource, merged with `gridops:component` and `gridops:stage`.
 
@@ -352,6 +404,8 @@ class QueueSettings:
     on_demand_base: int
     alarm_actions: tuple[str, ...]
     scaling: BacklogScaling
+    function: FunctionSettings | None = None
+    """The Lambda function and its event source mapping (on a LambdaPlatform only)."""
 
     @property
     def stop_timeout_seconds(self) -> int:
@@ -366,9 +420,14 @@ class QueueSettings:
         return math.ceil(self.job_timeout_seconds / 60) + 1
 
 
-def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
+def read_settings(a: ArgReader, platform: Platform | LambdaPlatform) -> QueueSettings:
     """The queue's settings; `spot` and `task_protection` depend on where the workers run
     (Fargate Spot and ECS task protection exist only on FargateCluster)."""
+    on_lambda = platform.kind == LAMBDA_KIND
+    if on_lambda:
+        refuse_meaningless(a)
+    else:
+        refuse_lambda_only(a, platform)
     fifo = a.boolean("fifo", False)
     queue_name, dlq_name = _names(a, fifo)
     for field in ("content_based_deduplication", "high_throughput"):
@@ -376,6 +435,9 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
             raise a.fail(field, a.raw(field), "only with fifo=True")
     job_timeout = a.integer("job_timeout_seconds", 60, 1, MAX_VISIBILITY_SECONDS)
     visibility = _visibility(a, job_timeout)
+    function = read_function(a, fifo=fifo, job_timeout=job_timeout) if on_lambda else None
+    if on_lambda and a.has("visibility_timeout_seconds"):
+        check_visibility(a, job_timeout, visibility)
     retention_max = MAX_RETENTION_SECONDS if fifo else MAX_STANDARD_RETENTION_SECONDS
     if a.has("message_retention_seconds"):
         retention = a.raw("message_retention_seconds")
@@ -426,14 +488,19 @@ def read_settings(a: ArgReader, platform: Platform) -> QueueSettings:
         on_demand_base=a.integer("on_demand_base", 0, 0, scaling.max_workers),
         alarm_actions=tuple(_alarm_actions(a)),
         scaling=scaling,
+        function=function,
     )
 
 
-def _platform_features(a: ArgReader, platform: Platform, job_timeout: int) -> tuple[bool, bool]:
+def _platform_features(
+    a: ArgReader, platform: Platform | LambdaPlatform, job_timeout: int
+) -> tuple[bool, bool]:
     """(task_protection, spot). On Fargate both default to true. On EKS workers get the
     cluster's Spot node group when it has one (default: true then), and a pod's grace
     period covers the job timeout, so there is no task protection to turn on. A single
     server has neither."""
+    if platform.kind == LAMBDA_KIND:
+        return False, False  # both refused by name in refuse_meaningless
     # An ExpressCluster runs workers as plain ECS services on Fargate (queue/express.py).
     if platform.kind in ("fargate", "express"):
         task_protection = a.boolean("task_protection", True)
@@ -583,6 +650,10 @@ def worker_spec(name: str, a: ArgReader, settings: QueueSettings) -> ServiceSpec
         if taken:
             raise a.fail(field, taken, "these names are set by the queue for its worker")
     forwarded: dict[str, Any] = {f: a.args[f] for f in WORKER_SPEC_FIELDS if f in a.args}
+    if settings.function is not None:
+        # A function's memory is not a Fargate size (FunctionSettings holds it), and it has
+        # no cpu (refused by name before this).
+        forwarded.pop("memory", None)
     forwarded.setdefault("container_health_check_command", [])
     forwarded["min_count"] = settings.scaling.min_workers
     forwarded["max_count"] = settings.scaling.max_workers

@@ -1,7 +1,8 @@
 """The contract between SqsWorkerQueue and one platform's worker backend.
 
-A backend is a module (`queue/fargate.py`, `queue/eks.py`, `queue/single_server.py`,
-registered in `gridops_infra.queue.WORKER_BACKENDS`) with:
+A backend is a module (`queue/fargate/backend.py`, `queue/eks/backend.py`,
+`queue/single_server.py`, `queue/express.py`, `queue/serverless/backend.py` for a
+LambdaPlatform, registered in `gridops_infra.queue.WORKER_BACKENDS`) with:
 
 - `CHILD_ROLES`: the child roles it creates (the keys `transforms` may use);
 - `check(spec, platform, settings) -> prepared`: platform-specific validation before

@@ -15,6 +15,7 @@ from gridops_infra.core.links import LinkGrant
 from gridops_infra.core.metrics import Metric
 from gridops_infra.core.validation import ArgError, ArgReader
 from gridops_infra.platforms.base import PLATFORM_KINDS, Platform
+from gridops_infra.platforms.serverless.component import LAMBDA_KIND, LambdaPlatform
 from gridops_infra.queue.args import (
     QueueSettings,
     SqsWorkerQueueArgs,
@@ -43,15 +44,18 @@ WORKER_BACKENDS: LazyModules[WorkerBackend] = LazyModules(
         "eks": "gridops_infra.queue.eks.backend",
         "single-server": "gridops_infra.queue.single_server",
         "express": "gridops_infra.queue.express",
+        LAMBDA_KIND: "gridops_infra.queue.serverless.backend",
     },
 )
+WORKER_PLATFORM_KINDS = (*PLATFORM_KINDS, LAMBDA_KIND)
+"""Where workers run: every service platform, and Lambda (workers only)."""
 
 
-if set(WORKER_BACKENDS) != set(PLATFORM_KINDS):
+if set(WORKER_BACKENDS) != set(WORKER_PLATFORM_KINDS):
     raise ImportError(f"{COMPONENT}: WORKER_BACKENDS must cover every platform kind")
 
 
-def worker_backend_for(name: str, platform: Platform) -> WorkerBackend:
+def worker_backend_for(name: str, platform: Platform | LambdaPlatform) -> WorkerBackend:
     """The backend for `platform` (every platform kind has one; `name` is for the
     record)."""
     return WORKER_BACKENDS[platform.kind]
@@ -68,7 +72,7 @@ class SqsWorkerQueue(GridopsComponent):
     oldest message older than `acceptable_latency_seconds`.
 
     The workers: `image` on the same `platform` as StatelessService (FargateCluster,
-    EksCluster or SingleServer), no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
+    EksCluster, SingleServer or ExpressCluster) or on a LambdaPlatform, no load balancer, no inbound traffic. `QUEUE_URL` and `JOB_TIMEOUT_SECONDS`
     are in their environment; their role may receive, delete and change the visibility
     of this queue's messages and nothing else (`links` add databases and caches as for a
     service). On Fargate: FARGATE_SPOT by default (`on_demand_base` keeps some
@@ -86,7 +90,12 @@ class SqsWorkerQueue(GridopsComponent):
     (gridops_infra.queue.single_server): a compose service on the host with
     `max(min_workers, 1)` workers (one host cannot scale, and scaling to zero saves
     nothing there), a stop grace period of `job_timeout_seconds`, and its rights on the
-    host's shared instance role.
+    host's shared instance role. On a LambdaPlatform (gridops_infra.queue.serverless.backend):
+    a container-image function from the same image (in ECR), invoked by an SQS event
+    source mapping with `batch_size` messages, partial batch responses and `max_workers`
+    as its maximum concurrency; `job_timeout_seconds` is the function's timeout (at most
+    900 s) and the visibility timeout at least 6x it; arguments Lambda has no use for are
+    refused by name.
 
     Scale-in and deployments never kill a job in progress, if the worker protects itself
     while it works: ECS skips tasks with task scale-in protection. The ECS agent offers
@@ -141,7 +150,7 @@ class SqsWorkerQueue(GridopsComponent):
     """The validated queue and scaling settings."""
     spec: ServiceSpec
     """The worker, as the platform-neutral spec services use."""
-    platform: Platform
+    platform: Platform | LambdaPlatform
     """Where the workers run."""
     scaling: BacklogScaling
     """Backlog-per-task scaling: `scaling.target_backlog_per_task` is the tracked target."""
@@ -161,7 +170,7 @@ class SqsWorkerQueue(GridopsComponent):
     """The dead-letter queue's ARN."""
     service_name: pulumi.Output[str]
     """The workers' service name on the platform: the ECS service on Fargate, the
-    Deployment on EKS, the compose service on a single server."""
+    Deployment on EKS, the compose service on a single server, the function on Lambda."""
     security_group_id: pulumi.Output[str]
     """The workers' security group (linked databases and caches admit it)."""
     task_role: pulumi.Resource
@@ -182,12 +191,16 @@ class SqsWorkerQueue(GridopsComponent):
         check_service_name(COMPONENT, name)
         a = ArgReader(COMPONENT, name, args, SqsWorkerQueueArgs.__annotations__)
         platform = a.raw("platform")
-        if not isinstance(platform, Platform) or platform.kind not in PLATFORM_KINDS:
+        known = isinstance(platform, LambdaPlatform) or (
+            isinstance(platform, Platform) and platform.kind in PLATFORM_KINDS
+        )
+        if not known:
             got = "nothing" if platform is None else type(platform).__name__
             raise a.fail(
                 "platform",
                 got,
-                "expected a FargateCluster, EksCluster, SingleServer or ExpressCluster",
+                "expected a FargateCluster, EksCluster, SingleServer, ExpressCluster or "
+                "LambdaPlatform",
             )
         if not a.has("image"):
             raise a.fail("image", None, "it is required, e.g. 'ghcr.io/acme/worker:1.4.2'")
@@ -317,4 +330,10 @@ class SqsWorkerQueue(GridopsComponent):
         return self._metrics.visible_messages()
 
 
-__all__ = ["WORKER_BACKENDS", "SqsWorkerQueue", "SqsWorkerQueueArgs", "worker_backend_for"]
+__all__ = [
+    "WORKER_BACKENDS",
+    "WORKER_PLATFORM_KINDS",
+    "SqsWorkerQueue",
+    "SqsWorkerQueueArgs",
+    "worker_backend_for",
+]

@@ -116,6 +116,10 @@ IDENTITIES: dict[str, Identity] = {
         "autoscaling", "{name}", "scalingPolicy:{uuid}:resource/{name}"
     ),
     "aws:sqs/queue:Queue": Identity("sqs", "{url}", "{name}"),
+    "aws:lambda/function:Function": Identity("lambda", "{name}", "function:{name}"),
+    "aws:lambda/eventSourceMapping:EventSourceMapping": Identity(
+        "lambda", "{uuid}", "event-source-mapping:{uuid}"
+    ),
     "aws:sns/topic:Topic": Identity("sns", "{arn}", "{name}"),
     "aws:sns/topicSubscription:TopicSubscription": Identity("sns", "{arn}", "{hex}:{uuid}"),
     "aws:rds/instance:Instance": Identity("rds", "db-{HEX}", "db:{identifier}"),

@@ -140,9 +140,9 @@ def test_help_shows_default_and_example_on_their_own_lines() -> None:
     import pydoc
 
     shown = pydoc.plain(pydoc.render_doc(gridops_infra.SqsWorkerQueue))
-    assert "platform: Platform  (required)" in shown
+    assert "platform: Platform | LambdaPlatform  (required)" in shown
     assert re.search(
-        r"max_workers: int\n[ |]*Most worker tasks\..*\n[ |]*Default: 10\.\n"
+        r"max_workers: int\n[ |]*Most worker tasks\.(?:.*\n)+?[ |]*Default: 10\.\n"
         r"[ |]*Example: 50\n",
         shown,
     )
@@ -196,12 +196,24 @@ EXAMPLES_KEPT_APART: dict[str, list[tuple[set[str], set[str]]]] = {
 }
 
 
+EXAMPLES_ON_ANOTHER_PLATFORM: dict[str, set[str]] = {
+    # A Lambda function's own settings: refused elsewhere, tried on a LambdaPlatform below.
+    "SqsWorkerQueueArgs": {
+        "batch_size",
+        "max_batching_window_seconds",
+        "reserved_concurrency",
+        "ephemeral_storage_mb",
+    },
+}
+
+
 def example_variants(typed_dict: type, names: dict[str, Any]) -> list[dict[str, Any]]:
     """Argument dicts made of the examples: the first holds every example but those kept
     apart, each further one the required fields plus one group kept apart. Fields whose
     type is a TypedDict (or a list of one) are also tried with the values their own
     fields' examples make, in place of their examples."""
-    docs = docs_of(typed_dict)
+    elsewhere = EXAMPLES_ON_ANOTHER_PLATFORM.get(typed_dict.__name__, set())
+    docs = {f: d for f, d in docs_of(typed_dict).items() if f not in elsewhere}
     groups = EXAMPLES_KEPT_APART.get(typed_dict.__name__, [])
     held = set().union(*(apart for apart, _ in groups))
 
@@ -306,6 +318,33 @@ def test_sqs_worker_queue_accepts_every_example() -> None:
     accepts_every_example(gridops_infra.SqsWorkerQueue, _world())
 
 
+def test_sqs_worker_queue_on_lambda_accepts_the_lambda_examples() -> None:
+    """The Lambda function's own settings, each at its documented example, on a
+    LambdaPlatform (with an ECR image, which Lambda needs)."""
+    docs = docs_of(gridops_infra.SqsWorkerQueueArgs)
+    fields = EXAMPLES_ON_ANOTHER_PLATFORM["SqsWorkerQueueArgs"]
+    refused: list[str] = []
+
+    def program() -> None:
+        platform = gridops_infra.LambdaPlatform("fn", {"network": _network("")})
+        args = {f: eval(str(docs[f].example), {}, {}) for f in fields}
+        try:
+            gridops_infra.SqsWorkerQueue(
+                "example",
+                {
+                    "platform": platform,
+                    "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/worker:1.4.2",
+                    **args,
+                },
+            )
+        except ValueError as exc:
+            refused.append(str(exc))
+
+    plan = preview(program, config=REGION_CONFIG)
+    assert not refused, refused
+    assert any(r.type == "aws:lambda/eventSourceMapping:EventSourceMapping" for r in plan.resources)
+
+
 def test_managed_postgres_accepts_every_example() -> None:
     accepts_every_example(
         gridops_infra.ManagedPostgresWithReplicas, lambda s: {"network": _network(s)}
@@ -328,7 +367,8 @@ def test_cdn_frontend_accepts_every_example(
 
 
 @pytest.mark.parametrize(
-    "component", ["Network", "FargateCluster", "SingleServer", "GithubDeployRole"]
+    "component",
+    ["Network", "FargateCluster", "SingleServer", "GithubDeployRole", "LambdaPlatform"],
 )
 def test_foundations_accept_every_example(component: str) -> None:
     accepts_every_example(getattr(gridops_infra, component), lambda s: {"network": _network(s)})

@@ -233,6 +233,30 @@ def log_group_name(bad: bool) -> None:
     )
 
 
+def queue_feeds_function(bad: bool) -> None:
+    """A queue and a function made apart, joined by an event source mapping: a visibility
+    timeout shorter than the function's timeout is what Lambda refuses."""
+    dlq = aws.sqs.Queue("lim-fn-dlq", sqs_managed_sse_enabled=True)
+    queue = aws.sqs.Queue(
+        "lim-fn-queue",
+        visibility_timeout_seconds=30 if bad else 360,
+        sqs_managed_sse_enabled=True,
+        redrive_policy=dlq.arn.apply(
+            lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})
+        ),
+    )
+    function = aws.lambda_.Function(
+        "lim-fn",
+        package_type="Image",
+        image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/worker:1.0.0",
+        role=ROLE_ARN,
+        timeout=60,
+    )
+    aws.lambda_.EventSourceMapping(
+        "lim-fn-source", event_source_arn=queue.arn, function_name=function.name
+    )
+
+
 PROGRAMS: dict[str, Callable[[bool], None]] = {
     "rds-subnet-group-two-azs": db_subnet_group,
     "rds-proxy-two-azs": db_proxy,
@@ -244,6 +268,7 @@ PROGRAMS: dict[str, Callable[[bool], None]] = {
     "sqs-queue-name": queue_name,
     "sqs-queue-attribute-ranges": queue_attributes,
     "sqs-dead-letter-same-type": dead_letter_type,
+    "lambda-sqs-visibility-timeout": queue_feeds_function,
     "sns-topic-name": topic_name,
     "kms-deletion-window": key_deletion_window,
     "kms-alias-name": key_alias,

@@ -54,6 +54,8 @@ from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
 from gridops_infra.platforms.fargate.args import FargateClusterArgs
 from gridops_infra.platforms.fargate.capacity import ManagedInstancesArgs
+from gridops_infra.platforms.serverless.args import LambdaPlatformArgs
+from gridops_infra.platforms.serverless.component import LambdaPlatform
 from gridops_infra.platforms.single_server.args import SingleServerArgs
 from gridops_infra.platforms.single_server.replication import ReplicationSourceArgs
 from gridops_infra.service.component import StatelessServiceArgs
@@ -139,6 +141,8 @@ PLATFORMS: dict[str, Callable[[str, Any], Any]] = {
     ),
     "single-server": lambda name, net: SingleServer(name, {"network": net}),
     "express": lambda name, net: ExpressCluster(name, {"network": net}),
+    # Queue workers only (no StatelessService scenario: services do not run on Lambda).
+    "lambda": lambda name, net: LambdaPlatform(name, {"network": net}),
 }
 PLATFORM_CLASS = {
     "fargate": "FargateCluster",
@@ -278,6 +282,20 @@ QUEUE_VALUES: dict[str, Any] = {
     "spot": Given(lambda c: c.kind not in ("fargate", "express")),
     "on_demand_base": 1,
     "alarm_actions": [TOPIC_ARN],
+    # A Lambda function's own settings: refused on every other platform, naming it.
+    "batch_size": 20,
+    "max_batching_window_seconds": 5,
+    "reserved_concurrency": 40,
+    "ephemeral_storage_mb": 2048,
+}
+
+# Lambda runs images from ECR of its own region only.
+LAMBDA_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/worker:1.0.0"
+LAMBDA_QUEUE_VALUES: dict[str, Any] = {
+    **QUEUE_VALUES,
+    "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/worker:2.0.0",
+    # Above 10 messages a batch needs a batching window (given in the baseline too).
+    "batch_size": Given(20, base={"max_batching_window_seconds": 5}),
 }
 
 NETWORK_VALUES: dict[str, Any] = {
@@ -293,6 +311,12 @@ NETWORK_VALUES: dict[str, Any] = {
 }
 
 OTHER_NETWORK = Given(lambda c: c.piece("other_net"), needs=("other_net",))
+
+LAMBDA_PLATFORM_VALUES: dict[str, Any] = {
+    "network": OTHER_NETWORK,
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
 
 FARGATE_VALUES: dict[str, Any] = {
     "network": OTHER_NETWORK,
@@ -588,6 +612,13 @@ def _reference(name: str, args: dict[str, Any]) -> Any:
     return RedisCache(f"{name}-cache", {"network": reference})
 
 
+def _lambda_platform(name: str, args: dict[str, Any]) -> Any:
+    """A LambdaPlatform's network reaches the Plan only through a worker on it."""
+    platform = LambdaPlatform(name, args)
+    SqsWorkerQueue(f"{name}-jobs", {"platform": platform, "image": LAMBDA_IMAGE})
+    return platform
+
+
 def _reference_fields() -> dict[str, Any]:
     parameters = inspect.signature(NetworkReference.__init__).parameters
     return {p: v.annotation for p, v in parameters.items() if p not in ("self", "name")}
@@ -674,6 +705,26 @@ SCENARIOS: list[Scenario] = [
             refusal_names=PLATFORM_CLASS[kind],
         )
         for kind in PLATFORM_CLASS
+    ),
+    Scenario(
+        id="SqsWorkerQueue-lambda",
+        make=lambda n, a: SqsWorkerQueue(n, a),
+        annotations=SqsWorkerQueueArgs.__annotations__,
+        values=LAMBDA_QUEUE_VALUES,
+        setup=_platform,
+        base=lambda c: {"platform": c.platform, "image": LAMBDA_IMAGE},
+        transform_role="queue",
+        kind="lambda",
+        refusal_names="LambdaPlatform",
+    ),
+    Scenario(
+        id="LambdaPlatform",
+        make=_lambda_platform,
+        annotations=LambdaPlatformArgs.__annotations__,
+        values=LAMBDA_PLATFORM_VALUES,
+        setup=_network,
+        base=lambda c: {"network": c.net},
+        transform_role="alarm_topic",
     ),
     Scenario(
         id="Network",

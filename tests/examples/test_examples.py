@@ -31,6 +31,14 @@ KEY_RESOURCES = {
         "aws:appautoscaling/policy:Policy": 3,  # API cpu target; worker backlog target + wake step
         "aws:ecs/service:Service": 2,
     },
+    "lambda-worker": {
+        "gridops:aws:LambdaPlatform": 1,
+        "gridops:aws:SqsWorkerQueue": 1,
+        "aws:lambda/function:Function": 1,
+        "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
+        "aws:sqs/queue:Queue": 2,
+        "aws:ecs/service:Service": 1,  # the API only: the worker is the function
+    },
     "static-site-cdn": {
         "gridops:aws:CdnFrontend": 1,
         "aws:cloudfront/distribution:Distribution": 1,
@@ -131,6 +139,26 @@ def test_feature_flags_roll_back_on_the_apis_alarms_and_the_api_reads_them() -> 
     assert {c["name"] for c in task} == {"api", "appconfig-agent"}
     env = {e["name"]: e["value"] for e in task[0]["environment"]}
     assert env["GRIDOPS_FLAGS_URL"] == plan.outputs["flags_url"]
+
+
+def test_lambda_worker_reads_its_database_through_the_group_and_secret_references() -> None:
+    plan = example_plan("lambda-worker")
+    function = plan.one("aws:lambda/function:Function")
+    variables = function.inputs["environment"]["variables"]
+    assert variables["DATABASE_PASSWORD_SECRET_ARN"].startswith("arn:aws:secretsmanager:")
+    assert "DATABASE_PASSWORD" not in variables
+    (group,) = function.inputs["vpcConfig"]["securityGroupIds"]
+    admitted = [
+        r
+        for r in plan.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs.get("referencedSecurityGroupId") == group
+    ]
+    assert [r.name for r in admitted] == ["db-from-reports-worker"]
+    mapping = plan.one("aws:lambda/eventSourceMapping:EventSourceMapping")
+    assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping.inputs["scalingConfig"] == {"maximumConcurrency": 20}
+    queue = plan.one("aws:sqs/queue:Queue", "reports-queue")
+    assert queue.inputs["visibilityTimeoutSeconds"] == 720
 
 
 def test_static_site_objects_have_content_types() -> None:

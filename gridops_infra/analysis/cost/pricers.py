@@ -16,6 +16,7 @@ from gridops_infra.analysis.cost import messaging as cost_messaging
 from gridops_infra.analysis.cost import migration as cost_migration
 from gridops_infra.analysis.cost import network as cost_network
 from gridops_infra.analysis.cost import ops as cost_ops
+from gridops_infra.analysis.cost import serverless as cost_serverless
 from gridops_infra.analysis.cost import storage as cost_storage
 from gridops_infra.analysis.cost.caused import load_balancers as caused_load_balancers
 from gridops_infra.analysis.cost.caused import network as caused_network
@@ -61,6 +62,7 @@ PRICERS: dict[str, Pricer] = {
     "aws:secretsmanager/secret:Secret": cost_ops.secret,
     "aws:ssm/parameter:Parameter": cost_ops.ssm_parameter,
     "aws:sqs/queue:Queue": cost_messaging.sqs_queue,
+    "aws:lambda/function:Function": cost_serverless.lambda_function,
     "aws:sns/topic:Topic": cost_messaging.sns_topic,
     "aws:appconfig/environment:Environment": cost_appconfig.environment,
     "aws:s3/bucket:Bucket": cost_storage.s3_bucket,
@@ -100,7 +102,6 @@ CAUSED_PRICERS: tuple[CausedPricer, ...] = (
 """Whole-Plan pricers of what the Plan causes to be billed beyond its resources' own prices."""
 
 NOT_MODELLED: dict[str, str] = {
-    "aws:lambda/function:Function": "usage-only (requests and GB-seconds): not modelled",
     "aws:eks/fargateProfile:FargateProfile": "pods' vCPU/GB are not in the Plan",
     "aws:rds/proxy:Proxy": "priced per vCPU of the databases behind it: not modelled",
     "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": "enhanced "

@@ -30,6 +30,15 @@ USAGE_DEFAULTS: dict[str, tuple[float | None, str]] = {
         "API requests per event queue (fed by EventBridge rules, read by one long-polling "
         "controller such as Karpenter: a receive every 20 s is 0.13M), millions/month",
     ),
+    "lambda_invocations_million": (
+        0.1,
+        "invocations per Lambda function, millions/month (a queue worker doing sporadic work: "
+        "100,000 batches, one message each when the queue is mostly empty)",
+    ),
+    "lambda_seconds_per_invocation": (
+        1.0,
+        "average billed seconds per Lambda invocation (one batch of a queue worker)",
+    ),
     "sns_publishes_million": (1.0, "publishes per topic, millions/month"),
     "appconfig_agents": (
         2.0,

@@ -176,6 +176,16 @@ VPC_ORIGIN_ESTIMATE = Source(
 )
 
 
+# CreateEventSourceMapping returns in the Creating state and the provider waits for
+# Enabled (the function must be Active first, which its own create already waited for).
+EVENT_SOURCE_MAPPING_ESTIMATE = Source(
+    "No public log found: the provider waits from Creating to Enabled, about half a minute "
+    "for an SQS source",
+    "",
+    "estimate",
+)
+
+
 # No public create log of an Express service yet: ECS creates the shared ALB (2m42s in
 # AURORA_APPLY_LOG; a second service on the same network reuses it), the task definition,
 # the ACM certificate for its AWS-provided domain and the service, whose tasks start in
@@ -378,6 +388,9 @@ DURATIONS: dict[str, Durations] = {
     "aws:backup/selection:Selection": _api(2, ESTIMATE),
     "aws:lambda/function:Function": _api(15, ESTIMATE),
     "aws:lambda/permission:Permission": _api(2, ESTIMATE),
+    "aws:lambda/eventSourceMapping:EventSourceMapping": Durations(
+        30, create_p90=60, source=EVENT_SOURCE_MAPPING_ESTIMATE
+    ),
     "aws:fis/experimentTemplate:ExperimentTemplate": _api(2, ESTIMATE),
     "aws:scheduler/scheduleGroup:ScheduleGroup": _api(2, ESTIMATE),
     "aws:scheduler/schedule:Schedule": _api(2, ESTIMATE),

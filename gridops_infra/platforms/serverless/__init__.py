@@ -1,0 +1,1 @@
+"""LambdaPlatform: queue workers as AWS Lambda functions (`SqsWorkerQueue` only)."""

@@ -1,0 +1,1 @@
+"""The Lambda backend of SqsWorkerQueue (`platform=LambdaPlatform(...)`)."""
