@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from gridops_infra.budgets import StackBudget, StackBudgetArgs
     from gridops_infra.cdn.component import CdnFrontend, CdnFrontendArgs
     from gridops_infra.core.validation import ArgError
     from gridops_infra.data.postgres.component import (
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from gridops_infra.delivery import (
         ArgoCdGitOps,
         ArgoCdGitOpsArgs,
+        FluxGitOps,
+        FluxGitOpsArgs,
         GithubDeployRole,
         GithubDeployRoleArgs,
     )
@@ -68,6 +71,8 @@ _EXPORTS = {
     "ExpressClusterArgs": "gridops_infra.platforms.express.args",
     "FargateCluster": "gridops_infra.platforms",
     "FargateClusterArgs": "gridops_infra.platforms.fargate.args",
+    "FluxGitOps": "gridops_infra.delivery",
+    "FluxGitOpsArgs": "gridops_infra.delivery.args",
     "GithubDeployRole": "gridops_infra.delivery",
     "GithubDeployRoleArgs": "gridops_infra.delivery.args",
     "GridopsMocks": "gridops_infra.testing",
@@ -93,6 +98,8 @@ _EXPORTS = {
     "Slo": "gridops_infra.observability",
     "SqsWorkerQueue": "gridops_infra.queue",
     "SqsWorkerQueueArgs": "gridops_infra.queue.args",
+    "StackBudget": "gridops_infra.budgets",
+    "StackBudgetArgs": "gridops_infra.budgets.args",
     "StatelessService": "gridops_infra.service",
     "StatelessServiceArgs": "gridops_infra.service.args",
     "TrafficCutover": "gridops_infra.migration.cutover",
@@ -113,6 +120,8 @@ __all__ = [
     "ExpressClusterArgs",
     "FargateCluster",
     "FargateClusterArgs",
+    "FluxGitOps",
+    "FluxGitOpsArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
     "GridopsMocks",
@@ -138,6 +147,8 @@ __all__ = [
     "Slo",
     "SqsWorkerQueue",
     "SqsWorkerQueueArgs",
+    "StackBudget",
+    "StackBudgetArgs",
     "StatelessService",
     "StatelessServiceArgs",
     "TrafficCutover",

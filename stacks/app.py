@@ -17,13 +17,14 @@ from gridops_infra import (
     ResilienceDrills,
     Slo,
     SqsWorkerQueue,
+    StackBudget,
     StatelessService,
 )
 
 from .config import StageConfig, StageConfigError
 
 if TYPE_CHECKING:
-    from gridops_infra import ObservabilityStackArgs, StatelessServiceArgs
+    from gridops_infra import ObservabilityStackArgs, StackBudgetArgs, StatelessServiceArgs
     from gridops_infra.data.postgres.args import EngineMode, ManagedPostgresWithReplicasArgs
 
 
@@ -135,12 +136,38 @@ def build_app(
         ),
     )
     app = App(api, db, cache, jobs, stack, edge)
+    stack_budget(cfg, stack)
     if drills:
         drills_component = ResilienceDrills(
             "drills", {"targets": [api, db, cache], "observability": stack}
         )
         pulumi.export("drill_template_ids", drills_component.experiment_template_ids)
     return app
+
+
+def stack_budget(cfg: StageConfig, alert_topic: Any) -> StackBudget | None:
+    """The stage's AWS Budget at `gridops:monthly_estimate_usd` (what `gridops cost <stage>
+    --set-budget` wrote) plus `gridops:budget_headroom_percent`, alerting `alert_topic`;
+    none when the stack carries no estimate (a production stack then fails the policy rule
+    budget-on-production)."""
+    estimate = cfg.optional_number("monthly_estimate_usd")
+    if estimate is None:
+        for key in ("budget_headroom_percent", "cost_anomaly_detection"):
+            if cfg.optional_str(key) is not None:
+                raise StageConfigError(
+                    f"config gridops:{key} shapes the stack's budget, which needs "
+                    "gridops:monthly_estimate_usd (run `gridops cost <stage> --set-budget`)"
+                )
+        return None
+    args: StackBudgetArgs = {
+        "monthly_estimate_usd": estimate,
+        "alert_topic": alert_topic,
+        "anomaly_detection": cfg.flag("cost_anomaly_detection", False),
+    }
+    headroom = cfg.optional_number("budget_headroom_percent")
+    if headroom is not None:
+        args["headroom_percent"] = headroom
+    return StackBudget("budget", args)
 
 
 def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:

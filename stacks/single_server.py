@@ -14,7 +14,7 @@ import pulumi
 
 from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueue, StatelessService
 
-from .app import api_args, export_cutover_outputs
+from .app import api_args, export_cutover_outputs, stack_budget
 from .config import StageConfig, nat_strategy
 
 
@@ -46,6 +46,8 @@ def build(cfg: StageConfig) -> None:
         },
     )
     api = StatelessService("api", api_args(cfg, server, [database, jobs], counts=(1, 1)))
+    # No ObservabilityStack on this stage: the budget alerts the server's alarm topic.
+    stack_budget(cfg, server)
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)
