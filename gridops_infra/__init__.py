@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from gridops_infra.budgets import StackBudget, StackBudgetArgs
     from gridops_infra.cdn.component import CdnFrontend, CdnFrontendArgs
     from gridops_infra.core.validation import ArgError
     from gridops_infra.data.postgres.component import (
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from gridops_infra.delivery import (
         ArgoCdGitOps,
         ArgoCdGitOpsArgs,
+        FluxGitOps,
+        FluxGitOpsArgs,
         GithubDeployRole,
         GithubDeployRoleArgs,
         GitlabDeployRole,
@@ -83,6 +86,8 @@ _EXPORTS = {
     "FeatureFlags": "gridops_infra.flags",
     "FeatureFlagsArgs": "gridops_infra.flags.args",
     "FargateClusterArgs": "gridops_infra.platforms.fargate.args",
+    "FluxGitOps": "gridops_infra.delivery",
+    "FluxGitOpsArgs": "gridops_infra.delivery.args",
     "GithubDeployRole": "gridops_infra.delivery",
     "GithubDeployRoleArgs": "gridops_infra.delivery.args",
     "GitlabDeployRole": "gridops_infra.delivery",
@@ -112,6 +117,8 @@ _EXPORTS = {
     "Slo": "gridops_infra.observability",
     "SqsWorkerQueue": "gridops_infra.queue",
     "SqsWorkerQueueArgs": "gridops_infra.queue.args",
+    "StackBudget": "gridops_infra.budgets",
+    "StackBudgetArgs": "gridops_infra.budgets.args",
     "StatelessService": "gridops_infra.service",
     "StatelessServiceArgs": "gridops_infra.service.args",
     "TrafficCutover": "gridops_infra.migration.cutover",
@@ -137,6 +144,8 @@ __all__ = [
     "FargateClusterArgs",
     "FeatureFlags",
     "FeatureFlagsArgs",
+    "FluxGitOps",
+    "FluxGitOpsArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
     "GitlabDeployRole",
@@ -166,6 +175,8 @@ __all__ = [
     "Slo",
     "SqsWorkerQueue",
     "SqsWorkerQueueArgs",
+    "StackBudget",
+    "StackBudgetArgs",
     "StatelessService",
     "StatelessServiceArgs",
     "TrafficCutover",

@@ -113,14 +113,28 @@ def _type_token(resource: Any, cls: type) -> str:
     return resource._type  # type: ignore[no-any-return]
 
 
+GITOPS_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-manifests-AbCdEf"
+
+
 def programs() -> Iterator[tuple[Path, dict[str, Any]]]:
     for stage in ("single-server", "express", "fargate", "eks"):
         yield ROOT, {"stack": stage}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "karpenter"}}
     yield ROOT, {"stack": "eks", "config": {"eks_compute": "managed-node-groups"}}
-    # Behind a VPC origin no origin header exists; the public origin's path creates it.
+    # The origin secret header exists only off the default VPC origin (its role is passed
+    # to a helper as a variable, so the source reading cannot see its type).
     for stage in ("fargate", "eks"):
         yield ROOT, {"stack": stage, "config": {"origin_access": "public-with-header"}}
+    # Both GitOps controllers with repository credentials (the stage's default is Argo CD
+    # reading a public repository).
+    for gitops in ("argocd", "flux"):
+        yield (
+            ROOT,
+            {
+                "stack": "eks",
+                "config": {"gitops": gitops, "gitops_credentials_secret": GITOPS_SECRET},
+            },
+        )
     for project in sorted(p.parent for p in (ROOT / "examples").rglob("Pulumi.yaml")):
         if project.name == "app" and project.parent.name == "stack-references":
             continue  # needs the platform's outputs; the platform itself is previewed

@@ -18,6 +18,7 @@ from gridops_infra import (
     ResilienceDrills,
     Slo,
     SqsWorkerQueue,
+    StackBudget,
     StatelessService,
 )
 
@@ -26,7 +27,12 @@ from .environment import Environment
 from .images import image_reference, workload_images
 
 if TYPE_CHECKING:
-    from gridops_infra import ObservabilityStackArgs, ResilienceDrillsArgs, StatelessServiceArgs
+    from gridops_infra import (
+        ObservabilityStackArgs,
+        ResilienceDrillsArgs,
+        StackBudgetArgs,
+        StatelessServiceArgs,
+    )
     from gridops_infra.data.postgres.args import EngineMode, ManagedPostgresWithReplicasArgs
 
 
@@ -160,6 +166,7 @@ def build_app(
     )
     app = App(api, db, cache, jobs, stack, edge)
     schedule = _drill_schedule(cfg, drills)
+    stack_budget(cfg, env, stack)
     if drills:
         drills_args: ResilienceDrillsArgs = {
             "targets": [api, db, cache],
@@ -209,6 +216,32 @@ def _worker_platform(cfg: StageConfig, net: Network, platform: Any) -> Any:
             f"{' or '.join(WORKER_PLATFORMS)}"
         )
     return LambdaPlatform("workers", {"network": net}) if choice == "lambda" else platform
+
+
+def stack_budget(cfg: StageConfig, env: Environment, alert_topic: Any) -> StackBudget | None:
+    """The stage's AWS Budget at `gridops:monthly_estimate_usd` (what `gridops cost <stage>
+    --set-budget` wrote) plus `gridops:budget_headroom_percent`, alerting `alert_topic`;
+    none when the stack carries no estimate (a production stack then fails the policy rule
+    budget-on-production)."""
+    estimate = cfg.optional_number("monthly_estimate_usd")
+    if estimate is None:
+        for key in ("budget_headroom_percent", "cost_anomaly_detection"):
+            if cfg.optional_str(key) is not None:
+                raise StageConfigError(
+                    f"config gridops:{key} shapes the stack's budget, which needs "
+                    "gridops:monthly_estimate_usd (run `gridops cost <stage> --set-budget`)"
+                )
+        return None
+    args: StackBudgetArgs = {
+        "monthly_estimate_usd": estimate,
+        "alert_topic": alert_topic,
+        "anomaly_detection": cfg.flag("cost_anomaly_detection", False),
+        "tags": env.tags,
+    }
+    headroom = cfg.optional_number("budget_headroom_percent")
+    if headroom is not None:
+        args["headroom_percent"] = headroom
+    return StackBudget("budget", args)
 
 
 def _slos(cfg: StageConfig, api: StatelessService) -> list[Any]:

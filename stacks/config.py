@@ -105,6 +105,22 @@ class StageConfig:
             )
         return share
 
+    def optional_number(self, key: str) -> float | None:
+        """A finite number (`1171.30`), or None when the key is not set; the component that
+        takes it checks its range."""
+        value = self._raw(key)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise StageConfigError(
+                f"config gridops:{key}={self._shown(key, value)}: expected a number, e.g. 1171.30"
+            )
+        return number
+
     def flag(self, key: str, default: bool) -> bool:
         value = self._raw(key)
         if value is None:

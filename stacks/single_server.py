@@ -14,7 +14,7 @@ import pulumi
 
 from gridops_infra import Network, SingleServer, SingleServerArgs, SqsWorkerQueue, StatelessService
 
-from .app import api_args, export_cutover_outputs
+from .app import api_args, export_cutover_outputs, stack_budget
 from .config import StageConfig, nat_strategy
 from .environment import read_environment
 from .images import workload_images
@@ -66,6 +66,8 @@ def build(cfg: StageConfig) -> None:
             image=images.api,
         ),
     )
+    # No ObservabilityStack on this stage: the budget alerts the server's alarm topic.
+    stack_budget(cfg, env, server)
     pulumi.export("url", api.url)
     pulumi.export("jobs_queue_url", jobs.queue_url)
     pulumi.export("vpc_id", net.vpc_id)

@@ -301,6 +301,14 @@ DASHBOARD_NAME = NameRule(
     prefix_field=None,
 )
 """A dashboard name: at most 255 letters, digits, hyphens and underscores."""
+BUDGET_NAME = NameRule(
+    100,
+    "A-Za-z0-9._-",
+    _api("aws-cost-management/latest/APIReference/API_budgets_Budget.html"),
+    prefix_field=None,
+)
+"""A budget name: 1 to 100 characters without ':', '\\' or '/action/' (we use letters,
+digits, '.', '-' and '_', which stack and project names are made of)."""
 KUBERNETES_NAME = NameRule(
     63,
     "a-z0-9-",
@@ -376,6 +384,7 @@ def autoname_args(
 
 __all__ = [
     "ALARM_NAME",
+    "BUDGET_NAME",
     "DASHBOARD_NAME",
     "KUBERNETES_NAME",
     "LABEL_VALUE",

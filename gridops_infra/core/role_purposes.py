@@ -18,8 +18,8 @@ ROLE_PURPOSES: dict[str, str] = {
     # Shared by several components
     "alarm_topic_key": "KMS key encrypting the alarm topic.",
     "alarm_topic": "SNS topic the platform's own alarms notify (and what runs on it).",
-    "alarm_topic_policy": "Topic policy letting EventBridge rules of the account publish "
-    "(with a replication source).",
+    "alarm_topic_policy": "Topic policy letting EventBridge rules (with a replication source) "
+    "and AWS Budgets and Cost Anomaly Detection of the account publish.",
     "certificate": "ACM certificate for the domain.",
     "certificate_validation_record": "Route 53 record proving the domain to ACM.",
     "certificate_validation": "Waits until ACM has issued the certificate.",
@@ -74,9 +74,23 @@ ROLE_PURPOSES: dict[str, str] = {
     "read_policy": "Policy on the linked service's role: read exactly this configuration.",
     "task_policy": "The task role's least-privilege policy.",
     "scaling_target": "Application Auto Scaling target over the ECS service's task count.",
-    # ArgoCdGitOps
+    # StackBudget
+    "budget": "AWS Budget (COST, MONTHLY) at the estimate plus headroom, alerting the topic.",
+    "anomaly_monitor": "Cost Anomaly Detection monitor over AWS services (account-wide).",
+    "anomaly_subscription": "Sends anomalies above the threshold to the topic at once.",
+    # ArgoCdGitOps, FluxGitOps
     "release": "Helm release installing Argo CD.",
+    "FluxGitOps.release": "Helm release installing Flux (fluxcd-community flux2 chart).",
     "application": "Argo CD Application syncing the manifests repository.",
+    "FluxGitOps.namespace": "The namespace Flux owns (Pulumi makes it, Flux fills it).",
+    "source": "Flux GitRepository following the manifests repository.",
+    "kustomization": "Flux Kustomization applying one folder of it (prune on).",
+    "credentials_role": "Role External Secrets assumes to read the repository credentials.",
+    "credentials_role_policy": "Lets that role read the one credentials secret.",
+    "credentials_reader_account": "ServiceAccount whose token External Secrets trades for "
+    "that role.",
+    "credentials_store": "SecretStore reading Secrets Manager through that role.",
+    "credentials": "ExternalSecret writing the controller's repository Secret.",
     # CdnFrontend
     "distribution": "The CloudFront distribution.",
     "monitoring_subscription": "CloudFront additional metrics (status codes, cache hit rate).",
@@ -296,7 +310,8 @@ ROLE_PURPOSES: dict[str, str] = {
     "amp_rule_group_namespace": "The alert rules in the Prometheus workspace.",
     "amp_alert_manager_definition": "Alertmanager definition routing the workspace's "
     "alerts to the topics.",
-    "topic_policy": "Lets the managed Prometheus publish to the alert topics.",
+    "topic_policy": "The alert topics' policy: CloudWatch alarms, AWS Budgets and Cost Anomaly "
+    "Detection of the account publish (and the managed Prometheus, when there is one).",
     "grafana_role": "Role of the Amazon Managed Grafana workspace.",
     "grafana_role_policy": "The Grafana role's policy.",
     "grafana_workspace": "Amazon Managed Grafana workspace.",

@@ -1,5 +1,5 @@
 """Delivery: how changes reach AWS (GitHub Actions or GitLab CI with OIDC, no long-lived
-keys).
+keys) and the cluster (GitOps with Argo CD or Flux).
 
 Names load their module on first use (`core/lazy.py`).
 """
@@ -10,6 +10,7 @@ from gridops_infra.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from gridops_infra.delivery.argocd import ArgoCdGitOps, ArgoCdGitOpsArgs
+    from gridops_infra.delivery.flux import FluxGitOps, FluxGitOpsArgs
     from gridops_infra.delivery.github import (
         DEPLOY_SERVICES,
         GithubDeployRole,
@@ -21,6 +22,8 @@ _EXPORTS = {
     "DEPLOY_SERVICES": "gridops_infra.delivery.github",
     "ArgoCdGitOps": "gridops_infra.delivery.argocd",
     "ArgoCdGitOpsArgs": "gridops_infra.delivery.argocd",
+    "FluxGitOps": "gridops_infra.delivery.flux",
+    "FluxGitOpsArgs": "gridops_infra.delivery.flux",
     "GithubDeployRole": "gridops_infra.delivery.github",
     "GithubDeployRoleArgs": "gridops_infra.delivery.github",
     "GitlabDeployRole": "gridops_infra.delivery.gitlab",
@@ -32,6 +35,8 @@ __all__ = [
     "DEPLOY_SERVICES",
     "ArgoCdGitOps",
     "ArgoCdGitOpsArgs",
+    "FluxGitOps",
+    "FluxGitOpsArgs",
     "GithubDeployRole",
     "GithubDeployRoleArgs",
     "GitlabDeployRole",

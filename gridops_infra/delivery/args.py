@@ -1,5 +1,5 @@
-"""ArgoCdGitOpsArgs, GithubDeployRoleArgs and GitlabDeployRoleArgs: the arguments users
-write, each field with its default and an example."""
+"""ArgoCdGitOpsArgs, FluxGitOpsArgs, GithubDeployRoleArgs and GitlabDeployRoleArgs: the
+arguments users write, each field with its default and an example."""
 
 from __future__ import annotations
 
@@ -149,8 +149,7 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
     Example: ``eks  # an EksCluster``"""
     repo_url: str
     """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
-    Private repositories need a repository secret in the `argocd` namespace (created by you,
-    e.g. from Secrets Manager through External Secrets); credentials in the URL
+    Private repositories: `credentials_secret_arn`; credentials in the URL
     (`https://token@...`) are refused, since the manifest would store them readable.
 
     Required.
@@ -166,7 +165,9 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
     Default: `"main"`.
     Example: ``"v1.4.2"``"""
     app_namespace: str
-    """Namespace the application is deployed into.
+    """The namespace Argo CD owns: the application is deployed into it (created by Argo CD)
+    and pruned from it. Pulumi manages nothing inside it (docs/gitops.md); the cluster's own
+    namespaces and those of gridops workloads are refused.
 
     Default: `"apps"`.
     Example: ``"shop"``"""
@@ -175,6 +176,19 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
 
     Default: true.
     Example: ``False``"""
+    sync_interval: str
+    """How often Argo CD polls the repository (`timeout.reconciliation`): 30s..24h.
+
+    Default: Argo CD's own, 3m.
+    Example: ``"1m"``"""
+    credentials_secret_arn: str
+    """A Secrets Manager secret holding the repository's credentials as JSON
+    (`{"username": "git", "password": "<token>"}`): External Secrets writes them, with the
+    repository URL, into the repository Secret `gitops-repository` of `argocd`. Needs the
+    EksCluster's External Secrets (its default).
+
+    Default: none (a public repository).
+    Example: ``"arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-manifests-AbCdEf"``"""
     chart_version: str
     """The argo-cd Helm chart version.
 
@@ -187,7 +201,76 @@ class ArgoCdGitOpsArgs(TypedDict, total=False):
     Default: none.
     Example: ``{}``"""
     transforms: dict[str, Transform]
-    """Per-child escape hatch: release, application.
+    """Per-child escape hatch: release, application and, with credentials,
+    credentials_role, credentials_role_policy, credentials_reader_account,
+    credentials_store, credentials.
 
     Default: none.
     Example: ``{"release": {"timeout": 900}}``"""
+
+
+class FluxGitOpsArgs(TypedDict, total=False):
+    cluster: Any
+    """The EksCluster to install Flux on.
+
+    Required.
+    Example: ``eks  # an EksCluster``"""
+    repo_url: str
+    """The manifests repository, e.g. `"https://github.com/acme/shop-manifests.git"`.
+    Private repositories: `credentials_secret_arn`; credentials in the URL
+    (`https://token@...`) are refused, since the manifest would store them readable.
+
+    Required.
+    Example: ``"https://github.com/acme/shop-manifests.git"``"""
+    path: str
+    """Folder of the manifests (or of a kustomization.yaml) in the repository, without a
+    leading `/` or `..`.
+
+    Default: `"."`.
+    Example: ``"clusters/prod"``"""
+    target_revision: str
+    """What to follow: a branch (`"main"`), a commit (40 hex digits) or any Git reference
+    (`"refs/tags/v1.4.2"`; a bare tag name is read as a branch, as Flux cannot tell them
+    apart).
+
+    Default: `"main"`.
+    Example: ``"refs/tags/v1.4.2"``"""
+    app_namespace: str
+    """The namespace Flux owns: every object of the repository lands in it
+    (`targetNamespace`) and is pruned from it when removed from the repository. Pulumi
+    creates the Namespace object and manages nothing inside it (docs/gitops.md); the
+    cluster's own namespaces and those of gridops workloads are refused.
+
+    Default: `"apps"`.
+    Example: ``"shop"``"""
+    sync_interval: str
+    """How often Flux fetches the repository and re-applies it (undoing drift): 30s..24h.
+
+    Default: `"3m"` (Argo CD's own polling period, so both controllers behave alike).
+    Example: ``"1m"``"""
+    credentials_secret_arn: str
+    """A Secrets Manager secret holding the repository's credentials as JSON
+    (`{"username": "git", "password": "<token>"}`): External Secrets copies it into the
+    Secret `gitops-repository` of `flux-system`, which the GitRepository names. Needs the
+    EksCluster's External Secrets (its default).
+
+    Default: none (a public repository).
+    Example: ``"arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-manifests-AbCdEf"``"""
+    chart_version: str
+    """The fluxcd-community `flux2` Helm chart version.
+
+    Default: `"2.18.3"` (`FLUX_CHART_VERSION`, Flux 2.8.5).
+    Example: ``"2.18.3"``"""
+    tags: dict[str, str]
+    """Refused unless empty: Flux is Kubernetes objects (and, with credentials, one IAM role
+    tagged like the stack), which carry labels, not AWS tags.
+
+    Default: none.
+    Example: ``{}``"""
+    transforms: dict[str, Transform]
+    """Per-child escape hatch: release, namespace, source, kustomization and, with
+    credentials, credentials_role, credentials_role_policy, credentials_reader_account,
+    credentials_store, credentials.
+
+    Default: none.
+    Example: ``{"kustomization": {"spec": {"timeout": "10m"}}}``"""

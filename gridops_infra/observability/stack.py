@@ -13,7 +13,11 @@ import pulumi_aws as aws
 
 from gridops_infra.cdn.domain import regional_provider_args
 from gridops_infra.core import iam
-from gridops_infra.core.alarm_topic import alarm_topic_key_policy
+from gridops_infra.core.alarm_topic import (
+    alarm_topic_key_policy,
+    budget_key_statements,
+    topic_policy,
+)
 from gridops_infra.core.component import GridopsComponent, check_transforms
 from gridops_infra.core.physical_names import ALARM_NAME, DASHBOARD_NAME, physical_name
 from gridops_infra.core.validation import ArgReader, check_name
@@ -63,6 +67,9 @@ class ObservabilityStack(GridopsComponent):
     """SNS topic for page-severity alerts (fast SLO burn)."""
     ticket_topic_arn: pulumi.Output[str]
     """SNS topic for ticket-severity alerts (slow burn, golden signals)."""
+    budget_topic_arn: pulumi.Output[str]
+    """The topic AWS Budgets and Cost Anomaly Detection may publish to (the ticket topic:
+    its key and policy let them), which a StackBudget notifies."""
     alarm_names: list[str]
     """Names of every alarm created (metric and composite)."""
     page_alarm_names: list[str]
@@ -194,6 +201,23 @@ class ObservabilityStack(GridopsComponent):
         self._emails, self._webhooks_list = emails, webhooks
         publishers = [key_policy_statement(iam.account_id())] if eks and eks.managed else []
         self.page_topic_arn, self.ticket_topic_arn = self._topics(publishers)
+        self.budget_topic_arn = self.ticket_topic_arn
+        if not (eks and eks.managed):
+            # With managed Prometheus its topic policies carry the budget grants (a topic
+            # has one policy; two resources setting it would undo each other).
+            account = iam.account_id()
+            self.child(
+                "topic_policy",
+                aws.sns.TopicPolicy,
+                {
+                    "arn": self.ticket_topic_arn,
+                    "policy": self.ticket_topic_arn.apply(
+                        lambda arn: topic_policy(arn, account, budgets=True)
+                    ),
+                },
+                suffix="ticket-topic-policy",
+                tag=False,
+            )
         topics = {"page": self.page_topic_arn, "ticket": self.ticket_topic_arn}
         self._regional_topics: dict[str, dict[str, pulumi.Output[str]]] = {self._region: topics}
         self.alarm_names = []
@@ -298,7 +322,9 @@ class ObservabilityStack(GridopsComponent):
         account = iam.account_id()
         # CloudWatch publishes to an encrypted topic only with a customer managed key whose
         # policy lets it use the key (the AWS managed SNS key does not).
-        key_policy = alarm_topic_key_policy(account, publishers)
+        # Budgets notify the home region's ticket topic (see budget_topic_arn).
+        budget_publishers = budget_key_statements(account) if region is None else []
+        key_policy = alarm_topic_key_policy(account, [*publishers, *budget_publishers])
         key = self.child(
             "topic_key",
             aws.kms.Key,

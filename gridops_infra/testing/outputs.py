@@ -121,6 +121,14 @@ IDENTITIES: dict[str, Identity] = {
         "lambda", "{uuid}", "event-source-mapping:{uuid}"
     ),
     "aws:sns/topic:Topic": Identity("sns", "{arn}", "{name}"),
+    # AWS Budgets: id `<account>:<name>`, ARN `arn:aws:budgets::<account>:budget/<name>`.
+    "aws:budgets/budget:Budget": Identity("budgets", "123456789012:{name}", "budget/{name}", False),
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": Identity(
+        "ce", "{arn}", "anomalymonitor/{uuid}", False
+    ),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": Identity(
+        "ce", "{arn}", "anomalysubscription/{uuid}", False
+    ),
     "aws:sns/topicSubscription:TopicSubscription": Identity("sns", "{arn}", "{hex}:{uuid}"),
     "aws:rds/instance:Instance": Identity("rds", "db-{HEX}", "db:{identifier}"),
     "aws:rds/cluster:Cluster": Identity("rds", "{identifier}", "cluster:{identifier}"),

@@ -27,6 +27,7 @@ from gridops_infra import (
     ExpressCluster,
     ExpressClusterArgs,
     FargateCluster,
+    FluxGitOps,
     GithubDeployRole,
     GithubDeployRoleArgs,
     ManagedPostgresWithReplicas,
@@ -43,12 +44,15 @@ from gridops_infra import (
     Slo,
     SqsWorkerQueue,
     SqsWorkerQueueArgs,
+    StackBudget,
     StatelessService,
     TrafficCutover,
     TrafficCutoverArgs,
 )
+from gridops_infra.budgets.args import StackBudgetArgs
 from gridops_infra.data.postgres.args import ReaderAutoscalingArgs, ServerlessV2Args
 from gridops_infra.delivery.argocd import ArgoCdGitOpsArgs
+from gridops_infra.delivery.flux import FluxGitOpsArgs
 from gridops_infra.migration.args import CutoverRollbackArgs, CutoverSideArgs
 from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
@@ -577,7 +581,40 @@ ARGOCD_VALUES: dict[str, Any] = {
     "target_revision": "v1.2.0",
     "app_namespace": "shop",
     "auto_sync": False,
+    "sync_interval": "1m",
+    "credentials_secret_arn": SECRET_ARN,
     "chart_version": "8.5.0",
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
+FLUX_VALUES: dict[str, Any] = {
+    "cluster": Given(lambda c: c.piece("alt_platform"), needs=("alt_platform",)),
+    "repo_url": "https://github.com/acme/other-manifests.git",
+    "path": "deploy/prod",
+    "target_revision": "refs/tags/v1.2.0",
+    "app_namespace": "shop",
+    "sync_interval": "1m",
+    "credentials_secret_arn": SECRET_ARN,
+    "chart_version": "2.18.0",
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
+BUDGET_VALUES: dict[str, Any] = {
+    "monthly_estimate_usd": 500.0,
+    "headroom_percent": 30,
+    "alert_topic": Given(lambda c: c.piece("alt_platform"), needs=("alt_platform",)),
+    "actual_alert_percents": [50, 90],
+    "forecast_alert_percent": 90,
+    "alert_emails": ["finance@acme.io"],
+    "scope": "stage-tag",
+    "anomaly_detection": True,
+    "anomaly_threshold_usd": Given(50, base={"anomaly_detection": True}),
+    "anomaly_monitor_arn": Given(
+        "arn:aws:ce::123456789012:anomalymonitor/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+        base={"anomaly_detection": True},
+    ),
     "tags": TAGS,
     "transforms": TRANSFORMS,
 }
@@ -864,6 +901,29 @@ SCENARIOS: list[Scenario] = [
         },
         transform_role="release",
         kind="eks",
+    ),
+    Scenario(
+        id="FluxGitOps",
+        make=lambda n, a: FluxGitOps(n, a),
+        annotations=FluxGitOpsArgs.__annotations__,
+        values=FLUX_VALUES,
+        setup=_platform,
+        base=lambda c: {
+            "cluster": c.platform,
+            "repo_url": "https://github.com/acme/shop-manifests.git",
+        },
+        transform_role="release",
+        kind="eks",
+    ),
+    Scenario(
+        id="StackBudget",
+        make=lambda n, a: StackBudget(n, a),
+        annotations=StackBudgetArgs.__annotations__,
+        values=BUDGET_VALUES,
+        setup=_platform,
+        base=lambda c: {"monthly_estimate_usd": 100.0, "alert_topic": c.platform},
+        transform_role="budget",
+        kind="single-server",
     ),
     Scenario(
         id="TrafficCutover",

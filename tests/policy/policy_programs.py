@@ -594,6 +594,46 @@ def bad_program() -> None:
     )
     _isolated_workloads()
     _unguarded_scheduled_drill()
+    _budget_and_gitops_mistakes()
+    # A production stack (this tag says so) whose Deployment "agent" runs busybox by tag.
+    aws.ecr.Repository("images", image_tag_mutability="MUTABLE", tags={"environment": "production"})
+
+
+def _budget_and_gitops_mistakes() -> None:
+    """A budget far below what this program costs (budget-below-estimate) and a ConfigMap
+    Pulumi manages inside the namespace an Argo CD Application hands to GitOps
+    (gitops-owned-namespace)."""
+    aws.budgets.Budget(
+        "tight-budget",
+        name="tight",
+        budget_type="COST",
+        time_unit="MONTHLY",
+        limit_amount="1.00",
+        limit_unit="USD",
+        notifications=[
+            {
+                "comparison_operator": "GREATER_THAN",
+                "notification_type": "ACTUAL",
+                "threshold": 100,
+                "threshold_type": "PERCENTAGE",
+                "subscriber_email_addresses": ["finance@acme.io"],
+            }
+        ],
+    )
+    k8s.apiextensions.CustomResource(
+        "shop-app",
+        api_version="argoproj.io/v1alpha1",
+        kind="Application",
+        metadata={"name": "shop", "namespace": "argocd"},
+        spec={
+            "project": "default",
+            "source": {"repoURL": "https://github.com/acme/shop.git", "path": "."},
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": "shop"},
+        },
+    )
+    k8s.core.v1.ConfigMap(
+        "shop-settings", metadata={"name": "settings", "namespace": "shop"}, data={"A": "b"}
+    )
 
 
 def _unguarded_scheduled_drill() -> None:
@@ -631,8 +671,6 @@ def _unguarded_scheduled_drill() -> None:
             ),
         },
     )
-    # A production stack (this tag says so) whose Deployment "agent" runs busybox by tag.
-    aws.ecr.Repository("images", image_tag_mutability="MUTABLE", tags={"environment": "production"})
 
 
 def _isolated_workloads() -> None:
@@ -686,7 +724,8 @@ def _isolated_workloads() -> None:
 
 
 def no_tls_program() -> None:
-    alb = aws.lb.LoadBalancer("alb", subnets=SUBNETS)
+    """Also a production stack without a budget (budget-on-production)."""
+    alb = aws.lb.LoadBalancer("alb", subnets=SUBNETS, tags={"environment": "production"})
     aws.lb.Listener(
         "http", load_balancer_arn=alb.arn, port=80, protocol="HTTP", default_actions=[FORWARD]
     )

@@ -362,6 +362,10 @@ DURATIONS: dict[str, Durations] = {
     "aws:sns/topic:Topic": _api(2, ESTIMATE),
     "aws:sns/topicSubscription:TopicSubscription": _api(2, ESTIMATE),
     "aws:sns/topicPolicy:TopicPolicy": _api(2, ESTIMATE),
+    # Budgets and Cost Explorer are global APIs: one call, no waiter in the provider.
+    "aws:budgets/budget:Budget": _api(2, ESTIMATE),
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _api(2, ESTIMATE),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": _api(2, ESTIMATE),
     "aws:s3/bucket:Bucket": _api(3, ESTIMATE),
     "aws:s3/bucketV2:BucketV2": _api(3, ESTIMATE),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _api(2, ESTIMATE),

@@ -80,18 +80,45 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+        set_budget: Annotated[
+            bool,
+            typer.Option(
+                "--set-budget",
+                help="Write the monthly total into TARGET's stack file as "
+                "gridops:monthly_estimate_usd, which the stage turns into an AWS Budget "
+                "(StackBudget) at that plus headroom. Priced with the default usage, as the "
+                "policy rule budget-below-estimate prices the Plan.",
+            ),
+        ] = False,
     ) -> None:
         """Monthly cost of TARGET from the shipped, dated price table."""
         from gridops_infra.analysis import estimate_cost
 
         overrides = Overrides.parse(config)
         usage_data = load_usage(usage)
+        if set_budget:
+            for given, flag in ((versus, "--vs"), (usage, USAGE_FLAG), (config, "--config")):
+                if given:
+                    raise OptionError(
+                        f"--set-budget prices the stack as its file and the policy rule "
+                        f"budget-below-estimate see it; {flag} would write an estimate "
+                        "the stack does not have. Drop one of them."
+                    )
         if versus is not None:
             _compare_command(target, stack, versus, overrides, usage, usage_data, as_json)
             return
         with console.status("Previewing and pricing...", spinner="dots"):
-            _, plan = load_target_plan(target, stack, overrides)
+            resolved, plan = load_target_plan(target, stack, overrides)
             report = estimate_cost(plan, usage_data)
+        if set_budget:
+            from gridops_infra.cli.commands.budget_file import stack_file_of, write_estimate
+
+            path = stack_file_of(resolved)
+            value = write_estimate(path, report.total)
+            console.print(
+                f'Wrote gridops:monthly_estimate_usd: "{value}" to {path.name} '
+                f"({resolved.label}); the budget's limit is that plus its headroom."
+            )
         if not as_json:
             typer.echo(report.render_text().rstrip("\n"))
             return

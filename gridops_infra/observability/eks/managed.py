@@ -29,6 +29,7 @@ import pulumi_aws as aws
 import yaml
 
 from gridops_infra.core import iam
+from gridops_infra.core.alarm_topic import budget_publish_statements
 from gridops_infra.core.component import GridopsComponent
 from gridops_infra.observability.eks.alertmanager import alertmanager_config
 from gridops_infra.observability.eks.args import EksObservabilitySettings
@@ -69,8 +70,8 @@ def amp_alertmanager_definition(
 
 
 def topic_policy(topic_arn: str, workspace_arn: str, account: str) -> str:
-    """The alert topic's resource policy: CloudWatch alarms of this account and this AMP
-    workspace (only) publish to it. The account's own principals need no grant here
+    """The alert topic's resource policy: CloudWatch alarms of this account, this AMP
+    workspace and the account's budgets and cost anomaly monitors (only) publish to it. The account's own principals need no grant here
     (their IAM policies suffice within the account)."""
     source_account = {"StringEquals": {"aws:SourceAccount": account}}
     return json.dumps(
@@ -96,6 +97,9 @@ def topic_policy(topic_arn: str, workspace_arn: str, account: str) -> str:
                         "ArnEquals": {"aws:SourceArn": workspace_arn},
                     },
                 },
+                # One policy per topic: AWS Budgets and Cost Anomaly Detection (a
+                # StackBudget) publish to the same topics, so their grant lives here too.
+                *budget_publish_statements(topic_arn, account),
             ],
         },
         sort_keys=True,

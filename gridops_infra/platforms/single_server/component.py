@@ -162,6 +162,9 @@ class SingleServer(GridopsComponent):
     which subscribes its alert addresses. None when `alarm_topic_arn` names a topic of your own."""
     alarm_topic_arn: pulumi.Output[str]
     """The ARN of `alarm_topic` (an output of the stack worth exporting)."""
+    budget_topic_arn: pulumi.Output[str] | None
+    """The topic AWS Budgets and Cost Anomaly Detection may publish to (`alarm_topic`, whose
+    key and policy let them), which a StackBudget notifies; None with a topic of your own."""
     instance_id: pulumi.Output[str]
     """The instance id (`aws ssm start-session --target <id>` to get a shell)."""
     instance_type: str
@@ -389,13 +392,20 @@ class SingleServer(GridopsComponent):
         self.url = server_url(self, s, eip)
 
         if s.alarm_topic_arn is None:
+            # Budgets too: the single server has no ObservabilityStack, so a StackBudget
+            # notifies this topic.
             self.alarm_topic = build_alarm_topic(
-                self, f"SingleServer {name}", eventbridge=s.replication_source is not None
+                self,
+                f"SingleServer {name}",
+                eventbridge=s.replication_source is not None,
+                budgets=True,
             )
             self.alarm_topic_arn = self.alarm_topic.arn
+            self.budget_topic_arn = self.alarm_topic.arn
         else:
             self.alarm_topic = None
             self.alarm_topic_arn = pulumi.Output.from_input(s.alarm_topic_arn)
+            self.budget_topic_arn = None
         self.alarms = host_alarms(
             self,
             self.instance.id,
