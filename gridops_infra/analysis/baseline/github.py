@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from statistics import fmean
 from typing import Any
@@ -75,7 +76,8 @@ def read(repository: str, environment: str, window: Window, reading: Reading) ->
     page = 1
     while True:
         batch = _get(
-            f"{API}/repos/{repository}/deployments?environment={environment}&per_page=100&page={page}",
+            f"{API}/repos/{repository}/deployments?environment={urllib.parse.quote(environment)}"
+            f"&per_page=100&page={page}",
             secret,
         )
         deployments += batch

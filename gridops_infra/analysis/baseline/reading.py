@@ -51,8 +51,9 @@ class Reading:
         self.missing.pop(name, None)
 
     def miss(self, name: str, why: str) -> None:
+        """Record why `name` was not read (the first reason stands: it is the cause)."""
         if name not in self.values:
-            self.missing[name] = why
+            self.missing.setdefault(name, why)
 
     def attempt(self, names: tuple[str, ...], read: Callable[[], None]) -> None:
         """Run `read`; when it raises NotMeasured, every name it did not put is missing."""
