@@ -149,6 +149,20 @@ def fill(endpoint: str) -> Account:
         desiredCount=1,
         launchType="FARGATE",
     )
+    # An EC2-launch task with container-level sizes only: no Fargate size for assess.
+    ecs.register_task_definition(
+        family="legacy",
+        containerDefinitions=[
+            {"name": "legacy", "image": "example/legacy:1", "memory": 300, "essential": True}
+        ],
+    )
+    ecs.create_service(
+        cluster="shop",
+        serviceName="legacy",
+        taskDefinition="legacy",
+        desiredCount=1,
+        launchType="EC2",
+    )
     api_dims = {"ClusterName": "shop", "ServiceName": "api"}
     _put(cw, "AWS/ECS", "CPUUtilization", api_dims, _five_minute_points(now, API_CPU))
     _put(cw, "AWS/ECS", "MemoryUtilization", api_dims, _five_minute_points(now, API_MEMORY))

@@ -97,7 +97,8 @@ def test_cloudfront_error_rate_weighted_by_requests(
         in reading.sources["error_rate_percent"]["source"]
     )
     assert reading.values["current_stage"] == "express"
-    assert reading.sources["current_stage"] == {"source": "given: --stage"}
+    assert reading.given["current_stage"] == "given: --stage"
+    assert "current_stage" not in reading.sources
     assert "additional metrics" in reading.missing["p95_latency_ms"]
     assert "cloudfront:ListDistributions" in aws.called
 

@@ -18,6 +18,9 @@ def render(reading: Reading, window: Window, account: str, region: str) -> str:
         f"{account}, Region {region}, window {window.text()}.",
         "# Every figure's source and window: `sources` at the end.",
     ]
+    if reading.given:
+        lines.append("# Given or detected (not measured over the window):")
+        lines += [f"#   {name}: {how}" for name, how in reading.given.items()]
     if reading.missing:
         lines.append("# Not measured (left out, never guessed):")
         lines += [f"#   {name}: {why}" for name, why in reading.missing.items()]

@@ -41,13 +41,18 @@ class Reading:
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)
+    given: dict[str, str] = field(default_factory=dict)
+    """Figures not measured over the window (given as options, or detected): how."""
     account: str = ""
 
     def put(self, name: str, value: Any, source: str, window: Window | None) -> None:
+        """A figure read over `window` (its source goes under ``sources``), or given or
+        detected (window None: how is said in the file's header, not under ``sources``)."""
         self.values[name] = value
-        self.sources[name] = {"source": source}
-        if window is not None:
-            self.sources[name]["window"] = window.text()
+        if window is None:
+            self.given[name] = source
+        else:
+            self.sources[name] = {"source": source, "window": window.text()}
         self.missing.pop(name, None)
 
     def miss(self, name: str, why: str) -> None:

@@ -17,6 +17,7 @@ from gridops_infra.analysis.baseline import (
     elasticache,
     github,
     rds,
+    sizes,
     stage,
 )
 from gridops_infra.analysis.baseline.aws import Aws, NotMeasured
@@ -132,6 +133,11 @@ def read_baseline(
         ("utilization: ECS services",),
         lambda: state.rows.extend(ecs.utilization(aws, window, state.services, reading)),
     )
+    for row in list(state.rows):
+        reason = sizes.unsized_reason(row)
+        if reason:
+            state.rows.remove(row)
+            reading.miss(f"utilization {row['name']}", f"left out: {reason}")
     if state.rows:
         order = {"service": 0, "worker": 1, "database": 2, "cache": 3}
         state.rows.sort(key=lambda row: (order[row["kind"]], row["name"]))

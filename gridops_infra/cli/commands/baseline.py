@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
             highlight=False,
         )
         for key in measured:
-            source = reading.sources.get(key, {}).get("source", "")
+            source = reading.sources.get(key, {}).get("source") or reading.given.get(key, "")
             console.print(f"  {key}: {escape(source)}", highlight=False, soft_wrap=True)
         for key, why in reading.missing.items():
             console.print(
