@@ -9,7 +9,10 @@ arithmetic is tested on AWS's documented reply shapes in test_baseline_figures.p
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from gridops_infra.analysis.baseline import Aws, Options, Window, read_baseline
+from gridops_infra.analysis.baseline import STEPS, Aws, Options, Window, read_baseline
 from gridops_infra.analysis.baseline.cost import DAYS_PER_MONTH, whole_days
 from gridops_infra.analysis.baseline.policy import actions
 from gridops_infra.cli.app import app
@@ -30,6 +33,7 @@ from tests.moto_server import REGION, TEST_KEYS, aws_client, moto_endpoint
 if not app.registered_commands:
     register_all(app)
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 
 HTTP_500 = "with HTTP 500 (a server error, or an action this endpoint does not implement)"
 
@@ -272,6 +276,39 @@ def test_every_call_made_is_in_the_shipped_policy(account: data.Account) -> None
     read_baseline(aws, Options(window=window, campaign=Window(start, end)))
     assert set(aws.called) <= set(actions())
     assert len(set(aws.called)) >= 15  # every reader ran
+
+
+def test_a_progress_bar_names_each_step_while_it_reads(
+    account: data.Account, tmp_path: Path
+) -> None:
+    # FORCE_COLOR makes rich treat the captured stderr as a terminal, as a user's is.
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", "from gridops_infra.cli import main; main()", "baseline"]
+    result = subprocess.run(
+        [
+            *command,
+            *window_args(account),
+            "--region",
+            REGION,
+            "--endpoint-url",
+            account.endpoint,
+            "--stage",
+            "fargate",
+            "-o",
+            str(tmp_path / "b.yaml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for step in STEPS:  # each step is drawn as it starts
+        assert f"reading {step}" in result.stderr, step
+    assert f"{len(STEPS)}/{len(STEPS)}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "b.yaml").exists()
 
 
 def closed_port() -> int:

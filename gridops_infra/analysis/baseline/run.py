@@ -137,7 +137,10 @@ def read_baseline(
         reason = sizes.unsized_reason(row)
         if reason:
             state.rows.remove(row)
-            reading.miss(f"utilization {row['name']}", f"left out: {reason}")
+            label = f"utilization {row['name']}"
+            for key in [k for k in reading.missing if k.startswith(label + " ")]:
+                del reading.missing[key]  # the whole row is out: one reason says why
+            reading.miss(label, f"left out: {reason}")
     if state.rows:
         order = {"service": 0, "worker": 1, "database": 2, "cache": 3}
         state.rows.sort(key=lambda row: (order[row["kind"]], row["name"]))

@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
             done = [0]
 
             def step(label: str) -> None:
-                progress.update(task, description=label, completed=done[0])
+                progress.update(task, description=label, completed=done[0], refresh=True)
                 done[0] += 1
 
             reading = read_baseline(aws, options, step)
