@@ -274,3 +274,15 @@ def test_the_file_lists_what_was_not_measured_as_comments() -> None:
     }
     assert "#   mttr_minutes: cloudwatch:DescribeAlarmHistory failed\n" in text
     assert "account 123456789012, Region eu-west-1" in text
+
+
+def test_a_failed_ecs_listing_is_the_reason_given_for_deployments_and_stage() -> None:
+    from gridops_infra.analysis.baseline import run
+
+    state = run._State([], [], services_error="access denied to ecs:ListClusters")
+    with pytest.raises(NotMeasured, match=r"^access denied to ecs:ListClusters$"):
+        run._ecs_deployments(None, WINDOW, state, Reading())  # type: ignore[arg-type]
+    reading = Reading()
+    reading.miss("deploys_per_week", "access denied to ecs:ListClusters")
+    reading.miss("deploys_per_week", "no ECS service found")
+    assert reading.missing == {"deploys_per_week": "access denied to ecs:ListClusters"}

@@ -37,7 +37,9 @@ def calls_in_code() -> set[str]:
             assert isinstance(service, ast.Constant) and isinstance(operation, ast.Constant), (
                 f"{path.name}:{node.lineno}: name the service and operation as literals"
             )
-            found.add(iam_action(service.value, operation.value))
+            names = (service.value, operation.value)
+            assert all(isinstance(name, str) for name in names), f"{path.name}:{node.lineno}"
+            found.add(iam_action(str(names[0]), str(names[1])))
     return found
 
 

@@ -50,6 +50,7 @@ class Options:
 class _State:
     services: list[ecs.Service]
     rows: list[dict[str, Any]]
+    services_error: str | None = None
 
 
 STEPS = (
@@ -85,10 +86,11 @@ def read_baseline(
 
     step("ECS services")
 
-    def services() -> None:
+    try:
         state.services = ecs.find(aws)
-
-    reading.attempt(("deploy_lead_time_minutes", "deploys_per_week"), services)
+    except NotMeasured as exc:
+        state.services_error = str(exc)
+        reading.miss("utilization: ECS services", str(exc))
 
     step("stage")
     if options.stage:
@@ -96,7 +98,7 @@ def read_baseline(
     else:
 
         def detect() -> None:
-            found, how = stage.detect(aws, len(state.services))
+            found, how = stage.detect(aws, len(state.services), state.services_error)
             reading.put("current_stage", found, f"detected: {how}", None)
 
         reading.attempt(("current_stage",), detect)
@@ -157,9 +159,7 @@ def read_baseline(
             lambda: github.read(repository, options.github_environment, window, reading),
         )
     else:
-        reading.attempt(
-            deploy_fields, lambda: _ecs_deployments(aws, window, state.services, reading)
-        )
+        reading.attempt(deploy_fields, lambda: _ecs_deployments(aws, window, state, reading))
 
     step("alarm history")
     reading.attempt(
@@ -185,9 +185,10 @@ def _traffic(aws: Aws, options: Options, reading: Reading) -> None:
     cloudfront.read(aws, options.window, distributions, options.campaign, reading)
 
 
-def _ecs_deployments(
-    aws: Aws, window: Window, services: list[ecs.Service], reading: Reading
-) -> None:
+def _ecs_deployments(aws: Aws, window: Window, state: _State, reading: Reading) -> None:
+    services = state.services
+    if state.services_error:
+        raise NotMeasured(state.services_error)
     if not services:
         raise NotMeasured(
             "no ECS service found (pass --github OWNER/REPO to read GitHub's deployments)"

@@ -12,10 +12,12 @@ from __future__ import annotations
 from gridops_infra.analysis.baseline.aws import Aws, NotMeasured
 
 
-def detect(aws: Aws, ecs_services: int) -> tuple[str, str]:
-    """(stage, how it was told)."""
+def detect(aws: Aws, ecs_services: int, ecs_error: str | None = None) -> tuple[str, str]:
+    """(stage, how it was told); `ecs_error` is why ECS could not be listed, if it could not."""
     if list(aws.pages("eks", "ListClusters", "clusters", token="nextToken")):
         return "eks", "EKS ListClusters: an EKS cluster exists"
+    if ecs_error:
+        raise NotMeasured(f"ECS could not be listed ({ecs_error}): pass --stage")
     if ecs_services:
         return (
             "fargate",
