@@ -19,13 +19,18 @@ TEST_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 @contextmanager
 def moto_endpoint() -> Iterator[str]:
-    """A moto server on 127.0.0.1 (a free port) for the duration of the block; stopped
-    (its thread joined, the port closed) when the block ends, however it ends."""
+    """A moto server on 127.0.0.1 (a free port), with no resources, for the duration of
+    the block; stopped (its thread joined, the port closed) when the block ends, however
+    it ends. One at a time per process: moto's state is shared by every server in it."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    # moto keeps its backends per process, not per server: a server started after another
+    # in the same test process would see that one's resources unless they are reset.
+    moto_api(endpoint, "reset", b"")
     try:
-        yield f"http://{host}:{port}"
+        yield endpoint
     finally:
         server.stop()
 
