@@ -1,40 +1,21 @@
-"""SQS's API as moto's server answers it on loopback, for tests of code that calls boto3
-(the queue drain): a real HTTP endpoint, no hand-written fake."""
+"""SQS on moto's loopback server (tests/moto_server.py) for the queue drain's tests."""
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import boto3
-from moto.server import ThreadedMotoServer
+from tests.moto_server import aws_client, moto_endpoint
 
 NUMBERS = itertools.count()
 
-
-@contextmanager
-def sqs_endpoint() -> Iterator[str]:
-    """A moto server on 127.0.0.1 (a free port) for the duration of the block."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+sqs_endpoint = moto_endpoint
+"""A moto server on 127.0.0.1 (a free port) for the duration of the block."""
 
 
 def sqs_client(endpoint: str) -> Any:
-    return boto3.client(
-        "sqs",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client(endpoint, "sqs")
 
 
 def make_queue(sqs: Any, name: str, dlq_of: str | None = None) -> tuple[str, str]:

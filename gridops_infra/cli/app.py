@@ -9,7 +9,8 @@ import sys
 import typer
 
 HELP = (
-    "Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI.\n\n"
+    "Preview, check, cost and time gridops stacks offline: no cloud account, no Pulumi CLI "
+    "(`gridops baseline` alone reads a live account, read-only).\n\n"
     "A mistake in what you pass ends in one line on stderr (error: ...) and exit code 2; "
     "set GRIDOPS_DEBUG=1 to see the traceback behind any error."
 )

@@ -71,10 +71,20 @@ def test_the_stateless_service_page_lists_every_argument(site: Path) -> None:
 
 def test_the_cli_page_documents_every_command_and_option(site: Path) -> None:
     text = (site / "cli" / "index.html").read_text()
-    for command in ("preview", "check", "cost", "timing", "graph", "assess", "migration"):
+    for command in (
+        "preview",
+        "check",
+        "cost",
+        "timing",
+        "graph",
+        "assess",
+        "baseline",
+        "migration",
+    ):
         assert f"gridops {command}" in text
     assert "--policy-config" in text and "--output-dir" in text
     assert "--database-size-gb" in text and "--bake-minutes" in text
+    assert "--print-policy" in text and "--endpoint-url" in text
     assert "gridops-cli-reference" not in text  # the marker was replaced
 
 

@@ -8,6 +8,7 @@ import typer
 def register_all(app: typer.Typer) -> None:
     from gridops_infra.cli.commands import (
         assess,
+        baseline,
         check,
         cost,
         cost_diff,
@@ -17,5 +18,5 @@ def register_all(app: typer.Typer) -> None:
         timing,
     )
 
-    for command in (preview, check, cost, cost_diff, timing, graph, assess, migration):
+    for command in (preview, check, cost, cost_diff, timing, graph, assess, baseline, migration):
         command.register(app)
