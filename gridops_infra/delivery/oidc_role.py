@@ -31,18 +31,26 @@ DEPLOY_SERVICES: dict[str, tuple[str, ...]] = {
         "route53:*",
         "servicediscovery:*",
     ),
-    "eks": ("eks:*", "autoscaling:*", "ssm:GetParameter", "ssm:GetParameters"),
+    # events: Karpenter's interruption rules (EventBridge) feeding its SQS queue.
+    "eks": ("eks:*", "autoscaling:*", "ssm:GetParameter", "ssm:GetParameters", "events:*"),
     "data": ("rds:*", "elasticache:*", "secretsmanager:*", "kms:*"),
     "edge": ("cloudfront:*", "wafv2:*", "s3:*"),
     "queue": ("sqs:*",),
     "observability": ("cloudwatch:*", "logs:*", "sns:*", "aps:*", "grafana:*", "xray:*"),
     "single-server": ("dlm:*", "ssm:*"),
-    "drills": ("fis:*",),
+    # scheduler: drills that run on their own (EventBridge Scheduler starts FIS).
+    "drills": ("fis:*", "scheduler:*"),
     # ContainerRepository: repositories, lifecycle policies, replication and scanning
     # configurations are created and replaced by `pulumi up`, so the whole ECR API.
     "registry": ("ecr:*",),
     # FeatureFlags: the AppConfig application, its profile, versions, strategy, deployments.
     "flags": ("appconfig:*",),
+    # SqsWorkerQueue on LambdaPlatform: the function and its SQS event source mapping.
+    "serverless": ("lambda:*",),
+    # StackBudget: the budget and, as an option, cost anomaly detection.
+    "budgets": ("budgets:*", "ce:*"),
+    # PostgresReplication (DMS Serverless, its failure rule) and TrafficCutover's records.
+    "migration": ("dms:*", "events:*", "route53:*"),
 }
 PASS_ROLE_SERVICES = [
     "ecs-tasks.amazonaws.com",
@@ -56,6 +64,10 @@ PASS_ROLE_SERVICES = [
     "fis.amazonaws.com",
     "application-autoscaling.amazonaws.com",
     "appconfig.amazonaws.com",  # FeatureFlags: the role AppConfig reads the monitors with
+    "ecs.amazonaws.com",  # the infrastructure roles of Express services and Managed Instances
+    "scheduler.amazonaws.com",  # ResilienceDrills on a schedule
+    "lambda.amazonaws.com",  # SqsWorkerQueue on LambdaPlatform
+    "dms.amazonaws.com",  # PostgresReplication's secrets-access and VPC roles
 ]
 MAX_ROLE_INLINE_POLICIES = 10_240  # IAM: a role's inline policies, white space not counted
 OIDC_ROLE_CHILDREN = ("oidc_provider", "role", "policy")
