@@ -9,6 +9,7 @@ arithmetic is tested on AWS's documented reply shapes in test_baseline_figures.p
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import subprocess
@@ -390,3 +391,23 @@ def test_unknown_profile_is_one_line(tmp_path: Path) -> None:
 def test_bad_options_are_one_line(args: list[str], says: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["baseline", *args, "-o", str(tmp_path / "b.yaml")])
     assert says in one_line_error(result)
+
+
+def test_gridops_assess_reads_what_gridops_baseline_wrote(
+    written: tuple[dict[str, Any], str, str], tmp_path: Path
+) -> None:
+    """The two commands meet: the file baseline wrote is a partial baseline assess judges
+    (the campaign error rate and lead time it measured; conversion and incident share it
+    cannot read, listed with who gives them), and every figure keeps its source."""
+    doc, text, _ = written
+    path = tmp_path / "baseline.yaml"
+    path.write_text(text)
+    result = runner.invoke(app, ["assess", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    judged = {t["name"] for t in report["triggers"] if t["judged"]}
+    assert "campaign_error_rate" in judged
+    unjudged = {u["name"] if isinstance(u, dict) else u for u in report["unjudged"]}
+    assert {"conversion_drop_after_peaks", "incident_time_share"} <= unjudged
+    assert report["current_stage"] == doc["current_stage"]
+    assert set(report["sources"]) == set(doc["sources"])
