@@ -116,7 +116,7 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
         )
     where = f"StatelessService '{spec.name}'"
     refuse_unsupported(spec, platform, where)
-    grant = merge_grants(spec)
+    grant = merge_grants(spec, shares_localhost=False)
     sidecars = sidecar_containers(spec.name, grant.sidecars)
     container = container_spec(spec, grant, joins_database=links_database(spec, platform))
     pattern = health_filter_pattern(container)

@@ -368,6 +368,25 @@ def test_on_a_single_server_only_alarm_arns_watch_the_environment():
     assert len(report.of_rule("appconfig-deployment-monitored")) == 1
 
 
+def test_on_a_single_server_the_app_may_listen_on_the_agents_port():
+    """Compose services have addresses of their own: unlike in a task, the app's 2772 and
+    the agent's do not collide."""
+
+    def program() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.large"})
+        linked = FeatureFlags("flags", {"flags": FLAGS})
+        StatelessService(
+            "api", {"platform": server, "image": IMAGE, "port": 2772, "links": [linked]}
+        )
+
+    parameter = one(preview(program), "aws:ssm/parameter:Parameter", "api-compose")
+    services = json.loads(parameter.inputs["insecureValue"])["services"]
+    assert set(services) == {"api", "api-appconfig-agent"}
+    routes = json.loads(parameter.inputs["insecureValue"])["x-gridops"]["files"]
+    assert any("gridops-api-1:2772" in text for text in routes.values())
+
+
 def test_on_a_single_server_the_agent_counts_against_the_host_memory(preview_refusals):
     cases = [("full", "asks for 128 MiB", "bigger instance_type")]
 
