@@ -18,7 +18,8 @@
   instance: an Aurora cluster endpoint exists before any instance answers on it, so a
   health check that queries the database would fail the first deployment);
 - `sidecars`: containers the workload must run next to it (the AppConfig agent a
-  FeatureFlags link reads through); platforms that cannot run sidecars refuse the link;
+  FeatureFlags link reads through): in its task or pod, or as their own compose services
+  on a single server; platforms that cannot run sidecars refuse the link;
 - `attach`: callbacks the platform calls once the workload's role and deployment alarms
   exist (`LinkConsumer`), for what the linked component can only create then (an
   AppConfig environment watched by those alarms, a grant scoped to it); each returns the
@@ -47,6 +48,10 @@ class LinkSidecar:
     """Whether the workload stops when this container stops (ECS `essential`)."""
     user: str
     """The unprivileged user it runs as (restricted Pod Security refuses root)."""
+    endpoints: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
+    """Environment variables of the workload that name this sidecar, each built from the
+    host the workload reaches it at: `localhost` in a task or pod, the sidecar's own
+    compose service on a single server."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
 """How a service reads its flags: the AWS AppConfig Agent next to it on localhost:2772,
 and the least-privilege grant the agent needs on the workload's role.
 
+On a single server the agent is a compose service of its own next to the app's, and
+`GRIDOPS_FLAGS_URL` names that service instead of localhost (`LinkSidecar.endpoints`).
+
 The agent polls AppConfig's data plane (StartConfigurationSession once, then
 GetLatestConfiguration every POLL_INTERVAL seconds) and serves the latest deployed flags
 at `GRIDOPS_FLAGS_URL`; a flag change reaches running tasks this way, with no redeploy.
@@ -30,9 +33,10 @@ def configuration_path(application: str, environment: str, profile: str) -> str:
     return f"/applications/{application}/environments/{environment}/configurations/{profile}"
 
 
-def flags_url(application: str, environment: str, profile: str) -> str:
-    """Where the app reads its flags (names, not ids: known before anything exists)."""
-    return f"http://localhost:{AGENT_PORT}{configuration_path(application, environment, profile)}"
+def flags_url(application: str, environment: str, profile: str, host: str = "localhost") -> str:
+    """Where the app reads its flags (names, not ids: known before anything exists), from
+    the agent on `host` (`localhost` in a task or pod, its compose service on one host)."""
+    return f"http://{host}:{AGENT_PORT}{configuration_path(application, environment, profile)}"
 
 
 def agent_sidecar(application: str, environment: str, profile: str, region: str) -> LinkSidecar:
@@ -51,6 +55,7 @@ def agent_sidecar(application: str, environment: str, profile: str, region: str)
         essential=True,
         # It listens above 1024 and writes only its /tmp scratch: no root needed.
         user=AGENT_USER,
+        endpoints={URL_VARIABLE: lambda host: flags_url(application, environment, profile, host)},
     )
 
 

@@ -108,7 +108,8 @@ class FeatureFlagsArgs(TypedDict, total=False):
     alarm_arns: list[str]
     """More CloudWatch alarms (metric or composite) that roll a flag change back, next to
     the linked service's 5xx and SLO alarms; at most 3 (AppConfig watches 5 per
-    environment).
+    environment). On EKS and on a SingleServer the service has no deployment alarm of its
+    own, so these are the only monitors there.
 
     Default: none.
     Example: ``["arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-errors"]``"""

@@ -6,7 +6,8 @@ Registered at once: the AppConfig application, a configuration profile of type
 the schema's rules first, `flags/document.py`) and the deployment strategy.
 
 Linking it from a StatelessService (`links=[flags]`) gives the service the AppConfig Agent
-as a sidecar and `GRIDOPS_FLAGS_URL` pointing at it. Once the service's role and 5xx alarm
+as a sidecar (in the task or pod; a compose service of its own on a SingleServer) and
+`GRIDOPS_FLAGS_URL` pointing at it. Once the service's role and 5xx alarm
 exist, the service attaches itself (`LinkConsumer`): the flags get an environment whose
 monitors are that 5xx alarm and the service's SLO alarm (with `slo_rollback`), a role
 AppConfig assumes to read exactly those alarms, the deployment of the current version, and
@@ -75,7 +76,8 @@ class FeatureFlags(GridopsComponent):
     environment_name: str
     profile_name: str
     url: str
-    """Where a linked service reads the flags (`GRIDOPS_FLAGS_URL`)."""
+    """Where a linked service reads the flags (`GRIDOPS_FLAGS_URL`) in a task or pod; on a
+    SingleServer the host is the agent's compose service instead of localhost."""
     application_id: pulumi.Output[str]
     configuration_profile_id: pulumi.Output[str]
     version_number: pulumi.Output[int]

@@ -22,6 +22,11 @@ What the spec becomes on one host:
   the host shares (there are no per-container roles on one EC2 host); a linked
   ContainerRepository lets the instance role pull from it (the host's docker pulls with
   the ECR credential helper on that role).
+- A link's sidecar (the AppConfig agent of a linked FeatureFlags) is a compose service of
+  its own in the service's fragment (`<service>-<sidecar>`, on `web`, no host port,
+  read-only root, unprivileged), the service `depends_on` it and reaches it by that name
+  (`GRIDOPS_FLAGS_URL`); the link attaches with the instance role and no alarms of the
+  service (one host has no per-service alarm), so only the flags' `alarm_arns` roll back.
 - Metrics: requests, 5xx, latency and failed proxy health checks from the proxy's
   access log (CloudWatch Logs metric filters on the server's log group); CPU and memory
   are the host's.
@@ -60,10 +65,16 @@ from gridops_infra.platforms.single_server.compose import (
     container_names,
 )
 from gridops_infra.platforms.single_server.database import SingleServerDatabase
+from gridops_infra.platforms.single_server.link_sidecars import (
+    sidecar_containers,
+    sidecar_environment,
+    sidecar_service_name,
+)
 from gridops_infra.service.backend import ServiceOutputs
 from gridops_infra.service.fargate.backend import merge_grants
 from gridops_infra.service.fargate.iam import ECR_PULL_ACTIONS, ecr_repository_arns
 from gridops_infra.service.fargate.routing import path_prefix
+from gridops_infra.service.link_sidecars import attach_links
 from gridops_infra.service.spec.checks import secret_policy_arn
 from gridops_infra.service.spec.settings import ServiceSpec
 
@@ -91,6 +102,8 @@ class Prepared:
 
     container: ContainerSpec
     grant: LinkGrant
+    sidecars: tuple[ContainerSpec, ...]
+    """The links' sidecars as compose services of the service's own fragment."""
 
 
 def check(spec: ServiceSpec, platform: Any) -> Prepared:
@@ -103,14 +116,8 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
         )
     where = f"StatelessService '{spec.name}'"
     refuse_unsupported(spec, platform, where)
-    grant = merge_grants(spec)
-    if grant.sidecars:
-        raise ArgError(
-            f"{where}: links={[s.name for s in grant.sidecars]!r} is not allowed on "
-            f"SingleServer '{platform.name}'; running the AppConfig Agent on the host for a "
-            "linked FeatureFlags is not built yet: run the service on a FargateCluster or "
-            "EksCluster, or read AppConfig from the app with the AWS SDK"
-        )
+    grant = merge_grants(spec, shares_localhost=False)
+    sidecars = sidecar_containers(spec.name, grant.sidecars)
     container = container_spec(spec, grant, joins_database=links_database(spec, platform))
     pattern = health_filter_pattern(container)
     if len(pattern) > MAX_FILTER_PATTERN:
@@ -119,7 +126,9 @@ def check(spec: ServiceSpec, platform: Any) -> Prepared:
             f"would need {len(pattern)} characters (CloudWatch allows {MAX_FILTER_PATTERN})"
         )
     platform.check_container(container)
-    return Prepared(container=container, grant=grant)
+    for sidecar in sidecars:
+        platform.check_container(sidecar)
+    return Prepared(container=container, grant=grant, sidecars=sidecars)
 
 
 def build(
@@ -141,7 +150,18 @@ def build(
         )
         documents["host"] = document
 
-    server.add_container(prepared.container, owner=service, role="compose_parameter")
+    # The flags' environment and its read grant on the instance role; one host has no
+    # per-service alarm, so only the flags' own alarm_arns watch the environment.
+    attached = attach_links(
+        spec, prepared.grant, server.instance_role, server.instance_role.name, []
+    )
+    server.add_container(
+        prepared.container,
+        owner=service,
+        role="compose_parameter",
+        companions=prepared.sidecars,
+        after=attached,
+    )
     metrics = SingleServerMetrics(metric_namespace(server, spec.name), server.instance_id)
     for suffix, pattern, name, value, unit in metric_filters(prepared.container):
         service.child(
@@ -180,6 +200,9 @@ def build(
 def container_spec(spec: ServiceSpec, grant: LinkGrant, *, joins_database: bool) -> ContainerSpec:
     """The compose service the spec becomes (Outputs stay Outputs until rendering)."""
     route = ProxyRoute(hosts=spec.hosts, path_patterns=spec.path_patterns or ("/*",))
+    extra: dict[str, Any] = {}
+    if grant.sidecars:
+        extra["depends_on"] = [sidecar_service_name(spec.name, s) for s in grant.sidecars]
     labels = {
         "gridops.service": spec.name,
         "gridops.min_count": str(spec.min_count),
@@ -192,7 +215,11 @@ def container_spec(spec: ServiceSpec, grant: LinkGrant, *, joins_database: bool)
         port=spec.port,
         routes=(route,),
         health_check_path=spec.health_check_path,
-        environment={**spec.environment, **grant.environment},
+        environment={
+            **spec.environment,
+            **grant.environment,
+            **sidecar_environment(spec.name, grant.sidecars),
+        },
         secrets={**spec.secrets, **grant.secrets},
         command=spec.command,
         replicas=spec.min_count,
@@ -205,7 +232,7 @@ def container_spec(spec: ServiceSpec, grant: LinkGrant, *, joins_database: bool)
         user=spec.user,
         read_only=spec.read_only_root_filesystem,
         tmpfs=spec.writable_paths if spec.read_only_root_filesystem else (),
-        extra={"labels": labels},
+        extra={**extra, "labels": labels},
     )
 
 

@@ -22,6 +22,8 @@ from gridops_infra import (
     StatelessService,
 )
 from gridops_infra.flags.agent import AGENT_IMAGE, AGENT_PORT
+from gridops_infra.platforms.single_server.compose import ContainerSpec
+from gridops_infra.policy import check_plan
 from gridops_infra.testing import Plan, preview
 
 IMAGE = "ghcr.io/acme/api:1.4.2"
@@ -291,9 +293,134 @@ def test_on_eks_the_pod_runs_the_agent_and_the_pod_role_reads_the_flags():
     assert not [r for r in plan.resources if r.name == "flags-alarm-role"]
 
 
+def single_server_plan(**flags: Any) -> Plan:
+    def program() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.large"})
+        linked = FeatureFlags("flags", {"flags": FLAGS, **flags})
+        StatelessService(
+            "api", {"platform": server, "image": IMAGE, "port": 8080, "links": [linked]}
+        )
+
+    return preview(program)
+
+
+CHECKOUT_ALARM = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-errors"
+
+
+@pytest.fixture(scope="module")
+def single_server() -> Plan:
+    return single_server_plan(alarm_arns=[CHECKOUT_ALARM])
+
+
+def test_on_a_single_server_the_agent_is_its_own_compose_service(single_server):
+    parameter = one(single_server, "aws:ssm/parameter:Parameter", "api-compose")
+    services = json.loads(parameter.inputs["insecureValue"])["services"]
+    assert set(services) == {"api", "api-appconfig-agent"}
+    agent, app = services["api-appconfig-agent"], services["api"]
+    assert agent["image"] == AGENT_IMAGE
+    assert "ports" not in agent and agent["networks"] == ["web"]
+    assert agent["read_only"] is True and agent["tmpfs"] == ["/tmp"]
+    assert agent["user"] == "1000" and agent["restart"] == app["restart"]
+    assert app["depends_on"] == ["api-appconfig-agent"]
+    # compose's DNS name of the agent, not localhost (the app's own container)
+    path = "/applications/gridops-dev-flags/environments/production/configurations/flags"
+    assert (
+        app["environment"]["GRIDOPS_FLAGS_URL"] == f"http://api-appconfig-agent:{AGENT_PORT}{path}"
+    )
+    assert agent["environment"]["PREFETCH_LIST"] == path
+
+
+def test_on_a_single_server_the_instance_role_reads_exactly_the_configuration(single_server):
+    policy = one(single_server, "aws:iam/rolePolicy:RolePolicy", "flags-read-api")
+    instance_role = one(single_server, "aws:iam/role:Role", "mvp-role")
+    assert policy.inputs["role"] == instance_role.outputs["name"]
+    (statement,) = json.loads(policy.inputs["policy"])["Statement"]
+    assert sorted(statement["Action"]) == [
+        "appconfig:GetLatestConfiguration",
+        "appconfig:StartConfigurationSession",
+    ]
+    environment = one(single_server, "aws:appconfig/environment:Environment")
+    profile = one(single_server, "aws:appconfig/configurationProfile:ConfigurationProfile")
+    application = one(single_server, "aws:appconfig/application:Application")
+    assert statement["Resource"] == [
+        f"arn:aws:appconfig:us-east-1:123456789012:application/{application.id}"
+        f"/environment/{environment.outputs['environmentId']}"
+        f"/configuration/{profile.outputs['configurationProfileId']}"
+    ]
+    # The compose parameter is written once the agent may read (it starts with the app).
+    parameter = one(single_server, "aws:ssm/parameter:Parameter", "api-compose")
+    assert policy.urn in parameter.dependencies
+
+
+def test_on_a_single_server_only_alarm_arns_watch_the_environment():
+    plan = single_server_plan(alarm_arns=[CHECKOUT_ALARM])
+    environment = one(plan, "aws:appconfig/environment:Environment")
+    assert [m["alarmArn"] for m in environment.inputs["monitors"]] == [CHECKOUT_ALARM]
+    report = check_plan(plan)
+    assert report.mandatory_failures == []
+    assert report.of_rule("appconfig-deployment-monitored") == []
+    # Without alarm_arns nothing watches (one host has no per-service alarm): advised.
+    unwatched = single_server_plan()
+    assert not one(unwatched, "aws:appconfig/environment:Environment").inputs.get("monitors")
+    report = check_plan(unwatched)
+    assert report.mandatory_failures == []
+    assert len(report.of_rule("appconfig-deployment-monitored")) == 1
+
+
+def test_on_a_single_server_the_app_may_listen_on_the_agents_port():
+    """Compose services have addresses of their own: unlike in a task, the app's 2772 and
+    the agent's do not collide."""
+
+    def program() -> None:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        server = SingleServer("mvp", {"network": net, "instance_type": "t4g.large"})
+        linked = FeatureFlags("flags", {"flags": FLAGS})
+        StatelessService(
+            "api", {"platform": server, "image": IMAGE, "port": 2772, "links": [linked]}
+        )
+
+    parameter = one(preview(program), "aws:ssm/parameter:Parameter", "api-compose")
+    services = json.loads(parameter.inputs["insecureValue"])["services"]
+    assert set(services) == {"api", "api-appconfig-agent"}
+    routes = json.loads(parameter.inputs["insecureValue"])["x-gridops"]["files"]
+    assert any("gridops-api-1:2772" in text for text in routes.values())
+
+
+def test_on_a_single_server_the_agent_counts_against_the_host_memory(preview_refusals):
+    cases = [("full", "asks for 128 MiB", "bigger instance_type")]
+
+    def setup() -> dict[str, Any]:
+        net = Network("prod", {"az_count": 2, "nat": "single"})
+        return {"server": SingleServer("mvp", {"network": net, "instance_type": "t4g.large"})}
+
+    def make(p: dict[str, Any], i: int, case: tuple[str, str, str]) -> None:
+        server = p["server"]
+        flags = FeatureFlags(f"flags{i}", {"flags": {"new-checkout": {}}})
+        # Leave the app's 512 MiB and 64 more: the app fits, the agent's 128 MiB do not.
+        filler = server.memory_left_mib - 512 - 64
+        server.add_container(ContainerSpec(name="filler", image="nginx:1", memory_mb=filler))
+        StatelessService(
+            f"svc{i}",
+            {
+                "platform": server,
+                "image": IMAGE,
+                "port": 8080,
+                "min_count": 1,
+                "memory": 512,
+                "links": [flags],
+            },
+        )
+
+    plan, errors = preview_refusals(setup, make, cases)
+    message = errors.get(0)
+    assert message is not None and "svc0-appconfig-agent" in message
+    assert "asks for 128 MiB" in message and "bigger instance_type" in message
+    assert [r.name for r in plan.resources if r.name.startswith(("svc0-", "flags0-env"))] == []
+
+
 REFUSALS = [
     ("express", "links=['appconfig-agent'] is not allowed on ExpressCluster", "FargateCluster"),
-    ("single-server", "links=['appconfig-agent'] is not allowed on SingleServer", "FargateCluster"),
     ("worker", "is not allowed; it runs a sidecar", "link it from a StatelessService"),
     ("twice", "is not allowed a second time", "one FeatureFlags per service"),
     ("port", "on port 2772", "another port"),
@@ -308,7 +435,6 @@ def refusals(preview_refusals):
         private = Network("closed", {"az_count": 2, "nat": "none", "vpc_endpoints": ["fargate"]})
         return {
             "express": ExpressCluster("express", {"network": net}),
-            "single-server": SingleServer("mvp", {"network": net, "instance_type": "t4g.large"}),
             "fargate": FargateCluster("prod", {"network": net}),
             "closed": FargateCluster("closed", {"network": private}),
         }
@@ -317,7 +443,7 @@ def refusals(preview_refusals):
         kind = case[0]
         flags = FeatureFlags(f"flags{i}", {"flags": {"new-checkout": {}}})
         base = {"image": IMAGE, "port": 8080, "links": [flags]}
-        if kind in ("express", "single-server"):
+        if kind == "express":
             StatelessService(f"svc{i}", {**base, "platform": p[kind]})
         elif kind == "worker":
             SqsWorkerQueue(

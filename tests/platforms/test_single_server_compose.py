@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from gridops_infra import FeatureFlags, Network, SingleServer, StatelessService
+from gridops_infra.flags.agent import AGENT_IMAGE
 from gridops_infra.platforms.single_server.backup import render_backup_script
 from gridops_infra.platforms.single_server.compose import (
     NETWORKS,
@@ -36,6 +38,7 @@ from gridops_infra.platforms.single_server.userdata import (
     render_user_data,
     systemd_units,
 )
+from gridops_infra.testing import preview
 
 REGION = "us-east-1"
 LOG_GROUP = "/gridops/app/prod/mvp"
@@ -85,6 +88,27 @@ def base_fragment() -> dict[str, Any]:
         log_group=LOG_GROUP,
         networks=NETWORKS,
         files={"caddy/Caddyfile": render_caddyfile(":80"), "backup/pg-backup.sh": script},
+    )
+
+
+@pytest.fixture(scope="module")
+def flagged_fragment() -> dict[str, Any]:
+    """The fragment of a service that links FeatureFlags, as a SingleServer stores it:
+    the app and the AppConfig agent as its own compose service."""
+    plan = preview(flagged_program)
+    parameter = next(
+        r for r in plan.of_type("aws:ssm/parameter:Parameter") if r.name == "api-compose"
+    )
+    return json.loads(parameter.inputs["insecureValue"])
+
+
+def flagged_program() -> None:
+    net = Network("prod", {"az_count": 2, "nat": "single"})
+    server = SingleServer("mvp", {"network": net, "instance_type": "t4g.large"})
+    flags = FeatureFlags("flags", {"flags": {"new-checkout": {}}})
+    StatelessService(
+        "api",
+        {"platform": server, "image": "ghcr.io/acme/api:1", "port": 8080, "links": [flags]},
     )
 
 
@@ -171,13 +195,13 @@ def test_route_files_sort_host_routes_then_longer_prefixes_first() -> None:
 # -- the tools that read it -------------------------------------------------------------
 
 
-def test_fragments_match_the_compose_spec_schema() -> None:
+def test_fragments_match_the_compose_spec_schema(flagged_fragment: dict[str, Any]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     if not COMPOSE_SCHEMA.exists():
         pytest.skip("compose spec schema not installed (Debian package docker-compose)")
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     validator = jsonschema.Draft7Validator(schema)
-    for fragment in (base_fragment(), api_fragment()):
+    for fragment in (base_fragment(), api_fragment(), flagged_fragment):
         errors = [e.message for e in validator.iter_errors(fragment)]
         assert errors == []
     broken = api_fragment()
@@ -207,6 +231,31 @@ def test_docker_compose_merges_the_fragments_and_fills_secrets(tmp_path: Path) -
     # `config` prints a re-usable file, so it escapes the literal `$` again; the variable
     # that an unescaped `$5` would be (an empty interpolation, "costs ") is not there.
     assert api_env["GREETING"] == "costs $$5"
+
+
+def test_docker_compose_merges_the_flags_agent_next_to_the_app(
+    tmp_path: Path, flagged_fragment: dict[str, Any]
+) -> None:
+    compose = require("docker-compose", "docker-compose")
+    (tmp_path / "00-base.json").write_text(dumps(base_fragment()))
+    (tmp_path / "api.json").write_text(dumps(flagged_fragment))
+    env = {"PATH": os.environ["PATH"], "GRIDOPS_SECRET__POSTGRES__POSTGRES_PASSWORD": "pw"}
+    args = [compose, "-p", "gridops", "-f", "00-base.json", "-f", "api.json", "config"]
+    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    assert set(services) == {"proxy", "postgres", "api", "api-appconfig-agent"}
+    agent, app = services["api-appconfig-agent"], services["api"]
+    assert agent["image"] == AGENT_IMAGE
+    assert "ports" not in agent  # reached by its service name on `web`, never from outside
+    assert list(agent["networks"]) == ["web"] and "web" in app["networks"]
+    assert agent["read_only"] is True and agent["tmpfs"] == ["/tmp"]
+    assert agent["user"] == "1000" and agent["restart"] == app["restart"] == "always"
+    # compose normalizes the list form to {service: {condition: service_started}}
+    assert set(app["depends_on"]) == {"api-appconfig-agent"}
+    url = app["environment"]["GRIDOPS_FLAGS_URL"]
+    assert url.startswith("http://api-appconfig-agent:2772/applications/")
+    assert agent["environment"]["PREFETCH_LIST"] == url.split(":2772", 1)[1]
 
 
 def test_caddy_adapts_the_routes_in_precedence_order(tmp_path: Path, caddy: str) -> None:

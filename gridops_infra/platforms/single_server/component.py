@@ -9,6 +9,7 @@ assembles them and offers the platform's container API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -475,21 +476,34 @@ class SingleServer(GridopsComponent):
         *,
         owner: GridopsComponent | None = None,
         role: str = "compose_parameter",
+        companions: Sequence[ContainerSpec] = (),
+        after: Sequence[pulumi.Resource] = (),
     ) -> aws.ssm.Parameter:
         """Run `spec` on this host: its compose fragment goes into its own SSM parameter
         (created as a child of `owner` under `role`, or of the server), and the host
         agent starts it within about a minute. Image, environment and secret ARNs may be
-        Outputs; secrets are resolved on the host, never written to the parameter."""
-        self.check_container(spec)
-        value = self.render_fragment(spec)
+        Outputs; secrets are resolved on the host, never written to the parameter.
+        `companions` are compose services of the same fragment (a link's sidecar); the
+        parameter is written only after `after` (e.g. the grant a sidecar needs)."""
+        for container in (spec, *companions):
+            self.check_container(container)
+        value = self.render_fragment(spec, companions)
         args = self.fragment_parameter_args(spec.name, value)
+        opts = pulumi.ResourceOptions(depends_on=list(after)) if after else None
         if owner is None:
-            return self.child("container", aws.ssm.Parameter, args, suffix=f"{spec.name}-compose")
-        return owner.child(role, aws.ssm.Parameter, args, suffix="compose")
+            return self.child(
+                "container", aws.ssm.Parameter, args, suffix=f"{spec.name}-compose", opts=opts
+            )
+        return owner.child(role, aws.ssm.Parameter, args, suffix="compose", opts=opts)
 
-    def render_fragment(self, spec: ContainerSpec) -> pulumi.Output[str]:
-        """The compose fragment JSON of one container spec, once its Outputs resolve."""
-        return render_fragment(spec, region=self._region, log_group=self.log_group_name)
+    def render_fragment(
+        self, spec: ContainerSpec, companions: Sequence[ContainerSpec] = ()
+    ) -> pulumi.Output[str]:
+        """The compose fragment JSON of one container spec (and its companions), once
+        their Outputs resolve."""
+        return render_fragment(
+            spec, region=self._region, log_group=self.log_group_name, companions=companions
+        )
 
     def fragment_parameter_args(self, fragment: str, value: pulumi.Output[str]) -> dict[str, Any]:
         """Arguments of the `aws.ssm.Parameter` holding one fragment: Standard tier up to

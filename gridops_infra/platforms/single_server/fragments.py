@@ -5,6 +5,7 @@ the parameter that carries a fragment to the host agent."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -33,27 +34,43 @@ STANDARD_PARAMETER_BYTES = 4096
 ADVANCED_PARAMETER_BYTES = 8192
 
 
-def render_fragment(spec: ContainerSpec, *, region: str, log_group: str) -> pulumi.Output[str]:
-    """The compose fragment JSON of one container spec, once its Outputs resolve."""
-    env_keys = list(spec.environment)
-    secret_keys = list(spec.secrets)
-    values = [
-        spec.image,
-        *(spec.environment[k] for k in env_keys),
-        *(spec.secrets[k] for k in secret_keys),
-    ]
+def render_fragment(
+    spec: ContainerSpec,
+    *,
+    region: str,
+    log_group: str,
+    companions: Sequence[ContainerSpec] = (),
+) -> pulumi.Output[str]:
+    """The compose fragment JSON of one container spec (and the `companions` that run with
+    it, e.g. a link's sidecar), once their Outputs resolve (all in one `Output.all`)."""
+    specs = (spec, *companions)
+    values = [value for s in specs for value in unresolved(s)]
 
     def render(resolved: list[Any]) -> str:
-        n = len(env_keys)
-        plain = dataclasses.replace(
-            spec,
-            image=resolved[0],
-            environment=dict(zip(env_keys, resolved[1 : 1 + n], strict=True)),
-            secrets=dict(zip(secret_keys, resolved[1 + n :], strict=True)),
-        )
-        return dumps(render_compose([plain], region=region, log_group=log_group))
+        plain, start = [], 0
+        for s in specs:
+            size = len(unresolved(s))
+            plain.append(resolved_spec(s, resolved[start : start + size]))
+            start += size
+        return dumps(render_compose(plain, region=region, log_group=log_group))
 
     return pulumi.Output.all(*values).apply(render)
+
+
+def unresolved(spec: ContainerSpec) -> list[Any]:
+    """The values of `spec` that may be Outputs: image, environment, secret references."""
+    return [spec.image, *spec.environment.values(), *spec.secrets.values()]
+
+
+def resolved_spec(spec: ContainerSpec, resolved: list[Any]) -> ContainerSpec:
+    """`spec` with `unresolved(spec)` replaced by their resolved values."""
+    n = len(spec.environment)
+    return dataclasses.replace(
+        spec,
+        image=resolved[0],
+        environment=dict(zip(spec.environment, resolved[1 : 1 + n], strict=True)),
+        secrets=dict(zip(spec.secrets, resolved[1 + n :], strict=True)),
+    )
 
 
 def fragment_parameter_args(

@@ -120,8 +120,11 @@ def _check_behind_cdn(spec: ServiceSpec, cluster: FargateCluster) -> None:
         )
 
 
-def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> LinkGrant:
-    """Every link's grant in one, refusing an environment name set twice."""
+def merge_grants(
+    spec: ServiceSpec, component: str = "StatelessService", *, shares_localhost: bool = True
+) -> LinkGrant:
+    """Every link's grant in one, refusing an environment name set twice (and, where the
+    workload's containers share localhost, a link sidecar on a port or name taken)."""
     merged = LinkGrant()
     taken = {name: "environment" for name in spec.environment} | {
         name: "secrets" for name in spec.secrets
@@ -144,23 +147,31 @@ def merge_grants(spec: ServiceSpec, component: str = "StatelessService") -> Link
         merged.pull_repository_arns.extend(grant.pull_repository_arns)
         merged.start_after.extend(grant.start_after)
         if grant.sidecars or grant.attach:
-            _check_link_sidecars(spec, component, source, grant, merged)
+            _check_link_sidecars(spec, component, source, grant, merged, shares_localhost)
         merged.sidecars.extend(grant.sidecars)
         merged.attach.extend(grant.attach)
     return merged
 
 
 def _check_link_sidecars(
-    spec: ServiceSpec, component: str, source: str, grant: LinkGrant, merged: LinkGrant
+    spec: ServiceSpec,
+    component: str,
+    source: str,
+    grant: LinkGrant,
+    merged: LinkGrant,
+    shares_localhost: bool,
 ) -> None:
     """A link that runs a sidecar (FeatureFlags' AppConfig agent) is built for services
-    only, and its container needs a name and a port no other container of the task has."""
+    only, and in a task or pod its container needs a name and a port no other container
+    has (on a single server it is a compose service of its own, with its own address)."""
     if component != "StatelessService":
         raise ArgError(
             f"{component} '{spec.name}': links={source!r} is not allowed; it runs a sidecar "
             "and attaches to the workload's deployment alarms, which is built for "
             "StatelessService only: link it from a StatelessService"
         )
+    if not shares_localhost:
+        return
     names = {spec.container_name, *(c.name for c in spec.containers)}
     names |= {s.name for s in merged.sidecars}
     ports = {spec.port, *(c.port for c in spec.containers if c.port is not None)}
