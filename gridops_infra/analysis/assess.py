@@ -802,6 +802,32 @@ _TRIGGER_TITLES: Mapping[str, str] = {
 }
 
 
+def _judged(
+    m: Metrics,
+    name: str,
+    metric: str,
+    measured: float,
+    limit: float,
+    unit: str,
+    explanation: str,
+    summary: str,
+) -> Trigger:
+    """A trigger its inputs judged: it fires when the measured value exceeds the limit."""
+    return Trigger(
+        name=name,
+        title=_TRIGGER_TITLES[name],
+        metric=metric,
+        measured=measured,
+        threshold=limit,
+        unit=unit,
+        fired=measured > limit,
+        explanation=explanation,
+        summary=summary,
+        how_to_measure=HOW_TO_MEASURE[name],
+        source=m.sources.get(metric),
+    )
+
+
 def _unjudged(
     m: Metrics,
     name: str,
@@ -844,18 +870,15 @@ def _conversion_trigger(m: Metrics) -> Trigger:
         )
     if drop > limit:
         said += " Peak load is costing sales (slow or failing pages under load)."
-    return Trigger(
-        name=name,
-        title=_TRIGGER_TITLES[name],
-        metric=metric,
-        measured=drop,
-        threshold=limit,
-        unit="percent",
-        fired=drop > limit,
-        explanation=said,
-        summary=f"conversion fell {_num(drop)}% after peaks (limit {_num(limit)}%)",
-        how_to_measure=HOW_TO_MEASURE[name],
-        source=m.sources.get(metric),
+    return _judged(
+        m,
+        name,
+        metric,
+        drop,
+        limit,
+        "percent",
+        said,
+        f"conversion fell {_num(drop)}% after peaks (limit {_num(limit)}%)",
     )
 
 
@@ -887,18 +910,15 @@ def _campaign_error_trigger(m: Metrics) -> Trigger:
     )
     if rate > limit:
         said += " Campaigns are when the most users arrive and the most fail."
-    return Trigger(
-        name=name,
-        title=_TRIGGER_TITLES[name],
-        metric=metric,
-        measured=rate,
-        threshold=limit,
-        unit="percent",
-        fired=rate > limit,
-        explanation=said,
-        summary=f"campaign errors {_num(rate)}% (limit {_num(limit)}%, 2x the SLO's allowance)",
-        how_to_measure=HOW_TO_MEASURE[name],
-        source=m.sources.get(metric),
+    return _judged(
+        m,
+        name,
+        metric,
+        rate,
+        limit,
+        "percent",
+        said,
+        f"campaign errors {_num(rate)}% (limit {_num(limit)}%, 2x the SLO's allowance)",
     )
 
 
@@ -911,18 +931,15 @@ def _campaign_multiple_trigger(m: Metrics, multiple: float) -> Trigger:
     )
     if multiple > limit:
         said += " Campaigns are when the most users arrive and the most fail."
-    return Trigger(
-        name=name,
-        title=_TRIGGER_TITLES[name],
-        metric=metric,
-        measured=multiple,
-        threshold=limit,
-        unit="multiple",
-        fired=multiple > limit,
-        explanation=said,
-        summary=f"campaign errors at {_num(multiple)}x the SLO's allowance (limit {_num(limit)}x)",
-        how_to_measure=HOW_TO_MEASURE[name],
-        source=m.sources.get(metric),
+    return _judged(
+        m,
+        name,
+        metric,
+        multiple,
+        limit,
+        "multiple",
+        said,
+        f"campaign errors at {_num(multiple)}x the SLO's allowance (limit {_num(limit)}x)",
     )
 
 
@@ -938,18 +955,15 @@ def _deploy_trigger(m: Metrics) -> Trigger:
     )
     if lead > limit:
         said += " Slow, manual releases batch changes up and make each one riskier."
-    return Trigger(
-        name=name,
-        title=_TRIGGER_TITLES[name],
-        metric=metric,
-        measured=lead,
-        threshold=limit,
-        unit="minutes",
-        fired=lead > limit,
-        explanation=said,
-        summary=f"deploy lead time {_num(lead)} min (limit {_num(limit)} min)",
-        how_to_measure=HOW_TO_MEASURE[name],
-        source=m.sources.get(metric),
+    return _judged(
+        m,
+        name,
+        metric,
+        lead,
+        limit,
+        "minutes",
+        said,
+        f"deploy lead time {_num(lead)} min (limit {_num(limit)} min)",
     )
 
 
@@ -965,18 +979,15 @@ def _incident_trigger(m: Metrics) -> Trigger:
     )
     if share > limit:
         said += " Firefighting is crowding out product work."
-    return Trigger(
-        name=name,
-        title=_TRIGGER_TITLES[name],
-        metric=metric,
-        measured=share,
-        threshold=limit,
-        unit="percent",
-        fired=share > limit,
-        explanation=said,
-        summary=f"{_num(share)}% of engineering time on incidents (limit {_num(limit)}%)",
-        how_to_measure=HOW_TO_MEASURE[name],
-        source=m.sources.get(metric),
+    return _judged(
+        m,
+        name,
+        metric,
+        share,
+        limit,
+        "percent",
+        said,
+        f"{_num(share)}% of engineering time on incidents (limit {_num(limit)}%)",
     )
 
 
