@@ -27,9 +27,13 @@ from gridops_infra import (
     ExpressCluster,
     ExpressClusterArgs,
     FargateCluster,
+    FeatureFlags,
+    FeatureFlagsArgs,
     FluxGitOps,
     GithubDeployRole,
     GithubDeployRoleArgs,
+    GitlabDeployRole,
+    GitlabDeployRoleArgs,
     ManagedPostgresWithReplicas,
     ManagedPostgresWithReplicasArgs,
     Network,
@@ -53,6 +57,7 @@ from gridops_infra.budgets.args import StackBudgetArgs
 from gridops_infra.data.postgres.args import ReaderAutoscalingArgs, ServerlessV2Args
 from gridops_infra.delivery.argocd import ArgoCdGitOpsArgs
 from gridops_infra.delivery.flux import FluxGitOpsArgs
+from gridops_infra.flags.args import FlagArgs, StrategyArgs
 from gridops_infra.migration.args import CutoverRollbackArgs, CutoverSideArgs
 from gridops_infra.network.reference import NetworkReference
 from gridops_infra.platforms.eks.args import EksClusterArgs
@@ -558,6 +563,35 @@ GITHUB_VALUES: dict[str, Any] = {
     "transforms": TRANSFORMS,
 }
 
+GITLAB_VALUES: dict[str, Any] = {
+    "project_path": "acme/other",
+    "ref_type": "tag",
+    "ref": "release",
+    "gitlab_url": "https://gitlab.acme.io",
+    "audience": "https://gitlab.acme.io/deploy",
+    "thumbprints": ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"],
+    "services": ["network", "fargate"],
+    "name_prefixes": ["api-"],
+    "state_bucket_arn": "arn:aws:s3:::acme-pulumi-state",
+    "oidc_provider_arn": "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+    "max_session_seconds": 7200,
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
+# The environment (and its monitors) exist once a service links the flags.
+FLAGS_LINKED = "linked_service"
+FEATURE_FLAGS_VALUES: dict[str, Any] = {
+    "flags": {"new-checkout": {}, "dark-mode": {}},
+    "strategy": {"growth_type": "exponential"},
+    "environment": Given("staging", then=FLAGS_LINKED),
+    "alarm_arns": Given(
+        ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-errors"], then=FLAGS_LINKED
+    ),
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
 REPOSITORY_VALUES: dict[str, Any] = {
     "repository_name": "shop/api",
     "immutable_tags": False,
@@ -881,6 +915,25 @@ SCENARIOS: list[Scenario] = [
         transform_role="role",
     ),
     Scenario(
+        id="GitlabDeployRole",
+        make=lambda n, a: GitlabDeployRole(n, a),
+        annotations=GitlabDeployRoleArgs.__annotations__,
+        values=GITLAB_VALUES,
+        setup=lambda c: None,
+        base=lambda c: {"project_path": "acme/shop"},
+        transform_role="role",
+    ),
+    Scenario(
+        id="FeatureFlags",
+        make=lambda n, a: FeatureFlags(n, a),
+        annotations=FeatureFlagsArgs.__annotations__,
+        values=FEATURE_FLAGS_VALUES,
+        setup=_network,
+        base=lambda c: {"flags": {"new-checkout": {}}},
+        transform_role="application",
+        kind="fargate",
+    ),
+    Scenario(
         id="ContainerRepository",
         make=lambda n, a: ContainerRepository(n, a),
         annotations=ContainerRepositoryArgs.__annotations__,
@@ -939,15 +992,20 @@ SCENARIOS: list[Scenario] = [
 
 @dataclass(frozen=True)
 class Nested:
-    """The fields of an argument that is itself a TypedDict (or a list of them): each is
-    set in turn on `item`, the smallest valid one, which the baseline has as well."""
+    """The fields of an argument that is itself a TypedDict (or a list of them, or a
+    mapping of them by key): each is set in turn on `item`, the smallest valid one, which
+    the baseline has as well."""
 
     fields: tuple[str, ...]
     item: Mapping[str, Any]
     values: Mapping[str, Any]
     is_list: bool = False
+    by_key: str | None = None
+    """For a mapping argument (`flags`): the key `item` is given under."""
 
     def wrap(self, item: Mapping[str, Any]) -> Any:
+        if self.by_key is not None:
+            return {self.by_key: dict(item)}
         return [dict(item)] if self.is_list else dict(item)
 
 
@@ -973,6 +1031,26 @@ SIDECAR = Nested(
     is_list=True,
 )
 NESTED: dict[tuple[str, str], Nested] = {
+    ("FeatureFlags", "flags"): Nested(
+        fields=tuple(FlagArgs.__annotations__),
+        item={},
+        values={
+            "enabled": True,
+            "description": "The new checkout flow",
+            "attributes": {"page-size": {"value": 25}},
+        },
+        by_key="new-checkout",
+    ),
+    ("FeatureFlags", "strategy"): Nested(
+        fields=tuple(StrategyArgs.__annotations__),
+        item={},
+        values={
+            "growth_type": "exponential",
+            "growth_factor": 50,
+            "deployment_minutes": 30,
+            "final_bake_minutes": 15,
+        },
+    ),
     ("TrafficCutover", "old"): Nested(
         fields=tuple(CutoverSideArgs.__annotations__),
         item={"ip": "203.0.113.10"},

@@ -10,6 +10,7 @@ here, so nobody can add one and forget to wire it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from ignored_args_cases import (
 )
 
 from gridops_infra.testing import preview
+from gridops_infra.testing.plan import reveal
 
 BY_ID = {s.id: s for s in SCENARIOS}
 
@@ -86,7 +88,10 @@ def _run(
 
     plan = preview(program)
     mine = tuple(r.name for r in plan.resources if r.name.startswith(SUBJECT))
-    return Outcome(plan.dumps(), error[0] if error else None, mine)
+    # Secret inputs count too: a Plan shows them as [secret] (a provider marks AppConfig's
+    # flag document so), yet an argument that reaches only them is honoured.
+    secrets = json.dumps([reveal(r.inputs) for r in plan.resources], sort_keys=True, default=str)
+    return Outcome(plan.dumps() + secrets, error[0] if error else None, mine)
 
 
 BaselineKey = tuple[str, tuple[str, ...], tuple[Any, ...], str | None]
