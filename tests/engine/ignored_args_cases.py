@@ -40,6 +40,8 @@ from gridops_infra import (
     NetworkArgs,
     ObservabilityStack,
     ObservabilityStackArgs,
+    PostgresReplication,
+    PostgresReplicationArgs,
     RedisCache,
     RedisCacheArgs,
     ResilienceDrills,
@@ -592,6 +594,34 @@ FEATURE_FLAGS_VALUES: dict[str, Any] = {
     "transforms": TRANSFORMS,
 }
 
+
+def _replication_setup(ctx: Ctx) -> None:
+    """A single server ready to be replicated and the managed database it moves to."""
+    ctx.net = Network("net", {"az_count": 2, "nat": "none"})
+    ctx.pieces["server"] = SingleServer("mvp", {"network": ctx.net, "replication_source": {}})
+    ctx.pieces["db"] = ManagedPostgresWithReplicas(
+        "db", {"network": ctx.net, "credentials": "random"}
+    )
+
+
+REPLICATION_VALUES: dict[str, Any] = {
+    "source": Given(lambda c: SingleServer("other", {"network": c.net, "replication_source": {}})),
+    "target": Given(
+        lambda c: ManagedPostgresWithReplicas("other", {"network": c.net, "credentials": "random"})
+    ),
+    "network": Given(lambda c: c.piece("other_net")),
+    "database_name": "orders",
+    "max_capacity_units": 8,
+    "min_capacity_units": 2,
+    "multi_az": True,
+    "replication_lag_alarm_seconds": 120,
+    "alarm_topic_arn": "arn:aws:sns:us-east-1:123456789012:ops",
+    "create_vpc_role": False,
+    "start_replication": False,
+    "tags": TAGS,
+    "transforms": TRANSFORMS,
+}
+
 REPOSITORY_VALUES: dict[str, Any] = {
     "repository_name": "shop/api",
     "immutable_tags": False,
@@ -932,6 +962,15 @@ SCENARIOS: list[Scenario] = [
         base=lambda c: {"flags": {"new-checkout": {}}},
         transform_role="application",
         kind="fargate",
+    ),
+    Scenario(
+        id="PostgresReplication",
+        make=lambda n, a: PostgresReplication(n, a),
+        annotations=PostgresReplicationArgs.__annotations__,
+        values=REPLICATION_VALUES,
+        setup=_replication_setup,
+        base=lambda c: {"source": c.pieces["server"], "target": c.pieces["db"]},
+        transform_role="subnet_group",
     ),
     Scenario(
         id="ContainerRepository",
